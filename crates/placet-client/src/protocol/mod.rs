@@ -1,0 +1,34 @@
+//! The Placet wire types a reviewer's client touches: messages, attachments, agents, the
+//! review object with a typed payload per review type, users and server events.
+//!
+//! Decoding is lenient where the server is loose and strict where correctness depends on
+//! it: unknown fields are ignored, unknown enum values decode to an `Other`/`Unknown`
+//! variant, an unknown review type (or a known type whose payload does not fit) is kept as
+//! raw JSON and shown as freeform. A message without an id or channel is an error, and the
+//! caller skips it.
+
+mod agent;
+mod event;
+mod message;
+mod review;
+pub(crate) mod user;
+
+pub use agent::{Agent, AgentStatus, AgentStatusEvent};
+pub use event::{DecodeError, ServerEvent};
+pub use message::{Attachment, DeliveryStatus, Message, MessageStatus, SenderType};
+pub use review::{
+    ApprovalOption, ApprovalPayload, FieldType, FormField, FormPayload, OptionStyle, Review,
+    ReviewKind, ReviewStatus, SelectOption, SelectionItem, SelectionMode, SelectionPayload,
+    TextInputPayload,
+};
+pub use user::User;
+
+/// Decodes `null` (as well as a missing field, with `#[serde(default)]`) as the default.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}

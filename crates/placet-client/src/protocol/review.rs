@@ -1,0 +1,584 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use super::null_as_default;
+
+/// The review attached to a message (contract §4).
+///
+/// The server stores any `type` and any `payload`; this type decodes the five known
+/// types into typed payloads. An unknown type, or a known type whose payload does not
+/// fit the convention, becomes [`ReviewKind::Unknown`] with the raw JSON kept, and is
+/// answered as freeform. Serialised, a review carries `renderAs` next to `type` so a UI
+/// can switch on what this client understood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub kind: ReviewKind,
+    pub status: ReviewStatus,
+    pub response: Option<Value>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub feedback: Option<String>,
+}
+
+impl Review {
+    /// A pending review of the given kind, without an expiry (for tests and builders).
+    pub fn pending(kind: ReviewKind) -> Self {
+        Self {
+            kind,
+            status: ReviewStatus::Pending,
+            response: None,
+            expires_at: None,
+            completed_at: None,
+            feedback: None,
+        }
+    }
+
+    /// True when `expires_at` has passed at `now`.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_some_and(|t| t <= now)
+    }
+}
+
+/// Review status. `changes_requested` was removed from Placet in 0.6.1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewStatus {
+    #[default]
+    Pending,
+    Completed,
+    Expired,
+    #[serde(other)]
+    Other,
+}
+
+/// The type of a review and its typed payload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReviewKind {
+    Approval(ApprovalPayload),
+    Selection(SelectionPayload),
+    Form(FormPayload),
+    TextInput(TextInputPayload),
+    /// Freeform: any payload (a `schema` hint, a plugin name, ...); answered with any
+    /// JSON object.
+    Freeform(Value),
+    /// A type this client does not know, or a known type with a payload that does not
+    /// fit; shown and answered as freeform.
+    Unknown {
+        type_name: String,
+        payload: Value,
+    },
+}
+
+impl ReviewKind {
+    /// Decodes a review type and payload. Never fails: what does not fit is kept raw.
+    pub fn from_parts(type_name: &str, payload: Value) -> Self {
+        fn typed<T: for<'de> Deserialize<'de> + FillDefaults>(
+            type_name: &str,
+            payload: &Value,
+            wrap: fn(T) -> ReviewKind,
+        ) -> ReviewKind {
+            // A missing payload is an empty object for the typed conventions.
+            let value = if payload.is_null() {
+                Value::Object(Default::default())
+            } else {
+                payload.clone()
+            };
+            match serde_json::from_value::<T>(value) {
+                Ok(p) => wrap(p.fill_defaults()),
+                Err(e) => {
+                    tracing::warn!(review_type = type_name, error = %e, "review payload does not fit its type; showing it as freeform");
+                    ReviewKind::Unknown {
+                        type_name: type_name.to_owned(),
+                        payload: payload.clone(),
+                    }
+                }
+            }
+        }
+        match type_name {
+            "approval" => typed(type_name, &payload, ReviewKind::Approval),
+            "selection" => typed(type_name, &payload, ReviewKind::Selection),
+            "form" => typed(type_name, &payload, ReviewKind::Form),
+            "text-input" => typed(type_name, &payload, ReviewKind::TextInput),
+            "freeform" => ReviewKind::Freeform(payload),
+            other => ReviewKind::Unknown {
+                type_name: other.to_owned(),
+                payload,
+            },
+        }
+    }
+
+    /// The review `type` as the server has it.
+    pub fn type_name(&self) -> &str {
+        match self {
+            ReviewKind::Approval(_) => "approval",
+            ReviewKind::Selection(_) => "selection",
+            ReviewKind::Form(_) => "form",
+            ReviewKind::TextInput(_) => "text-input",
+            ReviewKind::Freeform(_) => "freeform",
+            ReviewKind::Unknown { type_name, .. } => type_name,
+        }
+    }
+
+    /// The renderer a UI should use: the type name for the five known types with a
+    /// payload that fits, `freeform` otherwise.
+    pub fn render_as(&self) -> &'static str {
+        match self {
+            ReviewKind::Approval(_) => "approval",
+            ReviewKind::Selection(_) => "selection",
+            ReviewKind::Form(_) => "form",
+            ReviewKind::TextInput(_) => "text-input",
+            ReviewKind::Freeform(_) | ReviewKind::Unknown { .. } => "freeform",
+        }
+    }
+
+    /// The `dismissLabel` offered by the payload, if any. Only selection, form and
+    /// text-input reviews can be dismissed.
+    pub fn dismiss_label(&self) -> Option<&str> {
+        match self {
+            ReviewKind::Selection(p) => p.dismiss_label.as_deref(),
+            ReviewKind::Form(p) => p.dismiss_label.as_deref(),
+            ReviewKind::TextInput(p) => p.dismiss_label.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn payload_json(&self) -> Value {
+        let to = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
+        match self {
+            ReviewKind::Approval(p) => to(serde_json::to_value(p)),
+            ReviewKind::Selection(p) => to(serde_json::to_value(p)),
+            ReviewKind::Form(p) => to(serde_json::to_value(p)),
+            ReviewKind::TextInput(p) => to(serde_json::to_value(p)),
+            ReviewKind::Freeform(v) | ReviewKind::Unknown { payload: v, .. } => v.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawReview {
+    #[serde(rename = "type", default)]
+    type_name: Option<String>,
+    #[serde(default)]
+    payload: Value,
+    #[serde(default, deserialize_with = "null_as_default")]
+    status: ReviewStatus,
+    #[serde(default)]
+    response: Option<Value>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    expires_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "lenient_time")]
+    completed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    feedback: Option<String>,
+}
+
+/// A timestamp that does not parse is treated as absent rather than failing the whole
+/// message: an unreadable expiry must not hide a review from the person.
+fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let raw = Option::<Value>::deserialize(d)?;
+    Ok(match raw {
+        Some(Value::String(s)) => match DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => Some(t.with_timezone(&Utc)),
+            Err(_) => {
+                tracing::warn!(value = %s, "unreadable review timestamp ignored");
+                None
+            }
+        },
+        _ => None,
+    })
+}
+
+impl<'de> Deserialize<'de> for Review {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawReview::deserialize(d)?;
+        let type_name = raw.type_name.unwrap_or_else(|| "freeform".to_owned());
+        Ok(Review {
+            kind: ReviewKind::from_parts(&type_name, raw.payload),
+            status: raw.status,
+            response: raw.response,
+            expires_at: raw.expires_at,
+            completed_at: raw.completed_at,
+            feedback: raw.feedback,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewOut<'a> {
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    render_as: &'static str,
+    payload: Value,
+    status: ReviewStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response: Option<&'a Value>,
+    expires_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback: Option<&'a str>,
+}
+
+impl Serialize for Review {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ReviewOut {
+            type_name: self.kind.type_name(),
+            render_as: self.kind.render_as(),
+            payload: self.kind.payload_json(),
+            status: self.status,
+            response: self.response.as_ref(),
+            expires_at: self.expires_at,
+            completed_at: self.completed_at,
+            feedback: self.feedback.as_deref(),
+        }
+        .serialize(s)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// approval
+
+/// Payload of an `approval` review (contract §4.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalPayload {
+    /// The options; the web UI's defaults (Approve, Reject) when the payload has none.
+    #[serde(
+        default = "default_approval_options",
+        deserialize_with = "options_or_default"
+    )]
+    pub options: Vec<ApprovalOption>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub allow_comment: bool,
+}
+
+impl Default for ApprovalPayload {
+    fn default() -> Self {
+        Self {
+            options: default_approval_options(),
+            allow_comment: false,
+        }
+    }
+}
+
+impl ApprovalPayload {
+    /// The option with this id.
+    pub fn option(&self, id: &str) -> Option<&ApprovalOption> {
+        self.options.iter().find(|o| o.id == id)
+    }
+}
+
+fn default_approval_options() -> Vec<ApprovalOption> {
+    vec![
+        ApprovalOption {
+            id: "approve".into(),
+            label: "Approve".into(),
+            style: OptionStyle::Default,
+        },
+        ApprovalOption {
+            id: "reject".into(),
+            label: "Reject".into(),
+            style: OptionStyle::Default,
+        },
+    ]
+}
+
+fn options_or_default<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ApprovalOption>, D::Error> {
+    Ok(Option::<Vec<ApprovalOption>>::deserialize(d)?.unwrap_or_else(default_approval_options))
+}
+
+/// One button of an approval review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalOption {
+    pub id: String,
+    pub label: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub style: OptionStyle,
+}
+
+/// Button style of an approval option. Only `danger` changes behaviour: it is never sent
+/// by a single click from a notification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OptionStyle {
+    Primary,
+    Danger,
+    Secondary,
+    Ghost,
+    #[default]
+    #[serde(other)]
+    Default,
+}
+
+// ---------------------------------------------------------------------------------------
+// selection
+
+/// Payload of a `selection` review (contract §4.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionPayload {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub mode: SelectionMode,
+    pub items: Vec<SelectionItem>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub submit_label: String,
+    #[serde(default)]
+    pub dismiss_label: Option<String>,
+}
+
+/// Single or multiple choice; anything else is treated as single, as the web UI does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SelectionMode {
+    Multi,
+    #[default]
+    #[serde(other)]
+    Single,
+}
+
+/// One choice of a selection review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionItem {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// form
+
+/// Payload of a `form` review (contract §4.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormPayload {
+    pub fields: Vec<FormField>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub submit_label: String,
+    #[serde(default)]
+    pub dismiss_label: Option<String>,
+}
+
+impl FormPayload {
+    /// The field with this name.
+    pub fn field(&self, name: &str) -> Option<&FormField> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// One form field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormField {
+    pub name: String,
+    #[serde(rename = "type", default, deserialize_with = "null_as_default")]
+    pub field_type: FieldType,
+    /// The label; the field name when the payload has none.
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub required: bool,
+    /// Options of a `select` field; strings become `{label: s, value: s}`.
+    #[serde(default, deserialize_with = "select_options")]
+    pub options: Vec<SelectOption>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    pub min: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    pub max: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    pub step: Option<f64>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub default_value: Option<Value>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub placeholder: Option<String>,
+}
+
+impl FormField {
+    /// The label to show: `label`, or the field name.
+    pub fn display_label(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// The twelve form field types of the Placet docs. An unknown type is rendered and
+/// answered as a text field.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    Number,
+    Email,
+    Url,
+    Textarea,
+    Select,
+    Checkbox,
+    Date,
+    Time,
+    Datetime,
+    Range,
+    Password,
+    #[default]
+    #[serde(other)]
+    Text,
+}
+
+impl FieldType {
+    /// Every field type, in the order of the Placet docs.
+    pub const ALL: [FieldType; 12] = [
+        FieldType::Text,
+        FieldType::Number,
+        FieldType::Email,
+        FieldType::Url,
+        FieldType::Textarea,
+        FieldType::Select,
+        FieldType::Checkbox,
+        FieldType::Date,
+        FieldType::Time,
+        FieldType::Datetime,
+        FieldType::Range,
+        FieldType::Password,
+    ];
+
+    /// The type name as it appears in payloads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Number => "number",
+            FieldType::Email => "email",
+            FieldType::Url => "url",
+            FieldType::Textarea => "textarea",
+            FieldType::Select => "select",
+            FieldType::Checkbox => "checkbox",
+            FieldType::Date => "date",
+            FieldType::Time => "time",
+            FieldType::Datetime => "datetime",
+            FieldType::Range => "range",
+            FieldType::Password => "password",
+        }
+    }
+}
+
+/// An option of a `select` field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectOption {
+    pub label: String,
+    pub value: String,
+}
+
+fn select_options<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SelectOption>, D::Error> {
+    let raw = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
+    raw.into_iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(SelectOption {
+                label: s.clone(),
+                value: s,
+            }),
+            Value::Number(n) => Ok(SelectOption {
+                label: n.to_string(),
+                value: n.to_string(),
+            }),
+            Value::Object(map) => {
+                let value = match map.get("value") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Number(n)) => n.to_string(),
+                    Some(Value::Bool(b)) => b.to_string(),
+                    _ => return Err(serde::de::Error::custom("select option without a value")),
+                };
+                let label = match map.get("label") {
+                    Some(Value::String(s)) => s.clone(),
+                    _ => value.clone(),
+                };
+                Ok(SelectOption { label, value })
+            }
+            _ => Err(serde::de::Error::custom(
+                "select option must be a string or {label, value}",
+            )),
+        })
+        .collect()
+}
+
+/// Numbers sometimes arrive as strings from hand-written agents; accept both.
+fn lenient_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    })
+}
+
+/// Fills what the web UI fills when a payload leaves it out (blank submit labels).
+trait FillDefaults {
+    fn fill_defaults(self) -> Self;
+}
+
+fn or_default_label(label: String, default: &str) -> String {
+    if label.trim().is_empty() {
+        default.to_owned()
+    } else {
+        label
+    }
+}
+
+impl FillDefaults for ApprovalPayload {
+    fn fill_defaults(self) -> Self {
+        self
+    }
+}
+
+impl FillDefaults for SelectionPayload {
+    fn fill_defaults(mut self) -> Self {
+        self.submit_label = or_default_label(self.submit_label, "Confirm Selection");
+        self
+    }
+}
+
+impl FillDefaults for FormPayload {
+    fn fill_defaults(mut self) -> Self {
+        self.submit_label = or_default_label(self.submit_label, "Submit");
+        self
+    }
+}
+
+impl FillDefaults for TextInputPayload {
+    fn fill_defaults(mut self) -> Self {
+        self.submit_label = or_default_label(self.submit_label, "Send Response");
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// text input
+
+/// Payload of a `text-input` review (contract §4.4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextInputPayload {
+    #[serde(default)]
+    pub placeholder: Option<String>,
+    #[serde(default)]
+    pub prefill: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub markdown: bool,
+    #[serde(default, deserialize_with = "lenient_length")]
+    pub min_length: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_length")]
+    pub max_length: Option<u32>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub submit_label: String,
+    #[serde(default)]
+    pub dismiss_label: Option<String>,
+}
+
+fn lenient_length<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(lenient_number(d)?
+        .filter(|f| *f >= 0.0)
+        .map(|f| f.min(u32::MAX as f64) as u32))
+}

@@ -1,0 +1,803 @@
+//! The Placet REST API, from a reviewer's side (JWT) and from an agent's side (API key).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::{header, Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::answer::ValidResponse;
+use crate::error::{ApiError, NetworkKind};
+use crate::protocol::{Agent, AgentStatus, Message, User};
+use crate::secret::Secret;
+
+/// The base URL of a Placet server, checked once: http or https, with a host, no query
+/// or fragment. API paths are joined below it, so a server behind a path prefix works.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ServerUrl(url::Url);
+
+/// Why a server URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerUrlError {
+    #[error("`{0}` is not a URL")]
+    Invalid(String),
+    #[error("the server URL must start with http:// or https://")]
+    Scheme,
+    #[error("the server URL must not contain a user name or password")]
+    Credentials,
+    #[error("the server URL must not have a query or fragment")]
+    Extra,
+}
+
+impl ServerUrl {
+    /// Parses and normalises a server URL (a trailing slash is added).
+    pub fn parse(input: &str) -> Result<Self, ServerUrlError> {
+        let input = input.trim();
+        let mut url =
+            url::Url::parse(input).map_err(|_| ServerUrlError::Invalid(input.to_owned()))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(ServerUrlError::Scheme);
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ServerUrlError::Credentials);
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(ServerUrlError::Extra);
+        }
+        if !url.path().ends_with('/') {
+            let p = format!("{}/", url.path());
+            url.set_path(&p);
+        }
+        Ok(Self(url))
+    }
+
+    /// The URL with its trailing slash, e.g. `https://placet.example/`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The URL without the trailing slash, for display and configuration.
+    pub fn display(&self) -> &str {
+        self.0.as_str().trim_end_matches('/')
+    }
+
+    /// The underlying URL.
+    pub fn url(&self) -> &url::Url {
+        &self.0
+    }
+
+    /// `path` (without a leading slash) below the base.
+    pub fn join(&self, path: &str) -> url::Url {
+        // Joining a relative path onto a base with a trailing slash cannot fail.
+        self.0
+            .join(path.trim_start_matches('/'))
+            .unwrap_or_else(|_| self.0.clone())
+    }
+}
+
+impl std::fmt::Display for ServerUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.display())
+    }
+}
+
+/// The credential a client presents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A user's JWT (the `access_token` cookie value), sent as `Authorization: Bearer`.
+    /// Needed to answer reviews.
+    Jwt(Secret),
+    /// An agent API key (`hp_...`), sent as `x-api-key`: watch-only.
+    ApiKey(Secret),
+}
+
+impl Credential {
+    /// True for a user sign-in, which can answer reviews.
+    pub fn can_answer(&self) -> bool {
+        matches!(self, Credential::Jwt(_))
+    }
+}
+
+/// One page of `GET /api/messages`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    pub data: Vec<Message>,
+    pub next_cursor: Option<String>,
+}
+
+/// Statuses accepted by `GET /api/messages/reviews`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewFilter {
+    Pending,
+    Completed,
+    Expired,
+    All,
+}
+
+impl ReviewFilter {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReviewFilter::Pending => "pending",
+            ReviewFilter::Completed => "completed",
+            ReviewFilter::Expired => "expired",
+            ReviewFilter::All => "all",
+        }
+    }
+}
+
+/// A downloaded attachment written to disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedFile {
+    pub path: PathBuf,
+    pub mime_type: Option<String>,
+    pub size: u64,
+}
+
+/// Timeouts of the HTTP client.
+#[derive(Debug, Clone, Copy)]
+pub struct RestOptions {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+}
+
+impl Default for RestOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A client for one Placet server. Cheap to clone.
+#[derive(Clone)]
+pub struct RestClient {
+    http: reqwest::Client,
+    base: ServerUrl,
+    credential: Option<Credential>,
+}
+
+impl std::fmt::Debug for RestClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RestClient")
+            .field("base", &self.base.as_str())
+            .field("credential", &self.credential)
+            .finish()
+    }
+}
+
+impl RestClient {
+    /// A client without a credential (enough for `login` and `probe`).
+    pub fn new(base: ServerUrl) -> Self {
+        Self::with_options(base, RestOptions::default())
+    }
+
+    /// A client with explicit timeouts.
+    pub fn with_options(base: ServerUrl, options: RestOptions) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .user_agent(concat!("placet-tray/", env!("CARGO_PKG_VERSION")))
+            // The session cookie is read by hand and sent as a Bearer header, as the
+            // server's own e2e tests do; no cookie jar keeps it anywhere.
+            .redirect(reqwest::redirect::Policy::limited(3))
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Self {
+            http,
+            base,
+            credential: None,
+        }
+    }
+
+    /// The same client presenting `credential`.
+    pub fn authenticated(&self, credential: Credential) -> Self {
+        Self {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            credential: Some(credential),
+        }
+    }
+
+    /// The server this client talks to.
+    pub fn base(&self) -> &ServerUrl {
+        &self.base
+    }
+
+    /// The credential in use.
+    pub fn credential(&self) -> Option<&Credential> {
+        self.credential.as_ref()
+    }
+
+    // ---- auth ------------------------------------------------------------------------
+
+    /// Checks that the URL answers like a Placet API: `GET /api/auth/me` without a
+    /// credential must give Placet's 401 error body.
+    pub async fn probe(&self) -> Result<(), ApiError> {
+        let resp = self
+            .http
+            .get(self.base.join("api/auth/me"))
+            .send()
+            .await
+            .map_err(network_error)?;
+        let status = resp.status();
+        let body: Option<Value> = resp.json().await.ok();
+        let looks_like_placet = status == StatusCode::UNAUTHORIZED
+            && body
+                .as_ref()
+                .and_then(|b| b.get("statusCode"))
+                .and_then(Value::as_u64)
+                == Some(401);
+        if looks_like_placet {
+            Ok(())
+        } else {
+            Err(ApiError::Decode {
+                message: format!(
+                    "this does not look like a Placet server (GET /api/auth/me answered {status})"
+                ),
+            })
+        }
+    }
+
+    /// Signs in. The JWT is taken from the `access_token` cookie; it is not in the body.
+    pub async fn login(&self, email: &str, password: &Secret) -> Result<(User, Secret), ApiError> {
+        let resp = self
+            .http
+            .post(self.base.join("api/auth/login"))
+            .json(&json!({"email": email, "password": password.expose()}))
+            .send()
+            .await
+            .map_err(network_error)?;
+        let resp = check_status(resp, "POST /api/auth/login").await?;
+        let token = session_cookie(resp.headers()).ok_or_else(|| ApiError::Decode {
+            message: "the server signed in but set no access_token cookie".to_owned(),
+        })?;
+        let user: crate::protocol::user::UserEnvelope = decode(resp).await?;
+        Ok((user.user, token))
+    }
+
+    /// The signed-in user.
+    pub async fn me(&self) -> Result<User, ApiError> {
+        let env: crate::protocol::user::UserEnvelope =
+            self.request_json(Method::GET, "api/auth/me", None).await?;
+        Ok(env.user)
+    }
+
+    /// Renews the session: returns the user and the new JWT from the fresh cookie.
+    pub async fn refresh(&self) -> Result<(User, Option<Secret>), ApiError> {
+        let resp = self.send(Method::POST, "api/auth/refresh", None).await?;
+        let token = session_cookie(resp.headers());
+        let env: crate::protocol::user::UserEnvelope = decode(resp).await?;
+        Ok((env.user, token))
+    }
+
+    /// Signs out on the server (the JWT itself stays valid until it expires).
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.send(Method::POST, "api/auth/logout", None).await?;
+        Ok(())
+    }
+
+    /// A short-lived (30 s) ticket for the Socket.IO handshake.
+    pub async fn ws_ticket(&self) -> Result<Secret, ApiError> {
+        #[derive(Deserialize)]
+        struct Ticket {
+            ticket: String,
+        }
+        let t: Ticket = self
+            .request_json(Method::POST, "api/auth/ws-ticket", None)
+            .await?;
+        Ok(Secret::new(t.ticket))
+    }
+
+    // ---- reviewer routes -------------------------------------------------------------
+
+    /// The user's agents, newest first. Malformed entries are logged and skipped.
+    pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
+        let raw: Vec<Value> = self.request_json(Method::GET, "api/agents", None).await?;
+        Ok(decode_each(raw, "agent"))
+    }
+
+    /// Pending reviews across all the user's agents, newest first.
+    pub async fn pending_reviews(&self) -> Result<Vec<Message>, ApiError> {
+        self.reviews(ReviewFilter::Pending, None).await
+    }
+
+    /// Reviews by status (always sends `status`, since the server's default is "all").
+    pub async fn reviews(
+        &self,
+        status: ReviewFilter,
+        channel: Option<&str>,
+    ) -> Result<Vec<Message>, ApiError> {
+        let mut url = self.base.join("api/messages/reviews");
+        url.query_pairs_mut().append_pair("status", status.as_str());
+        if let Some(c) = channel {
+            url.query_pairs_mut().append_pair("channel", c);
+        }
+        let raw: Vec<Value> = self.request_url_json(Method::GET, url, None).await?;
+        Ok(decode_each(raw, "review message"))
+    }
+
+    /// One message, with its attachments.
+    pub async fn message(&self, id: &str) -> Result<Message, ApiError> {
+        self.request_json(Method::GET, &format!("api/messages/{}", seg(id)), None)
+            .await
+    }
+
+    /// A page of a channel's messages, newest first (`limit` at most 100).
+    pub async fn messages(
+        &self,
+        channel: &str,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<MessagePage, ApiError> {
+        let mut url = self.base.join("api/messages");
+        url.query_pairs_mut()
+            .append_pair("channel", channel)
+            .append_pair("limit", &limit.clamp(1, 100).to_string());
+        if let Some(c) = cursor {
+            url.query_pairs_mut().append_pair("cursor", c);
+        }
+        self.request_url_json(Method::GET, url, None).await
+    }
+
+    /// Answers a review. `201` gives the updated message; a review that is no longer
+    /// pending gives [`ApiError::AlreadyResponded`].
+    pub async fn respond(
+        &self,
+        message_id: &str,
+        response: &ValidResponse,
+        feedback: Option<&str>,
+    ) -> Result<Message, ApiError> {
+        let mut body = json!({ "response": response.to_value() });
+        if let Some(f) = feedback.filter(|f| !f.trim().is_empty()) {
+            body["feedback"] = Value::String(f.to_owned());
+        }
+        self.request_json(
+            Method::POST,
+            &format!("api/messages/{}/respond", seg(message_id)),
+            Some(body),
+        )
+        .await
+    }
+
+    /// Marks an agent's channel as read.
+    pub async fn mark_read(&self, agent_id: &str) -> Result<(), ApiError> {
+        self.send(
+            Method::POST,
+            &format!("api/agents/{}/read", seg(agent_id)),
+            None,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Downloads an attachment into `dir`, under the server's file name made safe and
+    /// unique. The bytes stream to a temporary file that is renamed when complete.
+    pub async fn download_attachment(
+        &self,
+        attachment_id: &str,
+        dir: &Path,
+    ) -> Result<SavedFile, DownloadError> {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+
+        let resp = self
+            .send(
+                Method::GET,
+                &format!("api/files/{}/download", seg(attachment_id)),
+                None,
+            )
+            .await?;
+        let mime_type = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let name = resp
+            .headers()
+            .get(header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(disposition_filename)
+            .unwrap_or_else(|| format!("attachment-{attachment_id}"));
+        let name = safe_file_name(&name);
+        tokio::fs::create_dir_all(dir).await?;
+        let partial = dir.join(format!(".{name}.part"));
+        let mut file = tokio::fs::File::create(&partial).await?;
+        let mut stream = resp.bytes_stream();
+        let mut size = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    drop(file);
+                    let _ = tokio::fs::remove_file(&partial).await;
+                    return Err(network_error(e).into());
+                }
+            };
+            size += chunk.len() as u64;
+            file.write_all(&chunk).await?;
+        }
+        file.flush().await?;
+        drop(file);
+        let path = unique_path(dir, &name);
+        tokio::fs::rename(&partial, &path).await?;
+        Ok(SavedFile {
+            path,
+            mime_type,
+            size,
+        })
+    }
+
+    // ---- agent routes (API key) --------------------------------------------------------
+
+    /// Agents visible to the API key.
+    pub async fn agent_agents(&self) -> Result<Vec<Agent>, ApiError> {
+        let raw: Vec<Value> = self
+            .request_json(Method::GET, "api/v1/agents", None)
+            .await?;
+        Ok(decode_each(raw, "agent"))
+    }
+
+    /// Pending reviews of one agent (API key).
+    pub async fn agent_pending_reviews(&self, channel: &str) -> Result<Vec<Message>, ApiError> {
+        let mut url = self.base.join("api/v1/reviews/pending");
+        url.query_pairs_mut().append_pair("channel", channel);
+        let raw: Vec<Value> = self.request_url_json(Method::GET, url, None).await?;
+        Ok(decode_each(raw, "review message"))
+    }
+
+    /// Posts a message as an agent (`POST /api/v1/messages`), as given.
+    pub async fn agent_post_message(&self, body: &Value) -> Result<Message, ApiError> {
+        self.request_json(Method::POST, "api/v1/messages", Some(body.clone()))
+            .await
+    }
+
+    /// Reports an agent's status (`POST /api/v1/status/ping`).
+    pub async fn agent_ping(
+        &self,
+        agent_id: &str,
+        status: AgentStatus,
+        message: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let mut body = json!({"agentId": agent_id, "status": status});
+        if let Some(m) = message {
+            body["message"] = Value::String(m.to_owned());
+        }
+        self.send(Method::POST, "api/v1/status/ping", Some(body))
+            .await?;
+        Ok(())
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------
+
+    async fn request_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<T, ApiError> {
+        let url = self.base.join(path);
+        self.request_url_json(method, url, body).await
+    }
+
+    async fn request_url_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: url::Url,
+        body: Option<Value>,
+    ) -> Result<T, ApiError> {
+        let resp = self.send_url(method, url, body).await?;
+        decode(resp).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<reqwest::Response, ApiError> {
+        let url = self.base.join(path);
+        self.send_url(method, url, body).await
+    }
+
+    async fn send_url(
+        &self,
+        method: Method,
+        url: url::Url,
+        body: Option<Value>,
+    ) -> Result<reqwest::Response, ApiError> {
+        let what = format!("{method} {}", url.path());
+        let mut req = self.http.request(method, url);
+        match &self.credential {
+            Some(Credential::Jwt(t)) => req = req.bearer_auth(t.expose()),
+            Some(Credential::ApiKey(k)) => req = req.header("x-api-key", k.expose()),
+            None => {}
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.map_err(network_error)?;
+        tracing::debug!(request = %what, status = resp.status().as_u16(), "placet api");
+        check_status(resp, &what).await
+    }
+}
+
+/// An attachment download failed: on the server side, or writing the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DownloadError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error("cannot write the file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn seg(id: &str) -> String {
+    // Ids are opaque: percent-encode so an odd id cannot change the path.
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
+}
+
+async fn check_status(resp: reqwest::Response, what: &str) -> Result<reqwest::Response, ApiError> {
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let retry_after = resp
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    let body = resp.text().await.unwrap_or_default();
+    let message = server_message(&body).unwrap_or_else(|| {
+        status
+            .canonical_reason()
+            .unwrap_or("unexpected status")
+            .to_owned()
+    });
+    tracing::debug!(request = what, status = status.as_u16(), %message, "placet api error");
+    Err(match status {
+        StatusCode::UNAUTHORIZED => ApiError::Unauthorized { message },
+        StatusCode::FORBIDDEN if message == "Review already responded" => {
+            ApiError::AlreadyResponded
+        }
+        StatusCode::FORBIDDEN => ApiError::Forbidden { message },
+        StatusCode::NOT_FOUND => ApiError::NotFound { message },
+        StatusCode::BAD_REQUEST => ApiError::BadRequest { message },
+        StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited { retry_after },
+        s => ApiError::Server {
+            status: s.as_u16(),
+            message,
+        },
+    })
+}
+
+/// The `message` of Placet's error body (a string or a list of strings).
+fn server_message(body: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(body).ok()?;
+    match v.get("message")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        _ => None,
+    }
+}
+
+fn parse_retry_after(v: &str) -> Option<Duration> {
+    if let Ok(secs) = v.trim().parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v.trim()).ok()?;
+    let secs = (at.timestamp() - chrono::Utc::now().timestamp()).max(0) as u64;
+    Some(Duration::from_secs(secs))
+}
+
+async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ApiError> {
+    let bytes = resp.bytes().await.map_err(network_error)?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
+        message: e.to_string(),
+    })
+}
+
+fn decode_each<T: DeserializeOwned>(raw: Vec<Value>, what: &str) -> Vec<T> {
+    raw.into_iter()
+        .filter_map(|v| match serde_json::from_value::<T>(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                tracing::warn!(error = %e, "skipping a malformed {what} from the server");
+                None
+            }
+        })
+        .collect()
+}
+
+fn network_error(e: reqwest::Error) -> ApiError {
+    let kind = if e.is_timeout() {
+        NetworkKind::Timeout
+    } else if is_tls(&e) {
+        NetworkKind::Tls
+    } else if e.is_connect() {
+        NetworkKind::Connect
+    } else {
+        NetworkKind::Other
+    };
+    // `without_url` keeps query strings out of the text; the chain gives the cause.
+    let e = e.without_url();
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    ApiError::Network { kind, message }
+}
+
+fn is_tls(e: &reqwest::Error) -> bool {
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        let text = s.to_string().to_ascii_lowercase();
+        if text.contains("certificate") || text.contains("tls") || text.contains("ssl") {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// The value of the `access_token` cookie among the `Set-Cookie` headers.
+fn session_cookie(headers: &header::HeaderMap) -> Option<Secret> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|cookie| {
+            let first = cookie.split(';').next()?.trim();
+            let (name, value) = first.split_once('=')?;
+            (name.trim() == "access_token" && !value.trim().is_empty())
+                .then(|| Secret::new(value.trim().trim_matches('"')))
+        })
+}
+
+/// The file name of a `Content-Disposition` header (`filename*=` preferred).
+fn disposition_filename(v: &str) -> Option<String> {
+    let mut plain = None;
+    for part in v.split(';').map(str::trim) {
+        if let Some(rest) = part.strip_prefix("filename*=") {
+            let encoded = rest.split_once("''").map(|(_, e)| e).unwrap_or(rest);
+            let decoded = url::form_urlencoded::parse(format!("x={encoded}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned());
+            if decoded.is_some() {
+                return decoded;
+            }
+        } else if let Some(rest) = part.strip_prefix("filename=") {
+            plain = Some(rest.trim_matches('"').to_owned());
+        }
+    }
+    plain
+}
+
+/// A file name that cannot escape the target folder or hide itself.
+pub fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let cleaned: String = cleaned.chars().take(200).collect();
+    if cleaned.is_empty() {
+        "attachment".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+fn unique_path(dir: &Path, name: &str) -> PathBuf {
+    let candidate = dir.join(name);
+    if !candidate.exists() {
+        return candidate;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
+        _ => (name.to_owned(), String::new()),
+    };
+    (1..)
+        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_url_normalises_and_refuses_bad_input() {
+        let u = ServerUrl::parse("https://placet.example/base").unwrap();
+        assert_eq!(u.as_str(), "https://placet.example/base/");
+        assert_eq!(
+            u.join("api/auth/me").as_str(),
+            "https://placet.example/base/api/auth/me"
+        );
+        assert_eq!(
+            ServerUrl::parse("ftp://x").unwrap_err(),
+            ServerUrlError::Scheme
+        );
+        assert!(matches!(
+            ServerUrl::parse("not a url"),
+            Err(ServerUrlError::Invalid(_))
+        ));
+        assert_eq!(
+            ServerUrl::parse("https://u:p@x/").unwrap_err(),
+            ServerUrlError::Credentials
+        );
+        assert_eq!(
+            ServerUrl::parse("https://x/?a=1").unwrap_err(),
+            ServerUrlError::Extra
+        );
+    }
+
+    #[test]
+    fn session_cookie_is_found_among_several() {
+        let mut h = header::HeaderMap::new();
+        h.append(header::SET_COOKIE, "other=1; Path=/".parse().unwrap());
+        h.append(
+            header::SET_COOKIE,
+            "access_token=abc.def.ghi; HttpOnly; SameSite=Lax; Path=/; Max-Age=604800"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(session_cookie(&h).unwrap().expose(), "abc.def.ghi");
+        let mut cleared = header::HeaderMap::new();
+        cleared.append(
+            header::SET_COOKIE,
+            "access_token=; Max-Age=0".parse().unwrap(),
+        );
+        assert!(session_cookie(&cleared).is_none());
+    }
+
+    #[test]
+    fn file_names_are_made_safe() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_file_name(".hidden"), "hidden");
+        assert_eq!(safe_file_name("a\u{0}b\nc.txt"), "a_b_c.txt");
+        assert_eq!(safe_file_name("   "), "attachment");
+        assert_eq!(
+            disposition_filename(r#"inline; filename="report.pdf""#).as_deref(),
+            Some("report.pdf")
+        );
+        assert_eq!(
+            disposition_filename("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(),
+            Some("naïve.txt")
+        );
+    }
+
+    #[test]
+    fn error_messages_are_read_from_placet_bodies() {
+        assert_eq!(
+            server_message(
+                r#"{"statusCode":403,"message":"Not your agent","timestamp":"x","path":"/"}"#
+            )
+            .as_deref(),
+            Some("Not your agent")
+        );
+        assert_eq!(
+            server_message(r#"{"message":["a","b"]}"#).as_deref(),
+            Some("a; b")
+        );
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+    }
+}

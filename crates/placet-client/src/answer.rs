@@ -535,3 +535,25 @@ impl FormPayload {
         Ok((name.to_owned(), value))
     }
 }
+
+/// The text the server puts in place of password answers in its REST output.
+pub const REDACTED: &str = "***REDACTED***";
+
+/// A copy of `response` with the values of the form's password fields replaced by
+/// [`REDACTED`], as the server does in its REST output: for the local decision log, and
+/// to compare our answer with the one the server reports.
+pub fn redact_passwords(kind: &ReviewKind, response: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = response.clone();
+    if let ReviewKind::Form(p) = kind {
+        for f in p
+            .fields
+            .iter()
+            .filter(|f| f.field_type == FieldType::Password)
+        {
+            if let Some(v) = out.get_mut(&f.name) {
+                *v = Value::String(REDACTED.to_owned());
+            }
+        }
+    }
+    out
+}

@@ -8,12 +8,14 @@
 //! - [`rest`]: the REST API (sign-in, reviews, respond, attachments, agent routes).
 //! - [`session`]: the `/ws` connection state machine with re-sync and reconnect.
 //! - [`inbox`]: pending reviews, kept idempotently, publishing [`inbox::InboxChange`]s.
+//! - [`outbox`]: answers persisted in SQLite before sending, delivered exactly once.
 //! - [`backoff`], [`secret`], [`error`]: small building blocks.
 
 pub mod answer;
 pub mod backoff;
 pub mod error;
 pub mod inbox;
+pub mod outbox;
 pub mod protocol;
 pub mod rest;
 pub mod secret;
@@ -22,6 +24,7 @@ pub mod session;
 pub use answer::{Answer, InvalidAnswer, ValidResponse};
 pub use error::{ApiError, NetworkKind};
 pub use inbox::{AnsweredBy, Inbox, InboxChange};
+pub use outbox::{AnswerSource, Delivery, NewAnswer, Outbox};
 pub use protocol::{Agent, Message, Review, ReviewKind, ServerEvent};
 pub use rest::{Credential, RestClient, ServerUrl};
 pub use secret::Secret;

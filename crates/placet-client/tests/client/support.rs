@@ -1,0 +1,155 @@
+//! Shared fixtures: a dev server on 127.0.0.1:0, a signed-in client, waits with timeouts.
+
+use std::future::Future;
+use std::time::Duration;
+
+use placet_client::backoff::Backoff;
+use placet_client::inbox::InboxChange;
+use placet_client::{Credential, Inbox, RestClient, Secret, ServerUrl, Session, SessionConfig, SessionState};
+use placet_devserver::{DevServer, DevServerConfig};
+use serde_json::{json, Value};
+use tokio::sync::{broadcast, watch};
+
+/// How long any single wait in these tests may take before it fails.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+/// A dev server with a fast expiry job.
+pub async fn server() -> DevServer {
+    init_tracing();
+    DevServer::start(DevServerConfig {
+        expiry_tick: Duration::from_millis(100),
+        ..Default::default()
+    })
+    .await
+    .expect("dev server starts")
+}
+
+pub fn url(server: &DevServer) -> ServerUrl {
+    ServerUrl::parse(&server.base_url()).expect("dev server URL")
+}
+
+/// A client signed in as the admin user.
+pub async fn admin(server: &DevServer) -> RestClient {
+    let rest = RestClient::new(url(server));
+    let admin = server.seed().admin();
+    let (_, token) = rest
+        .login(&admin.email, &Secret::new(admin.password.clone()))
+        .await
+        .expect("admin signs in");
+    rest.authenticated(Credential::Jwt(token))
+}
+
+/// Session settings that make reconnect tests fast.
+pub fn fast() -> SessionConfig {
+    SessionConfig {
+        ping_interval: Duration::from_millis(500),
+        pong_timeout: Duration::from_millis(1500),
+        backoff: Backoff {
+            min: Duration::from_millis(100),
+            max: Duration::from_millis(400),
+            jitter: 0.1,
+        },
+        connect_timeout: Duration::from_secs(5),
+        resync_interval: Duration::from_secs(60),
+    }
+}
+
+/// Starts a session and waits until it is connected.
+pub async fn connected(rest: &RestClient, inbox: &Inbox) -> Session {
+    let session = Session::start(rest.clone(), inbox.clone(), fast());
+    wait_state(&mut session.watch(), "connected", SessionState::is_connected).await;
+    session
+}
+
+pub async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
+    tokio::time::timeout(WAIT, fut)
+        .await
+        .unwrap_or_else(|_| panic!("timed out after {WAIT:?} waiting for {what}"))
+}
+
+pub async fn wait_state(
+    rx: &mut watch::Receiver<SessionState>,
+    what: &str,
+    pred: impl Fn(&SessionState) -> bool,
+) -> SessionState {
+    within(&format!("session state {what}"), async {
+        loop {
+            {
+                let s = rx.borrow_and_update();
+                if pred(&s) {
+                    return s.clone();
+                }
+            }
+            rx.changed().await.expect("session alive");
+        }
+    })
+    .await
+}
+
+pub async fn wait_change(
+    rx: &mut broadcast::Receiver<InboxChange>,
+    what: &str,
+    pred: impl Fn(&InboxChange) -> bool,
+) -> InboxChange {
+    within(&format!("inbox change {what}"), async {
+        loop {
+            match rx.recv().await {
+                Ok(c) if pred(&c) => return c,
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(n)) => panic!("lagged by {n}"),
+                Err(e) => panic!("inbox closed: {e}"),
+            }
+        }
+    })
+    .await
+}
+
+/// No change matching `pred` arrives within `quiet`.
+pub async fn assert_no_change(
+    rx: &mut broadcast::Receiver<InboxChange>,
+    quiet: Duration,
+    what: &str,
+    pred: impl Fn(&InboxChange) -> bool,
+) {
+    let _ = tokio::time::timeout(quiet, async {
+        loop {
+            if let Ok(c) = rx.recv().await {
+                assert!(!pred(&c), "unexpected {what}: {c:?}");
+            }
+        }
+    })
+    .await;
+}
+
+pub fn approval(agent_id: &str, text: &str) -> Value {
+    json!({
+        "channelId": agent_id,
+        "text": text,
+        "review": {
+            "type": "approval",
+            "payload": {"options": [
+                {"id": "approve", "label": "Approve", "style": "primary"},
+                {"id": "reject", "label": "Reject", "style": "danger"}
+            ], "allowComment": true},
+            "expiresInSeconds": 3600
+        }
+    })
+}
+
+/// Posts a message as the admin's agent and returns its id.
+pub async fn post(server: &DevServer, body: Value) -> String {
+    let key = server.seed().admin().api_key.clone();
+    let (status, msg) = server.post_agent_message(&key, body).await;
+    assert_eq!(status.as_u16(), 201, "agent message accepted: {msg}");
+    msg["id"].as_str().expect("message id").to_owned()
+}

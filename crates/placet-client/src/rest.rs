@@ -344,6 +344,24 @@ impl RestClient {
         self.request_url_json(Method::GET, url, None).await
     }
 
+    /// The rounds of an iteration chain, oldest first.
+    pub async fn iterations(
+        &self,
+        message_id: &str,
+        channel: &str,
+    ) -> Result<Vec<Message>, ApiError> {
+        #[derive(Deserialize)]
+        struct Chain {
+            iterations: Vec<Value>,
+        }
+        let mut url = self
+            .base
+            .join(&format!("api/messages/{}/iterations", seg(message_id)));
+        url.query_pairs_mut().append_pair("channel", channel);
+        let chain: Chain = self.request_url_json(Method::GET, url, None).await?;
+        Ok(decode_each(chain.iterations, "iteration"))
+    }
+
     /// Answers a review. `201` gives the updated message; a review that is no longer
     /// pending gives [`ApiError::AlreadyResponded`].
     pub async fn respond(

@@ -36,6 +36,9 @@ use crate::inbox::{Inbox, InboxChange};
 use crate::protocol::{Message, ServerEvent};
 use crate::rest::{Credential, RestClient};
 
+/// When the one extra re-sync after a connect runs.
+const SETTLE_RESYNC: Duration = Duration::from_secs(1);
+
 /// Connection settings. The defaults follow the official web client.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
@@ -459,6 +462,11 @@ impl Runner {
         );
         resync.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut pong_deadline: Option<Instant> = None;
+        // `subscribe:channel` has no acknowledgement, so a review created between our
+        // subscribing and the server joining us to the room can slip past both the event
+        // and the first snapshot. One more re-sync shortly after connecting closes that
+        // gap (it matters most for API-key sockets, which have no user room).
+        let mut settle = Some(Instant::now() + SETTLE_RESYNC);
 
         loop {
             tokio::select! {
@@ -483,6 +491,12 @@ impl Runner {
                     return End::Failed { reason: "the server stopped answering (no pong)".to_owned(), offline: false };
                 },
                 _ = resync.tick() => {
+                    if let Err(end) = self.resync(client, &mut subscribed).await {
+                        return end;
+                    }
+                },
+                _ = async { sleep_until(settle.unwrap_or_else(Instant::now)).await }, if settle.is_some() => {
+                    settle = None;
                     if let Err(end) = self.resync(client, &mut subscribed).await {
                         return end;
                     }

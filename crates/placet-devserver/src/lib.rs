@@ -1,1 +1,242 @@
-pub fn x(){}
+//! A Placet-compatible server for the tests of Placet Tray and for its demo mode.
+//!
+//! It implements the parts of the Placet server contract (`placet-api.md`) that a
+//! reviewer client and a test agent use, quirks included: the human REST API (JWT),
+//! the agent API (`x-api-key`), Socket.IO on `/ws`, the review-expiry job and an optional
+//! rate limit. It is an independent implementation built on `serde_json::Value`, so bugs
+//! in `placet-client` cannot cancel out against it.
+//!
+//! Tests start it in-process on `127.0.0.1:0` and drive faults through [`Controls`]:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use placet_devserver::{DevServer, DevServerConfig};
+//!
+//! let server = DevServer::start(DevServerConfig {
+//!     expiry_tick: Duration::from_millis(100),
+//!     ..Default::default()
+//! })
+//! .await?;
+//! let seed = server.seed();
+//! let (status, message) = server
+//!     .post_agent_message(
+//!         &seed.admin().api_key,
+//!         serde_json::json!({
+//!             "channelId": seed.deploy_bot().id,
+//!             "text": "Deploy?",
+//!             "review": {"type": "approval", "payload": {}},
+//!         }),
+//!     )
+//!     .await;
+//! assert_eq!(status.as_u16(), 201);
+//! server.controls().drop_next_respond_reply();
+//! server.stop().await;
+//! server.restart().await?;
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! # Layout
+//!
+//! - `lib.rs`: [`DevServer`], the handle tests hold; `lifecycle.rs`: start/stop/restart.
+//! - `server.rs`: listener with cuttable connections; `routes/`: the HTTP surface
+//!   (`auth`, `agents`, `messages`, `files`, `agent_api`, `dev` for `/__dev/*`).
+//! - `socket.rs`: the `/ws` namespace; `events.rs`: server-to-client emits.
+//! - `service/`: business operations shared by routes, helpers and the demo agent.
+//! - `store/`: SQLite tables; `wire.rs`: JSON shapes; `validate.rs`: zod-like checks.
+//! - `auth.rs`, `error.rs`, `extract.rs`, `throttle.rs`, `expiry.rs`, `seed.rs`,
+//!   `demo.rs`, `controls.rs`, `config.rs`.
+
+mod auth;
+mod config;
+mod controls;
+mod demo;
+mod error;
+mod events;
+mod expiry;
+mod extract;
+mod lifecycle;
+mod routes;
+mod seed;
+mod server;
+mod service;
+mod socket;
+mod state;
+mod store;
+mod throttle;
+mod util;
+mod validate;
+mod wire;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use serde_json::Value;
+
+pub use crate::config::{Db, DevServerConfig, Throttle};
+pub use crate::controls::{ConnectedSocket, Controls, RecordedRespond};
+pub use crate::demo::DemoReview;
+pub use crate::seed::{Seed, SeedAgent, SeedUser, SEED_PASSWORD};
+pub use crate::store::StoreError;
+
+use crate::error::ApiError;
+use crate::lifecycle::Lifecycle;
+use crate::service::{render_message, View};
+use crate::state::App;
+
+/// Why a dev server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DevServerError {
+    /// The address could not be bound (in use, or no permission).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The database could not be opened, created or seeded.
+    #[error("database: {0}")]
+    Database(#[from] StoreError),
+}
+
+/// A running (or stopped) dev server. Dropping it stops the server without waiting;
+/// [`shutdown`](Self::shutdown) stops it cleanly.
+#[derive(Debug)]
+pub struct DevServer {
+    lifecycle: Arc<Lifecycle>,
+}
+
+impl DevServer {
+    /// Opens (and on first use seeds) the database, binds `config.bind` and starts
+    /// serving HTTP and Socket.IO, the expiry job and, if configured, the demo agent.
+    pub async fn start(config: DevServerConfig) -> Result<Self, DevServerError> {
+        let store = match &config.db {
+            Db::Memory => store::Store::open_in_memory()?,
+            Db::File(path) => store::Store::open_file(path)?,
+        };
+        let seed = seed::ensure(&store)?;
+        let app = Arc::new(App::new(
+            store,
+            auth::TokenSigner::new(&config.jwt_secret),
+            config.throttle.map(throttle::Throttler::new),
+            seed,
+        ));
+        let lifecycle =
+            Lifecycle::launch(app, config.bind, config.expiry_tick, config.demo_interval).await?;
+        tracing::info!(addr = %lifecycle.addr, "dev server started");
+        Ok(Self { lifecycle })
+    }
+
+    fn app(&self) -> &App {
+        &self.lifecycle.app
+    }
+
+    /// The bound address (stays the same across [`restart`](Self::restart)).
+    pub fn addr(&self) -> SocketAddr {
+        self.lifecycle.addr
+    }
+
+    /// `http://<addr>`, the base of every REST path and of the Socket.IO URL.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.lifecycle.addr)
+    }
+
+    /// `http://<addr>/ws`, the Socket.IO namespace URL.
+    pub fn ws_url(&self) -> String {
+        format!("{}/ws", self.base_url())
+    }
+
+    /// The seeded users, agents and API keys.
+    pub fn seed(&self) -> &Seed {
+        &self.app().seed
+    }
+
+    /// Fault injection and observation.
+    pub fn controls(&self) -> Controls {
+        Controls::new(self.lifecycle.app.clone())
+    }
+
+    /// Runs `POST /api/v1/messages` in-process with this API key: same validation, same
+    /// events. Returns the status and body the HTTP route would (201 and the message, or
+    /// the error body).
+    pub async fn post_agent_message(&self, api_key: &str, body: Value) -> (StatusCode, Value) {
+        let result = async {
+            let user_id = extract::authenticate_api_key(self.app(), api_key)?;
+            service::agent_messages::create_agent_message(self.app(), &user_id, &body).await
+        }
+        .await;
+        reply(result, StatusCode::CREATED, "/api/v1/messages")
+    }
+
+    /// Runs `POST /api/v1/status/ping` in-process (body `{agentId, status, message?}`);
+    /// emits `agent:status` like the route.
+    pub async fn ping_status(&self, api_key: &str, body: Value) -> (StatusCode, Value) {
+        let result = async {
+            let user_id = extract::authenticate_api_key(self.app(), api_key)?;
+            service::agents::ping(self.app(), &user_id, &body).await
+        }
+        .await;
+        reply(result, StatusCode::OK, "/api/v1/status/ping")
+    }
+
+    /// Posts one demo review (as the seeded admin's matching agent); returns the message.
+    pub async fn post_demo_review(&self, kind: DemoReview) -> (StatusCode, Value) {
+        reply(
+            demo::post(self.app(), kind).await,
+            StatusCode::CREATED,
+            "/api/v1/messages",
+        )
+    }
+
+    /// The stored message with its attachments, unredacted (password answers included),
+    /// or `None` if there is no such message.
+    pub fn message(&self, id: &str) -> Option<Value> {
+        let row = self.app().store.message(id).ok()??;
+        render_message(self.app(), &row, View::Raw).ok()
+    }
+
+    /// A 7-day access token for a user, as login would set in the cookie; `None` for
+    /// an unknown user id.
+    pub fn access_token(&self, user_id: &str) -> Option<String> {
+        let user = self.app().store.user(user_id).ok()??;
+        Some(
+            self.app()
+                .tokens
+                .access_token(&user.id, &user.email, &user.role),
+        )
+    }
+
+    /// Stops listening and drops every connection (HTTP and sockets); clients see the
+    /// server go away. The data stays. A no-op when already stopped.
+    pub async fn stop(&self) {
+        self.lifecycle.stop().await;
+    }
+
+    /// Starts again on the same address after [`stop`](Self::stop); a no-op while
+    /// running.
+    pub async fn restart(&self) -> Result<(), DevServerError> {
+        self.lifecycle.start().await
+    }
+
+    /// Whether the server is listening.
+    pub async fn is_running(&self) -> bool {
+        self.lifecycle.is_running().await
+    }
+
+    /// Stops the server and releases it (an in-memory database is gone afterwards).
+    pub async fn shutdown(self) {
+        self.lifecycle.stop().await;
+    }
+}
+
+/// The (status, body) pair an HTTP route would produce for `result`.
+fn reply(result: Result<Value, ApiError>, ok: StatusCode, path: &str) -> (StatusCode, Value) {
+    match result {
+        Ok(v) => (ok, v),
+        Err(e) => (e.status, e.body(path)),
+    }
+}

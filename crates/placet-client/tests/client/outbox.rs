@@ -1,6 +1,6 @@
+use placet_client::inbox::AnsweredBy;
 use placet_client::outbox::{AnswerSource, Delivery, NewAnswer, Outbox, StoreError};
 use placet_client::{Answer, Inbox, InboxChange};
-use placet_client::inbox::AnsweredBy;
 
 use crate::support::{admin, approval, connected, post, server, url, wait_change};
 
@@ -38,14 +38,26 @@ async fn lost_reply_then_retry_is_our_own_answer() {
     let mut changes = inbox.subscribe();
     let session = connected(&rest, &inbox).await;
     let id = post(&server, approval(&agent, "lossy")).await;
-    wait_change(&mut changes, "added", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
+    wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
 
     let outbox = Outbox::in_memory(&url(&server)).unwrap();
     queue(&outbox, &inbox, &id, "approve");
     server.controls().drop_next_respond_reply();
     let first = outbox.deliver_due(&rest, Some(&inbox)).await;
-    assert!(matches!(first.as_slice(), [Delivery::WillRetry { .. }]), "{first:?}");
-    assert_eq!(outbox.queued().unwrap().len(), 1, "unconfirmed answers stay queued");
+    assert!(
+        matches!(first.as_slice(), [Delivery::WillRetry { .. }]),
+        "{first:?}"
+    );
+    assert_eq!(
+        outbox.queued().unwrap().len(),
+        1,
+        "unconfirmed answers stay queued"
+    );
 
     outbox.retry_now();
     let second = outbox.deliver_due(&rest, Some(&inbox)).await;
@@ -60,12 +72,32 @@ async fn lost_reply_then_retry_is_our_own_answer() {
     let recorded = server.controls().responses_for(&id);
     assert_eq!(recorded.len(), 2);
     assert_eq!(recorded[0].status.as_u16(), 201);
-    assert_eq!(recorded[1].status.as_u16(), 403, "the retry changed nothing on the server");
+    assert_eq!(
+        recorded[1].status.as_u16(),
+        403,
+        "the retry changed nothing on the server"
+    );
     let decisions = outbox.decisions(10).unwrap();
     assert_eq!(decisions[0].outcome, "sent");
-    assert!(decisions[0].detail.as_deref().unwrap_or("").contains("lost"));
-    let answered = wait_change(&mut changes, "answered", |c| matches!(c, InboxChange::Answered { .. })).await;
-    assert!(matches!(answered, InboxChange::Answered { by: AnsweredBy::Here, .. }), "{answered:?}");
+    assert!(decisions[0]
+        .detail
+        .as_deref()
+        .unwrap_or("")
+        .contains("lost"));
+    let answered = wait_change(&mut changes, "answered", |c| {
+        matches!(c, InboxChange::Answered { .. })
+    })
+    .await;
+    assert!(
+        matches!(
+            answered,
+            InboxChange::Answered {
+                by: AnsweredBy::Here,
+                ..
+            }
+        ),
+        "{answered:?}"
+    );
     session.shutdown().await;
 }
 
@@ -79,11 +111,19 @@ async fn a_different_earlier_answer_is_answered_elsewhere() {
     let mut changes = inbox.subscribe();
     let session = connected(&rest, &inbox).await;
     let id = post(&server, approval(&agent, "contested")).await;
-    wait_change(&mut changes, "added", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
+    wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
     let outbox = Outbox::in_memory(&url(&server)).unwrap();
     let ours = queue(&outbox, &inbox, &id, "approve");
     let web = placet_client::ValidResponse::from_stored(
-        serde_json::json!({"selectedOption": "reject"}).as_object().unwrap().clone(),
+        serde_json::json!({"selectedOption": "reject"})
+            .as_object()
+            .unwrap()
+            .clone(),
     );
     admin(&server).await.respond(&id, &web, None).await.unwrap();
     let d = outbox.deliver_due(&rest, Some(&inbox)).await;
@@ -106,7 +146,12 @@ async fn queued_while_down_delivered_once_after() {
     let mut changes = inbox.subscribe();
     let session = connected(&rest, &inbox).await;
     let id = post(&server, approval(&agent, "offline answer")).await;
-    wait_change(&mut changes, "added", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
+    wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
     let outbox = Outbox::in_memory(&url(&server)).unwrap();
     queue(&outbox, &inbox, &id, "approve");
     assert_eq!(
@@ -120,7 +165,16 @@ async fn queued_while_down_delivered_once_after() {
     server.restart().await.unwrap();
     outbox.retry_now();
     let d = outbox.deliver_due(&rest, Some(&inbox)).await;
-    assert!(matches!(&d[..], [Delivery::Sent { lost_reply: false, .. }]), "{d:?}");
+    assert!(
+        matches!(
+            &d[..],
+            [Delivery::Sent {
+                lost_reply: false,
+                ..
+            }]
+        ),
+        "{d:?}"
+    );
     let recorded = server.controls().responses_for(&id);
     assert_eq!(recorded.len(), 1, "delivered exactly once: {recorded:?}");
     session.shutdown().await;
@@ -136,8 +190,17 @@ async fn queued_answers_survive_reopening() {
     let mut changes = inbox.subscribe();
     let session = connected(&rest, &inbox).await;
     let id = post(&server, approval(&agent, "crash test")).await;
-    wait_change(&mut changes, "added", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
-    let path = std::env::temp_dir().join(format!("placet-outbox-{}-{}.db", std::process::id(), rand_suffix()));
+    wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
+    let path = std::env::temp_dir().join(format!(
+        "placet-outbox-{}-{}.db",
+        std::process::id(),
+        rand_suffix()
+    ));
     {
         let outbox = Outbox::open(&path, &url(&server)).unwrap();
         queue(&outbox, &inbox, &id, "reject");

@@ -11,7 +11,9 @@ async fn login_reads_the_cookie_and_me_accepts_it() {
     assert_eq!(me.email, "admin@placet.local");
     let ticket = rest.ws_ticket().await.expect("ws ticket");
     assert!(!ticket.expose().is_empty());
-    rest.probe().await.expect("the dev server answers like Placet");
+    rest.probe()
+        .await
+        .expect("the dev server answers like Placet");
 }
 
 /// A wrong password is `Unauthorized` with the server's message and no secret in it.
@@ -43,7 +45,10 @@ async fn respond_once_then_already_responded() {
     let id = post(&server, approval(&agent, "Deploy v2?")).await;
 
     let pending = rest.pending_reviews().await.unwrap();
-    let review = pending.iter().find(|m| m.id == id).expect("listed as pending");
+    let review = pending
+        .iter()
+        .find(|m| m.id == id)
+        .expect("listed as pending");
     let response = review
         .review
         .as_ref()
@@ -67,7 +72,12 @@ async fn respond_once_then_already_responded() {
         serde_json::json!({"response": {"selectedOption": "approve", "comment": "ship it"}}),
         "the body is exactly the web UI's"
     );
-    assert!(rest.pending_reviews().await.unwrap().iter().all(|m| m.id != id));
+    assert!(rest
+        .pending_reviews()
+        .await
+        .unwrap()
+        .iter()
+        .all(|m| m.id != id));
 }
 
 /// A missing message is `NotFound`; another user's agent is `Forbidden`.
@@ -96,12 +106,19 @@ async fn api_key_reads_agent_routes() {
     let key = server.seed().admin().api_key.clone();
     let agent = server.seed().deploy_bot().id.clone();
     let id = post(&server, approval(&agent, "Key mode")).await;
-    let keyed = RestClient::new(url(&server)).authenticated(placet_client::Credential::ApiKey(Secret::new(key)));
+    let keyed = RestClient::new(url(&server))
+        .authenticated(placet_client::Credential::ApiKey(Secret::new(key)));
     let agents = keyed.agent_agents().await.expect("agents by key");
     assert!(agents.iter().any(|a| a.id == agent));
-    let pending = keyed.agent_pending_reviews(&agent).await.expect("pending by key");
+    let pending = keyed
+        .agent_pending_reviews(&agent)
+        .await
+        .expect("pending by key");
     assert!(pending.iter().any(|m| m.id == id));
-    assert!(keyed.agents().await.unwrap_err().is_auth(), "human routes refuse API keys");
+    assert!(
+        keyed.agents().await.unwrap_err().is_auth(),
+        "human routes refuse API keys"
+    );
 }
 
 /// Attachments download into a folder under a safe, unique name.
@@ -119,10 +136,23 @@ async fn attachment_download() {
     let message = rest.message(&id).await.unwrap();
     let file = &message.attachments[0];
     let dir = std::env::temp_dir().join(format!("placet-dl-{}", std::process::id()));
-    let saved = rest.download_attachment(&file.id, &dir).await.expect("download");
-    assert_eq!(std::fs::read_to_string(&saved.path).unwrap(), "# Plan\nstep 1");
-    assert!(saved.path.starts_with(&dir), "stays in the folder: {:?}", saved.path);
+    let saved = rest
+        .download_attachment(&file.id, &dir)
+        .await
+        .expect("download");
+    assert_eq!(
+        std::fs::read_to_string(&saved.path).unwrap(),
+        "# Plan\nstep 1"
+    );
+    assert!(
+        saved.path.starts_with(&dir),
+        "stays in the folder: {:?}",
+        saved.path
+    );
     let again = rest.download_attachment(&file.id, &dir).await.unwrap();
-    assert_ne!(again.path, saved.path, "a second download does not overwrite");
+    assert_ne!(
+        again.path, saved.path,
+        "a second download does not overwrite"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

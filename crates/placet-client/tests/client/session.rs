@@ -18,16 +18,32 @@ async fn connects_syncs_and_gets_each_review_once() {
     let inbox = Inbox::new();
     let mut changes = inbox.subscribe();
     let session = connected(&rest, &inbox).await;
-    assert!(inbox.get(&before).is_some(), "the re-sync found the earlier review");
-    assert_eq!(inbox.agents().len(), server.seed().agents_of(&server.seed().admin().id).len());
+    assert!(
+        inbox.get(&before).is_some(),
+        "the re-sync found the earlier review"
+    );
+    assert_eq!(
+        inbox.agents().len(),
+        server.seed().agents_of(&server.seed().admin().id).len()
+    );
 
     let id = post(&server, approval(&agent, "Deploy v3?")).await;
-    let added = wait_change(&mut changes, "added", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
-    let InboxChange::Added(m) = added else { unreachable!() };
+    let added = wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
+    let InboxChange::Added(m) = added else {
+        unreachable!()
+    };
     assert_eq!(m.agent_name.as_deref(), Some("Deploy Bot"));
-    assert_no_change(&mut changes, Duration::from_millis(600), "second Added", |c| {
-        matches!(c, InboxChange::Added(m) if m.id == id)
-    })
+    assert_no_change(
+        &mut changes,
+        Duration::from_millis(600),
+        "second Added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
     .await;
     session.shutdown().await;
 }
@@ -42,7 +58,12 @@ async fn respond_then_review_responded() {
     let mut changes = inbox.subscribe();
     let session = connected(&rest, &inbox).await;
     let id = post(&server, approval(&agent, "Approve?")).await;
-    wait_change(&mut changes, "added", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
+    wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
 
     // Another client (the web UI) answers.
     let other_client = admin(&server).await;
@@ -54,7 +75,12 @@ async fn respond_then_review_responded() {
         })
         .unwrap();
     other_client.respond(&id, &response, None).await.unwrap();
-    let change = wait_change(&mut changes, "answered", |c| matches!(c, InboxChange::Answered { message_id, .. } if *message_id == id)).await;
+    let change = wait_change(
+        &mut changes,
+        "answered",
+        |c| matches!(c, InboxChange::Answered { message_id, .. } if *message_id == id),
+    )
+    .await;
     assert_eq!(
         change,
         InboxChange::Answered {
@@ -79,8 +105,18 @@ async fn expiry_gives_review_expired() {
     let mut body = approval(&agent, "short-lived");
     body["review"]["expiresInSeconds"] = json!(1);
     let id = post(&server, body).await;
-    wait_change(&mut changes, "added", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
-    wait_change(&mut changes, "expired", |c| matches!(c, InboxChange::Expired { message_id } if *message_id == id)).await;
+    wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
+    wait_change(
+        &mut changes,
+        "expired",
+        |c| matches!(c, InboxChange::Expired { message_id } if *message_id == id),
+    )
+    .await;
     assert!(inbox.is_finished(&id));
     session.shutdown().await;
 }
@@ -97,16 +133,23 @@ async fn reconnects_after_a_kick_and_resyncs() {
     let session = connected(&rest, &inbox).await;
     let mut state = session.watch();
 
-    server.controls().refuse_handshakes(Duration::from_millis(1500));
+    server
+        .controls()
+        .refuse_handshakes(Duration::from_millis(1500));
     server.controls().kick_all().await;
     wait_state(&mut state, "reconnecting", |s| {
-        matches!(s, SessionState::Reconnecting { .. } | SessionState::Offline { .. })
+        matches!(
+            s,
+            SessionState::Reconnecting { .. } | SessionState::Offline { .. }
+        )
     })
     .await;
     let while_down = post(&server, approval(&agent, "posted while disconnected")).await;
-    let added = wait_change(&mut changes, "review from while down", |c| {
-        matches!(c, InboxChange::Added(m) if m.id == while_down)
-    })
+    let added = wait_change(
+        &mut changes,
+        "review from while down",
+        |c| matches!(c, InboxChange::Added(m) if m.id == while_down),
+    )
     .await;
     assert!(matches!(added, InboxChange::Added(_)));
     wait_state(&mut state, "connected again", SessionState::is_connected).await;
@@ -116,14 +159,21 @@ async fn reconnects_after_a_kick_and_resyncs() {
         .await
         .respond(
             &while_down,
-            &placet_client::ValidResponse::from_stored(json!({"selectedOption": "approve"}).as_object().unwrap().clone()),
+            &placet_client::ValidResponse::from_stored(
+                json!({"selectedOption": "approve"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
             None,
         )
         .await
         .unwrap();
-    wait_change(&mut changes, "review:responded after reconnect", |c| {
-        matches!(c, InboxChange::Answered { message_id, .. } if *message_id == while_down)
-    })
+    wait_change(
+        &mut changes,
+        "review:responded after reconnect",
+        |c| matches!(c, InboxChange::Answered { message_id, .. } if *message_id == while_down),
+    )
     .await;
     session.shutdown().await;
 }
@@ -144,7 +194,12 @@ async fn survives_a_server_restart() {
     server.restart().await.expect("restart on the same port");
     wait_state(&mut state, "connected again", SessionState::is_connected).await;
     let id = post(&server, approval(&agent, "after restart")).await;
-    wait_change(&mut changes, "review after restart", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
+    wait_change(
+        &mut changes,
+        "review after restart",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
     session.shutdown().await;
 }
 
@@ -158,7 +213,10 @@ async fn invalid_sign_in_is_auth_expired() {
     let mut state = session.watch();
     server.controls().invalidate_tokens();
     server.controls().kick_all().await;
-    wait_state(&mut state, "auth expired", |s| *s == SessionState::AuthExpired).await;
+    wait_state(&mut state, "auth expired", |s| {
+        *s == SessionState::AuthExpired
+    })
+    .await;
     session.shutdown().await;
 }
 
@@ -166,12 +224,14 @@ async fn invalid_sign_in_is_auth_expired() {
 #[tokio::test]
 async fn bad_api_key_gets_connect_error() {
     let server = server().await;
-    let rest = RestClient::new(url(&server)).authenticated(Credential::ApiKey(Secret::new(format!(
-        "hp_{}",
-        "0".repeat(48)
-    ))));
+    let rest = RestClient::new(url(&server)).authenticated(Credential::ApiKey(Secret::new(
+        format!("hp_{}", "0".repeat(48)),
+    )));
     let session = Session::start(rest, Inbox::new(), fast());
-    wait_state(&mut session.watch(), "auth expired", |s| *s == SessionState::AuthExpired).await;
+    wait_state(&mut session.watch(), "auth expired", |s| {
+        *s == SessionState::AuthExpired
+    })
+    .await;
     session.shutdown().await;
 }
 
@@ -186,7 +246,12 @@ async fn api_key_session_watches() {
     let mut changes = inbox.subscribe();
     let session = connected(&rest, &inbox).await;
     let id = post(&server, approval(&agent, "watch me")).await;
-    wait_change(&mut changes, "added by key", |c| matches!(c, InboxChange::Added(m) if m.id == id)).await;
+    wait_change(
+        &mut changes,
+        "added by key",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
     session.shutdown().await;
 }
 
@@ -207,48 +272,66 @@ async fn another_users_agent_cannot_be_subscribed() {
     let joined = tokio::sync::mpsc::unbounded_channel::<()>();
     let (jtx, mut jrx) = joined;
     let others_for_cb = others.clone();
-    let socket = rust_socketio::asynchronous::ClientBuilder::new(url(&server).join("socket.io/").as_str())
-        .namespace("/ws")
-        .transport_type(rust_socketio::TransportType::Websocket)
-        .reconnect(false)
-        .auth(json!({"token": ticket.expose()}))
-        .on(rust_socketio::Event::Connect, move |_, c| {
-            let others = others_for_cb.clone();
-            let jtx = jtx.clone();
-            async move {
-                let _ = c.emit("subscribe:channel", json!(others)).await;
-                let _ = jtx.send(());
-            }
-            .boxed()
-        })
-        .on_any(move |event, _, _| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx.send(event.to_string());
-            }
-            .boxed()
-        })
-        .connect()
-        .await
-        .expect("raw socket connects");
+    let socket =
+        rust_socketio::asynchronous::ClientBuilder::new(url(&server).join("socket.io/").as_str())
+            .namespace("/ws")
+            .transport_type(rust_socketio::TransportType::Websocket)
+            .reconnect(false)
+            .auth(json!({"token": ticket.expose()}))
+            .on(rust_socketio::Event::Connect, move |_, c| {
+                let others = others_for_cb.clone();
+                let jtx = jtx.clone();
+                async move {
+                    let _ = c.emit("subscribe:channel", json!(others)).await;
+                    let _ = jtx.send(());
+                }
+                .boxed()
+            })
+            .on_any(move |event, _, _| {
+                let tx = tx.clone();
+                async move {
+                    let _ = tx.send(event.to_string());
+                }
+                .boxed()
+            })
+            .connect()
+            .await
+            .expect("raw socket connects");
     crate::support::within("raw socket connect", jrx.recv()).await;
 
     let other_key = server.seed().other().api_key.clone();
-    let (status, msg) = server.post_agent_message(&other_key, approval(&others, "not yours")).await;
+    let (status, msg) = server
+        .post_agent_message(&other_key, approval(&others, "not yours"))
+        .await;
     assert_eq!(status.as_u16(), 201);
     let id = msg["id"].as_str().unwrap().to_owned();
     // Answer it as its owner: `review:responded` goes to its channel room only.
     let owner = RestClient::new(url(&server));
     let other = server.seed().other();
-    let (_, token) = owner.login(&other.email, &Secret::new(other.password.clone())).await.unwrap();
-    owner
-        .authenticated(Credential::Jwt(token))
-        .respond(&id, &placet_client::ValidResponse::from_stored(json!({"selectedOption": "approve"}).as_object().unwrap().clone()), None)
+    let (_, token) = owner
+        .login(&other.email, &Secret::new(other.password.clone()))
         .await
         .unwrap();
-    assert_no_change(&mut changes, Duration::from_millis(800), "another user's review", |c| {
-        matches!(c, InboxChange::Added(m) if m.id == id)
-    })
+    owner
+        .authenticated(Credential::Jwt(token))
+        .respond(
+            &id,
+            &placet_client::ValidResponse::from_stored(
+                json!({"selectedOption": "approve"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_no_change(
+        &mut changes,
+        Duration::from_millis(800),
+        "another user's review",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
     .await;
     while let Ok(event) = rx.try_recv() {
         assert!(

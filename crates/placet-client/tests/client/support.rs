@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use placet_client::backoff::Backoff;
 use placet_client::inbox::InboxChange;
-use placet_client::{Credential, Inbox, RestClient, Secret, ServerUrl, Session, SessionConfig, SessionState};
+use placet_client::{
+    Credential, Inbox, RestClient, Secret, ServerUrl, Session, SessionConfig, SessionState,
+};
 use placet_devserver::{DevServer, DevServerConfig};
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, watch};
@@ -16,8 +18,7 @@ pub const WAIT: Duration = Duration::from_secs(10);
 pub fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_test_writer()
         .try_init();
@@ -67,7 +68,12 @@ pub fn fast() -> SessionConfig {
 /// Starts a session and waits until it is connected.
 pub async fn connected(rest: &RestClient, inbox: &Inbox) -> Session {
     let session = Session::start(rest.clone(), inbox.clone(), fast());
-    wait_state(&mut session.watch(), "connected", SessionState::is_connected).await;
+    wait_state(
+        &mut session.watch(),
+        "connected",
+        SessionState::is_connected,
+    )
+    .await;
     session
 }
 

@@ -1,0 +1,199 @@
+//! Request extractors whose rejections are [`ApiError`]s, so even malformed requests get
+//! the server's error body.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts, HeaderMap},
+};
+use serde_json::Value;
+
+use crate::auth::api_key_hash;
+use crate::error::ApiError;
+use crate::state::App;
+use crate::store::UserRow;
+use crate::util::{iso, now};
+
+/// A request body as JSON, parsed the way Fastify does: with a JSON content type the body
+/// must be valid, non-empty JSON (400 otherwise); any other body reaches validation as a
+/// string, and no body at all as `null`.
+#[derive(Debug, Clone)]
+pub(crate) struct JsonBody(pub(crate) Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = is_json_content_type(request.headers());
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| ApiError::bad_request("Invalid request body"))?;
+        parse_body(is_json, &bytes).map(JsonBody)
+    }
+}
+
+/// The body parsing of [`JsonBody`], also used by routes that need the raw bytes.
+pub(crate) fn parse_body(is_json: bool, bytes: &[u8]) -> Result<Value, ApiError> {
+    if !is_json {
+        return Ok(if bytes.is_empty() {
+            Value::Null
+        } else {
+            Value::String(String::from_utf8_lossy(bytes).into_owned())
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "Body cannot be empty when content-type is set to 'application/json'",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|_| {
+        ApiError::bad_request(
+            "Body is not valid JSON but content-type is set to 'application/json'",
+        )
+    })
+}
+
+pub(crate) fn is_json_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| {
+            let mime = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            mime == "application/json" || mime.ends_with("+json")
+        })
+        .unwrap_or(false)
+}
+
+/// Query-string parameters (last value wins). Never rejects.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QueryParams(HashMap<String, String>);
+
+impl QueryParams {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        Ok(Self(
+            url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+        ))
+    }
+}
+
+/// The user behind a JWT (cookie `access_token` first, then `Authorization: Bearer`).
+/// Passport's rules: the first token found is the one checked; it must verify and its
+/// `sub` must still exist.
+#[derive(Debug, Clone)]
+pub(crate) struct HumanUser(pub(crate) UserRow);
+
+impl FromRequestParts<Arc<App>> for HumanUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
+        authenticate_jwt(app, &parts.headers).map(HumanUser)
+    }
+}
+
+/// Resolves the JWT of a request to its user, or 401.
+pub(crate) fn authenticate_jwt(app: &App, headers: &HeaderMap) -> Result<UserRow, ApiError> {
+    let token = cookie_token(headers)
+        .or_else(|| bearer_token(headers))
+        .ok_or_else(ApiError::unauthorized)?;
+    let claims = app
+        .tokens
+        .verify(&token)
+        .ok_or_else(ApiError::unauthorized)?;
+    app.store
+        .user(&claims.sub)?
+        .ok_or_else(ApiError::unauthorized)
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "access_token")
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// The user owning the `x-api-key` of an agent-API request.
+#[derive(Debug, Clone)]
+pub(crate) struct AgentUser {
+    pub(crate) user_id: String,
+}
+
+impl FromRequestParts<Arc<App>> for AgentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
+        let key = parts
+            .headers
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        authenticate_api_key(app, key).map(|user_id| AgentUser { user_id })
+    }
+}
+
+/// Resolves an API key to its owner's id with the guard's two error messages.
+pub(crate) fn authenticate_api_key(app: &App, key: &str) -> Result<String, ApiError> {
+    if !key.starts_with("hp_") {
+        return Err(ApiError::unauthorized_with("Missing or invalid API key"));
+    }
+    let owner = app
+        .store
+        .api_key_owner(&api_key_hash(key))?
+        .ok_or_else(|| ApiError::unauthorized_with("Invalid API key"))?;
+    // The real guard writes lastUsedAt at most every 5 minutes per key.
+    let now = now();
+    let stale = owner.last_used_at.as_deref().is_none_or(|last| {
+        crate::util::parse_js_date(last).is_none_or(|t| now - t >= chrono::Duration::minutes(5))
+    });
+    if stale {
+        app.store.touch_api_key(&owner.key_id, &iso(now))?;
+    }
+    Ok(owner.user_id)
+}
+
+/// A single path parameter; a malformed one is a 400, not axum's plain-text rejection.
+#[derive(Debug, Clone)]
+pub(crate) struct PathId(pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(id)| PathId(id))
+            .map_err(|_| ApiError::bad_request("Invalid path parameter"))
+    }
+}

@@ -1,0 +1,115 @@
+//! `placet-devserver`: runs the dev server from the command line and prints its seed.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use placet_devserver::{Db, DevServer, DevServerConfig, Throttle};
+use tracing_subscriber::EnvFilter;
+
+/// A Placet-compatible server for tests and demos. Prints the base URL, the seeded
+/// credentials, agent ids and API keys at start.
+#[derive(Debug, Parser)]
+#[command(name = "placet-devserver", version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3001")]
+    bind: SocketAddr,
+    /// SQLite database file (created and seeded if missing). In-memory by default.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Run the demo agent: posts a review of each kind in turn and pings statuses.
+    #[arg(long)]
+    demo: bool,
+    /// Seconds between demo reviews.
+    #[arg(long, value_name = "SECS", default_value_t = 20)]
+    demo_interval: u64,
+    /// Period of the review-expiry job, in ms.
+    #[arg(long, value_name = "N", default_value_t = 60_000)]
+    expiry_tick_ms: u64,
+    /// Rate limit per client IP, e.g. 100/60 (requests per seconds). Off by default.
+    #[arg(long, value_name = "N/SECS")]
+    throttle: Option<Throttle>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let args = Args::parse();
+    let config = DevServerConfig {
+        bind: args.bind,
+        db: args.db.map_or(Db::Memory, Db::File),
+        expiry_tick: Duration::from_millis(args.expiry_tick_ms.max(1)),
+        throttle: args.throttle,
+        demo_interval: args
+            .demo
+            .then(|| Duration::from_secs(args.demo_interval.max(1))),
+        ..DevServerConfig::default()
+    };
+    let server = match DevServer::start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("placet-devserver: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_banner(&server, args.demo);
+    shutdown_signal().await;
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+/// Ctrl-C, or SIGTERM on Unix (how a parent process such as the app's demo mode stops us).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+            Err(e) => eprintln!("placet-devserver: cannot listen for SIGTERM: {e}"),
+        }
+    }
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("placet-devserver: cannot wait for Ctrl-C: {e}");
+    }
+}
+
+fn print_banner(server: &DevServer, demo: bool) {
+    let seed = server.seed();
+    println!("Placet dev server listening on {}", server.base_url());
+    println!("  Socket.IO: {} (path /socket.io/)", server.ws_url());
+    for user in &seed.users {
+        println!();
+        println!(
+            "User {} / {}  ({}, role {}, id {})",
+            user.email, user.password, user.display_name, user.role, user.id
+        );
+        println!("  API key: {}", user.api_key);
+        for agent in seed.agents_of(&user.id) {
+            println!("  Agent {:<20} {}", agent.name, agent.id);
+        }
+    }
+    println!();
+    if demo {
+        println!("Demo agent: on");
+    }
+    println!(
+        "Test controls: {}/__dev/... (loopback only)",
+        server.base_url()
+    );
+}

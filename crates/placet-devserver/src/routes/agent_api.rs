@@ -1,0 +1,253 @@
+//! The agent API `/api/v1/*` (`x-api-key` only; contract §3.4 and the OpenAPI file).
+
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::Response,
+    routing::{get, post},
+    Json, Router,
+};
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::events::channel_room;
+use crate::extract::{AgentUser, JsonBody, PathId, QueryParams};
+use crate::service::{
+    self, agent_messages, agents, files, message_in_channel, next_cursor, owned_channel,
+    page_limit, render_message, render_messages, reviews, View,
+};
+use crate::state::App;
+use crate::store::MessageQuery;
+use crate::util::now_iso;
+use crate::wire::{attachment_json, with_field};
+
+pub(super) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/api/v1/agents", get(list_agents).post(create_agent))
+        .route("/api/v1/status/ping", post(ping))
+        .route("/api/v1/messages", get(list_messages).post(create_message))
+        .route("/api/v1/messages/iterations/{id}", get(iterations))
+        .route(
+            "/api/v1/messages/{id}",
+            get(get_message).delete(delete_message),
+        )
+        .route("/api/v1/messages/{id}/ack", post(ack))
+        .route("/api/v1/reviews/pending", get(pending_reviews))
+        .route("/api/v1/reviews/{id}", get(get_review))
+        .route("/api/v1/reviews/{id}/wait", get(wait))
+        .route("/api/v1/files", get(list_files))
+        .route("/api/v1/files/store-text", post(store_text))
+        .route("/api/v1/files/{id}/download", get(download))
+}
+
+type JsonResult = Result<Json<Value>, ApiError>;
+type CreatedResult = Result<(StatusCode, Json<Value>), ApiError>;
+
+async fn list_agents(State(app): State<Arc<App>>, agent: AgentUser) -> JsonResult {
+    agents::list_for_agent_api(&app, &agent.user_id).map(Json)
+}
+
+async fn create_agent(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    JsonBody(body): JsonBody,
+) -> CreatedResult {
+    let created = agents::create(&app, &agent.user_id, &body)?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// 200 (explicit `@HttpCode`) with the masked agent.
+async fn ping(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    JsonBody(body): JsonBody,
+) -> JsonResult {
+    agents::ping(&app, &agent.user_id, &body).await.map(Json)
+}
+
+async fn create_message(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    JsonBody(body): JsonBody,
+) -> CreatedResult {
+    let message = agent_messages::create_agent_message(&app, &agent.user_id, &body).await?;
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// `{data, nextCursor}` with `search` (case-insensitive substring of the text) and
+/// `has_attachments=true|false`.
+async fn list_messages(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    query: QueryParams,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    let limit = page_limit(query.get("limit"));
+    let channels = [channel.id];
+    let rows = app.store.query_messages(&MessageQuery {
+        channels: Some(&channels),
+        search: query.get("search").filter(|s| !s.is_empty()),
+        has_attachments: match query.get("has_attachments") {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => None,
+        },
+        cursor: query.get("cursor"),
+        limit: Some(limit),
+        ..Default::default()
+    })?;
+    let data: Vec<Value> = render_messages(&app, &rows, View::Agent)?
+        .into_iter()
+        .map(|m| with_field(m, "statusEvents", json!([])))
+        .collect();
+    Ok(Json(
+        json!({ "data": data, "nextCursor": next_cursor(&rows, limit) }),
+    ))
+}
+
+async fn get_message(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(id): PathId,
+    query: QueryParams,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    let message = message_in_channel(&app, &id, &channel.id)?;
+    render_message(&app, &message, View::Agent).map(Json)
+}
+
+/// Deletes a message without any event; refused for a member of an iteration chain that
+/// has other members.
+async fn delete_message(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(id): PathId,
+    query: QueryParams,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    let message = message_in_channel(&app, &id, &channel.id)?;
+    if let Some(group) = &message.iteration_group_id {
+        if app.store.iteration_chain(group)?.len() > 1 {
+            return Err(ApiError::bad_request(
+                "Cannot delete a message that is part of an iteration chain",
+            ));
+        }
+    }
+    app.store.delete_message(&message.id)?;
+    Ok(Json(json!({ "deleted": true })))
+}
+
+async fn iterations(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(id): PathId,
+    query: QueryParams,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    service::iterations(&app, &channel.id, &id, View::Agent).map(Json)
+}
+
+/// 200 `{"acknowledged": true}`; `deliveryStatus` becomes `agent_received` and
+/// `message:delivery` goes to the channel room.
+async fn ack(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(id): PathId,
+    query: QueryParams,
+    _body: JsonBody,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    let message = message_in_channel(&app, &id, &channel.id)?;
+    app.store
+        .set_delivery_status(&message.id, "agent_received", &now_iso())?;
+    app.events
+        .emit(
+            vec![channel_room(&channel.id)],
+            "message:delivery",
+            &json!({ "messageId": message.id, "deliveryStatus": "agent_received" }),
+        )
+        .await;
+    Ok(Json(json!({ "acknowledged": true })))
+}
+
+async fn pending_reviews(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    query: QueryParams,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    let channels = [channel.id];
+    let rows = app.store.query_messages(&MessageQuery {
+        channels: Some(&channels),
+        with_review: true,
+        review_status: Some("pending"),
+        ..Default::default()
+    })?;
+    Ok(Json(Value::Array(render_messages(
+        &app,
+        &rows,
+        View::Agent,
+    )?)))
+}
+
+async fn get_review(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(id): PathId,
+    query: QueryParams,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    let message = message_in_channel(&app, &id, &channel.id)?;
+    if message.review.as_ref().is_none_or(Value::is_null) {
+        return Err(ApiError::not_found("No review on this message"));
+    }
+    render_message(&app, &message, View::Agent).map(Json)
+}
+
+async fn wait(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(id): PathId,
+    query: QueryParams,
+) -> JsonResult {
+    let timeout = reviews::wait_timeout(query.get("timeout"));
+    reviews::wait(&app, &agent.user_id, query.get("channel"), &id, timeout)
+        .await
+        .map(Json)
+}
+
+async fn list_files(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    query: QueryParams,
+) -> JsonResult {
+    let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
+    Ok(Json(Value::Array(
+        app.store
+            .attachments_of_channel(&channel.id)?
+            .iter()
+            .map(|a| attachment_json(a, None))
+            .collect(),
+    )))
+}
+
+/// Body `{channelId, content, filename?, mimeType?}` (the OpenAPI file documents no
+/// body; this mirrors `textAttachments`). 201 with the orphan attachment.
+async fn store_text(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    JsonBody(body): JsonBody,
+) -> CreatedResult {
+    let attachment = files::store_text(&app, &agent.user_id, &body)?;
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+async fn download(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(id): PathId,
+) -> Result<Response, ApiError> {
+    super::files::download_response(&app, &agent.user_id, &id)
+}

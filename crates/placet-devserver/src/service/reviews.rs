@@ -1,0 +1,174 @@
+//! Answering reviews (`POST /api/messages/:id/respond`, contract §3.3) and the agent's
+//! long poll (`GET /api/v1/reviews/:id/wait`).
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+use tokio::time::Instant;
+
+use super::{message_in_channel, owned_channel, render_message, View};
+use crate::error::ApiError;
+use crate::events::channel_room;
+use crate::state::App;
+use crate::util::now_iso;
+use crate::validate as v;
+use crate::wire::{agent_raw, with_field};
+
+/// The long poll's own re-check period; review changes also wake it at once.
+const WAIT_RECHECK: Duration = Duration::from_secs(2);
+/// Default and maximum `timeout` of the long poll, in ms.
+const WAIT_MAX_MS: u64 = 30_000;
+
+/// Validates a respond body: `{response: object, modifiedFileIds?: {string: string},
+/// feedback?: string}`. Nothing about the review type is checked (the server does not).
+fn parse_respond(body: &Value) -> Result<&Map<String, Value>, ApiError> {
+    let obj = v::object(body)?;
+    v::optional_object(obj, "response")?.ok_or_else(ApiError::validation)?;
+    v::optional_string_map(obj, "modifiedFileIds")?;
+    v::optional_string(obj, "feedback", 0)?;
+    Ok(obj)
+}
+
+/// Answers a review as `user_id`. On success the review is completed, the reply is the
+/// message with attachments and the unmasked `agent` row, and the same object goes out
+/// as `review:responded` to the channel room only.
+pub(crate) async fn respond(
+    app: &App,
+    user_id: &str,
+    message_id: &str,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    let input = parse_respond(body)?;
+    let message = app
+        .store
+        .message(message_id)?
+        .ok_or_else(|| ApiError::not_found("Message not found"))?;
+    let agent = app
+        .store
+        .agent(&message.channel_id)?
+        .filter(|a| a.owner_id == user_id)
+        .ok_or_else(ApiError::not_your_agent)?;
+    let Some(Value::Object(review)) = &message.review else {
+        return Err(ApiError::not_found("No review on this message"));
+    };
+    if message.review_status() != Some("pending") {
+        return Err(ApiError::forbidden("Review already responded"));
+    }
+
+    let completed_at = now_iso();
+    let mut updated = review.clone();
+    updated.insert("status".to_owned(), json!("completed"));
+    for key in ["response", "modifiedFileIds", "feedback"] {
+        if let Some(value) = input.get(key) {
+            updated.insert(key.to_owned(), value.clone());
+        }
+    }
+    updated.insert("completedAt".to_owned(), json!(completed_at));
+    // Conditional on the review still being pending: of two racing answers, one wins.
+    if !app
+        .store
+        .update_pending_review(&message.id, &Value::Object(updated), &completed_at)?
+    {
+        return Err(ApiError::forbidden("Review already responded"));
+    }
+    app.notify_review_changed();
+
+    let message = app
+        .store
+        .message(message_id)?
+        .ok_or_else(|| ApiError::not_found("Message not found"))?;
+    let payload = with_field(
+        render_message(app, &message, View::Raw)?,
+        "agent",
+        agent_raw(&agent),
+    );
+    app.events
+        .emit(vec![channel_room(&agent.id)], "review:responded", &payload)
+        .await;
+    Ok(payload)
+}
+
+/// Parses the long poll's `timeout`: default and cap 30000 ms; invalid or ≤ 0 → 30000.
+pub(crate) fn wait_timeout(raw: Option<&str>) -> Duration {
+    let ms = raw
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .map(f64::trunc)
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+        .map_or(WAIT_MAX_MS, |ms| (ms as u64).clamp(1, WAIT_MAX_MS));
+    Duration::from_millis(ms)
+}
+
+/// Waits until the review is answered or expired, or `timeout` passes. An overdue
+/// pending review is expired here, without a WebSocket event (a server quirk).
+pub(crate) async fn wait(
+    app: &App,
+    user_id: &str,
+    channel: Option<&str>,
+    message_id: &str,
+    timeout: Duration,
+) -> Result<Value, ApiError> {
+    let agent = owned_channel(app, user_id, channel)?;
+    let deadline = Instant::now() + timeout;
+    let mut changes = app.review_changes();
+    loop {
+        changes.borrow_and_update();
+        let message = message_in_channel(app, message_id, &agent.id)?;
+        if message.review.as_ref().is_none_or(Value::is_null) {
+            return Err(ApiError::not_found("No review on this message"));
+        }
+        match message.review_status() {
+            Some("completed") => {
+                return Ok(json!({
+                    "status": "completed",
+                    "message": render_message(app, &message, View::Agent)?,
+                }))
+            }
+            Some("expired") => {
+                return Ok(json!({
+                    "status": "expired",
+                    "message": render_message(app, &message, View::Agent)?,
+                }))
+            }
+            _ => {}
+        }
+        if app
+            .store
+            .expire_review_if_overdue(&message.id, &now_iso())?
+        {
+            app.notify_review_changed();
+            continue;
+        }
+        tokio::select! {
+            _ = changes.changed() => {}
+            _ = tokio::time::sleep(WAIT_RECHECK) => {}
+            _ = tokio::time::sleep_until(deadline) => return Ok(json!({"status": "timeout"})),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wait_timeouts() {
+        assert_eq!(wait_timeout(None), Duration::from_secs(30));
+        assert_eq!(wait_timeout(Some("abc")), Duration::from_secs(30));
+        assert_eq!(wait_timeout(Some("-5")), Duration::from_secs(30));
+        assert_eq!(wait_timeout(Some("0")), Duration::from_secs(30));
+        assert_eq!(wait_timeout(Some("0.5")), Duration::from_secs(30));
+        assert_eq!(wait_timeout(Some("99999")), Duration::from_secs(30));
+        assert_eq!(wait_timeout(Some("1500")), Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn respond_body_schema() {
+        assert!(parse_respond(&json!({"response": {}})).is_ok());
+        assert!(parse_respond(&json!({})).is_err());
+        assert!(parse_respond(&json!({"response": []})).is_err());
+        assert!(parse_respond(&json!({"response": "yes"})).is_err());
+        assert!(parse_respond(&json!({"response": {}, "feedback": 3})).is_err());
+        assert!(parse_respond(&json!({"response": {}, "modifiedFileIds": {"a": 1}})).is_err());
+        assert!(parse_respond(&json!("text")).is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! `POST /api/messages`: a human's chat message (contract §3.2).
+
+use serde_json::Value;
+
+use super::{owned_channel, render_message, View};
+use crate::error::ApiError;
+use crate::events::{channel_room, user_room};
+use crate::state::App;
+use crate::store::MessageRow;
+use crate::util::{iso, new_id, now};
+use crate::validate as v;
+
+/// `POST /api/messages`: a human's chat message in one of their channels. Emits
+/// `message:created` (no `agentName`) to the channel and user rooms.
+pub(crate) async fn create_user_message(
+    app: &App,
+    user_id: &str,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    let obj = v::object(body)?;
+    let channel_id = v::required_string(obj, "channelId", 1)?;
+    let text = v::optional_string(obj, "text", 0)?;
+    let attachment_ids = v::optional_string_array(obj, "attachmentIds")?.unwrap_or_default();
+    let client_id = v::optional_string(obj, "clientId", 1)?;
+    if text.is_none_or(str::is_empty) && attachment_ids.is_empty() {
+        return Err(ApiError::bad_request(
+            "Message must contain at least one of: text or attachmentIds",
+        ));
+    }
+    let agent = owned_channel(app, user_id, Some(channel_id))?;
+    if let Some(client_id) = client_id {
+        if let Some(existing) = app.store.message_by_client_id(&agent.id, client_id)? {
+            return render_message(app, &existing, View::Human);
+        }
+    }
+    let at = iso(now());
+    let message = MessageRow {
+        id: new_id(),
+        channel_id: agent.id.clone(),
+        sender_type: "user".to_owned(),
+        sender_id: user_id.to_owned(),
+        text: text.map(str::to_owned),
+        status: None,
+        review: None,
+        metadata: None,
+        client_id: client_id.map(str::to_owned),
+        stream_id: None,
+        stream_state: None,
+        delivery_status: "sent".to_owned(),
+        iteration_group_id: None,
+        iteration: None,
+        created_at: at.clone(),
+        updated_at: at,
+    };
+    app.store.insert_message(&message)?;
+    app.store
+        .link_orphan_attachments(&attachment_ids, &agent.id, &message.id)?;
+    let payload = render_message(app, &message, View::Raw)?;
+    app.events
+        .emit(
+            vec![channel_room(&agent.id), user_room(&agent.owner_id)],
+            "message:created",
+            &payload,
+        )
+        .await;
+    Ok(payload)
+}

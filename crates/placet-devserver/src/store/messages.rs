@@ -1,0 +1,329 @@
+//! Messages, their JSON `review` column, and the list queries behind every message route.
+
+use rusqlite::{params, params_from_iter, types::Value as SqlValue, OptionalExtension, Row};
+use serde_json::Value;
+
+use super::{json_text, parse_json, Store, StoreError};
+
+/// A `Message` row.
+#[derive(Debug, Clone)]
+pub(crate) struct MessageRow {
+    pub(crate) id: String,
+    pub(crate) channel_id: String,
+    pub(crate) sender_type: String,
+    pub(crate) sender_id: String,
+    pub(crate) text: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) review: Option<Value>,
+    pub(crate) metadata: Option<Value>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) stream_id: Option<String>,
+    pub(crate) stream_state: Option<String>,
+    pub(crate) delivery_status: String,
+    pub(crate) iteration_group_id: Option<String>,
+    pub(crate) iteration: Option<i64>,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+impl MessageRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            channel_id: r.get(1)?,
+            sender_type: r.get(2)?,
+            sender_id: r.get(3)?,
+            text: r.get(4)?,
+            status: r.get(5)?,
+            review: parse_json(r.get(6)?, 6)?,
+            metadata: parse_json(r.get(7)?, 7)?,
+            client_id: r.get(8)?,
+            stream_id: r.get(9)?,
+            stream_state: r.get(10)?,
+            delivery_status: r.get(11)?,
+            iteration_group_id: r.get(12)?,
+            iteration: r.get(13)?,
+            created_at: r.get(14)?,
+            updated_at: r.get(15)?,
+        })
+    }
+
+    /// `review.status`, if the message carries a review.
+    pub(crate) fn review_status(&self) -> Option<&str> {
+        self.review.as_ref()?.get("status")?.as_str()
+    }
+}
+
+const MESSAGE_COLUMNS: &str = "id, channel_id, sender_type, sender_id, text, status, review, \
+    metadata, client_id, stream_id, stream_state, delivery_status, iteration_group_id, \
+    iteration, created_at, updated_at";
+
+/// Filters shared by the message list routes. Results are newest first.
+#[derive(Debug, Default)]
+pub(crate) struct MessageQuery<'a> {
+    /// Restrict to these channels; `None` means every channel in the database.
+    pub(crate) channels: Option<&'a [String]>,
+    /// Only messages with a review.
+    pub(crate) with_review: bool,
+    /// Only reviews in this status.
+    pub(crate) review_status: Option<&'a str>,
+    /// Case-insensitive substring of `text`.
+    pub(crate) search: Option<&'a str>,
+    pub(crate) has_attachments: Option<bool>,
+    /// Message id to continue after (Prisma `cursor` + `skip: 1`).
+    pub(crate) cursor: Option<&'a str>,
+    pub(crate) limit: Option<usize>,
+}
+
+impl Store {
+    pub(crate) fn insert_message(&self, m: &MessageRow) -> Result<(), StoreError> {
+        self.conn().execute(
+            &format!(
+                "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES \
+                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ),
+            params![
+                m.id,
+                m.channel_id,
+                m.sender_type,
+                m.sender_id,
+                m.text,
+                m.status,
+                json_text(&m.review)?,
+                json_text(&m.metadata)?,
+                m.client_id,
+                m.stream_id,
+                m.stream_state,
+                m.delivery_status,
+                m.iteration_group_id,
+                m.iteration,
+                m.created_at,
+                m.updated_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn message(&self, id: &str) -> Result<Option<MessageRow>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1"),
+                [id],
+                MessageRow::from_row,
+            )
+            .optional()?)
+    }
+
+    /// The message an idempotent re-post refers to.
+    pub(crate) fn message_by_client_id(
+        &self,
+        channel_id: &str,
+        client_id: &str,
+    ) -> Result<Option<MessageRow>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages \
+                     WHERE channel_id = ?1 AND client_id = ?2"
+                ),
+                [channel_id, client_id],
+                MessageRow::from_row,
+            )
+            .optional()?)
+    }
+
+    /// The streaming draft `(channelId, streamId)`, unique per channel.
+    pub(crate) fn message_by_stream_id(
+        &self,
+        channel_id: &str,
+        stream_id: &str,
+    ) -> Result<Option<MessageRow>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {MESSAGE_COLUMNS} FROM messages \
+                     WHERE channel_id = ?1 AND stream_id = ?2"
+                ),
+                [channel_id, stream_id],
+                MessageRow::from_row,
+            )
+            .optional()?)
+    }
+
+    /// Updates a streaming draft's text and state (each only when given).
+    pub(crate) fn update_stream_draft(
+        &self,
+        id: &str,
+        text: Option<&str>,
+        stream_state: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE messages SET text = coalesce(?2, text),
+                stream_state = coalesce(?3, stream_state), updated_at = ?4
+             WHERE id = ?1",
+            params![id, text, stream_state, at],
+        )?;
+        Ok(())
+    }
+
+    /// Messages matching `q`, newest first.
+    pub(crate) fn query_messages(
+        &self,
+        q: &MessageQuery<'_>,
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        let conn = self.conn();
+        let mut sql = format!("SELECT {MESSAGE_COLUMNS} FROM messages m WHERE 1 = 1");
+        let mut args: Vec<SqlValue> = Vec::new();
+        if let Some(channels) = q.channels {
+            if channels.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks = vec!["?"; channels.len()].join(", ");
+            sql.push_str(&format!(" AND channel_id IN ({marks})"));
+            args.extend(channels.iter().cloned().map(SqlValue::Text));
+        }
+        if q.with_review {
+            sql.push_str(" AND review IS NOT NULL AND review <> 'null'");
+        }
+        if let Some(status) = q.review_status {
+            sql.push_str(" AND json_extract(review, '$.status') = ?");
+            args.push(SqlValue::Text(status.to_owned()));
+        }
+        if let Some(search) = q.search {
+            sql.push_str(" AND instr(lower(coalesce(text, '')), lower(?)) > 0");
+            args.push(SqlValue::Text(search.to_owned()));
+        }
+        match q.has_attachments {
+            Some(true) => {
+                sql.push_str(" AND EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)")
+            }
+            Some(false) => sql.push_str(
+                " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)",
+            ),
+            None => {}
+        }
+        if let Some(cursor) = q.cursor {
+            let position: Option<(String, i64)> = conn
+                .query_row(
+                    "SELECT created_at, seq FROM messages WHERE id = ?1",
+                    [cursor],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            // Prisma returns nothing for a cursor that does not exist.
+            let Some((created_at, seq)) = position else {
+                return Ok(Vec::new());
+            };
+            sql.push_str(" AND (created_at, seq) < (?, ?)");
+            args.push(SqlValue::Text(created_at));
+            args.push(SqlValue::Integer(seq));
+        }
+        sql.push_str(" ORDER BY created_at DESC, seq DESC");
+        if let Some(limit) = q.limit {
+            sql.push_str(" LIMIT ?");
+            args.push(SqlValue::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        }
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(args), MessageRow::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Replaces the review of a message only while it is still pending, so two answers
+    /// racing each other cannot both win. Returns whether the row was updated.
+    pub(crate) fn update_pending_review(
+        &self,
+        id: &str,
+        review: &Value,
+        at: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE messages SET review = ?2, updated_at = ?3
+             WHERE id = ?1 AND json_extract(review, '$.status') = 'pending'",
+            params![id, serde_json::to_string(review)?, at],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Marks every pending review whose `expiresAt` is before `now` as expired and returns
+    /// `(message id, channel id)` of each.
+    pub(crate) fn expire_overdue_reviews(
+        &self,
+        now: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "UPDATE messages
+             SET review = json_set(review, '$.status', 'expired'), updated_at = ?1
+             WHERE json_extract(review, '$.status') = 'pending'
+               AND json_extract(review, '$.expiresAt') < ?1
+             RETURNING id, channel_id",
+        )?;
+        let rows = stmt
+            .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Expires one review if it is pending and overdue; returns whether it did.
+    pub(crate) fn expire_review_if_overdue(&self, id: &str, now: &str) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE messages
+             SET review = json_set(review, '$.status', 'expired'), updated_at = ?2
+             WHERE id = ?1 AND json_extract(review, '$.status') = 'pending'
+               AND json_extract(review, '$.expiresAt') < ?2",
+            [id, now],
+        )?;
+        Ok(changed == 1)
+    }
+
+    pub(crate) fn set_delivery_status(
+        &self,
+        id: &str,
+        delivery_status: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE messages SET delivery_status = ?2, updated_at = ?3 WHERE id = ?1",
+            [id, delivery_status, at],
+        )?;
+        Ok(())
+    }
+
+    /// Makes a message the root of an iteration chain (iteration 1 of its own group)
+    /// unless it already belongs to one.
+    pub(crate) fn ensure_iteration_root(&self, id: &str, at: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE messages SET iteration_group_id = id, iteration = 1, updated_at = ?2
+             WHERE id = ?1 AND iteration_group_id IS NULL",
+            [id, at],
+        )?;
+        Ok(())
+    }
+
+    /// Every message of an iteration chain, by iteration.
+    pub(crate) fn iteration_chain(&self, group_id: &str) -> Result<Vec<MessageRow>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE iteration_group_id = ?1 \
+             ORDER BY iteration ASC, seq ASC"
+        ))?;
+        let rows = stmt
+            .query_map([group_id], MessageRow::from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Deletes a message and its attachments.
+    pub(crate) fn delete_message(&self, id: &str) -> Result<(), StoreError> {
+        let conn = self.conn();
+        conn.execute("DELETE FROM attachments WHERE message_id = ?1", [id])?;
+        conn.execute("DELETE FROM messages WHERE id = ?1", [id])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+//! End-to-end test harness for Placet Tray: a real, private, headless desktop per test.
+//!
+//! [`Desktop::start`] gives a test its own HOME and XDG directories, an Xvfb X server, a
+//! session bus, an unlocked gnome-keyring, a recording notification server and a
+//! StatusNotifierWatcher. The app under test runs inside it ([`Desktop::command`],
+//! [`Desktop::spawn`]) and talks to real desktop services; the test plays the user through
+//! the harness: it reads notifications and invokes their actions ([`NotificationServer`]),
+//! reads and clicks the tray menu ([`TrayClient`]), and inspects the keychain and the disk.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use placet_e2e::{Desktop, DesktopOptions};
+//!
+//! # async fn example(app: &str) {
+//! const T: Duration = Duration::from_secs(10);
+//! let desktop = Desktop::start(DesktopOptions::default()).await;
+//! let mut command = desktop.command(app);
+//! command.arg("--server").arg("http://127.0.0.1:8080");
+//! let _app = desktop.spawn(command);
+//!
+//! let note = desktop.notifications()
+//!     .wait_for_notify(|n| n.summary.ends_with("needs your review"), T).await;
+//! desktop.notifications().invoke_action(note.id, "approve").await;
+//!
+//! let tray = desktop.tray_client(T).await;
+//! tray.click_text("Open inbox").await;
+//! assert!(desktop.files_containing("the-jwt").is_empty(), "the JWT reached the disk");
+//! # }
+//! ```
+//!
+//! Conventions: when something the test relies on fails (a daemon does not start, a D-Bus
+//! call errors, a wait times out) the harness panics with a message that says what and shows
+//! what it saw instead; it returns a `Result` only where failure is an outcome a test may
+//! assert on ([`Desktop::secret_tool_store`], [`Desktop::screenshot`]). Nothing waits by
+//! sleeping: every wait has a deadline and wakes on a change or polls.
+//!
+//! Debian packages: the desktop needs `xvfb dbus-daemon gnome-keyring libsecret-tools
+//! imagemagick`; the self-tests also run `libnotify-bin` (notify-send), `libglib2.0-bin`
+//! (gdbus) and a libayatana-appindicator tray through Debian's own `/usr/bin/python3` with
+//! `python3-gi gir1.2-ayatanaappindicator3-0.1`.
+//!
+//! # Layout
+//!
+//! - `desktop`: [`Desktop`] and [`DesktopOptions`]: directories, environment, startup and
+//!   shutdown order, the keychain and disk inspection helpers.
+//! - `session`: starting Xvfb and the private session bus (and why it activates nothing).
+//! - `keyring`: gnome-keyring startup, `secret-tool`, and listing Secret Service items.
+//! - `notifications`: [`NotificationServer`], the recording `org.freedesktop.Notifications`.
+//! - `tray`: [`StatusNotifierWatcher`], [`TrayClient`], the dbusmenu [`MenuItem`] tree and
+//!   [`TrayIcon`].
+//! - `process`: [`Process`] (the app under test) and the daemons: process groups, logs, and
+//!   the marker sweep that guarantees nothing outlives its desktop.
+//! - `files`: the binary-safe search behind [`Desktop::files_containing`].
+//! - `wait`: [`wait_until`] and [`wait_for`].
+
+mod desktop;
+mod files;
+mod keyring;
+mod notifications;
+mod process;
+mod session;
+mod tray;
+mod wait;
+
+pub use desktop::{Desktop, DesktopOptions, KEEP_DIRS_VAR};
+pub use keyring::{CommandFailure, SecretItem, SecretToolItem, KEYRING_PASSWORD};
+pub use notifications::{
+    ActionBehaviour, CloseReason, Closed, Hint, Hints, NotificationServer, NotifyCall, Urgency,
+    DEFAULT_CAPABILITIES, NOTIFICATIONS_NAME, NOTIFICATIONS_PATH,
+};
+pub use process::{is_running, processes_with_marker, Process, MARKER_VAR, OWNER_VAR};
+pub use tray::{
+    strip_mnemonics, ItemProperties, ItemType, MenuItem, Pixmap, RegisteredItem,
+    StatusNotifierWatcher, ToggleType, ToolTip, TrayClient, TrayIcon, TraySignal, WATCHER_NAME,
+    WATCHER_PATH,
+};
+pub use wait::{wait_for, wait_until, POLL_INTERVAL};

@@ -1,0 +1,23 @@
+fn main() {
+    // Declaring the app's commands makes each one a permission (`allow-<command>`), so the
+    // capability files can grant every window only the commands it uses.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "review_get",
+        "review_respond",
+        "review_open",
+        "attachment_download",
+        "link_open",
+        "inbox_list",
+        "inbox_open",
+        "app_status",
+        "server_check",
+        "sign_in",
+        "sign_in_api_key",
+        "sign_out",
+        "settings_get",
+        "settings_set",
+        "settings_open",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+        .expect("tauri build step");
+}

@@ -1,0 +1,253 @@
+//! Settings: read once at the edge into a validated [`Config`], written back whole.
+//! No secret is ever part of it.
+
+use std::path::Path;
+
+use chrono::{DateTime, Local, NaiveTime, Utc};
+use placet_client::ServerUrl;
+use serde::{Deserialize, Serialize};
+
+/// How the account signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AccountMode {
+    /// Email and password; the JWT is in the keychain. Can answer reviews.
+    User,
+    /// An API key in the keychain: watch-only (the server has no API-key answer route).
+    ApiKey,
+}
+
+/// The signed-in account (without its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub server: ServerUrl,
+    /// The email, or `api-key` in API-key mode.
+    pub name: String,
+    pub mode: AccountMode,
+}
+
+/// Which agent messages raise a notification.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum NotifyFor {
+    /// Reviews only (default).
+    #[default]
+    Reviews,
+    /// Every agent message.
+    All,
+}
+
+/// Hours during which notifications stay silent (local time; may span midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuietHours {
+    #[serde(with = "hhmm")]
+    pub start: NaiveTime,
+    #[serde(with = "hhmm")]
+    pub end: NaiveTime,
+}
+
+impl QuietHours {
+    /// True when `t` falls within the quiet hours.
+    pub fn contains(&self, t: NaiveTime) -> bool {
+        if self.start <= self.end {
+            t >= self.start && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+}
+
+mod hhmm {
+    use chrono::NaiveTime;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &NaiveTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.format("%H:%M").to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+        let s = String::deserialize(d)?;
+        NaiveTime::parse_from_str(&s, "%H:%M").map_err(serde::de::Error::custom)
+    }
+}
+
+/// Notification preferences.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NotificationPrefs {
+    /// Paused until this time (the tray's "Pause notifications").
+    pub paused_until: Option<DateTime<Utc>>,
+    pub quiet_hours: Option<QuietHours>,
+    /// Agent ids whose reviews do not pop up (they still count in the tray).
+    pub muted_agents: Vec<String>,
+    pub notify_for: NotifyFor,
+    /// Play the notification sound.
+    #[serde(default = "yes")]
+    pub sound: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl NotificationPrefs {
+    /// True when a notification may pop up now for this agent.
+    pub fn allows(&self, agent_id: &str, now: DateTime<Utc>) -> bool {
+        if self.paused_until.is_some_and(|t| now < t) {
+            return false;
+        }
+        if self
+            .quiet_hours
+            .is_some_and(|q| q.contains(now.with_timezone(&Local).time()))
+        {
+            return false;
+        }
+        !self.muted_agents.iter().any(|a| a == agent_id)
+    }
+
+    /// True while paused.
+    pub fn is_paused(&self, now: DateTime<Utc>) -> bool {
+        self.paused_until.is_some_and(|t| now < t)
+    }
+}
+
+/// The settings, validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    pub account: Option<Account>,
+    pub notifications: NotificationPrefs,
+    /// Start at login (mirrors the autostart entry).
+    pub autostart: bool,
+}
+
+/// The file's shape. Kept apart so a hand-edited file with a bad value loses only that
+/// value, with a warning, not every setting.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct RawConfig {
+    server: Option<String>,
+    account: Option<String>,
+    account_mode: Option<AccountMode>,
+    notifications: NotificationPrefs,
+    autostart: bool,
+}
+
+/// A settings file that could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read or write the settings file {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Config {
+    /// Reads the settings; a missing file is the defaults, a malformed one is reported
+    /// in the log and replaced by the defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(ConfigError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+        };
+        let raw: RawConfig = serde_json::from_str(&text).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, file = %path.display(), "settings file is malformed; using defaults");
+            RawConfig::default()
+        });
+        Ok(Self::from_raw(raw))
+    }
+
+    fn from_raw(raw: RawConfig) -> Self {
+        let account = match (raw.server, raw.account) {
+            (Some(server), Some(name)) => match ServerUrl::parse(&server) {
+                Ok(server) => Some(Account {
+                    server,
+                    name,
+                    mode: raw.account_mode.unwrap_or(AccountMode::User),
+                }),
+                Err(e) => {
+                    tracing::warn!(error = %e, "ignoring the saved server URL");
+                    None
+                }
+            },
+            _ => None,
+        };
+        Self {
+            account,
+            notifications: raw.notifications,
+            autostart: raw.autostart,
+        }
+    }
+
+    /// Writes the settings atomically (a temporary file renamed over the old one).
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        let raw = RawConfig {
+            server: self.account.as_ref().map(|a| a.server.display().to_owned()),
+            account: self.account.as_ref().map(|a| a.name.clone()),
+            account_mode: self.account.as_ref().map(|a| a.mode),
+            notifications: self.notifications.clone(),
+            autostart: self.autostart,
+        };
+        let io = |source| ConfigError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let tmp = path.with_extension("json.tmp");
+        let text = serde_json::to_string_pretty(&raw).unwrap_or_default();
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_survives_bad_values() {
+        let dir = std::env::temp_dir().join(format!("placet-cfg-{}", std::process::id()));
+        let path = dir.join("config.json");
+        let mut c = Config {
+            account: Some(Account {
+                server: ServerUrl::parse("https://placet.example").unwrap(),
+                name: "me@example.com".into(),
+                mode: AccountMode::User,
+            }),
+            ..Config::default()
+        };
+        c.notifications.muted_agents = vec!["a1".into()];
+        c.notifications.quiet_hours = Some(QuietHours {
+            start: NaiveTime::from_hms_opt(22, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+        });
+        c.save(&path).unwrap();
+        assert_eq!(Config::load(&path).unwrap(), c);
+
+        std::fs::write(&path, r#"{"server": "ftp://nope", "account": "x"}"#).unwrap();
+        assert_eq!(Config::load(&path).unwrap().account, None);
+        std::fs::write(&path, "not json").unwrap();
+        assert_eq!(Config::load(&path).unwrap(), Config::default());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn quiet_hours_span_midnight() {
+        let q = QuietHours {
+            start: NaiveTime::from_hms_opt(22, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+        };
+        assert!(q.contains(NaiveTime::from_hms_opt(23, 30, 0).unwrap()));
+        assert!(q.contains(NaiveTime::from_hms_opt(6, 59, 0).unwrap()));
+        assert!(!q.contains(NaiveTime::from_hms_opt(12, 0, 0).unwrap()));
+    }
+}

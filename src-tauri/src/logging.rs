@@ -1,0 +1,43 @@
+//! Logs: warnings to stderr for the command line; the tray also writes a log file in
+//! the state folder. Secrets never reach a log: they are `Secret`s, which print as
+//! `<redacted>`, and the raw agent row of the server is never decoded.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use tracing_subscriber::fmt::writer::MakeWriterExt;
+use tracing_subscriber::EnvFilter;
+
+/// Logging for command-line commands: warnings and errors on stderr.
+pub fn init_cli() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("PLACET_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// Logging for the tray: `PLACET_LOG` (default `info`) to stderr and to `file`.
+pub fn init_tray(file: &Path) {
+    let filter = EnvFilter::try_from_env("PLACET_LOG")
+        .unwrap_or_else(|_| "info,tao=warn,wry=warn,zbus=warn,tracing=warn".into());
+    let file_writer = file
+        .parent()
+        .and_then(|dir| std::fs::create_dir_all(dir).ok())
+        .and_then(|_| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(file)
+                .ok()
+        });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false);
+    let _ = match file_writer {
+        Some(f) => builder
+            .with_writer(std::io::stderr.and(Mutex::new(f)))
+            .try_init(),
+        None => builder.with_writer(std::io::stderr).try_init(),
+    };
+}

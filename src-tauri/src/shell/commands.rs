@@ -1,0 +1,518 @@
+//! IPC commands: each takes the shell state, calls one core or client function, and
+//! maps the error to `{code, message}` with a closed set of codes the pages switch on.
+
+use placet_client::outbox::AnswerSource;
+use placet_client::protocol::{Attachment, Review, ReviewStatus};
+use placet_client::{Answer, ApiError, Message, NetworkKind, Secret, ServerUrl, SessionState};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+
+use super::{windows, Shell};
+use crate::config::{AccountMode, NotifyFor, QuietHours};
+use crate::core::{CoreError, Persist};
+
+/// The error every command returns.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IpcError {
+    code: ErrorCode,
+    message: String,
+}
+
+/// What went wrong, for the page to switch on.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    NotConnected,
+    AuthExpired,
+    WrongCredentials,
+    KeychainUnavailable,
+    Network,
+    Tls,
+    NotPlacet,
+    BadInput,
+    InvalidAnswer,
+    AlreadyAnswered,
+    NotFound,
+    WatchOnly,
+    Internal,
+}
+
+impl IpcError {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<ApiError> for IpcError {
+    fn from(e: ApiError) -> Self {
+        let code = match &e {
+            ApiError::Unauthorized { .. } => ErrorCode::AuthExpired,
+            ApiError::Network {
+                kind: NetworkKind::Tls,
+                ..
+            } => ErrorCode::Tls,
+            ApiError::Network { .. } | ApiError::RateLimited { .. } => ErrorCode::Network,
+            ApiError::AlreadyResponded => ErrorCode::AlreadyAnswered,
+            ApiError::NotFound { .. } => ErrorCode::NotFound,
+            ApiError::Decode { .. } => ErrorCode::NotPlacet,
+            ApiError::BadRequest { .. } => ErrorCode::BadInput,
+            _ => ErrorCode::Internal,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> Self {
+        let message = e.to_string();
+        match e {
+            CoreError::NotSignedIn => Self::new(ErrorCode::NotConnected, message),
+            CoreError::WatchOnly => Self::new(ErrorCode::WatchOnly, message),
+            CoreError::Keychain(_) => Self::new(ErrorCode::KeychainUnavailable, message),
+            CoreError::Api(a) => a.into(),
+            CoreError::InvalidAnswer(_) => Self::new(ErrorCode::InvalidAnswer, message),
+            CoreError::NotPending => Self::new(ErrorCode::AlreadyAnswered, message),
+            CoreError::NoReview(_) => Self::new(ErrorCode::NotFound, message),
+            CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
+                Self::new(ErrorCode::AlreadyAnswered, message)
+            }
+            CoreError::Store(_) | CoreError::Config(_) => Self::new(ErrorCode::Internal, message),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, IpcError>;
+
+fn live(shell: &Shell) -> Result<std::sync::Arc<crate::core::Live>> {
+    shell
+        .core
+        .live()
+        .ok_or_else(|| IpcError::new(ErrorCode::NotConnected, "not signed in"))
+}
+
+/// The state of a review as a page shows it.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ReviewState {
+    Pending,
+    Sending,
+    Answered,
+    Expired,
+}
+
+/// A review, ready to render.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewView {
+    id: String,
+    agent_id: String,
+    agent_name: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    /// The message text as sanitised HTML.
+    html: String,
+    review: Review,
+    state: ReviewState,
+    attachments: Vec<Attachment>,
+    iteration: Option<u32>,
+    /// The previous round's feedback and response, for iterations.
+    previous_feedback: Option<String>,
+    previous_response: Option<serde_json::Value>,
+    /// False in watch-only (API key) mode.
+    can_answer: bool,
+}
+
+fn review_state(m: &Message, sending: bool) -> ReviewState {
+    match m.review.as_ref().map(|r| r.status) {
+        Some(ReviewStatus::Pending) if sending => ReviewState::Sending,
+        Some(ReviewStatus::Pending) => ReviewState::Pending,
+        Some(ReviewStatus::Expired) => ReviewState::Expired,
+        _ => ReviewState::Answered,
+    }
+}
+
+/// A review by message id: from the inbox, or fetched when it is not pending here.
+#[tauri::command]
+async fn review_get(shell: State<'_, Shell>, id: String) -> Result<ReviewView> {
+    let live = live(&shell)?;
+    let (message, sending) = match live.inbox.get(&id) {
+        Some(m) => ((*m).clone(), live.inbox.is_sending(&id)),
+        None => (live.rest.message(&id).await?, false),
+    };
+    let review = message
+        .review
+        .clone()
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this message has no review"))?;
+    let (mut previous_feedback, mut previous_response) = (None, None);
+    if message.iteration.is_some_and(|i| i >= 2) {
+        if let Ok(rounds) = live.rest.iterations(&id, &message.channel_id).await {
+            let prior = rounds
+                .iter()
+                .filter(|m| m.iteration < message.iteration)
+                .max_by_key(|m| m.iteration);
+            if let Some(r) = prior.and_then(|m| m.review.as_ref()) {
+                previous_feedback = r.feedback.clone();
+                previous_response = r.response.clone();
+            }
+        }
+    }
+    Ok(ReviewView {
+        agent_name: live.inbox.agent_name(&message),
+        agent_id: message.channel_id.clone(),
+        created_at: message.created_at,
+        html: crate::markdown::render(message.text.as_deref().unwrap_or("")),
+        state: review_state(&message, sending),
+        attachments: message.attachments.clone(),
+        iteration: message.iteration,
+        previous_feedback,
+        previous_response,
+        can_answer: live.account.mode == AccountMode::User,
+        review,
+        id: message.id,
+    })
+}
+
+/// Answers a review (validated, then queued in the outbox).
+#[tauri::command]
+async fn review_respond(shell: State<'_, Shell>, id: String, answer: Answer) -> Result<()> {
+    Ok(shell
+        .core
+        .respond(&id, &answer, AnswerSource::Window)
+        .await?)
+}
+
+/// Opens a review's window.
+#[tauri::command]
+fn review_open(app: AppHandle, id: String) {
+    windows::open_review(&app, &id, None);
+}
+
+/// Saves an attachment into the Downloads folder; returns the file's path.
+#[tauri::command]
+async fn attachment_download(shell: State<'_, Shell>, id: String) -> Result<String> {
+    let live = live(&shell)?;
+    let dir = shell.core.paths().downloads_dir.clone();
+    match live.rest.download_attachment(&id, &dir).await {
+        Ok(saved) => Ok(saved.path.display().to_string()),
+        Err(placet_client::rest::DownloadError::Api(e)) => Err(e.into()),
+        Err(e) => Err(IpcError::new(ErrorCode::Internal, e.to_string())),
+    }
+}
+
+/// Opens an http, https or mailto link in the system browser.
+#[tauri::command]
+fn link_open(url: String) -> Result<()> {
+    let parsed =
+        url::Url::parse(&url).map_err(|_| IpcError::new(ErrorCode::BadInput, "not a link"))?;
+    if !matches!(parsed.scheme(), "http" | "https" | "mailto") {
+        return Err(IpcError::new(
+            ErrorCode::BadInput,
+            "only web and mail links open",
+        ));
+    }
+    open::that_detached(parsed.as_str())
+        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// One row of the inbox.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxItem {
+    id: String,
+    agent_id: String,
+    agent_name: String,
+    /// First line of the text, plain.
+    title: String,
+    review: Review,
+    created_at: chrono::DateTime<chrono::Utc>,
+    sending: bool,
+}
+
+/// The inbox: every pending review, newest first, and the agents.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxView {
+    items: Vec<InboxItem>,
+    agents: Vec<AgentView>,
+    can_answer: bool,
+}
+
+/// An agent for lists and filters.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentView {
+    id: String,
+    name: String,
+    status: placet_client::protocol::AgentStatus,
+}
+
+#[tauri::command]
+fn inbox_list(shell: State<'_, Shell>) -> Result<InboxView> {
+    let live = live(&shell)?;
+    let items = live
+        .inbox
+        .pending()
+        .iter()
+        .filter_map(|m| {
+            Some(InboxItem {
+                id: m.id.clone(),
+                agent_id: m.channel_id.clone(),
+                agent_name: live.inbox.agent_name(m),
+                title: crate::present::one_line(
+                    &crate::present::markdown_to_plain(m.first_line()),
+                    140,
+                ),
+                review: m.review.clone()?,
+                created_at: m.created_at,
+                sending: live.inbox.is_sending(&m.id),
+            })
+        })
+        .collect();
+    Ok(InboxView {
+        items,
+        agents: agents(&live),
+        can_answer: live.account.mode == AccountMode::User,
+    })
+}
+
+fn agents(live: &crate::core::Live) -> Vec<AgentView> {
+    live.inbox
+        .agents()
+        .into_iter()
+        .map(|a| AgentView {
+            id: a.id,
+            name: a.name,
+            status: a.status,
+        })
+        .collect()
+}
+
+/// What the sign-in and settings page shows.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    signed_in: bool,
+    server: Option<String>,
+    account: Option<String>,
+    watch_only: bool,
+    /// False when the sign-in is held for this run only.
+    saved: bool,
+    state: SessionState,
+    state_text: String,
+}
+
+/// The account and connection.
+#[tauri::command]
+fn app_status(shell: State<'_, Shell>) -> AppStatus {
+    status(&shell)
+}
+
+pub(super) fn status(shell: &Shell) -> AppStatus {
+    match shell.core.live() {
+        Some(l) => {
+            let state = l.state();
+            AppStatus {
+                signed_in: true,
+                server: Some(l.account.server.display().to_owned()),
+                account: Some(l.account.name.clone()),
+                watch_only: l.account.mode == AccountMode::ApiKey,
+                saved: l.persisted,
+                state_text: state.describe(chrono::Utc::now()),
+                state,
+            }
+        }
+        None => AppStatus {
+            signed_in: false,
+            server: shell
+                .core
+                .config()
+                .account
+                .map(|a| a.server.display().to_owned()),
+            account: None,
+            watch_only: false,
+            saved: false,
+            state: SessionState::SignedOut,
+            state_text: "Signed out".into(),
+        },
+    }
+}
+
+fn server_url(server: &str) -> Result<ServerUrl> {
+    ServerUrl::parse(server).map_err(|e| IpcError::new(ErrorCode::BadInput, e.to_string()))
+}
+
+/// Checks that a URL is a reachable Placet server.
+#[tauri::command]
+async fn server_check(server: String) -> Result<String> {
+    let url = server_url(&server)?;
+    placet_client::RestClient::new(url.clone()).probe().await?;
+    Ok(url.display().to_owned())
+}
+
+/// Signs in with email and password. `this_run_only` keeps the session in memory (when
+/// no keychain is reachable).
+#[tauri::command]
+async fn sign_in(
+    shell: State<'_, Shell>,
+    server: String,
+    email: String,
+    password: String,
+    this_run_only: bool,
+) -> Result<AppStatus> {
+    let url = server_url(&server)?;
+    placet_client::RestClient::new(url.clone()).probe().await?;
+    let persist = if this_run_only {
+        Persist::ThisRunOnly
+    } else {
+        Persist::Keychain
+    };
+    match shell
+        .core
+        .sign_in(url, email.trim(), &Secret::new(password), persist)
+        .await
+    {
+        Ok(_) => Ok(status(&shell)),
+        Err(CoreError::Api(ApiError::Unauthorized { .. })) => Err(IpcError::new(
+            ErrorCode::WrongCredentials,
+            "wrong email or password",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Signs in watch-only with an API key.
+#[tauri::command]
+async fn sign_in_api_key(
+    shell: State<'_, Shell>,
+    server: String,
+    key: String,
+    this_run_only: bool,
+) -> Result<AppStatus> {
+    let url = server_url(&server)?;
+    placet_client::RestClient::new(url.clone()).probe().await?;
+    let persist = if this_run_only {
+        Persist::ThisRunOnly
+    } else {
+        Persist::Keychain
+    };
+    match shell
+        .core
+        .sign_in_with_api_key(url, Secret::new(key.trim()), persist)
+        .await
+    {
+        Ok(_) => Ok(status(&shell)),
+        Err(CoreError::Api(ApiError::Unauthorized { .. })) => Err(IpcError::new(
+            ErrorCode::WrongCredentials,
+            "the API key was refused",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Signs out and forgets the session.
+#[tauri::command]
+async fn sign_out(shell: State<'_, Shell>) -> Result<AppStatus> {
+    shell.core.sign_out().await?;
+    Ok(status(&shell))
+}
+
+/// The settings a page edits.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    paused_until: Option<chrono::DateTime<chrono::Utc>>,
+    quiet_hours: Option<QuietHours>,
+    muted_agents: Vec<String>,
+    notify_for: NotifyFor,
+    sound: bool,
+    autostart: bool,
+}
+
+/// The settings, with the agents for the mute list.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    settings: Settings,
+    agents: Vec<AgentView>,
+}
+
+#[tauri::command]
+fn settings_get(shell: State<'_, Shell>) -> SettingsView {
+    let c = shell.core.config();
+    SettingsView {
+        settings: Settings {
+            paused_until: c.notifications.paused_until,
+            quiet_hours: c.notifications.quiet_hours,
+            muted_agents: c.notifications.muted_agents,
+            notify_for: c.notifications.notify_for,
+            sound: c.notifications.sound,
+            autostart: c.autostart,
+        },
+        agents: shell.core.live().map(|l| agents(&l)).unwrap_or_default(),
+    }
+}
+
+#[tauri::command]
+fn settings_set(app: AppHandle, shell: State<'_, Shell>, settings: Settings) -> Result<()> {
+    use tauri_plugin_autostart::ManagerExt;
+    if settings.autostart != shell.core.config().autostart {
+        let launcher = app.autolaunch();
+        let r = if settings.autostart {
+            launcher.enable()
+        } else {
+            launcher.disable()
+        };
+        r.map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("cannot change start at login: {e}"),
+            )
+        })?;
+    }
+    shell.core.update_config(|c| {
+        c.notifications.paused_until = settings.paused_until;
+        c.notifications.quiet_hours = settings.quiet_hours;
+        c.notifications.muted_agents = settings.muted_agents;
+        c.notifications.notify_for = settings.notify_for;
+        c.notifications.sound = settings.sound;
+        c.autostart = settings.autostart;
+    })?;
+    super::tray::refresh(&app);
+    Ok(())
+}
+
+/// Opens the inbox window.
+#[tauri::command]
+fn inbox_open(app: AppHandle) {
+    windows::open_inbox(&app);
+}
+
+/// Opens the settings window.
+#[tauri::command]
+fn settings_open(app: AppHandle) {
+    windows::open_settings(&app);
+}
+
+/// The command handler for the builder.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        review_get,
+        review_respond,
+        review_open,
+        attachment_download,
+        link_open,
+        inbox_list,
+        inbox_open,
+        app_status,
+        server_check,
+        sign_in,
+        sign_in_api_key,
+        sign_out,
+        settings_get,
+        settings_set,
+        settings_open,
+    ]
+}

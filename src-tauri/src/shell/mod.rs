@@ -1,0 +1,188 @@
+//! The Tauri shell: tray, notifications and windows around the [`Core`]. It renders
+//! what the core publishes and turns clicks into core calls; it holds no state of its
+//! own beyond what the OS widgets need.
+
+mod commands;
+mod tray;
+mod windows;
+mod wiring;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use placet_client::SessionConfig;
+use placet_devserver::DevServer;
+use tauri::{Manager, RunEvent};
+use tokio::sync::mpsc;
+
+use crate::core::{Core, Persist};
+use crate::notifier::Notifier;
+use crate::paths::Paths;
+
+pub use windows::{open_inbox, open_review, open_settings};
+
+/// How the tray runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// With the saved account, if any.
+    Normal,
+    /// Against an embedded dev server with a demo agent.
+    Demo { interval: u64, port: u16 },
+}
+
+/// What the shell shares with commands and event handlers.
+#[derive(Debug)]
+pub struct Shell {
+    pub core: Arc<Core>,
+    pub notifier: Notifier,
+    /// Set when the tray must be redrawn; a task redraws it, coalescing bursts.
+    pub tray_dirty: Arc<tokio::sync::Notify>,
+    /// The embedded server in demo mode (kept alive for the run).
+    pub demo: Mutex<Option<DevServer>>,
+}
+
+/// Runs the tray app until Quit, opening `open` (`inbox`, `settings`,
+/// `review:<id>`) once started. Returns the exit code.
+pub fn run(mode: Mode, open: Option<String>) -> i32 {
+    let paths = Paths::from_env();
+    crate::logging::init_tray(&paths.log_file());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("placet-tray")
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return 1;
+        }
+    };
+    tauri::async_runtime::set(runtime.handle().clone());
+    let _guard = runtime.enter();
+
+    let core = match Core::new(paths, SessionConfig::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let (notification_tx, notification_rx) = mpsc::unbounded_channel();
+    let notifier = Notifier::spawn(notification_tx);
+    let shell = Shell {
+        core: core.clone(),
+        notifier: notifier.clone(),
+        tray_dirty: Arc::new(tokio::sync::Notify::new()),
+        demo: Mutex::new(None),
+    };
+
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            // A second launch shows this one.
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move { windows::open_main(&app) });
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .manage(shell)
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            tray::create(&handle)?;
+            wiring::start(&handle, notification_rx);
+            let core = core.clone();
+            tauri::async_runtime::spawn(async move {
+                match mode {
+                    Mode::Normal => {
+                        if let Ok(None) = core.resume().await {
+                            // Nothing saved: offer to sign in.
+                            if open.is_none() {
+                                windows::open_settings(&handle);
+                            }
+                        }
+                    }
+                    Mode::Demo { interval, port } => {
+                        start_demo(&handle, &core, interval, port).await
+                    }
+                }
+                match open.as_deref() {
+                    Some("inbox") => windows::open_inbox(&handle),
+                    Some("settings") => windows::open_settings(&handle),
+                    Some(w) => match w.strip_prefix("review:") {
+                        Some(id) => windows::open_review(&handle, id, None),
+                        None => tracing::warn!(window = w, "unknown window to open"),
+                    },
+                    None => {}
+                }
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: cannot start the tray: {e}");
+            return 1;
+        }
+    };
+    app.run(move |app, event| match event {
+        // The tray lives on when its last window closes.
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } => api.prevent_exit(),
+        RunEvent::Exit => {
+            let shell = app.state::<Shell>();
+            shell.notifier.withdraw_all();
+            let core = shell.core.clone();
+            let demo = shell.demo.lock().unwrap_or_else(|p| p.into_inner()).take();
+            tauri::async_runtime::block_on(async move {
+                core.shutdown().await;
+                if let Some(d) = demo {
+                    d.shutdown().await;
+                }
+                // Give the notifier a moment to close notifications.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            });
+        }
+        _ => {}
+    });
+    0
+}
+
+async fn start_demo(app: &tauri::AppHandle, core: &Arc<Core>, interval: u64, port: u16) {
+    let server = match crate::demo::start_server(Duration::from_secs(interval.max(1)), port).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "demo server");
+            eprintln!("error: {e}");
+            app.exit(1);
+            return;
+        }
+    };
+    let url = match placet_client::ServerUrl::parse(&server.base_url()) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "demo server URL");
+            return;
+        }
+    };
+    let admin = server.seed().admin().clone();
+    *app.state::<Shell>()
+        .demo
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = Some(server);
+    if let Err(e) = core
+        .sign_in(
+            url,
+            &admin.email,
+            &placet_client::Secret::new(admin.password),
+            Persist::ThisRunOnly,
+        )
+        .await
+    {
+        tracing::error!(error = %e, "demo sign-in");
+    }
+}

@@ -1,0 +1,563 @@
+//! End-to-end tests of the built Placet Tray app: the real binary on a private headless
+//! desktop (Xvfb, session bus, gnome-keyring, a recording notification server, a tray
+//! watcher) against an in-process dev server. Build the app first:
+//! `cargo build -p placet-tray`.
+
+mod support;
+
+use std::time::Duration;
+
+use placet_e2e::{wait_for, ActionBehaviour, DesktopOptions};
+use serde_json::json;
+use support::{World, T};
+
+/// How long "nothing happens" is watched for.
+const QUIET: Duration = Duration::from_millis(1500);
+
+mod keychain {
+    use super::*;
+
+    /// `login` stores the JWT in the keychain (secret-tool finds it) and nowhere on disk,
+    /// not even after the app ran; `logout` deletes it.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn login_keeps_the_jwt_in_the_keychain_only() {
+        let mut w = World::start().await;
+        w.login().await;
+        let service = format!("placet-tray {}", w.url());
+        let jwt = w
+            .desktop
+            .secret_tool_lookup(&[("service", &service), ("username", "admin@placet.local")])
+            .await
+            .expect("secret-tool finds the entry");
+        assert_eq!(jwt.split('.').count(), 3, "the entry holds a JWT");
+        let config =
+            std::fs::read_to_string(w.desktop.config_dir().join("placet-tray/config.json"))
+                .expect("config written");
+        assert!(
+            config.contains("admin@placet.local") && config.contains(&w.url()),
+            "{config}"
+        );
+
+        w.launch();
+        w.wait_subscribed().await;
+        let id = w.approval("Deploy?").await;
+        w.notification("Deploy?").await;
+        assert!(!id.is_empty());
+        assert_eq!(
+            w.desktop.files_containing(&jwt),
+            Vec::<std::path::PathBuf>::new(),
+            "the JWT reached the disk"
+        );
+        assert!(
+            !w.app_log().is_empty(),
+            "the app writes a log (checked above for the JWT)"
+        );
+
+        if let Some(app) = w.app.as_mut() {
+            app.terminate(T).await;
+        }
+        let out = w.cli(&["logout"], None).await;
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_eq!(
+            w.desktop
+                .secret_tool_lookup(&[("service", &service), ("username", "admin@placet.local")])
+                .await,
+            None,
+            "logout deletes the keychain entry"
+        );
+    }
+
+    /// Without a Secret Service, `login` fails at once with a clear message and saves
+    /// nothing.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn no_keychain_is_a_clear_error() {
+        let w = World::with(DesktopOptions {
+            keyring: false,
+            ..Default::default()
+        })
+        .await;
+        let url = w.url();
+        let started = std::time::Instant::now();
+        let out = w
+            .cli(
+                &[
+                    "login",
+                    "--server",
+                    &url,
+                    "--email",
+                    "admin@placet.local",
+                    "--password-stdin",
+                ],
+                Some("changeme\n"),
+            )
+            .await;
+        assert_eq!(out.code, 3, "auth/keychain exit code: {out:?}");
+        assert!(
+            out.stderr.contains("keychain is not available"),
+            "{}",
+            out.stderr
+        );
+        assert!(started.elapsed() < Duration::from_secs(10), "no hang");
+        assert!(
+            !w.desktop
+                .config_dir()
+                .join("placet-tray/config.json")
+                .exists(),
+            "nothing saved"
+        );
+    }
+}
+
+mod notifications {
+    use super::*;
+
+    /// An approval raises "<agent> needs your review" with its text and buttons; the
+    /// primary button sends exactly `{"selectedOption": "approve"}` and the app closes
+    /// the notification.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn approval_button_answers_and_closes() {
+        let mut w = World::start().await;
+        w.desktop
+            .notifications()
+            .set_action_behaviour(ActionBehaviour {
+                close_after_action: false,
+                ..Default::default()
+            });
+        w.running().await;
+        let id = w.approval("Deploy **v2** to production?").await;
+        let n = w.notification("Deploy v2 to production?").await;
+        assert_eq!(n.summary, "Deploy Bot needs your review");
+        assert_eq!(n.app_name, "Placet Tray");
+        assert_eq!(
+            n.actions,
+            vec![
+                ("default".to_owned(), "Open".to_owned()),
+                ("answer:approve".to_owned(), "Approve".to_owned()),
+                ("confirm:reject".to_owned(), "Reject…".to_owned()),
+            ]
+        );
+        assert_eq!(n.hints.desktop_entry(), Some("placet-tray"));
+
+        w.desktop
+            .notifications()
+            .invoke_action(n.id, "answer:approve")
+            .await;
+        let recorded = w.wait_responses(&id, 1).await;
+        assert_eq!(
+            recorded[0].body,
+            json!({"response": {"selectedOption": "approve"}})
+        );
+        assert_eq!(recorded[0].status.as_u16(), 201);
+        w.wait_withdrawn(n.id).await;
+    }
+
+    /// A danger option is never sent by its button: it opens the review window instead.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn danger_button_opens_the_review() {
+        let mut w = World::start().await;
+        w.running().await;
+        let id = w.approval("Drop the staging database?").await;
+        let n = w.notification("Drop the staging database?").await;
+        w.desktop
+            .notifications()
+            .invoke_action(n.id, "confirm:reject")
+            .await;
+        w.wait_window("Placet review").await;
+        tokio::time::sleep(QUIET).await;
+        assert!(
+            w.server.controls().responses_for(&id).is_empty(),
+            "nothing was sent"
+        );
+    }
+
+    /// A review answered by another client (the web UI) closes its notification.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn answered_elsewhere_closes_the_notification() {
+        let mut w = World::start().await;
+        w.running().await;
+        let id = w.approval("Rotate the keys?").await;
+        let n = w.notification("Rotate the keys?").await;
+        let rest =
+            placet_client::RestClient::new(placet_client::ServerUrl::parse(&w.url()).unwrap());
+        let admin = w.server.seed().admin();
+        let (_, token) = rest
+            .login(
+                &admin.email,
+                &placet_client::Secret::new(admin.password.clone()),
+            )
+            .await
+            .unwrap();
+        let response = placet_client::ValidResponse::from_stored(
+            json!({"selectedOption": "reject"})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
+        rest.authenticated(placet_client::Credential::Jwt(token))
+            .respond(&id, &response, None)
+            .await
+            .unwrap();
+        w.wait_withdrawn(n.id).await;
+    }
+
+    /// Expiry closes the notification.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn expiry_closes_the_notification() {
+        let mut w = World::start().await;
+        w.running().await;
+        let mut body = w.approval_body("Short-lived question");
+        body["review"]["expiresInSeconds"] = json!(2);
+        w.post(body).await;
+        let n = w.notification("Short-lived question").await;
+        w.wait_withdrawn(n.id).await;
+    }
+
+    /// Agent text with markup and control characters arrives as escaped plain text.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn markup_and_control_characters_are_neutralised() {
+        let mut w = World::start().await;
+        w.running().await;
+        w.approval("<b>bold</b> <script>alert(1)</script> & more\u{7}\u{1b}[31m \u{202E}gnp.exe")
+            .await;
+        let n = w.notification("bold").await;
+        assert!(n.body.contains("&lt;b&gt;bold&lt;/b&gt;"), "{:?}", n.body);
+        assert!(
+            n.body
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"),
+            "{:?}",
+            n.body
+        );
+        for bad in ['<', '>', '\u{7}', '\u{1b}', '\u{202E}'] {
+            assert!(!n.body.contains(bad), "{bad:?} in {:?}", n.body);
+        }
+    }
+
+    /// Five or more reviews within two seconds become one summary notification.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_burst_becomes_one_summary() {
+        let mut w = World::start().await;
+        w.running().await;
+        for i in 0..6 {
+            w.approval(&format!("Burst review {i}")).await;
+        }
+        let summary = w
+            .desktop
+            .notifications()
+            .wait_for_notify(|n| n.summary == "6 reviews need you", T)
+            .await;
+        assert_eq!(summary.body, "Deploy Bot (6)");
+        let server = w.desktop.notifications();
+        wait_for("only the summary to stay open", T, || {
+            let open = server.open_notifications();
+            async move {
+                (open.len() == 1 && open[0].summary.ends_with("reviews need you")).then_some(())
+            }
+        })
+        .await;
+    }
+
+    /// When the server stops accepting the sign-in, one notification asks to sign in again.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn auth_expiry_asks_to_sign_in_again() {
+        let mut w = World::start().await;
+        w.running().await;
+        w.server.controls().invalidate_tokens();
+        w.server.controls().kick_all().await;
+        w.desktop
+            .notifications()
+            .wait_for_notify(|n| n.summary == "Sign in to Placet again", T)
+            .await;
+        w.server.controls().kick_all().await;
+        tokio::time::sleep(QUIET).await;
+        let asks = w
+            .desktop
+            .notifications()
+            .calls()
+            .iter()
+            .filter(|n| n.summary == "Sign in to Placet again")
+            .count();
+        assert_eq!(asks, 1, "asked once");
+    }
+}
+
+mod tray {
+    use super::*;
+
+    /// The tray menu lists pending reviews and the count; the icon changes with it; a
+    /// click on a review opens its window.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn menu_lists_pending_reviews_and_count() {
+        let mut w = World::start().await;
+        w.running().await;
+        let tray = w.tray().await;
+        let idle = tray
+            .wait_for_layout(
+                |m| {
+                    m.visible_texts()
+                        .iter()
+                        .any(|t| t.contains("nothing pending"))
+                },
+                T,
+            )
+            .await;
+        let idle_icon = tray.icon().await.fingerprint();
+        assert!(
+            idle.find_by_text(|t| t == "Pause notifications").is_some(),
+            "{idle}"
+        );
+        assert!(
+            idle.find_by_text(|t| t == "Quit Placet Tray").is_some(),
+            "{idle}"
+        );
+
+        w.approval("First: ship it?").await;
+        w.approval("Second: roll back?").await;
+        let menu = tray
+            .wait_for_layout(
+                |m| {
+                    m.visible_texts()
+                        .iter()
+                        .any(|t| t.contains("2 reviews waiting"))
+                },
+                T,
+            )
+            .await;
+        let texts = menu.visible_texts();
+        assert!(
+            texts.iter().any(|t| t == "Deploy Bot: First: ship it?"),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t == "Deploy Bot: Second: roll back?"),
+            "{texts:?}"
+        );
+        assert_ne!(
+            tray.icon().await.fingerprint(),
+            idle_icon,
+            "the icon shows the count"
+        );
+
+        tray.click_text("Deploy Bot: Second: roll back?").await;
+        w.wait_window("Placet review").await;
+    }
+
+    /// While paused nothing pops up, but the tray count stays true.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn pause_silences_but_counts() {
+        let mut w = World::start().await;
+        w.running().await;
+        let tray = w.tray().await;
+        tray.wait_for_layout(|m| m.find_by_text(|t| t == "For 1 hour").is_some(), T)
+            .await;
+        tray.click_text("For 1 hour").await;
+        tray.wait_for_layout(
+            |m| {
+                m.visible_texts()
+                    .iter()
+                    .any(|t| t.starts_with("Notifications paused until"))
+            },
+            T,
+        )
+        .await;
+        w.approval("Quietly waiting").await;
+        tray.wait_for_layout(
+            |m| {
+                m.visible_texts()
+                    .iter()
+                    .any(|t| t.contains("1 review waiting"))
+            },
+            T,
+        )
+        .await;
+        tokio::time::sleep(QUIET).await;
+        assert!(
+            w.desktop
+                .notifications()
+                .calls()
+                .iter()
+                .all(|n| !n.body.contains("Quietly waiting")),
+            "nothing popped up while paused"
+        );
+    }
+}
+
+mod resilience {
+    use super::*;
+
+    /// A server restart is survived; a review created while it was down is notified
+    /// after the reconnect.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn survives_a_server_restart() {
+        let mut w = World::start().await;
+        w.running().await;
+        w.server.stop().await;
+        w.approval("Created while the server was down").await;
+        w.server.restart().await.expect("restart");
+        w.notification("Created while the server was down").await;
+    }
+
+    /// An answer given while the server is down is delivered exactly once when it returns.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn answer_while_down_is_delivered_once() {
+        let mut w = World::start().await;
+        w.running().await;
+        let id = w.approval("Answer me offline").await;
+        let n = w.notification("Answer me offline").await;
+        w.server.stop().await;
+        w.desktop
+            .notifications()
+            .invoke_action(n.id, "answer:approve")
+            .await;
+        wait_for("the app to queue the answer", T, || {
+            let log = w.app_log();
+            async move { log.contains("will retry").then_some(()) }
+        })
+        .await;
+        w.server.restart().await.expect("restart");
+        let recorded = w.wait_responses(&id, 1).await;
+        assert_eq!(
+            recorded[0].body,
+            json!({"response": {"selectedOption": "approve"}})
+        );
+        tokio::time::sleep(QUIET).await;
+        assert_eq!(
+            w.server.controls().responses_for(&id).len(),
+            1,
+            "delivered once"
+        );
+    }
+
+    /// An answer queued when the app is killed is delivered after it starts again.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn queued_answer_survives_a_kill() {
+        let mut w = World::start().await;
+        w.running().await;
+        let id = w.approval("Survive a crash").await;
+        let n = w.notification("Survive a crash").await;
+        w.server.stop().await;
+        w.desktop
+            .notifications()
+            .invoke_action(n.id, "answer:approve")
+            .await;
+        wait_for("the app to queue the answer", T, || {
+            let log = w.app_log();
+            async move { log.contains("will retry").then_some(()) }
+        })
+        .await;
+        w.app.as_mut().expect("app").kill().await;
+        w.server.restart().await.expect("restart");
+        w.launch();
+        let recorded = w.wait_responses(&id, 1).await;
+        assert_eq!(
+            recorded[0].body,
+            json!({"response": {"selectedOption": "approve"}})
+        );
+        tokio::time::sleep(QUIET).await;
+        assert_eq!(
+            w.server.controls().responses_for(&id).len(),
+            1,
+            "delivered once"
+        );
+    }
+}
+
+mod cli {
+    use super::*;
+
+    /// `reviews` lists pending reviews (text and JSON); `respond` validates, sends the web
+    /// UI's JSON, and rejects invalid answers with a clear message and exit code.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn reviews_and_respond() {
+        let w = World::start().await;
+        let out = w.cli(&["reviews"], None).await;
+        assert_eq!(out.code, 3, "not signed in: {out:?}");
+        w.login().await;
+        let approval = w.approval("CLI approval").await;
+        let text = w
+            .post(
+                json!({"channelId": w.deploy_bot(), "text": "Name the release",
+                "review": {"type": "text-input", "payload": {"minLength": 3, "maxLength": 20}}}),
+            )
+            .await;
+
+        let out = w.cli(&["reviews"], None).await;
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(
+            out.stdout.contains(&approval) && out.stdout.contains(&text),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.contains("--option approve|reject"),
+            "{}",
+            out.stdout
+        );
+        let out = w.cli(&["reviews", "--json"], None).await;
+        let list: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+        assert_eq!(list.as_array().map(Vec::len), Some(2));
+        assert_eq!(list[0]["id"], text.as_str(), "newest first");
+        assert_eq!(list[1]["agent"], "Deploy Bot");
+
+        let out = w
+            .cli(&["respond", &approval, "--option", "maybe"], None)
+            .await;
+        assert_eq!(out.code, 5, "{out:?}");
+        assert!(
+            out.stderr.contains("there is no option `maybe`"),
+            "{}",
+            out.stderr
+        );
+        let out = w.cli(&["respond", &text, "--text", "ab"], None).await;
+        assert_eq!(out.code, 5, "{out:?}");
+        assert!(
+            out.stderr.contains("at least 3 characters"),
+            "{}",
+            out.stderr
+        );
+        let out = w.cli(&["respond", &approval], None).await;
+        assert_eq!(out.code, 2, "usage error without an answer: {out:?}");
+        assert!(
+            w.server.controls().responses().is_empty(),
+            "nothing sent for invalid answers"
+        );
+
+        let out = w
+            .cli(
+                &[
+                    "respond",
+                    &approval,
+                    "--option",
+                    "approve",
+                    "--comment",
+                    " lgtm ",
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(out.code, 0, "{out:?}");
+        let out = w
+            .cli(&["--json", "respond", &text, "--text", "  Aurora  "], None)
+            .await;
+        assert_eq!(out.code, 0, "{out:?}");
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+        assert_eq!(v["delivery"]["outcome"], "sent");
+        assert_eq!(
+            w.server.controls().responses_for(&approval)[0].body,
+            json!({"response": {"selectedOption": "approve", "comment": "lgtm"}})
+        );
+        assert_eq!(
+            w.server.controls().responses_for(&text)[0].body,
+            json!({"response": {"text": "Aurora"}})
+        );
+        let out = w
+            .cli(&["respond", &approval, "--option", "approve"], None)
+            .await;
+        assert_eq!(out.code, 6, "already answered: {out:?}");
+
+        let out = w.cli(&["status", "--json"], None).await;
+        assert_eq!(out.code, 0, "{out:?}");
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+        assert_eq!(v["pending"], 0);
+        assert_eq!(v["queued"], 0);
+    }
+}

@@ -1,0 +1,246 @@
+//! A world per test: a private desktop, a dev server on loopback, and the app binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use placet_devserver::{DevServer, DevServerConfig};
+use placet_e2e::{wait_for, Desktop, DesktopOptions, NotifyCall, Process, TrayClient};
+use serde_json::{json, Value};
+use tokio::io::AsyncWriteExt;
+
+/// Upper bound of any wait. Reconnects back off up to 10 s, so some waits need it.
+pub const T: Duration = Duration::from_secs(30);
+
+/// The app under test: `PLACET_TRAY_BIN`, or the workspace's debug build.
+pub fn app_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("PLACET_TRAY_BIN") {
+        return p.into();
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let path = target.join("debug/placet-tray");
+    assert!(
+        path.exists(),
+        "the app is not built: run `cargo build -p placet-tray` first ({})",
+        path.display()
+    );
+    path
+}
+
+/// What a command-line run printed.
+#[derive(Debug)]
+pub struct CliOutput {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub struct World {
+    pub desktop: Desktop,
+    pub server: DevServer,
+    pub app: Option<Process>,
+}
+
+impl World {
+    pub async fn start() -> Self {
+        Self::with(DesktopOptions::default()).await
+    }
+
+    pub async fn with(options: DesktopOptions) -> Self {
+        let desktop = Desktop::start(options).await;
+        let server = DevServer::start(DevServerConfig {
+            expiry_tick: Duration::from_millis(100),
+            ..Default::default()
+        })
+        .await
+        .expect("dev server starts");
+        Self {
+            desktop,
+            server,
+            app: None,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        self.server.base_url()
+    }
+
+    pub fn api_key(&self) -> String {
+        self.server.seed().admin().api_key.clone()
+    }
+
+    /// Runs the command line in the desktop and waits for it.
+    pub async fn cli(&self, args: &[&str], stdin: Option<&str>) -> CliOutput {
+        let mut cmd = self.desktop.command(app_binary());
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("the command line starts");
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).await.expect("write stdin");
+        }
+        drop(input);
+        let out = tokio::time::timeout(T, child.wait_with_output())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "`placet-tray {}` did not finish within {T:?}",
+                    args.join(" ")
+                )
+            })
+            .expect("the command line runs");
+        CliOutput {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Signs in as the admin through the command line (the JWT goes to the keychain).
+    pub async fn login(&self) {
+        let admin = self.server.seed().admin();
+        let url = self.url();
+        let out = self
+            .cli(
+                &[
+                    "login",
+                    "--server",
+                    &url,
+                    "--email",
+                    &admin.email,
+                    "--password-stdin",
+                ],
+                Some(&format!("{}\n", admin.password)),
+            )
+            .await;
+        assert_eq!(out.code, 0, "login failed: {out:?}");
+    }
+
+    /// Starts the tray app.
+    pub fn launch(&mut self) -> &mut Process {
+        let process = self.desktop.spawn(self.desktop.command(app_binary()));
+        self.app = Some(process);
+        self.app.as_mut().expect("just set")
+    }
+
+    /// Signs in, starts the app and waits until it is connected and subscribed.
+    pub async fn running(&mut self) {
+        self.login().await;
+        self.launch();
+        self.wait_subscribed().await;
+    }
+
+    /// Waits until the admin's socket has joined every agent channel.
+    pub async fn wait_subscribed(&self) {
+        let admin = self.server.seed().admin().id.clone();
+        let agents: Vec<String> = self
+            .server
+            .seed()
+            .agents_of(&admin)
+            .iter()
+            .map(|a| format!("channel:{}", a.id))
+            .collect();
+        let controls = self.server.controls();
+        wait_for("the app to connect and subscribe", T, || {
+            let sockets = controls.sockets();
+            let ok = sockets.iter().any(|s| {
+                s.user_id == admin && !s.api_key && agents.iter().all(|a| s.rooms.contains(a))
+            });
+            async move { ok.then_some(()) }
+        })
+        .await;
+    }
+
+    /// Posts a message as the admin's Deploy Bot; returns its id.
+    pub async fn post(&self, body: Value) -> String {
+        let (status, msg) = self.server.post_agent_message(&self.api_key(), body).await;
+        assert_eq!(status.as_u16(), 201, "agent message accepted: {msg}");
+        msg["id"].as_str().expect("id").to_owned()
+    }
+
+    pub fn deploy_bot(&self) -> String {
+        self.server.seed().deploy_bot().id.clone()
+    }
+
+    /// An approval with a primary and a danger option.
+    pub fn approval_body(&self, text: &str) -> Value {
+        json!({
+            "channelId": self.deploy_bot(),
+            "text": text,
+            "review": {
+                "type": "approval",
+                "payload": {"options": [
+                    {"id": "approve", "label": "Approve", "style": "primary"},
+                    {"id": "reject", "label": "Reject", "style": "danger"}
+                ], "allowComment": true},
+                "expiresInSeconds": 3600
+            }
+        })
+    }
+
+    pub async fn approval(&self, text: &str) -> String {
+        self.post(self.approval_body(text)).await
+    }
+
+    /// Waits for the notification whose body contains `needle`.
+    pub async fn notification(&self, needle: &str) -> NotifyCall {
+        let needle = needle.to_owned();
+        self.desktop
+            .notifications()
+            .wait_for_notify(move |n| n.body.contains(&needle), T)
+            .await
+    }
+
+    /// Waits until the app asked to close notification `id`.
+    pub async fn wait_withdrawn(&self, id: u32) {
+        let server = self.desktop.notifications();
+        wait_for("the app to withdraw the notification", T, || {
+            let done = server.close_requests().contains(&id);
+            async move { done.then_some(()) }
+        })
+        .await;
+    }
+
+    /// Waits until the server recorded `n` responds for `id`; returns them.
+    pub async fn wait_responses(
+        &self,
+        id: &str,
+        n: usize,
+    ) -> Vec<placet_devserver::RecordedRespond> {
+        let controls = self.server.controls();
+        let id = id.to_owned();
+        wait_for(&format!("{n} respond request(s)"), T, || {
+            let r = controls.responses_for(&id);
+            async move { (r.len() >= n).then_some(r) }
+        })
+        .await
+    }
+
+    pub async fn tray(&self) -> TrayClient {
+        self.desktop.tray_client(T).await
+    }
+
+    /// Waits for an X window whose title contains `title`.
+    pub async fn wait_window(&self, title: &str) {
+        let title = title.to_owned();
+        wait_for(&format!("a window titled `{title}`"), T, || {
+            let mut cmd = self.desktop.command("xdotool");
+            cmd.args(["search", "--name", &title]);
+            async move {
+                let out = cmd.output().await.ok()?;
+                (out.status.success() && !out.stdout.is_empty()).then_some(())
+            }
+        })
+        .await;
+    }
+
+    /// The app's log file.
+    pub fn app_log(&self) -> String {
+        std::fs::read_to_string(self.desktop.state_dir().join("placet-tray/placet-tray.log"))
+            .unwrap_or_default()
+    }
+}

@@ -373,6 +373,32 @@ impl Desktop {
             .collect()
     }
 
+    /// The top-level X11 windows (empty without X).
+    pub fn windows(&self) -> Vec<crate::X11Window> {
+        self.display().map(crate::x11::windows).unwrap_or_default()
+    }
+
+    /// Waits for a shown window whose title satisfies `predicate`.
+    pub async fn wait_window(
+        &self,
+        predicate: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> crate::X11Window {
+        crate::wait_for("a window with a matching title", timeout, || {
+            let found = self
+                .windows()
+                .into_iter()
+                .find(|w| w.visible && predicate(&w.title));
+            async move { found }
+        })
+        .await
+    }
+
+    /// Asks a window to close, as a window manager does (`WM_DELETE_WINDOW`).
+    pub fn close_window(&self, id: u32) -> bool {
+        self.display().is_some_and(|d| crate::x11::close(d, id))
+    }
+
     /// The notification server. Panics if the desktop was started without one.
     pub fn notifications(&self) -> &NotificationServer {
         self.notifications

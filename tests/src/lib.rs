@@ -52,6 +52,11 @@
 //!   the marker sweep that guarantees nothing outlives its desktop.
 //! - `files`: the binary-safe search behind [`Desktop::files_containing`].
 //! - `wait`: [`wait_until`] and [`wait_for`].
+//! - `webdriver`: [`webdriver::TauriDriver`] (tauri-driver inside a desktop) and a small
+//!   W3C WebDriver client ([`webdriver::Session`], [`webdriver::Element`]) for the app's
+//!   webviews; needs `tauri-driver` (`cargo install tauri-driver@^2 --locked`) and Debian's
+//!   `webkit2gtk-driver`.
+//! - `x11`: top-level windows ([`Desktop::windows`]) and closing them like a window manager.
 
 mod desktop;
 mod files;
@@ -61,6 +66,8 @@ mod process;
 mod session;
 mod tray;
 mod wait;
+pub mod webdriver;
+mod x11;
 
 pub use desktop::{Desktop, DesktopOptions, KEEP_DIRS_VAR};
 pub use keyring::{CommandFailure, SecretItem, SecretToolItem, KEYRING_PASSWORD};
@@ -75,3 +82,4 @@ pub use tray::{
     WATCHER_PATH,
 };
 pub use wait::{wait_for, wait_until, POLL_INTERVAL};
+pub use x11::X11Window;

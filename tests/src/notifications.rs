@@ -199,6 +199,8 @@ pub struct NotifyCall {
     pub hints: Hints,
     /// `expire_timeout` in milliseconds (-1: server default, 0: never).
     pub expire_timeout: i32,
+    /// When the server received the call (for latency measurements).
+    pub received_at: std::time::Instant,
 }
 
 impl NotifyCall {
@@ -306,6 +308,7 @@ impl NotificationsIface {
         expire_timeout: i32,
         #[zbus(header)] header: zbus::message::Header<'_>,
     ) -> u32 {
+        let received_at = std::time::Instant::now();
         let sender = header.sender().map(|s| s.to_string()).unwrap_or_default();
         let actions = actions
             .chunks(2)
@@ -338,6 +341,7 @@ impl NotificationsIface {
                 actions,
                 hints,
                 expire_timeout,
+                received_at,
             };
             tracing::debug!("Notify {call}");
             state.open.insert(id, call.clone());

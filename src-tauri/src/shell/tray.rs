@@ -5,7 +5,8 @@ use chrono::{Duration as ChronoDuration, Local, TimeZone, Utc};
 use placet_client::SessionState;
 use tauri::image::Image;
 use tauri::menu::{
-    CheckMenuItemBuilder, Menu, MenuBuilder, MenuEvent, MenuItemBuilder, SubmenuBuilder,
+    CheckMenuItem, CheckMenuItemBuilder, Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder,
+    SubmenuBuilder,
 };
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
@@ -129,53 +130,161 @@ fn view(app: &AppHandle) -> View {
     }
 }
 
-fn menu(app: &AppHandle, v: &View) -> tauri::Result<Menu<tauri::Wry>> {
-    let status = MenuItemBuilder::with_id("status", v.status.replace('_', "__"))
-        .enabled(false)
-        .build(app)?;
-    let mut b = MenuBuilder::new(app).item(&status).separator();
-    for (id, line) in &v.reviews {
-        b = b.item(&MenuItemBuilder::with_id(format!("review:{id}"), line).build(app)?);
+/// The menu and the handles of the entries whose text or state changes in place. The
+/// menu is rebuilt only when its shape changes (the list of reviews, signed in or out),
+/// so an open menu is not swapped under the pointer by a status update.
+struct TrayMenu {
+    menu: Menu<tauri::Wry>,
+    status: MenuItem<tauri::Wry>,
+    paused: Option<MenuItem<tauri::Wry>>,
+    autostart: CheckMenuItem<tauri::Wry>,
+    account: MenuItem<tauri::Wry>,
+    review_items: Vec<MenuItem<tauri::Wry>>,
+    shape: Shape,
+}
+
+/// What decides the menu's structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    reviews: Vec<String>,
+    more: bool,
+    signed_in: bool,
+    paused: bool,
+}
+
+fn shape(v: &View) -> Shape {
+    Shape {
+        reviews: v.reviews.iter().map(|(id, _)| id.clone()).collect(),
+        more: v.more > 0,
+        signed_in: v.signed_in.is_some(),
+        paused: v.paused.is_some(),
     }
-    if v.more > 0 {
-        b = b.item(
-            &MenuItemBuilder::with_id("inbox-more", format!("…and {} more", v.more)).build(app)?,
-        );
+}
+
+fn escape_mnemonic(text: &str) -> String {
+    text.replace('_', "__")
+}
+
+fn paused_label(until: &str) -> String {
+    format!("Notifications paused until {until}")
+}
+
+fn account_label(v: &View) -> String {
+    match &v.signed_in {
+        Some(who) => format!("Sign out ({})", escape_mnemonic(who)),
+        None => "Sign in…".to_owned(),
     }
-    if !v.reviews.is_empty() {
+}
+
+fn more_label(v: &View) -> String {
+    format!("…and {} more", v.more)
+}
+
+impl TrayMenu {
+    fn build(app: &AppHandle, v: &View) -> tauri::Result<Self> {
+        let status = MenuItemBuilder::with_id("status", escape_mnemonic(&v.status))
+            .enabled(false)
+            .build(app)?;
+        let mut b = MenuBuilder::new(app).item(&status);
+        // Submenu labels do not update in place on every desktop, so the pause shows
+        // as its own line.
+        let paused = match &v.paused {
+            Some(until) => {
+                let item = MenuItemBuilder::with_id("paused", paused_label(until))
+                    .enabled(false)
+                    .build(app)?;
+                b = b.item(&item);
+                Some(item)
+            }
+            None => None,
+        };
         b = b.separator();
-    }
-    b = b.item(&MenuItemBuilder::with_id("inbox", "Open inbox").build(app)?);
-    let pause_label = match &v.paused {
-        Some(until) => format!("Notifications paused until {until}"),
-        None => "Pause notifications".to_owned(),
-    };
-    let pause = SubmenuBuilder::new(app, pause_label)
-        .item(&MenuItemBuilder::with_id("pause:hour", "For 1 hour").build(app)?)
-        .item(&MenuItemBuilder::with_id("pause:tomorrow", "Until tomorrow").build(app)?)
-        .item(
-            &MenuItemBuilder::with_id("pause:resume", "Resume")
-                .enabled(v.paused.is_some())
-                .build(app)?,
-        )
-        .build()?;
-    b = b.item(&pause);
-    b = b.item(
-        &CheckMenuItemBuilder::with_id("autostart", "Start at login")
+        let mut review_items = Vec::new();
+        for (id, line) in &v.reviews {
+            let item = MenuItemBuilder::with_id(format!("review:{id}"), line).build(app)?;
+            b = b.item(&item);
+            review_items.push(item);
+        }
+        if v.more > 0 {
+            let item = MenuItemBuilder::with_id("inbox-more", more_label(v)).build(app)?;
+            b = b.item(&item);
+            review_items.push(item);
+        }
+        if !v.reviews.is_empty() {
+            b = b.separator();
+        }
+        b = b.item(&MenuItemBuilder::with_id("inbox", "Open inbox").build(app)?);
+        let resume = MenuItemBuilder::with_id("pause:resume", "Resume")
+            .enabled(v.paused.is_some())
+            .build(app)?;
+        let pause = SubmenuBuilder::new(app, "Pause notifications")
+            .item(&MenuItemBuilder::with_id("pause:hour", "For 1 hour").build(app)?)
+            .item(&MenuItemBuilder::with_id("pause:tomorrow", "Until tomorrow").build(app)?)
+            .item(&resume)
+            .build()?;
+        let autostart = CheckMenuItemBuilder::with_id("autostart", "Start at login")
             .checked(v.autostart)
-            .build(app)?,
-    );
-    b = b.item(&MenuItemBuilder::with_id("settings", "Settings…").build(app)?);
-    b = b.separator();
-    b = match &v.signed_in {
-        Some(who) => b.item(
-            &MenuItemBuilder::with_id("signout", format!("Sign out ({})", who.replace('_', "__")))
-                .build(app)?,
-        ),
-        None => b.item(&MenuItemBuilder::with_id("signin", "Sign in…").build(app)?),
-    };
-    b.item(&MenuItemBuilder::with_id("quit", "Quit Placet Tray").build(app)?)
-        .build()
+            .build(app)?;
+        let account = MenuItemBuilder::with_id(
+            if v.signed_in.is_some() {
+                "signout"
+            } else {
+                "signin"
+            },
+            account_label(v),
+        )
+        .build(app)?;
+        let menu = b
+            .item(&pause)
+            .item(&autostart)
+            .item(&MenuItemBuilder::with_id("settings", "Settings…").build(app)?)
+            .separator()
+            .item(&account)
+            .item(&MenuItemBuilder::with_id("quit", "Quit Placet Tray").build(app)?)
+            .build()?;
+        Ok(Self {
+            menu,
+            status,
+            paused,
+            autostart,
+            account,
+            review_items,
+            shape: shape(v),
+        })
+    }
+
+    /// Brings the menu up to date; `Ok(false)` when its shape changed and it must be
+    /// rebuilt.
+    fn update(&self, old: &View, new: &View) -> tauri::Result<bool> {
+        if shape(new) != self.shape {
+            return Ok(false);
+        }
+        if old.status != new.status {
+            self.status.set_text(escape_mnemonic(&new.status))?;
+        }
+        if old.reviews != new.reviews {
+            for (item, (_, line)) in self.review_items.iter().zip(&new.reviews) {
+                item.set_text(line)?;
+            }
+        }
+        if old.more != new.more && new.more > 0 {
+            if let Some(item) = self.review_items.last() {
+                item.set_text(more_label(new))?;
+            }
+        }
+        if let (Some(item), Some(until)) = (&self.paused, &new.paused) {
+            if old.paused != new.paused {
+                item.set_text(paused_label(until))?;
+            }
+        }
+        if old.autostart != new.autostart {
+            self.autostart.set_checked(new.autostart)?;
+        }
+        if old.signed_in != new.signed_in {
+            self.account.set_text(account_label(new))?;
+        }
+        Ok(true)
+    }
 }
 
 fn icon(look: TrayLook) -> Image<'static> {
@@ -185,11 +294,12 @@ fn icon(look: TrayLook) -> Image<'static> {
 /// Creates the tray icon.
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
     let v = view(app);
+    let mut menu = TrayMenu::build(app, &v)?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(v.look))
         .tooltip(&v.tooltip)
         .title("Placet Tray")
-        .menu(&menu(app, &v)?)
+        .menu(&menu.menu)
         .show_menu_on_left_click(true)
         .on_menu_event(on_menu)
         .build(app)?;
@@ -203,18 +313,19 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
             // Coalesce a burst of changes into one redraw.
             tokio::time::sleep(std::time::Duration::from_millis(30)).await;
             let next = view(&app);
-            if next != shown {
-                if let Err(e) = apply(&app, &shown, &next) {
-                    tracing::warn!(error = %e, "cannot update the tray");
-                }
-                shown = next;
+            if next == shown {
+                continue;
+            }
+            match apply(&app, &mut menu, &shown, &next) {
+                Ok(()) => shown = next,
+                Err(e) => tracing::warn!(error = %e, "cannot update the tray"),
             }
         }
     });
     Ok(())
 }
 
-fn apply(app: &AppHandle, old: &View, new: &View) -> tauri::Result<()> {
+fn apply(app: &AppHandle, menu: &mut TrayMenu, old: &View, new: &View) -> tauri::Result<()> {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return Ok(());
     };
@@ -224,7 +335,10 @@ fn apply(app: &AppHandle, old: &View, new: &View) -> tauri::Result<()> {
     if old.tooltip != new.tooltip {
         tray.set_tooltip(Some(&new.tooltip))?;
     }
-    tray.set_menu(Some(menu(app, new)?))?;
+    if !menu.update(old, new)? {
+        *menu = TrayMenu::build(app, new)?;
+        tray.set_menu(Some(menu.menu.clone()))?;
+    }
     Ok(())
 }
 

@@ -381,6 +381,65 @@ mod tray {
     }
 }
 
+mod desktop_integration {
+    use super::*;
+
+    /// "Start at login" in the tray writes an autostart entry, and removes it again.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn start_at_login_toggles_the_autostart_entry() {
+        let mut w = World::start().await;
+        w.running().await;
+        let autostart_dir = w.desktop.config_dir().join("autostart");
+        let tray = w.tray().await;
+        tray.wait_for_layout(
+            |m| m.visible_texts().iter().any(|t| t.starts_with("Connected")),
+            T,
+        )
+        .await;
+        tray.click_text("Start at login").await;
+        let entry = wait_for("the autostart entry", T, || {
+            let found = std::fs::read_dir(&autostart_dir).ok().and_then(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .find(|p| p.extension().is_some_and(|x| x == "desktop"))
+            });
+            async move { found }
+        })
+        .await;
+        let text = std::fs::read_to_string(&entry).expect("entry readable");
+        assert!(text.contains("placet-tray"), "{text}");
+        tray.wait_for_layout(
+            |m| {
+                m.find_by_text(|t| t == "Start at login")
+                    .is_some_and(|i| i.is_checked())
+            },
+            T,
+        )
+        .await;
+        tray.click_text("Start at login").await;
+        wait_for("the autostart entry to go", T, || {
+            let gone = !entry.exists();
+            async move { gone.then_some(()) }
+        })
+        .await;
+    }
+
+    /// A second launch does not start a second tray: it shows the first one's inbox.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_second_launch_shows_the_first() {
+        let mut w = World::start().await;
+        w.running().await;
+        let mut second = w.desktop.spawn(w.desktop.command(support::app_binary()));
+        let status = second.wait_exit(T).await;
+        assert!(
+            status.success(),
+            "the second instance exits cleanly: {status:?}"
+        );
+        w.wait_window("Placet inbox").await;
+        assert_eq!(w.desktop.watcher().items().len(), 1, "one tray icon");
+    }
+}
+
 mod resilience {
     use super::*;
 

@@ -224,18 +224,9 @@ impl World {
         self.desktop.tray_client(T).await
     }
 
-    /// Waits for an X window whose title contains `title`.
-    pub async fn wait_window(&self, title: &str) {
-        let title = title.to_owned();
-        wait_for(&format!("a window titled `{title}`"), T, || {
-            let mut cmd = self.desktop.command("xdotool");
-            cmd.args(["search", "--name", &title]);
-            async move {
-                let out = cmd.output().await.ok()?;
-                (out.status.success() && !out.stdout.is_empty()).then_some(())
-            }
-        })
-        .await;
+    /// Waits for a shown window whose title contains `title`.
+    pub async fn wait_window(&self, title: &str) -> placet_e2e::X11Window {
+        self.desktop.wait_window(|t| t.contains(title), T).await
     }
 
     /// The app's log file.

@@ -280,6 +280,11 @@ impl Core {
         let state = session.watch();
         let mut tasks = Vec::new();
         if account.mode == AccountMode::User {
+            tasks.push(tokio::spawn(renew_session(
+                rest.clone(),
+                account.clone(),
+                persisted,
+            )));
             tasks.push(tokio::spawn(
                 outbox.clone().run(rest.clone(), Some(inbox.clone())),
             ));
@@ -461,6 +466,52 @@ async fn wire_outbox(inbox: Inbox, outbox: Outbox, mut state: watch::Receiver<Se
                 if state.borrow_and_update().is_connected() {
                     outbox.retry_now();
                 }
+            }
+        }
+    }
+}
+
+/// Renew the session this long before its JWT expires (Placet's JWTs last 7 days).
+const RENEW_BEFORE: chrono::Duration = chrono::Duration::days(2);
+
+/// Keeps the sign-in alive: shortly before the JWT expires, `POST /api/auth/refresh`
+/// gives a new one, which every clone of the client (the session too) starts using and
+/// which replaces the keychain entry.
+async fn renew_session(rest: RestClient, account: Account, persisted: bool) {
+    use std::time::Duration;
+    loop {
+        let Some(Credential::Jwt(token)) = rest.credential() else {
+            return;
+        };
+        let now = chrono::Utc::now();
+        let wait = match placet_client::secret::jwt_expiry(&token) {
+            Some(exp) => (exp - RENEW_BEFORE - now)
+                .to_std()
+                .unwrap_or(Duration::ZERO),
+            None => Duration::from_secs(12 * 3600),
+        };
+        tokio::time::sleep(wait.min(Duration::from_secs(12 * 3600))).await;
+        let due = placet_client::secret::jwt_expiry(&token)
+            .is_none_or(|exp| exp - RENEW_BEFORE <= chrono::Utc::now());
+        if !due {
+            continue;
+        }
+        match rest.refresh().await {
+            Ok((_, Some(fresh))) => {
+                tracing::info!("session renewed");
+                rest.set_credential(Credential::Jwt(fresh.clone()));
+                if persisted {
+                    let entry = KeychainEntry::new(&account.server, &account.name);
+                    if let Err(e) = blocking(move || entry.store(&fresh)).await {
+                        tracing::warn!(error = %e, "cannot save the renewed session");
+                    }
+                }
+            }
+            Ok((_, None)) => tracing::warn!("the server renewed the session without a new token"),
+            Err(e) if e.is_auth() => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot renew the session; trying again later");
+                tokio::time::sleep(Duration::from_secs(15 * 60)).await;
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The Placet REST API, from a reviewer's side (JWT) and from an agent's side (API key).
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use reqwest::{header, Method, StatusCode};
@@ -158,7 +159,9 @@ impl Default for RestOptions {
 pub struct RestClient {
     http: reqwest::Client,
     base: ServerUrl,
-    credential: Option<Credential>,
+    /// Shared by the clones of one authenticated client, so a renewed session token
+    /// reaches the running session too.
+    credential: Arc<RwLock<Option<Credential>>>,
 }
 
 impl std::fmt::Debug for RestClient {
@@ -190,17 +193,23 @@ impl RestClient {
         Self {
             http,
             base,
-            credential: None,
+            credential: Arc::new(RwLock::new(None)),
         }
     }
 
-    /// The same client presenting `credential`.
+    /// A client presenting `credential` (its clones share it; this one's earlier
+    /// clones keep theirs).
     pub fn authenticated(&self, credential: Credential) -> Self {
         Self {
             http: self.http.clone(),
             base: self.base.clone(),
-            credential: Some(credential),
+            credential: Arc::new(RwLock::new(Some(credential))),
         }
+    }
+
+    /// Replaces the credential of this client and all its clones (after a refresh).
+    pub fn set_credential(&self, credential: Credential) {
+        *self.credential.write().unwrap_or_else(|p| p.into_inner()) = Some(credential);
     }
 
     /// The server this client talks to.
@@ -209,8 +218,11 @@ impl RestClient {
     }
 
     /// The credential in use.
-    pub fn credential(&self) -> Option<&Credential> {
-        self.credential.as_ref()
+    pub fn credential(&self) -> Option<Credential> {
+        self.credential
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     // ---- auth ------------------------------------------------------------------------
@@ -530,7 +542,7 @@ impl RestClient {
     ) -> Result<reqwest::Response, ApiError> {
         let what = format!("{method} {}", url.path());
         let mut req = self.http.request(method, url);
-        match &self.credential {
+        match self.credential() {
             Some(Credential::Jwt(t)) => req = req.bearer_auth(t.expose()),
             Some(Credential::ApiKey(k)) => req = req.header("x-api-key", k.expose()),
             None => {}

@@ -66,3 +66,31 @@ mod tests {
         assert_eq!(s.expose(), "eyJhbGciOi.secret.token");
     }
 }
+
+/// When a JWT expires (its `exp` claim), read without verifying the signature: only to
+/// decide when to renew the session, never to trust it.
+pub fn jwt_expiry(token: &Secret) -> Option<chrono::DateTime<chrono::Utc>> {
+    use base64::Engine;
+    let payload = token.expose().split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    chrono::DateTime::from_timestamp(claims.get("exp")?.as_i64()?, 0)
+}
+
+#[cfg(test)]
+mod jwt_tests {
+    use super::*;
+
+    #[test]
+    fn expiry_is_read_from_the_payload() {
+        // {"alg":"HS256"} . {"sub":"u1","exp":2000000000} . signature
+        let token = Secret::new("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsImV4cCI6MjAwMDAwMDAwMH0.sig");
+        assert_eq!(
+            jwt_expiry(&token).map(|t| t.timestamp()),
+            Some(2_000_000_000)
+        );
+        assert_eq!(jwt_expiry(&Secret::new("not-a-jwt")), None);
+    }
+}

@@ -3,6 +3,8 @@
 //! own beyond what the OS widgets need.
 
 mod commands;
+#[cfg(target_os = "linux")]
+mod system;
 mod tray;
 mod windows;
 mod wiring;
@@ -93,6 +95,8 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
             let handle = app.handle().clone();
             tray::create(&handle)?;
             wiring::start(&handle, notification_rx);
+            #[cfg(target_os = "linux")]
+            tauri::async_runtime::spawn(system::follow(core.clone()));
             let core = core.clone();
             tauri::async_runtime::spawn(async move {
                 match mode {

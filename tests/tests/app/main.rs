@@ -232,6 +232,40 @@ mod notifications {
         }
     }
 
+    /// An answer that fails for good (the review was deleted) raises a notification that
+    /// says why.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_failed_answer_says_why() {
+        let mut w = World::start().await;
+        w.running().await;
+        let id = w.approval("Soon deleted").await;
+        let n = w.notification("Soon deleted").await;
+        let deleted = reqwest::Client::new()
+            .delete(format!(
+                "{}/api/v1/messages/{id}?channel={}",
+                w.url(),
+                w.deploy_bot()
+            ))
+            .header("x-api-key", w.api_key())
+            .send()
+            .await
+            .expect("delete");
+        assert!(deleted.status().is_success(), "{}", deleted.status());
+        w.desktop
+            .notifications()
+            .invoke_action(n.id, "answer:approve")
+            .await;
+        let failure = w
+            .desktop
+            .notifications()
+            .wait_for_notify(|n| n.summary == "Your answer was not sent", T)
+            .await;
+        assert_eq!(
+            failure.body,
+            "Deploy Bot: the review no longer exists on the server"
+        );
+    }
+
     /// Five or more reviews within two seconds become one summary notification.
     #[tokio::test(flavor = "multi_thread")]
     async fn a_burst_becomes_one_summary() {

@@ -156,3 +156,26 @@ async fn attachment_download() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Refresh gives a new JWT; setting it on a client reaches every clone.
+#[tokio::test]
+async fn refresh_renews_the_token_for_all_clones() {
+    let server = server().await;
+    let rest = admin(&server).await;
+    let clone = rest.clone();
+    let (user, fresh) = rest.refresh().await.expect("refresh");
+    assert_eq!(user.email, "admin@placet.local");
+    let fresh = fresh.expect("a new access_token cookie");
+    server.controls().invalidate_tokens();
+    assert!(
+        clone.me().await.unwrap_err().is_auth(),
+        "old tokens are now refused"
+    );
+    let (_, newest) = RestClient::new(url(&server))
+        .login("admin@placet.local", &Secret::new("changeme"))
+        .await
+        .unwrap();
+    assert_ne!(fresh.expose(), newest.expose());
+    rest.set_credential(placet_client::Credential::Jwt(newest));
+    clone.me().await.expect("the clone uses the renewed token");
+}

@@ -342,3 +342,66 @@ async fn another_users_agent_cannot_be_subscribed() {
     let _ = socket.disconnect().await;
     session.shutdown().await;
 }
+
+/// A review from an agent created after connecting: the session subscribes to its
+/// channel (its `review:responded` then reaches us) and refreshes the agent list.
+#[tokio::test]
+async fn a_new_agent_is_adopted() {
+    let server = server().await;
+    let rest = admin(&server).await;
+    let inbox = Inbox::new();
+    let mut changes = inbox.subscribe();
+    let session = connected(&rest, &inbox).await;
+    let created = create_agent(&server, "Fresh Agent").await;
+    let id = post(&server, approval(&created, "from a brand-new agent")).await;
+    // The agent list is refreshed before the review is applied.
+    wait_change(&mut changes, "agents refreshed", |c| {
+        matches!(c, InboxChange::AgentsChanged)
+    })
+    .await;
+    wait_change(
+        &mut changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
+    assert!(inbox.knows_agent(&created));
+    let m = inbox.get(&id).unwrap();
+    assert_eq!(inbox.agent_name(&m), "Fresh Agent");
+    admin(&server)
+        .await
+        .respond(
+            &id,
+            &placet_client::ValidResponse::from_stored(
+                json!({"selectedOption": "approve"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            ),
+            None,
+        )
+        .await
+        .unwrap();
+    wait_change(
+        &mut changes,
+        "review:responded from the new channel",
+        |c| matches!(c, InboxChange::Answered { message_id, .. } if *message_id == id),
+    )
+    .await;
+    session.shutdown().await;
+}
+
+/// Creates an agent through the agent API and returns its id.
+async fn create_agent(server: &placet_devserver::DevServer, name: &str) -> String {
+    let key = server.seed().admin().api_key.clone();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/agents", server.base_url()))
+        .header("x-api-key", key)
+        .json(&json!({"name": name}))
+        .send()
+        .await
+        .expect("create agent");
+    assert_eq!(resp.status().as_u16(), 201);
+    let v: serde_json::Value = resp.json().await.unwrap();
+    v["id"].as_str().unwrap().to_owned()
+}

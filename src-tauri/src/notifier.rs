@@ -465,11 +465,12 @@ impl Actor {
                     action: ButtonAction::Open,
                 })
             }
-            (Target::Review(id), NotificationResponse::Action(key)) => ButtonAction::from_key(key)
-                .map(|action| NotificationEvent::Review {
+            (Target::Review(id), NotificationResponse::Action(key)) => {
+                Some(NotificationEvent::Review {
                     message_id: id.clone(),
-                    action,
-                }),
+                    action: ButtonAction::from_key(key),
+                })
+            }
             (Target::Review(_), NotificationResponse::Reply(_)) => None,
             (Target::Summary, _) => Some(NotificationEvent::OpenInbox),
             (Target::Info(InfoKey::AuthExpired), _) => Some(NotificationEvent::OpenSignIn),

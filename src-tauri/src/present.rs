@@ -112,26 +112,28 @@ pub struct Button {
 }
 
 /// What a notification button does, decoded from its action key.
+///
+/// A button's key is its option id, so any notification host (or automation) that
+/// invokes an option by id works. Whether the option may be sent by one click is
+/// decided when it is invoked, from the review itself: a `danger` option never is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ButtonAction {
     /// The notification's body was clicked: open the review.
     Open,
-    /// Send this approval option.
-    Answer(String),
-    /// A dangerous option: open the review with it selected, for a confirming click.
-    Confirm(String),
+    /// An approval option was chosen.
+    Choose(String),
 }
+
+/// The key of an option whose id is `default`, which is the body-click key.
+const DEFAULT_OPTION_KEY: &str = "option:default";
 
 impl ButtonAction {
     /// Decodes an action key.
-    pub fn from_key(key: &str) -> Option<Self> {
-        if key == "default" {
-            Some(ButtonAction::Open)
-        } else if let Some(id) = key.strip_prefix("answer:") {
-            Some(ButtonAction::Answer(id.to_owned()))
-        } else {
-            key.strip_prefix("confirm:")
-                .map(|id| ButtonAction::Confirm(id.to_owned()))
+    pub fn from_key(key: &str) -> Self {
+        match key {
+            "default" => ButtonAction::Open,
+            DEFAULT_OPTION_KEY => ButtonAction::Choose("default".to_owned()),
+            id => ButtonAction::Choose(id.to_owned()),
         }
     }
 }
@@ -168,16 +170,19 @@ pub fn review_notice(message: &Message, agent: &str) -> ReviewNotice {
 
 fn button(o: &ApprovalOption) -> Button {
     let label = one_line(&o.label, 40);
-    if o.style == OptionStyle::Danger {
-        Button {
-            key: format!("confirm:{}", o.id),
-            label: format!("{label}…"),
-        }
+    let key = if o.id == "default" {
+        DEFAULT_OPTION_KEY.to_owned()
     } else {
-        Button {
-            key: format!("answer:{}", o.id),
-            label,
-        }
+        o.id.clone()
+    };
+    Button {
+        key,
+        // The ellipsis says that this one opens the review for a confirming click.
+        label: if o.style == OptionStyle::Danger {
+            format!("{label}…")
+        } else {
+            label
+        },
     }
 }
 
@@ -252,22 +257,17 @@ mod tests {
         );
         let n = review_notice(&m, "Bot");
         let keys: Vec<&str> = n.buttons.iter().map(|b| b.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            ["answer:go", "confirm:wipe", "answer:later"],
-            "at most three"
-        );
+        assert_eq!(keys, ["go", "wipe", "later"], "at most three");
         assert_eq!(n.buttons[1].label, "Wipe DB…");
         assert_eq!(
-            ButtonAction::from_key("confirm:wipe"),
-            Some(ButtonAction::Confirm("wipe".into()))
+            ButtonAction::from_key("wipe"),
+            ButtonAction::Choose("wipe".into())
         );
+        assert_eq!(ButtonAction::from_key("default"), ButtonAction::Open);
         assert_eq!(
-            ButtonAction::from_key("answer:a:b"),
-            Some(ButtonAction::Answer("a:b".into()))
+            ButtonAction::from_key("option:default"),
+            ButtonAction::Choose("default".into())
         );
-        assert_eq!(ButtonAction::from_key("default"), Some(ButtonAction::Open));
-        assert_eq!(ButtonAction::from_key("other"), None);
     }
 
     #[test]

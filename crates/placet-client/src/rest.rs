@@ -228,7 +228,8 @@ impl RestClient {
     // ---- auth ------------------------------------------------------------------------
 
     /// Checks that the URL answers like a Placet API: `GET /api/auth/me` without a
-    /// credential must give Placet's 401 error body.
+    /// credential must be refused with 401 (a web server that is not Placet answers 404,
+    /// or 200 with a page).
     pub async fn probe(&self) -> Result<(), ApiError> {
         let resp = self
             .http
@@ -237,14 +238,7 @@ impl RestClient {
             .await
             .map_err(network_error)?;
         let status = resp.status();
-        let body: Option<Value> = resp.json().await.ok();
-        let looks_like_placet = status == StatusCode::UNAUTHORIZED
-            && body
-                .as_ref()
-                .and_then(|b| b.get("statusCode"))
-                .and_then(Value::as_u64)
-                == Some(401);
-        if looks_like_placet {
+        if status == StatusCode::UNAUTHORIZED {
             Ok(())
         } else {
             Err(ApiError::Decode {

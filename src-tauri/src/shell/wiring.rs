@@ -257,6 +257,20 @@ async fn follow_outbox(app: AppHandle, live: Arc<Live>) {
     }
 }
 
+/// True when `option_id` is a `danger` option of the pending review `message_id`.
+fn is_danger(app: &AppHandle, message_id: &str, option_id: &str) -> bool {
+    use placet_client::protocol::{OptionStyle, ReviewKind};
+    let Some(live) = app.state::<Shell>().core.live() else {
+        return false;
+    };
+    live.inbox.get(message_id).is_some_and(|m| {
+        matches!(
+            m.review.as_ref().map(|r| &r.kind),
+            Some(ReviewKind::Approval(p)) if p.option(option_id).is_some_and(|o| o.style == OptionStyle::Danger)
+        )
+    })
+}
+
 async fn follow_notifications(
     app: AppHandle,
     mut events: mpsc::UnboundedReceiver<NotificationEvent>,
@@ -265,10 +279,11 @@ async fn follow_notifications(
         match event {
             NotificationEvent::Review { message_id, action } => match action {
                 ButtonAction::Open => windows::open_review(&app, &message_id, None),
-                ButtonAction::Confirm(option) => {
-                    windows::open_review(&app, &message_id, Some(&option))
+                ButtonAction::Choose(option_id) if is_danger(&app, &message_id, &option_id) => {
+                    // Never sent by a button alone: one confirming click in the window.
+                    windows::open_review(&app, &message_id, Some(&option_id))
                 }
-                ButtonAction::Answer(option_id) => {
+                ButtonAction::Choose(option_id) => {
                     let shell = app.state::<Shell>();
                     let answer = Answer::Approval {
                         option_id,

@@ -132,15 +132,15 @@ mod notifications {
             n.actions,
             vec![
                 ("default".to_owned(), "Open".to_owned()),
-                ("answer:approve".to_owned(), "Approve".to_owned()),
-                ("confirm:reject".to_owned(), "Reject…".to_owned()),
+                ("approve".to_owned(), "Approve".to_owned()),
+                ("reject".to_owned(), "Reject…".to_owned()),
             ]
         );
         assert_eq!(n.hints.desktop_entry(), Some("placet-tray"));
 
         w.desktop
             .notifications()
-            .invoke_action(n.id, "answer:approve")
+            .invoke_action(n.id, "approve")
             .await;
         let recorded = w.wait_responses(&id, 1).await;
         assert_eq!(
@@ -160,7 +160,7 @@ mod notifications {
         let n = w.notification("Drop the staging database?").await;
         w.desktop
             .notifications()
-            .invoke_action(n.id, "confirm:reject")
+            .invoke_action(n.id, "reject")
             .await;
         w.wait_window("Placet review").await;
         tokio::time::sleep(QUIET).await;
@@ -253,7 +253,7 @@ mod notifications {
         assert!(deleted.status().is_success(), "{}", deleted.status());
         w.desktop
             .notifications()
-            .invoke_action(n.id, "answer:approve")
+            .invoke_action(n.id, "approve")
             .await;
         let failure = w
             .desktop
@@ -381,8 +381,12 @@ mod tray {
         let mut w = World::start().await;
         w.running().await;
         let tray = w.tray().await;
-        tray.wait_for_layout(|m| m.find_by_text(|t| t == "For 1 hour").is_some(), T)
-            .await;
+        // Signed in and connected: the menu has its final shape.
+        tray.wait_for_layout(
+            |m| m.visible_texts().iter().any(|t| t.starts_with("Connected")),
+            T,
+        )
+        .await;
         tray.click_text("For 1 hour").await;
         tray.wait_for_layout(
             |m| {
@@ -499,7 +503,7 @@ mod resilience {
         w.server.stop().await;
         w.desktop
             .notifications()
-            .invoke_action(n.id, "answer:approve")
+            .invoke_action(n.id, "approve")
             .await;
         wait_for("the app to queue the answer", T, || {
             let log = w.app_log();
@@ -530,7 +534,7 @@ mod resilience {
         w.server.stop().await;
         w.desktop
             .notifications()
-            .invoke_action(n.id, "answer:approve")
+            .invoke_action(n.id, "approve")
             .await;
         wait_for("the app to queue the answer", T, || {
             let log = w.app_log();

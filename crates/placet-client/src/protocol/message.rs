@@ -75,7 +75,8 @@ pub struct Attachment {
     pub filename: String,
     #[serde(default)]
     pub mime_type: Option<String>,
-    #[serde(default)]
+    /// A BigInt on the server, normally serialised as a number; a string is accepted.
+    #[serde(default, deserialize_with = "lenient_size")]
     pub size: Option<u64>,
     #[serde(default)]
     pub created_at: Option<DateTime<Utc>>,
@@ -115,4 +116,12 @@ pub enum DeliveryStatus {
     AgentReceived,
     #[serde(other)]
     Other,
+}
+
+fn lenient_size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
 }

@@ -72,7 +72,7 @@ mod hhmm {
 }
 
 /// Notification preferences.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NotificationPrefs {
     /// Paused until this time (the tray's "Pause notifications").
@@ -82,12 +82,20 @@ pub struct NotificationPrefs {
     pub muted_agents: Vec<String>,
     pub notify_for: NotifyFor,
     /// Play the notification sound.
-    #[serde(default = "yes")]
     pub sound: bool,
 }
 
-fn yes() -> bool {
-    true
+impl Default for NotificationPrefs {
+    /// Everything on: notify for reviews, with sound, no pause, no quiet hours, no mute.
+    fn default() -> Self {
+        Self {
+            paused_until: None,
+            quiet_hours: None,
+            muted_agents: Vec::new(),
+            notify_for: NotifyFor::default(),
+            sound: true,
+        }
+    }
 }
 
 impl NotificationPrefs {

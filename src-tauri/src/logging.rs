@@ -17,8 +17,14 @@ pub fn init_cli() {
         .try_init();
 }
 
+/// A log file larger than this is moved aside (to `.1`) when the tray starts.
+const ROTATE_BYTES: u64 = 5 * 1024 * 1024;
+
 /// Logging for the tray: `PLACET_LOG` (default `info`) to stderr and to `file`.
 pub fn init_tray(file: &Path) {
+    if std::fs::metadata(file).is_ok_and(|m| m.len() > ROTATE_BYTES) {
+        let _ = std::fs::rename(file, file.with_extension("log.1"));
+    }
     let filter = EnvFilter::try_from_env("PLACET_LOG")
         .unwrap_or_else(|_| "info,tao=warn,wry=warn,zbus=warn,tracing=warn".into());
     let file_writer = file

@@ -296,7 +296,7 @@ async fn main() {
         latencies.push(n.received_at.saturating_duration_since(t0));
         // Answered elsewhere, so the inbox stays small; spaced so no burst summary forms.
         web.respond(&id, &answer, None).await.expect("respond");
-        tokio::time::sleep(Duration::from_millis(450)).await;
+        tokio::time::sleep(Duration::from_millis(550)).await;
     }
     latencies.sort();
     let pct = |p: f64| {

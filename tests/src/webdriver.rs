@@ -63,6 +63,10 @@ pub mod keys {
     pub const LEFT: &str = "\u{E012}";
     /// Arrow right.
     pub const RIGHT: &str = "\u{E014}";
+    /// Home.
+    pub const HOME: &str = "\u{E011}";
+    /// End.
+    pub const END: &str = "\u{E010}";
     /// Control (held until the end of the `send_keys` text).
     pub const CONTROL: &str = "\u{E009}";
 }
@@ -267,6 +271,17 @@ impl Session {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
+    /// Runs `script` asynchronously: it calls its last argument with the result.
+    pub async fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.command(
+            Method::POST,
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("async script failed: {e}\n{script}"))
+    }
+
     /// Like [`execute`](Self::execute), returning the error instead of panicking.
     pub async fn try_execute(&self, script: &str, args: Value) -> Result<Value, WebDriverError> {
         self.command(
@@ -343,6 +358,39 @@ impl Session {
         }
     }
 
+    /// Clicks the element matching `css` once it exists, finding it again if the page
+    /// replaced it between finding and clicking (a live list re-rendering).
+    ///
+    /// It is first scrolled to the middle of its scroll container: WebKitWebDriver
+    /// scrolls the page, not an inner `overflow: auto` list, and refuses ("element not
+    /// interactable") to click a row that such a list clips under a header.
+    pub async fn click_on(&self, css: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let result = match self.find(css).await {
+                Ok(e) => {
+                    let _ = self
+                        .try_execute(
+                            "arguments[0].scrollIntoView({ block: 'center' })",
+                            json!([e.as_arg()]),
+                        )
+                        .await;
+                    self.command(Method::POST, &e.path("/click"), Some(json!({})))
+                        .await
+                        .map(drop)
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => return,
+                Err(e) if Instant::now() >= deadline => {
+                    panic!("could not click `{css}` within {timeout:?}: {e}")
+                }
+                Err(_) => tokio::time::sleep(POLL_INTERVAL).await,
+            }
+        }
+    }
+
     fn element(&self, v: &Value) -> Element {
         let id = v[ELEMENT_KEY]
             .as_str()
@@ -352,6 +400,23 @@ impl Session {
             session: self.clone(),
             id,
         }
+    }
+
+    /// Presses and releases each key of `text` in turn (WebDriver actions), delivered to
+    /// whatever has the focus, as a person typing would.
+    pub async fn type_keys(&self, text: &str) {
+        let mut actions = Vec::new();
+        for c in text.chars() {
+            actions.push(json!({ "type": "keyDown", "value": c.to_string() }));
+            actions.push(json!({ "type": "keyUp", "value": c.to_string() }));
+        }
+        self.must(
+            Method::POST,
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        )
+        .await;
+        let _ = self.command(Method::DELETE, "/actions", None).await;
     }
 
     /// The handles of the app's open windows.

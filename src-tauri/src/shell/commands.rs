@@ -184,10 +184,11 @@ async fn review_respond(shell: State<'_, Shell>, id: String, answer: Answer) -> 
         .await?)
 }
 
-/// Opens a review's window.
+/// Opens a review's window; `option` preselects an approval option for a confirming
+/// click (the inbox's reject key).
 #[tauri::command]
-fn review_open(app: AppHandle, id: String) {
-    windows::open_review(&app, &id, None);
+fn review_open(app: AppHandle, id: String, option: Option<String>) {
+    windows::open_review(&app, &id, option.as_deref());
 }
 
 /// Saves an attachment into the Downloads folder; returns the file's path.
@@ -347,9 +348,37 @@ fn server_url(server: &str) -> Result<ServerUrl> {
 /// Checks that a URL is a reachable Placet server.
 #[tauri::command]
 async fn server_check(server: String) -> Result<String> {
-    let url = server_url(&server)?;
+    Ok(placet_server(&server).await?.display().to_owned())
+}
+
+/// The checked URL of a server that answers like Placet.
+async fn placet_server(server: &str) -> Result<ServerUrl> {
+    let url = server_url(server)?;
     placet_client::RestClient::new(url.clone()).probe().await?;
-    Ok(url.display().to_owned())
+    Ok(url)
+}
+
+fn persistence(this_run_only: bool) -> Persist {
+    if this_run_only {
+        Persist::ThisRunOnly
+    } else {
+        Persist::Keychain
+    }
+}
+
+/// The result of a sign-in as the page sees it; a 401 means the credential was wrong.
+fn signed_in(
+    shell: &Shell,
+    result: std::result::Result<std::sync::Arc<crate::core::Live>, CoreError>,
+    refused: &str,
+) -> Result<AppStatus> {
+    match result {
+        Ok(_) => Ok(status(shell)),
+        Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
+            Err(IpcError::new(ErrorCode::WrongCredentials, refused))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Signs in with email and password. `this_run_only` keeps the session in memory (when
@@ -362,25 +391,17 @@ async fn sign_in(
     password: String,
     this_run_only: bool,
 ) -> Result<AppStatus> {
-    let url = server_url(&server)?;
-    placet_client::RestClient::new(url.clone()).probe().await?;
-    let persist = if this_run_only {
-        Persist::ThisRunOnly
-    } else {
-        Persist::Keychain
-    };
-    match shell
+    let url = placet_server(&server).await?;
+    let result = shell
         .core
-        .sign_in(url, email.trim(), &Secret::new(password), persist)
-        .await
-    {
-        Ok(_) => Ok(status(&shell)),
-        Err(CoreError::Api(ApiError::Unauthorized { .. })) => Err(IpcError::new(
-            ErrorCode::WrongCredentials,
-            "wrong email or password",
-        )),
-        Err(e) => Err(e.into()),
-    }
+        .sign_in(
+            url,
+            email.trim(),
+            &Secret::new(password),
+            persistence(this_run_only),
+        )
+        .await;
+    signed_in(&shell, result, "wrong email or password")
 }
 
 /// Signs in watch-only with an API key.
@@ -391,25 +412,12 @@ async fn sign_in_api_key(
     key: String,
     this_run_only: bool,
 ) -> Result<AppStatus> {
-    let url = server_url(&server)?;
-    placet_client::RestClient::new(url.clone()).probe().await?;
-    let persist = if this_run_only {
-        Persist::ThisRunOnly
-    } else {
-        Persist::Keychain
-    };
-    match shell
+    let url = placet_server(&server).await?;
+    let result = shell
         .core
-        .sign_in_with_api_key(url, Secret::new(key.trim()), persist)
-        .await
-    {
-        Ok(_) => Ok(status(&shell)),
-        Err(CoreError::Api(ApiError::Unauthorized { .. })) => Err(IpcError::new(
-            ErrorCode::WrongCredentials,
-            "the API key was refused",
-        )),
-        Err(e) => Err(e.into()),
-    }
+        .sign_in_with_api_key(url, Secret::new(key.trim()), persistence(this_run_only))
+        .await;
+    signed_in(&shell, result, "the API key was refused")
 }
 
 /// Signs out and forgets the session.

@@ -232,11 +232,19 @@ async fn follow_outbox(app: AppHandle, live: Arc<Live>) {
             .unwrap_or_else(|| "An agent".to_owned());
         let key = InfoKey::Delivery(d.message_id().to_owned());
         match &d {
-            Delivery::Failed { reason, .. } => notifier.info(
-                key,
-                "Your answer was not sent",
-                &format!("{agent}: {reason}"),
-            ),
+            Delivery::Failed { reason, .. } => {
+                notifier.info(
+                    key,
+                    "Your answer was not sent",
+                    &format!("{agent}: {reason}"),
+                );
+                // An open window says why and takes an answer again.
+                emit(
+                    &app,
+                    "review-state",
+                    json!({"messageId": d.message_id(), "state": "pending", "detail": reason}),
+                );
+            }
             Delivery::AnsweredElsewhere { .. } => notifier.info(
                 key,
                 "Already answered elsewhere",

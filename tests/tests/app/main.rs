@@ -493,13 +493,11 @@ mod resilience {
         w.notification("Created while the server was down").await;
     }
 
-    /// An answer given while the server is down is delivered exactly once when it returns.
-    #[tokio::test(flavor = "multi_thread")]
-    async fn answer_while_down_is_delivered_once() {
-        let mut w = World::start().await;
-        w.running().await;
-        let id = w.approval("Answer me offline").await;
-        let n = w.notification("Answer me offline").await;
+    /// Approves `text`'s review from its notification while the server is down, and waits
+    /// until the app has queued the answer. Returns the review's id.
+    async fn approve_while_down(w: &World, text: &str) -> String {
+        let id = w.approval(text).await;
+        let n = w.notification(text).await;
         w.server.stop().await;
         w.desktop
             .notifications()
@@ -510,18 +508,32 @@ mod resilience {
             async move { log.contains("will retry").then_some(()) }
         })
         .await;
-        w.server.restart().await.expect("restart");
-        let recorded = w.wait_responses(&id, 1).await;
+        id
+    }
+
+    /// The approval arrived exactly once, in the web UI's shape.
+    async fn assert_delivered_once(w: &World, id: &str) {
+        let recorded = w.wait_responses(id, 1).await;
         assert_eq!(
             recorded[0].body,
             json!({"response": {"selectedOption": "approve"}})
         );
         tokio::time::sleep(QUIET).await;
         assert_eq!(
-            w.server.controls().responses_for(&id).len(),
+            w.server.controls().responses_for(id).len(),
             1,
             "delivered once"
         );
+    }
+
+    /// An answer given while the server is down is delivered exactly once when it returns.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn answer_while_down_is_delivered_once() {
+        let mut w = World::start().await;
+        w.running().await;
+        let id = approve_while_down(&w, "Answer me offline").await;
+        w.server.restart().await.expect("restart");
+        assert_delivered_once(&w, &id).await;
     }
 
     /// An answer queued when the app is killed is delivered after it starts again.
@@ -529,32 +541,11 @@ mod resilience {
     async fn queued_answer_survives_a_kill() {
         let mut w = World::start().await;
         w.running().await;
-        let id = w.approval("Survive a crash").await;
-        let n = w.notification("Survive a crash").await;
-        w.server.stop().await;
-        w.desktop
-            .notifications()
-            .invoke_action(n.id, "approve")
-            .await;
-        wait_for("the app to queue the answer", T, || {
-            let log = w.app_log();
-            async move { log.contains("will retry").then_some(()) }
-        })
-        .await;
+        let id = approve_while_down(&w, "Survive a crash").await;
         w.app.as_mut().expect("app").kill().await;
         w.server.restart().await.expect("restart");
         w.launch();
-        let recorded = w.wait_responses(&id, 1).await;
-        assert_eq!(
-            recorded[0].body,
-            json!({"response": {"selectedOption": "approve"}})
-        );
-        tokio::time::sleep(QUIET).await;
-        assert_eq!(
-            w.server.controls().responses_for(&id).len(),
-            1,
-            "delivered once"
-        );
+        assert_delivered_once(&w, &id).await;
     }
 }
 

@@ -2,7 +2,7 @@ use placet_client::inbox::AnsweredBy;
 use placet_client::outbox::{AnswerSource, Delivery, NewAnswer, Outbox, StoreError};
 use placet_client::{Answer, Inbox, InboxChange};
 
-use crate::support::{admin, approval, connected, post, server, url, wait_change};
+use crate::support::{admin, choose, url, wait_change, Fixture};
 
 fn queue(outbox: &Outbox, inbox: &Inbox, id: &str, option: &str) -> placet_client::ValidResponse {
     let message = inbox.get(id).expect("review in the inbox");
@@ -31,19 +31,16 @@ fn queue(outbox: &Outbox, inbox: &Inbox, id: &str, option: &str) -> placet_clien
 /// fetching the message, which holds our answer, so it counts as sent (once).
 #[tokio::test]
 async fn lost_reply_then_retry_is_our_own_answer() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
-    let id = post(&server, approval(&agent, "lossy")).await;
-    wait_change(
-        &mut changes,
-        "added",
-        |c| matches!(c, InboxChange::Added(m) if m.id == id),
-    )
-    .await;
+    let mut f = Fixture::start().await;
+    let id = f.review("lossy").await;
+    let Fixture {
+        server,
+        rest,
+        inbox,
+        mut changes,
+        session,
+        ..
+    } = f;
 
     let outbox = Outbox::in_memory(&url(&server)).unwrap();
     queue(&outbox, &inbox, &id, "approve");
@@ -104,27 +101,19 @@ async fn lost_reply_then_retry_is_our_own_answer() {
 /// A different answer given elsewhere first is reported as answered elsewhere.
 #[tokio::test]
 async fn a_different_earlier_answer_is_answered_elsewhere() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
-    let id = post(&server, approval(&agent, "contested")).await;
-    wait_change(
-        &mut changes,
-        "added",
-        |c| matches!(c, InboxChange::Added(m) if m.id == id),
-    )
-    .await;
+    let mut f = Fixture::start().await;
+    let id = f.review("contested").await;
+    let Fixture {
+        server,
+        rest,
+        inbox,
+        changes: _,
+        session,
+        ..
+    } = f;
     let outbox = Outbox::in_memory(&url(&server)).unwrap();
     let ours = queue(&outbox, &inbox, &id, "approve");
-    let web = placet_client::ValidResponse::from_stored(
-        serde_json::json!({"selectedOption": "reject"})
-            .as_object()
-            .unwrap()
-            .clone(),
-    );
+    let web = choose("reject");
     admin(&server).await.respond(&id, &web, None).await.unwrap();
     let d = outbox.deliver_due(&rest, Some(&inbox)).await;
     assert!(
@@ -139,19 +128,16 @@ async fn a_different_earlier_answer_is_answered_elsewhere() {
 /// While the server is down the answer stays queued; it is delivered once it returns.
 #[tokio::test]
 async fn queued_while_down_delivered_once_after() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
-    let id = post(&server, approval(&agent, "offline answer")).await;
-    wait_change(
-        &mut changes,
-        "added",
-        |c| matches!(c, InboxChange::Added(m) if m.id == id),
-    )
-    .await;
+    let mut f = Fixture::start().await;
+    let id = f.review("offline answer").await;
+    let Fixture {
+        server,
+        rest,
+        inbox,
+        changes: _,
+        session,
+        ..
+    } = f;
     let outbox = Outbox::in_memory(&url(&server)).unwrap();
     queue(&outbox, &inbox, &id, "approve");
     assert_eq!(
@@ -183,19 +169,16 @@ async fn queued_while_down_delivered_once_after() {
 /// Answers survive a restart of the process: the database is a file.
 #[tokio::test]
 async fn queued_answers_survive_reopening() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
-    let id = post(&server, approval(&agent, "crash test")).await;
-    wait_change(
-        &mut changes,
-        "added",
-        |c| matches!(c, InboxChange::Added(m) if m.id == id),
-    )
-    .await;
+    let mut f = Fixture::start().await;
+    let id = f.review("crash test").await;
+    let Fixture {
+        server,
+        rest,
+        inbox,
+        changes: _,
+        session,
+        ..
+    } = f;
     let path = std::env::temp_dir().join(format!(
         "placet-outbox-{}-{}.db",
         std::process::id(),

@@ -5,7 +5,8 @@ use placet_client::{Answer, Credential, Inbox, RestClient, Secret, Session, Sess
 use serde_json::json;
 
 use crate::support::{
-    admin, approval, assert_no_change, connected, fast, post, server, url, wait_change, wait_state,
+    admin, approval, assert_no_change, choose, connected, fast, post, server, url, wait_added,
+    wait_change, wait_state, Fixture,
 };
 
 /// Connecting with a fresh ticket lists pending reviews and receives new ones, once.
@@ -51,19 +52,16 @@ async fn connects_syncs_and_gets_each_review_once() {
 /// Responding over REST brings `review:responded` (channel room): we were subscribed.
 #[tokio::test]
 async fn respond_then_review_responded() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
-    let id = post(&server, approval(&agent, "Approve?")).await;
-    wait_change(
-        &mut changes,
-        "added",
-        |c| matches!(c, InboxChange::Added(m) if m.id == id),
-    )
-    .await;
+    let mut f = Fixture::start().await;
+    let id = f.review("Approve?").await;
+    let Fixture {
+        server,
+        rest: _,
+        inbox,
+        mut changes,
+        session,
+        ..
+    } = f;
 
     // Another client (the web UI) answers.
     let other_client = admin(&server).await;
@@ -96,21 +94,18 @@ async fn respond_then_review_responded() {
 /// The server's expiry job sends `review:expired` and the review leaves the inbox.
 #[tokio::test]
 async fn expiry_gives_review_expired() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
+    let Fixture {
+        server,
+        rest: _,
+        agent,
+        inbox,
+        mut changes,
+        session,
+    } = Fixture::start().await;
     let mut body = approval(&agent, "short-lived");
     body["review"]["expiresInSeconds"] = json!(1);
     let id = post(&server, body).await;
-    wait_change(
-        &mut changes,
-        "added",
-        |c| matches!(c, InboxChange::Added(m) if m.id == id),
-    )
-    .await;
+    wait_added(&mut changes, &id).await;
     wait_change(
         &mut changes,
         "expired",
@@ -125,12 +120,14 @@ async fn expiry_gives_review_expired() {
 /// reconnects, re-subscribes, and finds the review created while it was down.
 #[tokio::test]
 async fn reconnects_after_a_kick_and_resyncs() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
+    let Fixture {
+        server,
+        rest: _,
+        agent,
+        inbox: _,
+        mut changes,
+        session,
+    } = Fixture::start().await;
     let mut state = session.watch();
 
     server
@@ -157,16 +154,7 @@ async fn reconnects_after_a_kick_and_resyncs() {
     // Re-subscribed: a channel-only event arrives on the new socket.
     admin(&server)
         .await
-        .respond(
-            &while_down,
-            &placet_client::ValidResponse::from_stored(
-                json!({"selectedOption": "approve"})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            ),
-            None,
-        )
+        .respond(&while_down, &choose("approve"), None)
         .await
         .unwrap();
     wait_change(
@@ -181,12 +169,14 @@ async fn reconnects_after_a_kick_and_resyncs() {
 /// The server going away and coming back on the same port is survived.
 #[tokio::test]
 async fn survives_a_server_restart() {
-    let server = server().await;
-    let rest = admin(&server).await;
-    let agent = server.seed().deploy_bot().id.clone();
-    let inbox = Inbox::new();
-    let mut changes = inbox.subscribe();
-    let session = connected(&rest, &inbox).await;
+    let Fixture {
+        server,
+        rest: _,
+        agent,
+        inbox: _,
+        mut changes,
+        session,
+    } = Fixture::start().await;
     let mut state = session.watch();
     server.stop().await;
     let down = wait_state(&mut state, "offline", |s| !s.is_connected()).await;
@@ -314,16 +304,7 @@ async fn another_users_agent_cannot_be_subscribed() {
         .unwrap();
     owner
         .authenticated(Credential::Jwt(token))
-        .respond(
-            &id,
-            &placet_client::ValidResponse::from_stored(
-                json!({"selectedOption": "approve"})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            ),
-            None,
-        )
+        .respond(&id, &choose("approve"), None)
         .await
         .unwrap();
     assert_no_change(
@@ -359,27 +340,13 @@ async fn a_new_agent_is_adopted() {
         matches!(c, InboxChange::AgentsChanged)
     })
     .await;
-    wait_change(
-        &mut changes,
-        "added",
-        |c| matches!(c, InboxChange::Added(m) if m.id == id),
-    )
-    .await;
+    wait_added(&mut changes, &id).await;
     assert!(inbox.knows_agent(&created));
     let m = inbox.get(&id).unwrap();
     assert_eq!(inbox.agent_name(&m), "Fresh Agent");
     admin(&server)
         .await
-        .respond(
-            &id,
-            &placet_client::ValidResponse::from_stored(
-                json!({"selectedOption": "approve"})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            ),
-            None,
-        )
+        .respond(&id, &choose("approve"), None)
         .await
         .unwrap();
     wait_change(

@@ -159,3 +159,60 @@ pub async fn post(server: &DevServer, body: Value) -> String {
     assert_eq!(status.as_u16(), 201, "agent message accepted: {msg}");
     msg["id"].as_str().expect("message id").to_owned()
 }
+
+/// A dev server with the admin signed in and a connected session feeding an inbox.
+pub struct Fixture {
+    pub server: DevServer,
+    pub rest: RestClient,
+    /// The admin's "Deploy Bot".
+    pub agent: String,
+    pub inbox: Inbox,
+    pub changes: broadcast::Receiver<InboxChange>,
+    pub session: Session,
+}
+
+impl Fixture {
+    pub async fn start() -> Self {
+        let server = server().await;
+        let rest = admin(&server).await;
+        let agent = server.seed().deploy_bot().id.clone();
+        let inbox = Inbox::new();
+        let changes = inbox.subscribe();
+        let session = connected(&rest, &inbox).await;
+        Self {
+            server,
+            rest,
+            agent,
+            inbox,
+            changes,
+            session,
+        }
+    }
+
+    /// Posts an approval as Deploy Bot and waits until the inbox has it.
+    pub async fn review(&mut self, text: &str) -> String {
+        let id = post(&self.server, approval(&self.agent, text)).await;
+        wait_added(&mut self.changes, &id).await;
+        id
+    }
+}
+
+/// Waits until review `id` is added to the inbox.
+pub async fn wait_added(changes: &mut broadcast::Receiver<InboxChange>, id: &str) {
+    wait_change(
+        changes,
+        "added",
+        |c| matches!(c, InboxChange::Added(m) if m.id == id),
+    )
+    .await;
+}
+
+/// An approval response choosing `option` (already in the web UI's shape).
+pub fn choose(option: &str) -> placet_client::ValidResponse {
+    placet_client::ValidResponse::from_stored(
+        json!({"selectedOption": option})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    )
+}

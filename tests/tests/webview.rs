@@ -1,0 +1,62 @@
+//! End-to-end tests of the webview pages (review, inbox, sign-in and settings) through
+//! WebDriver: the built app runs on a private desktop (`placet_e2e::Desktop`) against an
+//! in-process dev server, and each test drives its windows with tauri-driver and
+//! WebKitWebDriver, then checks what the dev server recorded.
+//!
+//! Run:
+//!
+//! ```text
+//! cargo build -p placet-tray                      # the pages are embedded in the binary
+//! cargo test -p placet-e2e --test webview
+//! ```
+//!
+//! Needs `tauri-driver` (`cargo install tauri-driver@^2 --locked`) on `PATH` (or in
+//! `TAURI_DRIVER`), Debian's `webkit2gtk-driver`, and the desktop packages of
+//! `placet_e2e`. `PLACET_TRAY_BIN` overrides the app binary; `PLACET_UPDATE_SCREENSHOTS=1`
+//! also copies the screenshots into `docs/screenshots/`.
+//!
+//! What we learned about tauri-driver 2.1 with WebKitWebDriver (details in
+//! `placet_e2e::webdriver`):
+//!
+//! - `POST /session` starts the app and returns only once the app has created its first
+//!   webview (a tray app with no window makes it wait; it attached fine to a window that
+//!   appeared 8 s after start). So each test starts the app with `--open <window>`.
+//! - Every window the app opens later (from the inbox, a notification action, a button)
+//!   is one more window handle, in no particular order: find it by URL after switching.
+//!   A window that closes itself leaves the handles; deleting the session kills the app.
+//! - WebKitWebDriver clicks at the element's centre after scrolling the *page*: a row
+//!   clipped by an inner `overflow: auto` list is "not interactable" until scrolled into
+//!   view by script (`Session::click_on`); and a layout shift between mouse down and up
+//!   (a message appearing as a field loses focus) makes a click miss.
+//! - Keys are real key events: `<input type=date>` takes `06/03/2025` (its fields, in
+//!   `LANG=C.UTF-8` order), `datetime-local` `06/03/2025, 14:30`, `time` `14:30`, a range
+//!   moves with arrow keys.
+//! - A screenshot is the webview's content; after `POST /window/rect` wait for the new
+//!   size and two animation frames, or it shows the previous frame.
+//!
+//! Tests run one at a time (a WebKit app per test is heavy on two cores); each has its
+//! own desktop, server and app process.
+//!
+//! # Layout
+//!
+//! - `support`: the per-test world and helpers (banners, screenshots, tripwire).
+//! - `sign_in`: sign-in errors, keychain fallback, watch-only, settings, sign-out.
+//! - `reviews`: answering each review type and the exact JSON the server records;
+//!   validation errors; expiry; answered elsewhere; iterations and attachments.
+//! - `inbox`: listing, filtering, live updates and keyboard answers.
+//! - `hostile`: agent-supplied text never runs, never loads anything, shows as text.
+
+#[path = "webview/support.rs"]
+mod support;
+
+#[path = "webview/sign_in.rs"]
+mod sign_in;
+
+#[path = "webview/reviews.rs"]
+mod reviews;
+
+#[path = "webview/inbox.rs"]
+mod inbox;
+
+#[path = "webview/hostile.rs"]
+mod hostile;

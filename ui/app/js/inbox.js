@@ -1,0 +1,342 @@
+// @ts-check
+/**
+ * The inbox window: every pending review, newest first, grouped by agent, with the time
+ * left before each expires. Filters by agent and by text; updates live on
+ * `inbox-changed`; shows the connection status.
+ *
+ * Keyboard (a listbox with `aria-activedescendant`): ↑/↓ (and Home/End) move the
+ * selection, Enter opens the review. On an approval review, `a` sends its first option
+ * that is not `danger` ("approve"); `r` opens the review with its reject option (the
+ * first `danger` one, else the one with id "reject") preselected for a confirming click.
+ * A danger option is never sent by a single key.
+ */
+
+import * as ipc from './ipc.js';
+import { byId, h, replace } from './dom.js';
+import { describeError } from './messages.js';
+import { formatLeft, parseTime } from './time.js';
+
+const listeners = new ipc.Listeners();
+const list = byId('list');
+const empty = byId('empty');
+const agentFilter = byId('agent-filter', HTMLSelectElement);
+const search = byId('search', HTMLInputElement);
+const statusLine = byId('status');
+const statusText = byId('status-text');
+const signInButton = byId('sign-in', HTMLButtonElement);
+const message = byId('inbox-message');
+
+/** @type {ipc.InboxView|null} */
+let data = null;
+/** @type {string|null} */
+let selectedId = null;
+/** Reviews answered from here whose `inbox-changed` has not come yet. */
+const sentHere = new Set();
+/** @type {ipc.InboxItem[]} the rows shown, in order */
+let shownItems = [];
+let loadSeq = 0;
+
+/**
+ * A line in the footer.
+ * @param {string} text
+ * @param {boolean} [error]
+ */
+function say(text, error = false) {
+  message.textContent = text;
+  message.classList.toggle('error', error);
+}
+
+/** @param {ipc.InboxItem} item */
+function timeLeft(item) {
+  const t = parseTime(item.review.expiresAt);
+  if (!t) return { text: 'no expiry', soon: false };
+  const left = t.getTime() - Date.now();
+  if (left <= 0) return { text: 'expired', soon: true };
+  return { text: `${formatLeft(left)} left`, soon: left < 5 * 60_000 };
+}
+
+/** @param {ipc.InboxItem} item */
+function kindLabel(item) {
+  switch (item.review.renderAs) {
+    case 'approval': return 'Approval';
+    case 'selection': return 'Selection';
+    case 'form': return 'Form';
+    case 'text-input': return 'Text';
+    default: return 'JSON';
+  }
+}
+
+/** @param {ipc.InboxItem} item */
+function matches(item) {
+  if (agentFilter.value && item.agentId !== agentFilter.value) return false;
+  const q = search.value.trim().toLocaleLowerCase();
+  if (!q) return true;
+  return [item.title, item.agentName, item.review.type, kindLabel(item)]
+    .some((s) => s.toLocaleLowerCase().includes(q));
+}
+
+/** @param {ipc.AgentView[]} agents @param {ipc.InboxItem[]} items */
+function renderAgentFilter(agents, items) {
+  const current = agentFilter.value;
+  /** @type {Map<string, string>} */
+  const names = new Map();
+  for (const a of agents) names.set(a.id, a.name);
+  for (const i of items) if (!names.has(i.agentId)) names.set(i.agentId, i.agentName);
+  const counts = new Map();
+  for (const i of items) counts.set(i.agentId, (counts.get(i.agentId) ?? 0) + 1);
+  replace(agentFilter, h('option', { value: '', text: `All agents (${items.length})` }));
+  const sorted = [...names].sort((a, b) => a[1].localeCompare(b[1]));
+  for (const [id, name] of sorted) {
+    agentFilter.append(h('option', { value: id, dir: 'auto', text: `${name} (${counts.get(id) ?? 0})` }));
+  }
+  agentFilter.value = names.has(current) ? current : '';
+}
+
+function render() {
+  if (!data) return;
+  const items = data.items.filter(matches);
+  /** @type {Map<string, {name: string, items: ipc.InboxItem[]}>} */
+  const groups = new Map();
+  for (const item of items) {
+    let g = groups.get(item.agentId);
+    if (!g) {
+      g = { name: item.agentName, items: [] };
+      groups.set(item.agentId, g);
+    }
+    g.items.push(item);
+  }
+  shownItems = [...groups.values()].flatMap((g) => g.items);
+  if (!shownItems.some((i) => i.id === selectedId)) selectedId = shownItems[0]?.id ?? null;
+
+  /** @type {HTMLElement[]} */
+  const nodes = [];
+  let index = 0;
+  for (const [agentId, g] of groups) {
+    const titleId = `group-${nodes.length}`;
+    const group = h('div', { class: 'group', role: 'group', aria: { labelledby: titleId }, data: { agent: agentId } },
+      h('div', { class: 'group-title', id: titleId },
+        h('span', { class: 'group-name', dir: 'auto', text: g.name }),
+        h('span', { class: 'group-count', text: `${g.items.length} pending` })));
+    for (const item of g.items) {
+      const left = timeLeft(item);
+      const sending = item.sending || sentHere.has(item.id);
+      const row = h('div', {
+        class: 'row', role: 'option', id: `row-${index}`,
+        data: { id: item.id, type: item.review.renderAs },
+        aria: { selected: String(item.id === selectedId) },
+      },
+      h('span', { class: 'row-title', dir: 'auto', text: item.title || `${kindLabel(item)} review` }),
+      h('span', { class: `row-left${left.soon ? ' soon' : ''}`, text: left.text }),
+      h('span', { class: 'row-meta' },
+        h('span', { class: 'badge', text: kindLabel(item) }),
+        sending ? h('span', { class: 'badge badge-sending', text: 'Sending…' }) : null));
+      row.addEventListener('click', () => {
+        select(item.id);
+        open(item);
+      });
+      group.append(row);
+      index += 1;
+    }
+    nodes.push(group);
+  }
+  replace(list, ...nodes);
+  list.hidden = shownItems.length === 0;
+  empty.hidden = shownItems.length !== 0;
+  if (shownItems.length === 0) {
+    replace(empty, data.items.length === 0
+      ? h('div', {}, h('strong', { text: 'Nothing is waiting for you' }), 'New reviews from your agents show up here.')
+      : h('div', {}, h('strong', { text: 'No review matches' }), 'Change the agent or the filter text.'));
+  }
+  select(selectedId, false);
+}
+
+/** Updates the time left of each row in place (rebuilding rows would reset hover and
+ * pointer state under the person's mouse). */
+function refreshTimes() {
+  for (const row of list.querySelectorAll('[role="option"]')) {
+    const item = shownItems.find((i) => i.id === row.getAttribute('data-id'));
+    const cell = row.querySelector('.row-left');
+    if (!item || !cell) continue;
+    const left = timeLeft(item);
+    cell.textContent = left.text;
+    cell.classList.toggle('soon', left.soon);
+  }
+}
+
+/**
+ * Marks a row selected.
+ * @param {string|null} id
+ * @param {boolean} [scroll]
+ */
+function select(id, scroll = true) {
+  selectedId = id;
+  let active = null;
+  for (const row of list.querySelectorAll('[role="option"]')) {
+    const on = row.getAttribute('data-id') === id;
+    row.setAttribute('aria-selected', String(on));
+    if (on) active = row;
+  }
+  if (active) {
+    list.setAttribute('aria-activedescendant', active.id);
+    if (scroll) active.scrollIntoView({ block: 'nearest' });
+  } else {
+    list.removeAttribute('aria-activedescendant');
+  }
+}
+
+/** @param {number} delta */
+function move(delta) {
+  if (shownItems.length === 0) return;
+  const at = shownItems.findIndex((i) => i.id === selectedId);
+  const next = Math.min(shownItems.length - 1, Math.max(0, (at < 0 ? 0 : at + delta)));
+  select(shownItems[next].id);
+}
+
+function selected() {
+  return shownItems.find((i) => i.id === selectedId) ?? null;
+}
+
+/** @param {ipc.InboxItem} item @param {string} [option] */
+function open(item, option) {
+  ipc.reviewOpen(item.id, option).catch((err) => say(describeError(ipc.toIpcError(err)), true));
+}
+
+/** @param {ipc.InboxItem} item @returns {ipc.ApprovalOption[]} */
+function optionsOf(item) {
+  if (item.review.renderAs !== 'approval') return [];
+  const options = item.review.payload?.options;
+  return Array.isArray(options) ? options : [];
+}
+
+/** `a`: sends the first option that is not dangerous. @param {ipc.InboxItem} item */
+async function approve(item) {
+  if (!data?.canAnswer) {
+    say('Watch-only: sign in with your account to answer.', true);
+    return;
+  }
+  if (item.review.renderAs !== 'approval') {
+    say('Only approvals can be answered with A. Press Enter to open this review.');
+    return;
+  }
+  if (item.sending || sentHere.has(item.id)) return;
+  const option = optionsOf(item).find((o) => o.style !== 'danger');
+  if (!option) {
+    say('Every option of this review needs a confirming click. Press Enter to open it.');
+    return;
+  }
+  sentHere.add(item.id);
+  render();
+  try {
+    await ipc.reviewRespond(item.id, { kind: 'approval', optionId: option.id });
+    say(`Sent “${option.label}” to ${item.agentName}.`);
+  } catch (err) {
+    sentHere.delete(item.id);
+    render();
+    say(describeError(ipc.toIpcError(err)), true);
+  }
+}
+
+/** `r`: opens the review with its reject option preselected. @param {ipc.InboxItem} item */
+function reject(item) {
+  const options = optionsOf(item);
+  const option = options.find((o) => o.style === 'danger') ?? options.find((o) => o.id === 'reject');
+  open(item, option?.id);
+}
+
+/** @param {KeyboardEvent} e */
+function onKey(e) {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const inSearch = e.target === search;
+  const inOther = !inSearch && e.target instanceof HTMLElement
+    && (e.target.closest('input, select, textarea, button') !== null);
+  if (inOther) return;
+  const item = selected();
+  switch (e.key) {
+    case 'ArrowDown': e.preventDefault(); move(1); return;
+    case 'ArrowUp': e.preventDefault(); move(-1); return;
+    case 'Enter':
+      if (item) { e.preventDefault(); open(item); }
+      return;
+    default:
+  }
+  if (inSearch) return;
+  switch (e.key) {
+    case 'Home': e.preventDefault(); move(-shownItems.length); break;
+    case 'End': e.preventDefault(); move(shownItems.length); break;
+    case 'a': case 'A':
+      if (item) { e.preventDefault(); void approve(item); }
+      break;
+    case 'r': case 'R':
+      if (item) { e.preventDefault(); reject(item); }
+      break;
+    default:
+  }
+}
+
+/** @param {ipc.AppStatus} s */
+function showStatus(s) {
+  statusLine.dataset.state = s.state.state;
+  const parts = [s.stateText];
+  if (s.signedIn && s.account) parts.push(s.account);
+  if (s.watchOnly) parts.push('watch-only');
+  statusText.textContent = parts.join(' · ');
+  signInButton.hidden = s.signedIn && s.state.state !== 'authExpired';
+}
+
+async function load() {
+  const seq = ++loadSeq;
+  try {
+    const view = await ipc.inboxList();
+    if (seq !== loadSeq) return;
+    data = view;
+    for (const id of [...sentHere]) if (!view.items.some((i) => i.id === id && i.sending)) sentHere.delete(id);
+    document.body.dataset.loaded = 'true';
+    renderAgentFilter(view.agents, view.items);
+    render();
+  } catch (err) {
+    if (seq !== loadSeq) return;
+    const e = ipc.toIpcError(err);
+    data = null;
+    shownItems = [];
+    replace(list);
+    list.hidden = true;
+    empty.hidden = false;
+    document.body.dataset.loaded = 'true';
+    replace(empty, e.code === 'notConnected'
+      ? h('div', {}, h('strong', { text: 'You are not signed in' }), 'Sign in to see your agents’ reviews.')
+      : h('div', {}, h('strong', { text: 'The inbox cannot be shown' }), describeError(e)));
+  }
+}
+
+async function loadStatus() {
+  try {
+    showStatus(await ipc.appStatus());
+  } catch (err) {
+    statusText.textContent = describeError(ipc.toIpcError(err));
+  }
+}
+
+async function start() {
+  agentFilter.addEventListener('change', render);
+  search.addEventListener('input', render);
+  document.addEventListener('keydown', onKey);
+  byId('open-settings').addEventListener('click', () => {
+    ipc.settingsOpen().catch((err) => say(describeError(ipc.toIpcError(err)), true));
+  });
+  signInButton.addEventListener('click', () => {
+    ipc.settingsOpen().catch((err) => say(describeError(ipc.toIpcError(err)), true));
+  });
+  await Promise.all([
+    listeners.onInboxChanged(() => { void load(); }),
+    listeners.onStatusChanged((s) => {
+      showStatus(s);
+      void load();
+    }),
+  ]).catch(() => {});
+  await Promise.all([load(), loadStatus()]);
+  list.focus();
+  const timer = window.setInterval(refreshTimes, 15_000);
+  window.addEventListener('pagehide', () => window.clearInterval(timer));
+}
+
+void start();

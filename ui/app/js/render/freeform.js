@@ -1,0 +1,110 @@
+// @ts-check
+/**
+ * Freeform (and review types Placet Tray does not know): a JSON editor that must parse to
+ * an object, with the parse error shown as the person types. A `schema` in the payload is
+ * shown as a hint, as text.
+ *
+ * Sends `{kind: "freeform", object}`.
+ */
+
+import { h, freshId } from '../dom.js';
+import { actionBar, controlsRoot } from './common.js';
+
+/**
+ * Parses the editor's text: the object, or why it is not one.
+ * @param {string} text
+ * @returns {{ok: true, object: Record<string, unknown>} | {ok: false, message: string}}
+ */
+export function parseObject(text) {
+  /** @type {unknown} */
+  let v;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `Invalid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    const what = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+    return { ok: false, message: `The answer must be a JSON object ({ … }), not ${what}.` };
+  }
+  return { ok: true, object: /** @type {Record<string, unknown>} */ (v) };
+}
+
+/**
+ * @param {import('./common.js').RenderContext} ctx
+ * @returns {import('./common.js').Controls}
+ */
+export function renderFreeform(ctx) {
+  const review = ctx.view.review;
+  /** @type {unknown} */
+  const payload = review.payload;
+  const root = controlsRoot('freeform');
+  const form = h('form', { class: 'stack', aria: { label: 'JSON answer' } });
+  form.noValidate = true;
+
+  if (review.type !== 'freeform') {
+    form.append(h('p', { class: 'note' },
+      'Placet Tray does not know the review type “',
+      h('span', { dir: 'auto', class: 'type-name', text: review.type }),
+      '”. Answer it with a JSON object.'));
+  }
+  if (payload && typeof payload === 'object' && 'schema' in payload) {
+    const schema = /** @type {{schema: unknown}} */ (payload).schema;
+    let text;
+    try {
+      text = JSON.stringify(schema, null, 2) ?? String(schema);
+    } catch {
+      text = String(schema);
+    }
+    form.append(h('div', { class: 'schema' },
+      h('p', { class: 'field-label', text: 'Schema' }),
+      h('pre', { class: 'code', id: 'schema', dir: 'ltr', text })));
+  }
+
+  const id = freshId('json');
+  const errorId = freshId('json-error');
+  const area = h('textarea', {
+    id, class: 'input code', rows: 8, spellcheck: false, dir: 'ltr', autocomplete: 'off',
+    aria: { describedby: errorId },
+  });
+  area.value = '{}';
+  const error = h('p', { class: 'field-error', id: errorId, hidden: true });
+  const { bar, submit } = actionBar(ctx, 'Submit', null);
+
+  function update() {
+    const r = parseObject(area.value);
+    error.hidden = r.ok;
+    error.textContent = r.ok ? '' : r.message;
+    if (r.ok) area.removeAttribute('aria-invalid');
+    else area.setAttribute('aria-invalid', 'true');
+    submit.disabled = !r.ok;
+    return r;
+  }
+  area.addEventListener('input', update);
+  area.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const r = update();
+    if (r.ok) void ctx.submit({ kind: 'freeform', object: r.object });
+  });
+  form.append(
+    h('div', { class: 'field' },
+      h('label', { class: 'field-label', for: id, text: 'Your answer (JSON)' }),
+      area,
+      error),
+    bar);
+  root.append(form);
+  update();
+
+  return {
+    element: root,
+    setLocked(locked) {
+      root.disabled = locked;
+    },
+  };
+}

@@ -1,0 +1,434 @@
+// @ts-check
+/**
+ * The review window (`review.html?id=<messageId>[&option=<optionId>]`): one review, its
+ * message, attachments and previous round, and the controls of its type.
+ *
+ * Lifecycle: the page registers its event listeners, then fetches the review. States
+ * come from `review_get` and then from `review-state` events; an answer sent from here
+ * shows "Sending…", then "Sent", and the window closes itself 1.5 s later. A review
+ * answered elsewhere, or expired (by the server or by the countdown reaching zero),
+ * keeps the window open with its controls disabled and says so.
+ *
+ * Security: the message HTML from Rust is the only HTML ever inserted (it was rendered
+ * from markdown and sanitised there); every other agent-supplied string is set as text.
+ * Links never navigate the webview: a click opens them in the system browser.
+ */
+
+import * as ipc from './ipc.js';
+import { byId, h, replace } from './dom.js';
+import { describeError } from './messages.js';
+import { formatLeft, formatReceived, formatSize, parseTime } from './time.js';
+import { renderApproval } from './render/approval.js';
+import { renderSelection } from './render/selection.js';
+import { renderForm } from './render/form.js';
+import { renderTextInput } from './render/text-input.js';
+import { renderFreeform } from './render/freeform.js';
+
+/** How long "Sent" stays up before the window closes. */
+const CLOSE_AFTER_SENT_MS = 1500;
+/** When no state event follows a queued answer for this long, ask Rust for the state. */
+const RECHECK_AFTER_MS = 5000;
+
+/** @typedef {'loading'|'error'|'pending'|'sending'|'answered'|'expired'} Phase */
+
+const params = new URLSearchParams(window.location.search);
+const messageId = params.get('id') ?? '';
+const listeners = new ipc.Listeners();
+
+const main = byId('main');
+const banner = byId('banner');
+const answerSection = byId('answer');
+const expiryEl = byId('expiry');
+
+/** @type {Phase} */
+let phase = 'loading';
+/** @type {ipc.ReviewView|null} */
+let view = null;
+/** @type {import('./render/common.js').Controls|null} */
+let controls = null;
+/** The payload the controls were built for, to rebuild them only when it changes. */
+let renderedPayload = '';
+let submittedHere = false;
+/** @type {number|undefined} */
+let countdown;
+/** @type {number|undefined} */
+let recheck;
+
+/**
+ * Shows a banner; `kind` picks its colour.
+ * @param {'info'|'success'|'warning'|'error'} kind
+ * @param {string} title
+ * @param {string} [detail]
+ * @param {Node} [extra]
+ */
+function showBanner(kind, title, detail, extra) {
+  banner.className = `banner banner-${kind}`;
+  banner.dataset.kind = kind;
+  replace(banner,
+    h('strong', { class: 'banner-title', text: title }),
+    detail ? h('span', { class: 'banner-detail', dir: 'auto', text: ` ${detail}` }) : null,
+    extra ?? null);
+  banner.hidden = false;
+}
+
+function hideBanner() {
+  banner.hidden = true;
+  replace(banner);
+  delete banner.dataset.kind;
+}
+
+/** The phase now (a function, so that type narrowing does not outlive an `await`). */
+function currentPhase() {
+  return phase;
+}
+
+/** @param {Phase} next */
+function setPhase(next) {
+  phase = next;
+  document.body.dataset.state = next;
+  controls?.setLocked(next !== 'pending');
+}
+
+/**
+ * The answer given, for the banners of an answered review.
+ * @param {unknown} response
+ */
+function responseDetails(response) {
+  if (response === undefined || response === null) return undefined;
+  let text;
+  try {
+    text = JSON.stringify(response, null, 2);
+  } catch {
+    return undefined;
+  }
+  return h('details', { class: 'response' },
+    h('summary', { text: 'Answer given' }),
+    h('pre', { class: 'code', dir: 'ltr', text }));
+}
+
+/**
+ * Applies a review state from `review_get` or a `review-state` event.
+ * @param {ipc.ReviewState} state
+ * @param {{by?: 'here'|'elsewhere', response?: unknown, detail?: string}} [info]
+ */
+function applyState(state, info = {}) {
+  window.clearTimeout(recheck);
+  switch (state) {
+    case 'pending':
+      if (phase === 'answered' || phase === 'expired') return;
+      if (view && isOverdue(view)) {
+        applyState('expired');
+        return;
+      }
+      setPhase('pending');
+      if (submittedHere) {
+        submittedHere = false;
+        showBanner('warning', 'Not sent.', 'Your answer was taken back before it reached the server. You can answer again.');
+      } else {
+        hideBanner();
+      }
+      break;
+    case 'sending':
+      if (phase === 'answered') return;
+      setPhase('sending');
+      showBanner('info', 'Sending…', info.detail ? `(retrying: ${info.detail})` : undefined);
+      break;
+    case 'answered': {
+      setPhase('answered');
+      const details = responseDetails(info.response ?? view?.review.response);
+      if (info.by === 'elsewhere') {
+        showBanner('warning', 'Answered elsewhere.', 'Someone answered this review in another Placet client.', details);
+      } else if (info.by === 'here' && submittedHere) {
+        showBanner('success', 'Sent.', 'Your answer reached the server.');
+        window.setTimeout(() => { void ipc.closeWindow(); }, CLOSE_AFTER_SENT_MS);
+      } else if (info.by === 'here') {
+        showBanner('success', 'Answered.', 'You answered this review from Placet Tray.', details);
+      } else {
+        showBanner('info', 'Already answered.', 'This review has been answered.', details);
+      }
+      break;
+    }
+    case 'expired':
+      setPhase('expired');
+      showBanner('warning', 'Expired.', 'This review expired; it can no longer be answered.');
+      break;
+  }
+  updateExpiry();
+}
+
+/** @param {ipc.ReviewView} v */
+function isOverdue(v) {
+  const t = parseTime(v.review.expiresAt);
+  return t !== null && t.getTime() <= Date.now();
+}
+
+function updateExpiry() {
+  if (!view) return;
+  const t = parseTime(view.review.expiresAt);
+  expiryEl.classList.remove('soon', 'over');
+  if (phase === 'answered') {
+    expiryEl.textContent = 'Answered';
+    return;
+  }
+  if (t === null) {
+    expiryEl.textContent = 'No expiry';
+    return;
+  }
+  const left = t.getTime() - Date.now();
+  if (left <= 0 || phase === 'expired') {
+    expiryEl.textContent = 'Expired';
+    expiryEl.classList.add('over');
+    if (phase === 'pending') applyState('expired');
+    return;
+  }
+  expiryEl.textContent = `Expires in ${formatLeft(left)}`;
+  expiryEl.setAttribute('title', `Expires at ${t.toLocaleString()}`);
+  if (left < 5 * 60_000) expiryEl.classList.add('soon');
+}
+
+/**
+ * Sends the person's answer. Resolves `true` once Rust accepted it (validated and queued
+ * in the outbox); the states that follow arrive as events.
+ * @param {ipc.Answer} answer
+ * @returns {Promise<boolean>}
+ */
+async function submit(answer) {
+  if (phase !== 'pending' || !view?.canAnswer) return false;
+  submittedHere = true;
+  setPhase('sending');
+  showBanner('info', 'Sending…');
+  try {
+    await ipc.reviewRespond(messageId, answer);
+  } catch (err) {
+    submittedHere = false;
+    const e = ipc.toIpcError(err);
+    if (e.code === 'alreadyAnswered') {
+      showBanner('warning', 'Not sent.', describeError(e));
+      await refresh();
+      return false;
+    }
+    setPhase('pending');
+    showBanner('error', e.code === 'invalidAnswer' ? 'Not sent:' : 'Not sent.', describeError(e));
+    return false;
+  }
+  // Events may have moved the phase on while Rust was answering.
+  if (currentPhase() === 'sending') {
+    recheck = window.setTimeout(() => { void recheckState(); }, RECHECK_AFTER_MS);
+  }
+  return true;
+}
+
+async function recheckState() {
+  if (phase !== 'sending') return;
+  try {
+    const v = await ipc.reviewGet(messageId);
+    if (v.state === 'answered') applyState('answered', { by: 'here', response: v.review.response });
+    else if (v.state === 'expired') applyState('expired');
+  } catch {
+    // Events will tell.
+  }
+}
+
+/** @param {ipc.ReviewView} v @param {string|null} preselect */
+function renderControls(v, preselect) {
+  /** @type {import('./render/common.js').RenderContext} */
+  const ctx = { view: v, submit, preselect };
+  switch (v.review.renderAs) {
+    case 'approval': return renderApproval(ctx);
+    case 'selection': return renderSelection(ctx);
+    case 'form': return renderForm(ctx);
+    case 'text-input': return renderTextInput(ctx);
+    default: return renderFreeform(ctx);
+  }
+}
+
+/** @param {ipc.ReviewView} v */
+function renderHeader(v) {
+  byId('agent').textContent = v.agentName;
+  byId('avatar').textContent = [...v.agentName.trim()][0]?.toUpperCase() ?? '?';
+  const received = parseTime(v.createdAt);
+  const receivedEl = byId('received');
+  receivedEl.textContent = received ? `Received ${formatReceived(received)}` : '';
+  if (received) receivedEl.setAttribute('title', received.toLocaleString());
+}
+
+/** @param {ipc.ReviewView} v */
+function renderMessage(v) {
+  const article = byId('message');
+  // The one innerHTML of the app: Rust rendered the markdown and sanitised it (ammonia:
+  // formatting tags and http/https/mailto links only; no scripts, handlers or images).
+  article.innerHTML = v.html;
+  article.hidden = v.html.trim() === '';
+}
+
+/** @param {ipc.ReviewView} v */
+function renderPrevious(v) {
+  const section = byId('previous');
+  const round = v.iteration ?? 1;
+  if (round < 2 || (v.previousFeedback == null && v.previousResponse == null)) {
+    section.hidden = true;
+    return;
+  }
+  byId('previous-title').textContent = `Round ${round}: what you said last time`;
+  const body = byId('previous-body');
+  replace(body,
+    v.previousFeedback != null
+      ? h('div', { class: 'previous-item' },
+        h('p', { class: 'field-label', text: 'Your feedback' }),
+        h('p', { class: 'feedback', id: 'previous-feedback', dir: 'auto', text: v.previousFeedback }))
+      : null,
+    v.previousResponse != null
+      ? h('div', { class: 'previous-item' },
+        h('p', { class: 'field-label', text: 'Your answer' }),
+        h('pre', { class: 'code', id: 'previous-response', dir: 'ltr', text: JSON.stringify(v.previousResponse, null, 2) }))
+      : null);
+  section.hidden = false;
+}
+
+/** @param {ipc.ReviewView} v */
+function renderAttachments(v) {
+  const section = byId('attachments');
+  const list = byId('attachment-list');
+  replace(list);
+  section.hidden = v.attachments.length === 0;
+  for (const a of v.attachments) {
+    const status = h('span', { class: 'attachment-status', role: 'status', aria: { live: 'polite' } });
+    const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: 'Download' });
+    const name = h('span', { class: 'attachment-name', dir: 'auto', text: a.filename || 'attachment' });
+    button.setAttribute('aria-label', `Download ${a.filename || 'attachment'}`);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      status.className = 'attachment-status';
+      status.textContent = 'Downloading…';
+      try {
+        const path = await ipc.attachmentDownload(a.id);
+        status.textContent = `Saved to ${path}`;
+      } catch (err) {
+        status.className = 'attachment-status error';
+        status.textContent = describeError(ipc.toIpcError(err));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    const meta = [a.mimeType ?? '', formatSize(a.size)].filter(Boolean).join(' · ');
+    list.append(h('li', { class: 'attachment' },
+      h('span', { class: 'attachment-text' }, name, meta ? h('span', { class: 'attachment-meta', text: meta }) : null),
+      button,
+      status));
+  }
+}
+
+/**
+ * Renders (or re-renders) the page for a fetched review. Controls are rebuilt only when
+ * the payload changed, so a refresh never throws away what the person typed.
+ * @param {ipc.ReviewView} v
+ * @param {string|null} preselect
+ */
+function render(v, preselect) {
+  view = v;
+  renderHeader(v);
+  renderMessage(v);
+  renderPrevious(v);
+  renderAttachments(v);
+
+  const payloadKey = JSON.stringify([v.review.type, v.review.payload, v.canAnswer]);
+  if (payloadKey !== renderedPayload) {
+    renderedPayload = payloadKey;
+    if (v.canAnswer) {
+      controls = renderControls(v, preselect);
+      replace(answerSection, controls.element);
+    } else {
+      controls = null;
+      replace(answerSection, h('p', { class: 'note watch-only', id: 'watch-only' },
+        'Watch-only: you are signed in with an API key, and Placet offers no way to answer with one. ',
+        'Sign in with your account (Settings) to answer reviews.'));
+    }
+  }
+  main.setAttribute('aria-busy', 'false');
+  // A refresh that races our own answer (still being queued) must not undo "Sending…".
+  if (!(phase === 'sending' && v.state === 'pending')) {
+    applyState(v.state, { response: v.review.response });
+  }
+  window.clearInterval(countdown);
+  countdown = window.setInterval(updateExpiry, 1000);
+}
+
+async function refresh() {
+  try {
+    const v = await ipc.reviewGet(messageId);
+    render(v, null);
+  } catch (err) {
+    const e = ipc.toIpcError(err);
+    if (!view) {
+      phase = 'error';
+      document.body.dataset.state = 'error';
+      byId('agent').textContent = 'Review unavailable';
+      main.setAttribute('aria-busy', 'false');
+    }
+    showBanner('error', 'Cannot load this review.', describeError(e));
+  }
+}
+
+/** Links in the message open in the system browser; the webview never navigates. */
+function interceptLinks() {
+  /** @param {MouseEvent} e */
+  const onClick = (e) => {
+    const target = e.target instanceof Element ? e.target.closest('a') : null;
+    if (!target) return;
+    e.preventDefault();
+    const href = target.getAttribute('href');
+    if (!href || e.type === 'auxclick' && e.button !== 1) return;
+    ipc.linkOpen(href).catch((err) => {
+      showBanner('error', 'Cannot open the link.', describeError(ipc.toIpcError(err)));
+    });
+  };
+  document.addEventListener('click', onClick, true);
+  document.addEventListener('auxclick', onClick, true);
+}
+
+function shortcuts() {
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'w') {
+      e.preventDefault();
+      void ipc.closeWindow();
+    }
+  });
+}
+
+async function start() {
+  interceptLinks();
+  shortcuts();
+  if (!messageId) {
+    showBanner('error', 'No review to show.', 'This window was opened without a review id.');
+    return;
+  }
+  await Promise.all([
+    listeners.onReviewState((e) => {
+      if (e.messageId !== messageId || phase === 'loading' || phase === 'error') return;
+      applyState(e.state, e);
+    }),
+    listeners.onReviewUpdated((e) => {
+      if (e.messageId === messageId) void refresh();
+    }),
+    listeners.onReviewPreselect((optionId) => {
+      if (phase === 'pending') controls?.preselect?.(optionId);
+    }),
+  ]).catch(() => {});
+  try {
+    render(await ipc.reviewGet(messageId), params.get('option'));
+  } catch (err) {
+    view = null;
+    phase = 'error';
+    document.body.dataset.state = 'error';
+    byId('agent').textContent = 'Review unavailable';
+    main.setAttribute('aria-busy', 'false');
+    showBanner('error', 'Cannot load this review.', describeError(ipc.toIpcError(err)));
+  }
+}
+
+window.addEventListener('pagehide', () => {
+  window.clearInterval(countdown);
+  window.clearTimeout(recheck);
+});
+
+void start();

@@ -20,12 +20,14 @@ pub fn init_cli() {
 /// A log file larger than this is moved aside (to `.1`) when the tray starts.
 const ROTATE_BYTES: u64 = 5 * 1024 * 1024;
 
-/// Logging for the tray: `PLACET_LOG` (default `info`) to stderr and to `file`.
+/// Logging for the tray: `PLACET_LOG` (or `RUST_LOG`; default `info`) to stderr and to
+/// `file`.
 pub fn init_tray(file: &Path) {
     if std::fs::metadata(file).is_ok_and(|m| m.len() > ROTATE_BYTES) {
         let _ = std::fs::rename(file, file.with_extension("log.1"));
     }
     let filter = EnvFilter::try_from_env("PLACET_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
         .unwrap_or_else(|_| "info,tao=warn,wry=warn,zbus=warn,tracing=warn".into());
     let file_writer = file
         .parent()

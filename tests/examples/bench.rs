@@ -226,12 +226,7 @@ impl Bench {
             .await;
         // Let the page load and render.
         tokio::time::sleep(Duration::from_secs(2)).await;
-        assert!(self.desktop.close_window(w.id), "close request sent");
-        wait_for("the window to close", T, || {
-            let gone = !self.desktop.windows().iter().any(|x| x.id == w.id);
-            async move { gone.then_some(()) }
-        })
-        .await;
+        self.desktop.close_window_and_wait(w.id, T).await;
     }
 }
 

@@ -37,6 +37,7 @@ const PASSTHROUGH_VARS: &[&str] = &[
     "RUST_BACKTRACE",
     "RUST_LIB_BACKTRACE",
     "RUST_LOG",
+    "PLACET_LOG",
     "LLVM_PROFILE_FILE",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
@@ -397,6 +398,31 @@ impl Desktop {
     /// Asks a window to close, as a window manager does (`WM_DELETE_WINDOW`).
     pub fn close_window(&self, id: u32) -> bool {
         self.display().is_some_and(|d| crate::x11::close(d, id))
+    }
+
+    /// Closes a window like a patient person: asks, and asks again every half second
+    /// until it is gone. GTK drops a `WM_DELETE_WINDOW` that arrives in the first moments
+    /// of a webview window's life (seen here: the app never gets the close request), so
+    /// one request is not enough for a test.
+    pub async fn close_window_and_wait(&self, id: u32, timeout: Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if !self.windows().iter().any(|w| w.id == id) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "window {id} did not close within {timeout:?}"
+            );
+            self.close_window(id);
+            let next = tokio::time::Instant::now() + Duration::from_millis(500);
+            while tokio::time::Instant::now() < next {
+                if !self.windows().iter().any(|w| w.id == id) {
+                    return;
+                }
+                tokio::time::sleep(crate::POLL_INTERVAL).await;
+            }
+        }
     }
 
     /// The notification server. Panics if the desktop was started without one.

@@ -91,6 +91,9 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
         ))
         .manage(shell)
         .invoke_handler(commands::handler())
+        .on_window_event(|window, event| {
+            tracing::debug!(window = window.label(), ?event, "window event");
+        })
         .setup(move |app| {
             let handle = app.handle().clone();
             tray::create(&handle)?;

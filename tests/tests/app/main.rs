@@ -462,6 +462,34 @@ mod desktop_integration {
         .await;
     }
 
+    /// Review windows are created on demand and destroyed when closed, again and again.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn review_windows_come_and_go() {
+        let mut w = World::start().await;
+        w.running().await;
+        for i in 0..10 {
+            let text = format!("Window round {i}");
+            w.approval(&text).await;
+            let n = w.notification(&text).await;
+            w.desktop
+                .notifications()
+                .invoke_action(n.id, "default")
+                .await;
+            let window = w.wait_window("Placet review").await;
+            w.desktop.close_window_and_wait(window.id, T).await;
+            assert!(
+                w.desktop
+                    .windows()
+                    .iter()
+                    .all(|x| !x.title.contains("Placet review")),
+                "round {i}: no review window is left"
+            );
+            // Slower than a burst (five within two seconds), so each round gets its own
+            // notification.
+            tokio::time::sleep(Duration::from_millis(550)).await;
+        }
+    }
+
     /// A second launch does not start a second tray: it shows the first one's inbox.
     #[tokio::test(flavor = "multi_thread")]
     async fn a_second_launch_shows_the_first() {

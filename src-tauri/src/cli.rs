@@ -337,7 +337,16 @@ async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<Exit, Failur
     let server = parse_server(&a.server)?;
     let (account, credential) = if a.api_key_stdin {
         let key = read_stdin_line("API key")?;
-        authenticate_api_key(server, key).await?
+        match authenticate_api_key(server, key).await {
+            Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
+                return Err(Failure::new(
+                    Exit::Auth,
+                    "wrongCredentials",
+                    "the API key was refused",
+                ))
+            }
+            other => other?,
+        }
     } else {
         let email = a.email.clone().unwrap_or_default();
         let password = if a.password_stdin {
@@ -354,7 +363,16 @@ async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<Exit, Failur
                 "no terminal to ask for the password: use --password-stdin",
             ));
         };
-        authenticate(server, &email, &password).await?
+        match authenticate(server, &email, &password).await {
+            Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
+                return Err(Failure::new(
+                    Exit::Auth,
+                    "wrongCredentials",
+                    "wrong email or password",
+                ))
+            }
+            other => other?,
+        }
     };
     core.save_sign_in(&account, &credential).await?;
     let watch_only = account.mode == AccountMode::ApiKey;

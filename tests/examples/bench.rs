@@ -226,7 +226,10 @@ impl Bench {
             .await;
         // Let the page load and render.
         tokio::time::sleep(Duration::from_secs(2)).await;
-        self.desktop.close_window_and_wait(w.id, T).await;
+        // GTK sometimes sits on a close request for a while (see `close_window_and_wait`).
+        self.desktop
+            .close_window_and_wait(w.id, Duration::from_secs(120))
+            .await;
     }
 }
 

@@ -214,8 +214,34 @@ fn link_open(url: String) -> Result<()> {
             "only web and mail links open",
         ));
     }
-    open::that_detached(parsed.as_str())
-        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+    open_external(parsed.as_str())
+}
+
+/// Opens a link with the system's handler, which must not inherit the GL switch this
+/// process set for itself (a browser would start without hardware acceleration).
+fn open_external(target: &str) -> Result<()> {
+    let mut last = None;
+    for mut cmd in open::commands(target) {
+        if std::env::var_os(super::GDK_GL_SET_HERE).is_some() {
+            cmd.env_remove("GDK_GL").env_remove(super::GDK_GL_SET_HERE);
+        }
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        match cmd.spawn() {
+            Ok(mut child) => {
+                // Reap the opener (it exits at once) so no zombie is left behind.
+                std::thread::spawn(move || child.wait());
+                return Ok(());
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(IpcError::new(
+        ErrorCode::Internal,
+        last.map(|e| e.to_string())
+            .unwrap_or_else(|| "no program opens links".to_owned()),
+    ))
 }
 
 /// One row of the inbox.

@@ -46,6 +46,7 @@ pub struct Shell {
 /// Runs the tray app until Quit, opening `open` (`inbox`, `settings`,
 /// `review:<id>`) once started. Returns the exit code.
 pub fn run(mode: Mode, open: Option<String>) -> i32 {
+    skip_gdk_gl();
     let paths = Paths::from_env();
     crate::logging::init_tray(&paths.log_file());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -157,6 +158,21 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
         _ => {}
     });
     0
+}
+
+/// Set when this process turned GDK's OpenGL off (children must not inherit that).
+pub(crate) const GDK_GL_SET_HERE: &str = "PLACET_TRAY_GDK_GL";
+
+/// GTK 3 initialises OpenGL when it opens the display, to pick visuals, which maps Mesa
+/// and (on software rendering) LLVM: about 50 MiB resident for a tray that may never
+/// show a window. The review windows render fine without GDK's GL (WebKit keeps its own
+/// compositing), so it is off unless the person set `GDK_GL` themselves. Called first
+/// thing, while the process is still single-threaded.
+fn skip_gdk_gl() {
+    if std::env::var_os("GDK_GL").is_none() {
+        std::env::set_var("GDK_GL", "disable");
+        std::env::set_var(GDK_GL_SET_HERE, "1");
+    }
 }
 
 async fn start_demo(app: &tauri::AppHandle, core: &Arc<Core>, interval: u64, port: u16) {

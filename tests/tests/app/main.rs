@@ -587,6 +587,40 @@ mod cli {
         let w = World::start().await;
         let out = w.cli(&["reviews"], None).await;
         assert_eq!(out.code, 3, "not signed in: {out:?}");
+        let url = w.url();
+        let out = w
+            .cli(
+                &[
+                    "login",
+                    "--server",
+                    &url,
+                    "--email",
+                    "admin@placet.local",
+                    "--password-stdin",
+                ],
+                Some("wrong\n"),
+            )
+            .await;
+        assert_eq!(out.code, 3, "{out:?}");
+        assert!(
+            out.stderr.contains("wrong email or password"),
+            "{}",
+            out.stderr
+        );
+        let out = w
+            .cli(
+                &[
+                    "login",
+                    "--server",
+                    "not a url",
+                    "--email",
+                    "a@b.c",
+                    "--password-stdin",
+                ],
+                Some("x\n"),
+            )
+            .await;
+        assert_eq!(out.code, 2, "{out:?}");
         w.login().await;
         let approval = w.approval("CLI approval").await;
         let text = w

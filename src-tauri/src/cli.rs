@@ -64,6 +64,18 @@ enum Command {
     Respond(RespondArgs),
     /// Run the tray against an embedded Placet dev server with a demo agent.
     Demo(DemoArgs),
+    /// One window of the running tray (started by the tray itself).
+    #[command(hide = true)]
+    Window(WindowArgs),
+}
+
+#[derive(Debug, Args)]
+struct WindowArgs {
+    /// `inbox`, `settings` or `review:<message-id>`.
+    target: String,
+    /// An approval option to preselect in a review.
+    #[arg(long)]
+    option: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +157,11 @@ pub enum Run {
         port: u16,
         open: Option<String>,
     },
+    /// Run one window of the running tray.
+    Window {
+        target: String,
+        option: Option<String>,
+    },
     /// A command ran; exit with this code.
     Done(i32),
 }
@@ -165,6 +182,12 @@ pub fn dispatch() -> Run {
     };
     let command = match cli.command {
         None => return Run::Tray { open: cli.open },
+        Some(Command::Window(w)) => {
+            return Run::Window {
+                target: w.target,
+                option: w.option,
+            }
+        }
         Some(Command::Demo(d)) => {
             return Run::Demo {
                 interval: d.interval,
@@ -197,7 +220,7 @@ pub fn dispatch() -> Run {
             Command::Status(a) => status(&core, Out::new(global_json || a.json)).await,
             Command::Reviews(a) => reviews(&core, Out::new(global_json || a.json)).await,
             Command::Respond(a) => respond(&core, a, Out::new(global_json)).await,
-            Command::Demo(_) => Ok(Exit::Ok),
+            Command::Demo(_) | Command::Window(_) => Ok(Exit::Ok),
         };
         let out = Out::new(global_json || command_json(&command));
         match result {

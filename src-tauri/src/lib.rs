@@ -34,5 +34,6 @@ pub fn main() -> i32 {
             port,
             open,
         } => shell::run(shell::Mode::Demo { interval, port }, open),
+        cli::Run::Window { target, option } => shell::run_window(&target, option),
     }
 }

@@ -45,6 +45,9 @@
 //!   validation errors; expiry; answered elsewhere; iterations and attachments.
 //! - `inbox`: listing, filtering, live updates and keyboard answers.
 //! - `hostile`: agent-supplied text never runs, never loads anything, shows as text.
+//! - `window_process`: the shipped path, a window in its own process talking to the
+//!   tray (the other tests drive windows inside the process tauri-driver started, which
+//!   the app does under `TAURI_WEBVIEW_AUTOMATION`).
 
 #[path = "webview/support.rs"]
 mod support;
@@ -60,3 +63,6 @@ mod inbox;
 
 #[path = "webview/hostile.rs"]
 mod hostile;
+
+#[path = "webview/window_process.rs"]
+mod window_process;

@@ -5,14 +5,14 @@ use placet_client::outbox::AnswerSource;
 use placet_client::protocol::{Attachment, Review, ReviewStatus};
 use placet_client::{Answer, ApiError, Message, NetworkKind, Secret, ServerUrl, SessionState};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager};
 
 use super::{windows, Shell};
 use crate::config::{AccountMode, NotifyFor, QuietHours};
 use crate::core::{CoreError, Persist};
 
 /// The error every command returns.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IpcError {
     code: ErrorCode,
@@ -20,7 +20,7 @@ pub struct IpcError {
 }
 
 /// What went wrong, for the page to switch on.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
     NotConnected,
@@ -44,6 +44,11 @@ impl IpcError {
             code,
             message: message.into(),
         }
+    }
+
+    /// The tray cannot be reached (from a window process).
+    pub fn not_connected(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotConnected, message)
     }
 }
 
@@ -135,9 +140,8 @@ fn review_state(m: &Message, sending: bool) -> ReviewState {
 }
 
 /// A review by message id: from the inbox, or fetched when it is not pending here.
-#[tauri::command]
-async fn review_get(shell: State<'_, Shell>, id: String) -> Result<ReviewView> {
-    let live = live(&shell)?;
+async fn review_get(shell: &Shell, id: String) -> Result<ReviewView> {
+    let live = live(shell)?;
     let (message, sending) = match live.inbox.get(&id) {
         Some(m) => ((*m).clone(), live.inbox.is_sending(&id)),
         None => (live.rest.message(&id).await?, false),
@@ -176,8 +180,7 @@ async fn review_get(shell: State<'_, Shell>, id: String) -> Result<ReviewView> {
 }
 
 /// Answers a review (validated, then queued in the outbox).
-#[tauri::command]
-async fn review_respond(shell: State<'_, Shell>, id: String, answer: Answer) -> Result<()> {
+async fn review_respond(shell: &Shell, id: String, answer: Answer) -> Result<()> {
     Ok(shell
         .core
         .respond(&id, &answer, AnswerSource::Window)
@@ -186,15 +189,13 @@ async fn review_respond(shell: State<'_, Shell>, id: String, answer: Answer) -> 
 
 /// Opens a review's window; `option` preselects an approval option for a confirming
 /// click (the inbox's reject key).
-#[tauri::command]
-fn review_open(app: AppHandle, id: String, option: Option<String>) {
-    windows::open_review(&app, &id, option.as_deref());
+fn review_open(app: &AppHandle, id: String, option: Option<String>) {
+    windows::open_review(app, &id, option.as_deref());
 }
 
 /// Saves an attachment into the Downloads folder; returns the file's path.
-#[tauri::command]
-async fn attachment_download(shell: State<'_, Shell>, id: String) -> Result<String> {
-    let live = live(&shell)?;
+async fn attachment_download(shell: &Shell, id: String) -> Result<String> {
+    let live = live(shell)?;
     let dir = shell.core.paths().downloads_dir.clone();
     match live.rest.download_attachment(&id, &dir).await {
         Ok(saved) => Ok(saved.path.display().to_string()),
@@ -204,7 +205,6 @@ async fn attachment_download(shell: State<'_, Shell>, id: String) -> Result<Stri
 }
 
 /// Opens an http, https or mailto link in the system browser.
-#[tauri::command]
 fn link_open(url: String) -> Result<()> {
     let parsed =
         url::Url::parse(&url).map_err(|_| IpcError::new(ErrorCode::BadInput, "not a link"))?;
@@ -276,9 +276,8 @@ pub struct AgentView {
     status: placet_client::protocol::AgentStatus,
 }
 
-#[tauri::command]
-fn inbox_list(shell: State<'_, Shell>) -> Result<InboxView> {
-    let live = live(&shell)?;
+fn inbox_list(shell: &Shell) -> Result<InboxView> {
+    let live = live(shell)?;
     let items = live
         .inbox
         .pending()
@@ -332,9 +331,8 @@ pub struct AppStatus {
 }
 
 /// The account and connection.
-#[tauri::command]
-fn app_status(shell: State<'_, Shell>) -> AppStatus {
-    status(&shell)
+fn app_status(shell: &Shell) -> AppStatus {
+    status(shell)
 }
 
 pub(super) fn status(shell: &Shell) -> AppStatus {
@@ -372,7 +370,6 @@ fn server_url(server: &str) -> Result<ServerUrl> {
 }
 
 /// Checks that a URL is a reachable Placet server.
-#[tauri::command]
 async fn server_check(server: String) -> Result<String> {
     Ok(placet_server(&server).await?.display().to_owned())
 }
@@ -409,9 +406,8 @@ fn signed_in(
 
 /// Signs in with email and password. `this_run_only` keeps the session in memory (when
 /// no keychain is reachable).
-#[tauri::command]
 async fn sign_in(
-    shell: State<'_, Shell>,
+    shell: &Shell,
     server: String,
     email: String,
     password: String,
@@ -427,13 +423,12 @@ async fn sign_in(
             persistence(this_run_only),
         )
         .await;
-    signed_in(&shell, result, "wrong email or password")
+    signed_in(shell, result, "wrong email or password")
 }
 
 /// Signs in watch-only with an API key.
-#[tauri::command]
 async fn sign_in_api_key(
-    shell: State<'_, Shell>,
+    shell: &Shell,
     server: String,
     key: String,
     this_run_only: bool,
@@ -443,14 +438,13 @@ async fn sign_in_api_key(
         .core
         .sign_in_with_api_key(url, Secret::new(key.trim()), persistence(this_run_only))
         .await;
-    signed_in(&shell, result, "the API key was refused")
+    signed_in(shell, result, "the API key was refused")
 }
 
 /// Signs out and forgets the session.
-#[tauri::command]
-async fn sign_out(shell: State<'_, Shell>) -> Result<AppStatus> {
+async fn sign_out(shell: &Shell) -> Result<AppStatus> {
     shell.core.sign_out().await?;
-    Ok(status(&shell))
+    Ok(status(shell))
 }
 
 /// The settings a page edits.
@@ -473,8 +467,7 @@ pub struct SettingsView {
     agents: Vec<AgentView>,
 }
 
-#[tauri::command]
-fn settings_get(shell: State<'_, Shell>) -> SettingsView {
+fn settings_get(shell: &Shell) -> SettingsView {
     let c = shell.core.config();
     SettingsView {
         settings: Settings {
@@ -489,8 +482,7 @@ fn settings_get(shell: State<'_, Shell>) -> SettingsView {
     }
 }
 
-#[tauri::command]
-fn settings_set(app: AppHandle, shell: State<'_, Shell>, settings: Settings) -> Result<()> {
+fn settings_set(app: &AppHandle, shell: &Shell, settings: Settings) -> Result<()> {
     use tauri_plugin_autostart::ManagerExt;
     if settings.autostart != shell.core.config().autostart {
         let launcher = app.autolaunch();
@@ -514,39 +506,135 @@ fn settings_set(app: AppHandle, shell: State<'_, Shell>, settings: Settings) -> 
         c.notifications.sound = settings.sound;
         c.autostart = settings.autostart;
     })?;
-    super::tray::refresh(&app);
+    super::tray::refresh(app);
     Ok(())
 }
 
 /// Opens the inbox window.
-#[tauri::command]
-fn inbox_open(app: AppHandle) {
-    windows::open_inbox(&app);
+fn inbox_open(app: &AppHandle) {
+    windows::open_inbox(app);
 }
 
 /// Opens the settings window.
-#[tauri::command]
-fn settings_open(app: AppHandle) {
-    windows::open_settings(&app);
+fn settings_open(app: &AppHandle) {
+    windows::open_settings(app);
 }
 
-/// The command handler for the builder.
-pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        review_get,
-        review_respond,
-        review_open,
-        attachment_download,
-        link_open,
-        inbox_list,
-        inbox_open,
-        app_status,
-        server_check,
-        sign_in,
-        sign_in_api_key,
-        sign_out,
-        settings_get,
-        settings_set,
-        settings_open,
-    ]
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewOpenArgs {
+    id: String,
+    #[serde(default)]
+    option: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RespondArgs {
+    id: String,
+    answer: Answer,
+}
+
+#[derive(Deserialize)]
+struct Url {
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct Server {
+    server: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInArgs {
+    server: String,
+    email: String,
+    password: String,
+    #[serde(default)]
+    this_run_only: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiKeyArgs {
+    server: String,
+    key: String,
+    #[serde(default)]
+    this_run_only: bool,
+}
+
+#[derive(Deserialize)]
+struct SettingsArgs {
+    settings: Settings,
+}
+
+fn args<T: serde::de::DeserializeOwned>(cmd: &str, value: serde_json::Value) -> Result<T> {
+    serde_json::from_value(value)
+        .map_err(|e| IpcError::new(ErrorCode::BadInput, format!("{cmd}: {e}")))
+}
+
+fn json<T: Serialize>(value: T) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+/// Runs a command from a window: the one entry point of every page's IPC. The window
+/// process has already checked it against the window's capability.
+pub async fn dispatch(
+    app: &AppHandle,
+    cmd: &str,
+    value: serde_json::Value,
+) -> Result<serde_json::Value> {
+    let shell = app.state::<Shell>();
+    let shell: &Shell = &shell;
+    match cmd {
+        "review_get" => json(review_get(shell, args::<Id>(cmd, value)?.id).await?),
+        "review_respond" => {
+            let a: RespondArgs = args(cmd, value)?;
+            json(review_respond(shell, a.id, a.answer).await?)
+        }
+        "review_open" => {
+            let a: ReviewOpenArgs = args(cmd, value)?;
+            review_open(app, a.id, a.option);
+            json(())
+        }
+        "attachment_download" => {
+            json(attachment_download(shell, args::<Id>(cmd, value)?.id).await?)
+        }
+        "link_open" => json(link_open(args::<Url>(cmd, value)?.url)?),
+        "inbox_list" => json(inbox_list(shell)?),
+        "inbox_open" => {
+            inbox_open(app);
+            json(())
+        }
+        "app_status" => json(app_status(shell)),
+        "server_check" => json(server_check(args::<Server>(cmd, value)?.server).await?),
+        "sign_in" => {
+            let a: SignInArgs = args(cmd, value)?;
+            json(sign_in(shell, a.server, a.email, a.password, a.this_run_only).await?)
+        }
+        "sign_in_api_key" => {
+            let a: ApiKeyArgs = args(cmd, value)?;
+            json(sign_in_api_key(shell, a.server, a.key, a.this_run_only).await?)
+        }
+        "sign_out" => json(sign_out(shell).await?),
+        "settings_get" => json(settings_get(shell)),
+        "settings_set" => json(settings_set(
+            app,
+            shell,
+            args::<SettingsArgs>(cmd, value)?.settings,
+        )?),
+        "settings_open" => {
+            settings_open(app);
+            json(())
+        }
+        other => Err(IpcError::new(
+            ErrorCode::BadInput,
+            format!("unknown command {other}"),
+        )),
+    }
 }

@@ -2,6 +2,7 @@
 //! what the core publishes and turns clicks into core calls; it holds no state of its
 //! own beyond what the OS widgets need.
 
+mod bridge;
 mod commands;
 #[cfg(target_os = "linux")]
 mod system;
@@ -9,7 +10,7 @@ mod tray;
 mod windows;
 mod wiring;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use placet_client::SessionConfig;
@@ -41,6 +42,35 @@ pub struct Shell {
     pub tray_dirty: Arc<tokio::sync::Notify>,
     /// The embedded server in demo mode (kept alive for the run).
     pub demo: Mutex<Option<DevServer>>,
+    /// The line to window processes (not set when windows run in this process).
+    pub bridge: OnceLock<Arc<bridge::Bridge>>,
+}
+
+/// Sends an app event to every window, in this process and in window processes.
+pub fn emit(app: &tauri::AppHandle, event: &str, payload: serde_json::Value) {
+    use tauri::Emitter;
+    if let Some(bridge) = app.state::<Shell>().bridge.get() {
+        bridge.emit(event, payload.clone());
+    }
+    if let Err(e) = app.emit(event, payload) {
+        tracing::debug!(error = %e, event, "cannot emit to windows");
+    }
+}
+
+/// Answers a page's command by running it here (windows in this process).
+fn local_commands(invoke: tauri::ipc::Invoke<tauri::Wry>) -> bool {
+    let app = invoke.message.webview().app_handle().clone();
+    let cmd = invoke.message.command().to_owned();
+    let args = match invoke.message.payload() {
+        tauri::ipc::InvokeBody::Json(v) => v.clone(),
+        tauri::ipc::InvokeBody::Raw(_) => serde_json::Value::Null,
+    };
+    invoke.resolver.respond_async(async move {
+        commands::dispatch(&app, &cmd, args)
+            .await
+            .map_err(tauri::ipc::InvokeError::from)
+    });
+    true
 }
 
 /// Runs the tray app until Quit, opening `open` (`inbox`, `settings`,
@@ -78,6 +108,7 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
         notifier: notifier.clone(),
         tray_dirty: Arc::new(tokio::sync::Notify::new()),
         demo: Mutex::new(None),
+        bridge: OnceLock::new(),
     };
 
     let app = tauri::Builder::default()
@@ -91,12 +122,20 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
             None,
         ))
         .manage(shell)
-        .invoke_handler(commands::handler())
+        .invoke_handler(local_commands)
         .on_window_event(|window, event| {
             tracing::debug!(window = window.label(), ?event, "window event");
         })
         .setup(move |app| {
             let handle = app.handle().clone();
+            if !windows::in_process() {
+                match bridge::Bridge::start(&handle) {
+                    Ok(b) => {
+                        let _ = handle.state::<Shell>().bridge.set(b);
+                    }
+                    Err(e) => tracing::error!(error = %e, "cannot open the window socket"),
+                }
+            }
             tray::create(&handle)?;
             wiring::start(&handle, notification_rx);
             #[cfg(target_os = "linux")]
@@ -158,6 +197,90 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
         _ => {}
     });
     0
+}
+
+/// Runs one window of a running tray (`placet-tray window <target>`): the window's page
+/// talks to the tray through [`bridge::Link`], and the process ends with the window.
+pub fn run_window(spec: &str, option: Option<String>) -> i32 {
+    use tauri::Emitter;
+
+    skip_gdk_gl();
+    crate::logging::init_cli();
+    let Some(target) = windows::Target::parse(spec, option.as_deref()) else {
+        eprintln!("error: unknown window `{spec}` (inbox, settings or review:<message-id>)");
+        return 2;
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return 1;
+        }
+    };
+    tauri::async_runtime::set(runtime.handle().clone());
+    let _guard = runtime.enter();
+    let (incoming_tx, mut incoming) = mpsc::unbounded_channel();
+    let link = match runtime.block_on(bridge::Link::connect(&target.label, incoming_tx)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: Placet Tray is not running ({e})");
+            return 1;
+        }
+    };
+    let forward = move |invoke: tauri::ipc::Invoke<tauri::Wry>| {
+        let cmd = invoke.message.command().to_owned();
+        let args = match invoke.message.payload() {
+            tauri::ipc::InvokeBody::Json(v) => v.clone(),
+            tauri::ipc::InvokeBody::Raw(_) => serde_json::Value::Null,
+        };
+        let link = link.clone();
+        invoke.resolver.respond_async(async move {
+            link.call(cmd, args)
+                .await
+                .map_err(tauri::ipc::InvokeError::from)
+        });
+        true
+    };
+    let app = tauri::Builder::default()
+        .invoke_handler(forward)
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let window = windows::build(&handle, &target)?;
+            tauri::async_runtime::spawn(async move {
+                while let Some(message) = incoming.recv().await {
+                    match message {
+                        bridge::ToWindow::Event { name, payload } => {
+                            let _ = handle.emit(&name, payload);
+                        }
+                        bridge::ToWindow::Focus { option } => {
+                            windows::focus(&window, option.as_deref())
+                        }
+                        bridge::ToWindow::Title { title } => {
+                            let _ = window.set_title(&title);
+                        }
+                        bridge::ToWindow::Reply { .. } => {}
+                    }
+                }
+                // The tray is gone: a window without it can do nothing.
+                handle.exit(0);
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            app.run(|_, _| {});
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot open the window: {e}");
+            1
+        }
+    }
 }
 
 /// Set when this process turned GDK's OpenGL off (children must not inherit that).

@@ -8,11 +8,11 @@ use placet_client::inbox::AnsweredBy;
 use placet_client::outbox::{AnswerSource, Delivery};
 use placet_client::{Answer, InboxChange, SessionState};
 use serde_json::json;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 
-use super::{commands, tray, windows, Shell};
+use super::{commands, emit, tray, windows, Shell};
 use crate::config::NotifyFor;
 use crate::core::{CoreEvent, Live};
 use crate::notifier::{InfoKey, NotificationEvent};
@@ -23,13 +23,6 @@ pub fn start(app: &AppHandle, notifications: mpsc::UnboundedReceiver<Notificatio
     let events = app.state::<Shell>().core.subscribe();
     tauri::async_runtime::spawn(follow_core(app.clone(), events));
     tauri::async_runtime::spawn(follow_notifications(app.clone(), notifications));
-}
-
-/// Emits to every window; each page listens for what concerns it.
-fn emit(app: &AppHandle, event: &str, payload: serde_json::Value) {
-    if let Err(e) = app.emit(event, payload) {
-        tracing::debug!(error = %e, event, "cannot emit to windows");
-    }
 }
 
 fn emit_status(app: &AppHandle) {

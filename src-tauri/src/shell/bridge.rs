@@ -58,10 +58,18 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// The socket's path: one tray per user, so one socket.
+/// The socket's path: one tray per user, so one socket, in a directory only the user
+/// can enter (the runtime directory; without one, the user's cache directory, never a
+/// shared temporary directory).
 pub fn socket_path() -> PathBuf {
-    let base = dirs::runtime_dir().unwrap_or_else(std::env::temp_dir);
+    let base = dirs::runtime_dir()
+        .or_else(dirs::cache_dir)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("placet-tray-{}", whoami())));
     base.join("placet-tray").join("windows.sock")
+}
+
+fn whoami() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "user".to_owned())
 }
 
 /// The tray's side: the window processes it talks to.

@@ -28,7 +28,8 @@ pub const BURST_WINDOW: Duration = Duration::from_secs(2);
 pub const BURST_SIZE: usize = 5;
 
 const APP_NAME: &str = "Placet Tray";
-const DESKTOP_ENTRY: &str = "placet-tray";
+/// The packaged desktop file is named after the product (`Placet Tray.desktop`).
+const DESKTOP_ENTRY: &str = "Placet Tray";
 const ICON: &str = "placet-tray";
 
 /// What the person did with a notification.

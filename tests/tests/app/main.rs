@@ -136,7 +136,11 @@ mod notifications {
                 ("reject".to_owned(), "Reject…".to_owned()),
             ]
         );
-        assert_eq!(n.hints.desktop_entry(), Some("placet-tray"));
+        assert_eq!(
+            n.hints.desktop_entry(),
+            Some("Placet Tray"),
+            "the packaged desktop file"
+        );
 
         w.desktop
             .notifications()

@@ -57,14 +57,38 @@ pub fn emit(app: &tauri::AppHandle, event: &str, payload: serde_json::Value) {
     }
 }
 
-/// Answers a page's command by running it here (windows in this process).
-fn local_commands(invoke: tauri::ipc::Invoke<tauri::Wry>) -> bool {
-    let app = invoke.message.webview().app_handle().clone();
-    let cmd = invoke.message.command().to_owned();
+/// A page's command and its arguments.
+fn command_of(invoke: &tauri::ipc::Invoke<tauri::Wry>) -> (String, serde_json::Value) {
     let args = match invoke.message.payload() {
         tauri::ipc::InvokeBody::Json(v) => v.clone(),
         tauri::ipc::InvokeBody::Raw(_) => serde_json::Value::Null,
     };
+    (invoke.message.command().to_owned(), args)
+}
+
+/// The async runtime shared with Tauri. `None` (after saying why) when it cannot start.
+fn runtime(workers: usize) -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("placet-tray")
+        .enable_all()
+        .build()
+    {
+        Ok(r) => {
+            tauri::async_runtime::set(r.handle().clone());
+            Some(r)
+        }
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            None
+        }
+    }
+}
+
+/// Answers a page's command by running it here (windows in this process).
+fn local_commands(invoke: tauri::ipc::Invoke<tauri::Wry>) -> bool {
+    let app = invoke.message.webview().app_handle().clone();
+    let (cmd, args) = command_of(&invoke);
     invoke.resolver.respond_async(async move {
         commands::dispatch(&app, &cmd, args)
             .await
@@ -79,19 +103,9 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
     skip_gdk_gl();
     let paths = Paths::from_env();
     crate::logging::init_tray(&paths.log_file());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("placet-tray")
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start: {e}");
-            return 1;
-        }
+    let Some(runtime) = runtime(2) else {
+        return 1;
     };
-    tauri::async_runtime::set(runtime.handle().clone());
     let _guard = runtime.enter();
 
     let core = match Core::new(paths, SessionConfig::default()) {
@@ -210,18 +224,9 @@ pub fn run_window(spec: &str, option: Option<String>) -> i32 {
         eprintln!("error: unknown window `{spec}` (inbox, settings or review:<message-id>)");
         return 2;
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start: {e}");
-            return 1;
-        }
+    let Some(runtime) = runtime(1) else {
+        return 1;
     };
-    tauri::async_runtime::set(runtime.handle().clone());
     let _guard = runtime.enter();
     let (incoming_tx, mut incoming) = mpsc::unbounded_channel();
     let link = match runtime.block_on(bridge::Link::connect(&target.label, incoming_tx)) {
@@ -232,11 +237,7 @@ pub fn run_window(spec: &str, option: Option<String>) -> i32 {
         }
     };
     let forward = move |invoke: tauri::ipc::Invoke<tauri::Wry>| {
-        let cmd = invoke.message.command().to_owned();
-        let args = match invoke.message.payload() {
-            tauri::ipc::InvokeBody::Json(v) => v.clone(),
-            tauri::ipc::InvokeBody::Raw(_) => serde_json::Value::Null,
-        };
+        let (cmd, args) = command_of(&invoke);
         let link = link.clone();
         invoke.resolver.respond_async(async move {
             link.call(cmd, args)

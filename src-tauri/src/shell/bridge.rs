@@ -8,7 +8,7 @@
 //! and relays the tray's events to its page. Secrets stay in the tray.
 //!
 //! The line is a Unix socket in the user's runtime directory (mode 0700), carrying one
-//! JSON message per line.
+//! JSON message per line. Elsewhere (Windows) windows stay in the tray process.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::AppHandle;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+#[cfg(unix)]
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, oneshot};
 
@@ -82,6 +83,13 @@ pub struct Bridge {
 
 impl Bridge {
     /// Listens for window processes.
+    #[cfg(not(unix))]
+    pub fn start(_app: &AppHandle) -> std::io::Result<Arc<Bridge>> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    /// Listens for window processes.
+    #[cfg(unix)]
     pub fn start(app: &AppHandle) -> std::io::Result<Arc<Bridge>> {
         let path = socket_path();
         let dir = path.parent().unwrap_or(Path::new("/"));
@@ -151,6 +159,7 @@ fn set_private(_dir: &Path) -> std::io::Result<()> {
 }
 
 /// One window process: register it, answer its calls, feed it events.
+#[cfg(unix)]
 async fn serve(app: AppHandle, bridge: Arc<Bridge>, stream: UnixStream) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
@@ -221,6 +230,20 @@ impl Link {
     /// Connects to the tray and introduces window `label`. Messages that are not replies
     /// go to `incoming`; it closes when the tray goes away.
     pub async fn connect(
+        label: &str,
+        incoming: mpsc::UnboundedSender<ToWindow>,
+    ) -> std::io::Result<Link> {
+        #[cfg(not(unix))]
+        {
+            let _ = (label, incoming);
+            Err(std::io::ErrorKind::Unsupported.into())
+        }
+        #[cfg(unix)]
+        Self::connect_unix(label, incoming).await
+    }
+
+    #[cfg(unix)]
+    async fn connect_unix(
         label: &str,
         incoming: mpsc::UnboundedSender<ToWindow>,
     ) -> std::io::Result<Link> {

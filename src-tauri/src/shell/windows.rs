@@ -116,9 +116,10 @@ fn is_app_url(url: &url::Url) -> bool {
     url.scheme() == "tauri" || url.host_str() == Some("tauri.localhost")
 }
 
-/// True when windows must live in this process (WebDriver automation).
+/// True when windows must live in this process: under WebDriver automation, and where
+/// there are no Unix sockets for window processes.
 pub fn in_process() -> bool {
-    std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|v| v == "true")
+    cfg!(not(unix)) || std::env::var("TAURI_WEBVIEW_AUTOMATION").is_ok_and(|v| v == "true")
 }
 
 /// Creates the webview window of `target` in this process.

@@ -494,6 +494,43 @@ mod desktop_integration {
         }
     }
 
+    /// Ctrl+W closes a review window (its process ends with it).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn ctrl_w_closes_a_window() {
+        let mut w = World::start().await;
+        w.running().await;
+        w.approval("Close me with the keyboard").await;
+        let n = w.notification("Close me with the keyboard").await;
+        w.desktop
+            .notifications()
+            .invoke_action(n.id, "default")
+            .await;
+        let window = w.wait_window("Placet review").await;
+        wait_for("Ctrl+W to close the window", T, || {
+            let gone = !w.desktop.windows().iter().any(|x| x.id == window.id);
+            // Focus the window, then type with XTEST like a keyboard (a synthetic event sent
+            // to the window is ignored by GTK).
+            let mut key = w.desktop.command("xdotool");
+            key.args([
+                "windowfocus",
+                "--sync",
+                &window.id.to_string(),
+                "key",
+                "ctrl+w",
+            ]);
+            async move {
+                if gone {
+                    return Some(());
+                }
+                // The page may still be loading: keep pressing, like a person would.
+                let _ = key.output().await;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                None
+            }
+        })
+        .await;
+    }
+
     /// A second launch does not start a second tray: it shows the first one's inbox.
     #[tokio::test(flavor = "multi_thread")]
     async fn a_second_launch_shows_the_first() {

@@ -317,6 +317,7 @@ async function loadStatus() {
 }
 
 async function start() {
+  ipc.closeOnCtrlW();
   agentFilter.addEventListener('change', render);
   search.addEventListener('input', render);
   document.addEventListener('keydown', onKey);

@@ -224,6 +224,16 @@ export async function closeWindow() {
   await window.__TAURI__.window.getCurrentWindow().close();
 }
 
+/** Ctrl+W (Cmd+W) closes the window, as in other desktop apps. */
+export function closeOnCtrlW() {
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'w') {
+      e.preventDefault();
+      void closeWindow();
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Events
 

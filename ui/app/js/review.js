@@ -387,12 +387,7 @@ function interceptLinks() {
 }
 
 function shortcuts() {
-  document.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'w') {
-      e.preventDefault();
-      void ipc.closeWindow();
-    }
-  });
+  ipc.closeOnCtrlW();
 }
 
 async function start() {

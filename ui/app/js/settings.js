@@ -378,6 +378,7 @@ function wireSettings() {
 // ---- start ------------------------------------------------------------------------------
 
 async function start() {
+  ipc.closeOnCtrlW();
   $.form.addEventListener('submit', (e) => {
     e.preventDefault();
     void signIn(false);

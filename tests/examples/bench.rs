@@ -10,7 +10,7 @@
 //! shorten a run).
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -22,19 +22,7 @@ use tokio::io::AsyncWriteExt;
 const T: Duration = Duration::from_secs(30);
 
 fn app_binary() -> PathBuf {
-    if let Ok(p) = std::env::var("PLACET_TRAY_BIN") {
-        return p.into();
-    }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    for profile in ["release", "debug"] {
-        let p = target.join(profile).join("placet-tray");
-        if p.exists() {
-            return p;
-        }
-    }
-    panic!("build the app first: cargo build --release -p placet-tray");
+    placet_e2e::app_binary(&["release", "debug"])
 }
 
 fn env_num(name: &str, default: u64) -> u64 {

@@ -41,6 +41,7 @@
 //!
 //! # Layout
 //!
+//! - `app`: where the app under test is ([`app_binary`]).
 //! - `desktop`: [`Desktop`] and [`DesktopOptions`]: directories, environment, startup and
 //!   shutdown order, the keychain and disk inspection helpers.
 //! - `session`: starting Xvfb and the private session bus (and why it activates nothing).
@@ -58,6 +59,7 @@
 //!   `webkit2gtk-driver`.
 //! - `x11`: top-level windows ([`Desktop::windows`]) and closing them like a window manager.
 
+mod app;
 mod desktop;
 mod files;
 mod keyring;
@@ -69,6 +71,7 @@ mod wait;
 pub mod webdriver;
 mod x11;
 
+pub use app::{app_binary, target_dir};
 pub use desktop::{Desktop, DesktopOptions, KEEP_DIRS_VAR};
 pub use keyring::{CommandFailure, SecretItem, SecretToolItem, KEYRING_PASSWORD};
 pub use notifications::{

@@ -1,6 +1,6 @@
 //! A world per test: a private desktop, a dev server on loopback, and the app binary.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -14,19 +14,7 @@ pub const T: Duration = Duration::from_secs(30);
 
 /// The app under test: `PLACET_TRAY_BIN`, or the workspace's debug build.
 pub fn app_binary() -> PathBuf {
-    if let Ok(p) = std::env::var("PLACET_TRAY_BIN") {
-        return p.into();
-    }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let path = target.join("debug/placet-tray");
-    assert!(
-        path.exists(),
-        "the app is not built: run `cargo build -p placet-tray` first ({})",
-        path.display()
-    );
-    path
+    placet_e2e::app_binary(&["debug"])
 }
 
 /// What a command-line run printed.

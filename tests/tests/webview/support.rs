@@ -24,22 +24,7 @@ static GATE: Semaphore = Semaphore::const_new(1);
 /// The app under test: `PLACET_TRAY_BIN`, or the workspace's debug build. The pages are
 /// embedded in the binary, so build it after changing `ui/`.
 pub fn app_binary() -> PathBuf {
-    if let Ok(p) = std::env::var("PLACET_TRAY_BIN") {
-        return p.into();
-    }
-    let path = target_dir().join("debug/placet-tray");
-    assert!(
-        path.exists(),
-        "the app is not built: run `cargo build -p placet-tray` first ({})",
-        path.display()
-    );
-    path
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+    placet_e2e::app_binary(&["debug"])
 }
 
 /// The seeded owner's credentials.
@@ -304,7 +289,7 @@ async fn capture(session: &Session, name: &str) -> Vec<u8> {
         .await;
     let png = session.screenshot().await;
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-    let dir = target_dir().join("artifacts/screenshots");
+    let dir = placet_e2e::target_dir().join("artifacts/screenshots");
     std::fs::create_dir_all(&dir).expect("creating the screenshot directory");
     std::fs::write(dir.join(format!("{name}.png")), &png).expect("writing the screenshot");
     png

@@ -1,0 +1,30 @@
+//! Where the app under test is.
+
+use std::path::{Path, PathBuf};
+
+/// The cargo target directory (`CARGO_TARGET_DIR`, or the workspace's `target/`).
+pub fn target_dir() -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// The `placet-tray` binary: `PLACET_TRAY_BIN`, else the first of `profiles` that is
+/// built (`["debug"]` for tests, `["release", "debug"]` for the benchmark). Panics,
+/// saying how to build it, when there is none.
+pub fn app_binary(profiles: &[&str]) -> PathBuf {
+    if let Ok(p) = std::env::var("PLACET_TRAY_BIN") {
+        return p.into();
+    }
+    let target = target_dir();
+    profiles
+        .iter()
+        .map(|profile| target.join(profile).join("placet-tray"))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "the app is not built: run `cargo build -p placet-tray` first (looked in {})",
+                target.display()
+            )
+        })
+}

@@ -33,19 +33,11 @@ fn queue(outbox: &Outbox, inbox: &Inbox, id: &str, option: &str) -> placet_clien
 async fn lost_reply_then_retry_is_our_own_answer() {
     let mut f = Fixture::start().await;
     let id = f.review("lossy").await;
-    let Fixture {
-        server,
-        rest,
-        inbox,
-        mut changes,
-        session,
-        ..
-    } = f;
 
-    let outbox = Outbox::in_memory(&url(&server)).unwrap();
-    queue(&outbox, &inbox, &id, "approve");
-    server.controls().drop_next_respond_reply();
-    let first = outbox.deliver_due(&rest, Some(&inbox)).await;
+    let outbox = Outbox::in_memory(&url(&f.server)).unwrap();
+    queue(&outbox, &f.inbox, &id, "approve");
+    f.server.controls().drop_next_respond_reply();
+    let first = outbox.deliver_due(&f.rest, Some(&f.inbox)).await;
     assert!(
         matches!(first.as_slice(), [Delivery::WillRetry { .. }]),
         "{first:?}"
@@ -57,7 +49,7 @@ async fn lost_reply_then_retry_is_our_own_answer() {
     );
 
     outbox.retry_now();
-    let second = outbox.deliver_due(&rest, Some(&inbox)).await;
+    let second = outbox.deliver_due(&f.rest, Some(&f.inbox)).await;
     assert_eq!(
         second,
         vec![Delivery::Sent {
@@ -66,7 +58,7 @@ async fn lost_reply_then_retry_is_our_own_answer() {
         }]
     );
     assert!(outbox.queued().unwrap().is_empty());
-    let recorded = server.controls().responses_for(&id);
+    let recorded = f.server.controls().responses_for(&id);
     assert_eq!(recorded.len(), 2);
     assert_eq!(recorded[0].status.as_u16(), 201);
     assert_eq!(
@@ -81,7 +73,7 @@ async fn lost_reply_then_retry_is_our_own_answer() {
         .as_deref()
         .unwrap_or("")
         .contains("lost"));
-    let answered = wait_change(&mut changes, "answered", |c| {
+    let answered = wait_change(&mut f.changes, "answered", |c| {
         matches!(c, InboxChange::Answered { .. })
     })
     .await;
@@ -95,7 +87,7 @@ async fn lost_reply_then_retry_is_our_own_answer() {
         ),
         "{answered:?}"
     );
-    session.shutdown().await;
+    f.session.shutdown().await;
 }
 
 /// A different answer given elsewhere first is reported as answered elsewhere.
@@ -103,26 +95,22 @@ async fn lost_reply_then_retry_is_our_own_answer() {
 async fn a_different_earlier_answer_is_answered_elsewhere() {
     let mut f = Fixture::start().await;
     let id = f.review("contested").await;
-    let Fixture {
-        server,
-        rest,
-        inbox,
-        changes: _,
-        session,
-        ..
-    } = f;
-    let outbox = Outbox::in_memory(&url(&server)).unwrap();
-    let ours = queue(&outbox, &inbox, &id, "approve");
+    let outbox = Outbox::in_memory(&url(&f.server)).unwrap();
+    let ours = queue(&outbox, &f.inbox, &id, "approve");
     let web = choose("reject");
-    admin(&server).await.respond(&id, &web, None).await.unwrap();
-    let d = outbox.deliver_due(&rest, Some(&inbox)).await;
+    admin(&f.server)
+        .await
+        .respond(&id, &web, None)
+        .await
+        .unwrap();
+    let d = outbox.deliver_due(&f.rest, Some(&f.inbox)).await;
     assert!(
         matches!(&d[..], [Delivery::AnsweredElsewhere { response: Some(r), .. }] if r["selectedOption"] == "reject"),
         "{d:?}"
     );
     assert_ne!(ours.to_value()["selectedOption"], "reject");
     assert_eq!(outbox.decisions(1).unwrap()[0].outcome, "answeredElsewhere");
-    session.shutdown().await;
+    f.session.shutdown().await;
 }
 
 /// While the server is down the answer stays queued; it is delivered once it returns.
@@ -130,27 +118,19 @@ async fn a_different_earlier_answer_is_answered_elsewhere() {
 async fn queued_while_down_delivered_once_after() {
     let mut f = Fixture::start().await;
     let id = f.review("offline answer").await;
-    let Fixture {
-        server,
-        rest,
-        inbox,
-        changes: _,
-        session,
-        ..
-    } = f;
-    let outbox = Outbox::in_memory(&url(&server)).unwrap();
-    queue(&outbox, &inbox, &id, "approve");
+    let outbox = Outbox::in_memory(&url(&f.server)).unwrap();
+    queue(&outbox, &f.inbox, &id, "approve");
     assert_eq!(
-        outbox.queue_second(&id, &inbox).unwrap_err().to_string(),
+        outbox.queue_second(&id, &f.inbox).unwrap_err().to_string(),
         StoreError::AlreadyQueued.to_string(),
         "a second answer to the same review is refused while one is queued"
     );
-    server.stop().await;
-    let d = outbox.deliver_due(&rest, Some(&inbox)).await;
+    f.server.stop().await;
+    let d = outbox.deliver_due(&f.rest, Some(&f.inbox)).await;
     assert!(matches!(&d[..], [Delivery::WillRetry { .. }]), "{d:?}");
-    server.restart().await.unwrap();
+    f.server.restart().await.unwrap();
     outbox.retry_now();
-    let d = outbox.deliver_due(&rest, Some(&inbox)).await;
+    let d = outbox.deliver_due(&f.rest, Some(&f.inbox)).await;
     assert!(
         matches!(
             &d[..],
@@ -161,9 +141,9 @@ async fn queued_while_down_delivered_once_after() {
         ),
         "{d:?}"
     );
-    let recorded = server.controls().responses_for(&id);
+    let recorded = f.server.controls().responses_for(&id);
     assert_eq!(recorded.len(), 1, "delivered exactly once: {recorded:?}");
-    session.shutdown().await;
+    f.session.shutdown().await;
 }
 
 /// Answers survive a restart of the process: the database is a file.
@@ -171,32 +151,24 @@ async fn queued_while_down_delivered_once_after() {
 async fn queued_answers_survive_reopening() {
     let mut f = Fixture::start().await;
     let id = f.review("crash test").await;
-    let Fixture {
-        server,
-        rest,
-        inbox,
-        changes: _,
-        session,
-        ..
-    } = f;
     let path = std::env::temp_dir().join(format!(
         "placet-outbox-{}-{}.db",
         std::process::id(),
         rand_suffix()
     ));
     {
-        let outbox = Outbox::open(&path, &url(&server)).unwrap();
-        queue(&outbox, &inbox, &id, "reject");
+        let outbox = Outbox::open(&path, &url(&f.server)).unwrap();
+        queue(&outbox, &f.inbox, &id, "reject");
     }
-    let reopened = Outbox::open(&path, &url(&server)).unwrap();
+    let reopened = Outbox::open(&path, &url(&f.server)).unwrap();
     assert_eq!(reopened.queued().unwrap().len(), 1);
-    let d = reopened.deliver_due(&rest, None).await;
+    let d = reopened.deliver_due(&f.rest, None).await;
     assert!(matches!(&d[..], [Delivery::Sent { .. }]), "{d:?}");
     assert_eq!(
-        server.controls().responses_for(&id)[0].body,
+        f.server.controls().responses_for(&id)[0].body,
         serde_json::json!({"response": {"selectedOption": "reject"}})
     );
-    session.shutdown().await;
+    f.session.shutdown().await;
     let _ = std::fs::remove_file(&path);
 }
 

@@ -54,18 +54,10 @@ async fn connects_syncs_and_gets_each_review_once() {
 async fn respond_then_review_responded() {
     let mut f = Fixture::start().await;
     let id = f.review("Approve?").await;
-    let Fixture {
-        server,
-        rest: _,
-        inbox,
-        mut changes,
-        session,
-        ..
-    } = f;
 
     // Another client (the web UI) answers.
-    let other_client = admin(&server).await;
-    let review = inbox.get(&id).unwrap().review.clone().unwrap();
+    let other_client = admin(&f.server).await;
+    let review = f.inbox.get(&id).unwrap().review.clone().unwrap();
     let response = review
         .validate(&Answer::Approval {
             option_id: "reject".into(),
@@ -74,7 +66,7 @@ async fn respond_then_review_responded() {
         .unwrap();
     other_client.respond(&id, &response, None).await.unwrap();
     let change = wait_change(
-        &mut changes,
+        &mut f.changes,
         "answered",
         |c| matches!(c, InboxChange::Answered { message_id, .. } if *message_id == id),
     )
@@ -87,53 +79,39 @@ async fn respond_then_review_responded() {
             response: Some(json!({"selectedOption": "reject"}))
         }
     );
-    assert!(inbox.get(&id).is_none());
-    session.shutdown().await;
+    assert!(f.inbox.get(&id).is_none());
+    f.session.shutdown().await;
 }
 
 /// The server's expiry job sends `review:expired` and the review leaves the inbox.
 #[tokio::test]
 async fn expiry_gives_review_expired() {
-    let Fixture {
-        server,
-        rest: _,
-        agent,
-        inbox,
-        mut changes,
-        session,
-    } = Fixture::start().await;
-    let mut body = approval(&agent, "short-lived");
+    let mut f = Fixture::start().await;
+    let mut body = approval(&f.agent, "short-lived");
     body["review"]["expiresInSeconds"] = json!(1);
-    let id = post(&server, body).await;
-    wait_added(&mut changes, &id).await;
+    let id = post(&f.server, body).await;
+    wait_added(&mut f.changes, &id).await;
     wait_change(
-        &mut changes,
+        &mut f.changes,
         "expired",
         |c| matches!(c, InboxChange::Expired { message_id } if *message_id == id),
     )
     .await;
-    assert!(inbox.is_finished(&id));
-    session.shutdown().await;
+    assert!(f.inbox.is_finished(&id));
+    f.session.shutdown().await;
 }
 
 /// After every socket is kicked and handshakes are refused for a while, the session
 /// reconnects, re-subscribes, and finds the review created while it was down.
 #[tokio::test]
 async fn reconnects_after_a_kick_and_resyncs() {
-    let Fixture {
-        server,
-        rest: _,
-        agent,
-        inbox: _,
-        mut changes,
-        session,
-    } = Fixture::start().await;
-    let mut state = session.watch();
+    let mut f = Fixture::start().await;
+    let mut state = f.session.watch();
 
-    server
+    f.server
         .controls()
         .refuse_handshakes(Duration::from_millis(1500));
-    server.controls().kick_all().await;
+    f.server.controls().kick_all().await;
     wait_state(&mut state, "reconnecting", |s| {
         matches!(
             s,
@@ -141,9 +119,9 @@ async fn reconnects_after_a_kick_and_resyncs() {
         )
     })
     .await;
-    let while_down = post(&server, approval(&agent, "posted while disconnected")).await;
+    let while_down = post(&f.server, approval(&f.agent, "posted while disconnected")).await;
     let added = wait_change(
-        &mut changes,
+        &mut f.changes,
         "review from while down",
         |c| matches!(c, InboxChange::Added(m) if m.id == while_down),
     )
@@ -152,45 +130,38 @@ async fn reconnects_after_a_kick_and_resyncs() {
     wait_state(&mut state, "connected again", SessionState::is_connected).await;
 
     // Re-subscribed: a channel-only event arrives on the new socket.
-    admin(&server)
+    admin(&f.server)
         .await
         .respond(&while_down, &choose("approve"), None)
         .await
         .unwrap();
     wait_change(
-        &mut changes,
+        &mut f.changes,
         "review:responded after reconnect",
         |c| matches!(c, InboxChange::Answered { message_id, .. } if *message_id == while_down),
     )
     .await;
-    session.shutdown().await;
+    f.session.shutdown().await;
 }
 
 /// The server going away and coming back on the same port is survived.
 #[tokio::test]
 async fn survives_a_server_restart() {
-    let Fixture {
-        server,
-        rest: _,
-        agent,
-        inbox: _,
-        mut changes,
-        session,
-    } = Fixture::start().await;
-    let mut state = session.watch();
-    server.stop().await;
+    let mut f = Fixture::start().await;
+    let mut state = f.session.watch();
+    f.server.stop().await;
     let down = wait_state(&mut state, "offline", |s| !s.is_connected()).await;
     assert!(!matches!(down, SessionState::AuthExpired), "{down:?}");
-    server.restart().await.expect("restart on the same port");
+    f.server.restart().await.expect("restart on the same port");
     wait_state(&mut state, "connected again", SessionState::is_connected).await;
-    let id = post(&server, approval(&agent, "after restart")).await;
+    let id = post(&f.server, approval(&f.agent, "after restart")).await;
     wait_change(
-        &mut changes,
+        &mut f.changes,
         "review after restart",
         |c| matches!(c, InboxChange::Added(m) if m.id == id),
     )
     .await;
-    session.shutdown().await;
+    f.session.shutdown().await;
 }
 
 /// When the JWT stops being accepted (ws-ticket 401), the state is `AuthExpired`.

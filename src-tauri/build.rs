@@ -1,6 +1,7 @@
 fn main() {
     // Declaring the app's commands makes each one a permission (`allow-<command>`), so the
-    // capability files can grant every window only the commands it uses.
+    // capability files can grant every window only the commands it uses. The list is the
+    // core's command table (`placet_tray_core::ipc::CommandName::ALL`); a test checks it.
     let manifest = tauri_build::AppManifest::new().commands(&[
         "review_get",
         "review_respond",

@@ -6,10 +6,9 @@
 //! dismiss, or let a notification expire. It is deterministic and needs no X server, unlike a
 //! real daemon.
 //!
-//! Capabilities deliberately omit `body-markup`: the app must send plain text (review text
-//! comes from AI agents and is data, never markup), and a server without `body-markup` is the
-//! strictest case: whatever the app sends is shown literally, so a test can assert on the
-//! exact body.
+//! By default it reports what most desktop daemons report (GNOME Shell, xfce4-notifyd,
+//! KDE): actions, markup in the body, persistence. A test can give it any other set
+//! (`set_capabilities`) to check what the app sends to a daemon without buttons or markup.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -27,8 +26,14 @@ pub const NOTIFICATIONS_NAME: &str = "org.freedesktop.Notifications";
 /// The object path the server serves.
 pub const NOTIFICATIONS_PATH: &str = "/org/freedesktop/Notifications";
 
-/// The capabilities the server reports by default: actions and persistence, but no markup.
-pub const DEFAULT_CAPABILITIES: &[&str] = &["actions", "body", "persistence", "icon-static"];
+/// The capabilities the server reports by default, as most desktop daemons do.
+pub const DEFAULT_CAPABILITIES: &[&str] = &[
+    "actions",
+    "body",
+    "body-markup",
+    "persistence",
+    "icon-static",
+];
 
 /// Why a notification closed, as `NotificationClosed` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -15,15 +15,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use placet_tray_core::ipc::{dispatch, Ctx, IpcError};
+use placet_tray_core::windows::{title_for, WindowKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tauri::AppHandle;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 #[cfg(unix)]
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{mpsc, oneshot};
-
-use super::commands::{self, IpcError};
 
 /// From a window process to the tray.
 #[derive(Debug, Serialize, Deserialize)]
@@ -84,13 +83,13 @@ pub struct Bridge {
 impl Bridge {
     /// Listens for window processes.
     #[cfg(not(unix))]
-    pub fn start(_app: &AppHandle) -> std::io::Result<Arc<Bridge>> {
+    pub fn start(_ctx: Ctx) -> std::io::Result<Arc<Bridge>> {
         Err(std::io::ErrorKind::Unsupported.into())
     }
 
     /// Listens for window processes.
     #[cfg(unix)]
-    pub fn start(app: &AppHandle) -> std::io::Result<Arc<Bridge>> {
+    pub fn start(ctx: Ctx) -> std::io::Result<Arc<Bridge>> {
         let path = socket_path();
         let dir = path.parent().unwrap_or(Path::new("/"));
         std::fs::create_dir_all(dir)?;
@@ -99,13 +98,12 @@ impl Bridge {
         let _ = std::fs::remove_file(&path);
         let listener = UnixListener::bind(&path)?;
         let bridge = Arc::new(Bridge::default());
-        let app = app.clone();
         let served = bridge.clone();
         tokio::spawn(async move {
             loop {
                 match listener.accept().await {
                     Ok((stream, _)) => {
-                        tokio::spawn(serve(app.clone(), served.clone(), stream));
+                        tokio::spawn(serve(ctx.clone(), served.clone(), stream));
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "window connection failed");
@@ -160,7 +158,7 @@ fn set_private(_dir: &Path) -> std::io::Result<()> {
 
 /// One window process: register it, answer its calls, feed it events.
 #[cfg(unix)]
-async fn serve(app: AppHandle, bridge: Arc<Bridge>, stream: UnixStream) {
+async fn serve(ctx: Ctx, bridge: Arc<Bridge>, stream: UnixStream) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     let (tx, mut rx) = mpsc::unbounded_channel::<ToWindow>();
@@ -174,21 +172,30 @@ async fn serve(app: AppHandle, bridge: Arc<Bridge>, stream: UnixStream) {
         }
     });
     let mut label = None;
+    let mut window: Option<WindowKind> = None;
     while let Ok(Some(line)) = lines.next_line().await {
         match serde_json::from_str::<ToTray>(&line) {
             Ok(ToTray::Hello { label: l }) => {
+                let Some(kind) = WindowKind::from_label(&l) else {
+                    tracing::warn!(label = %l, "a window with an unknown label was refused");
+                    break;
+                };
                 lock(&bridge.starting).remove(&l);
                 lock(&bridge.windows).insert(l.clone(), tx.clone());
-                if let Some(title) = super::windows::title_for(&app, &l) {
-                    let _ = tx.send(ToWindow::Title { title });
-                }
+                let title = title_for(&ctx.core, &kind);
+                let _ = tx.send(ToWindow::Title { title });
                 label = Some(l);
+                window = Some(kind);
             }
             Ok(ToTray::Call { id, cmd, args }) => {
-                let app = app.clone();
+                let Some(kind) = window.clone() else {
+                    tracing::warn!("a call before the window said which it is was refused");
+                    break;
+                };
+                let ctx = ctx.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let reply = match commands::dispatch(&app, &cmd, args).await {
+                    let reply = match dispatch(&ctx, &kind, &cmd, args).await {
                         Ok(ok) => ToWindow::Reply {
                             id,
                             ok: Some(ok),

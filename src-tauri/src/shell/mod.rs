@@ -1,28 +1,30 @@
-//! The Tauri shell: tray, notifications and windows around the [`Core`]. It renders
-//! what the core publishes and turns clicks into core calls; it holds no state of its
-//! own beyond what the OS widgets need.
+//! The Tauri shell: draws the core's tray, hosts its windows, carries its notifications
+//! to the desktop. It holds no state of its own beyond what the OS widgets need; the
+//! core's seams are implemented here ([`windows::TauriWindows`], [`tray::TauriTray`],
+//! [`TauriAutostart`], [`crate::notifier::FreedesktopNotifier`]) and handed to it once.
 
 mod bridge;
-mod commands;
 #[cfg(target_os = "linux")]
 mod system;
 mod tray;
 mod windows;
-mod wiring;
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use placet_client::SessionConfig;
 use placet_devserver::DevServer;
-use tauri::{Manager, RunEvent};
-use tokio::sync::mpsc;
+use placet_tray_core::autostart::Autostart;
+use placet_tray_core::ipc::{dispatch, Ctx, IpcError};
+use placet_tray_core::notify::{CenterConfig, NotificationCenter};
+use placet_tray_core::paths::Paths;
+use placet_tray_core::secrets::Keychain;
+use placet_tray_core::windows::WindowKind;
+use placet_tray_core::{driver, links, Core, Persist};
+use tauri::{AppHandle, RunEvent};
+use tokio::sync::{mpsc, Notify};
 
-use crate::core::{Core, Persist};
-use crate::notifier::Notifier;
-use crate::paths::Paths;
-
-pub use windows::{open_inbox, open_review, open_settings};
+use crate::notifier::FreedesktopNotifier;
 
 /// How the tray runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,27 +35,24 @@ pub enum Mode {
     Demo { interval: u64, port: u16 },
 }
 
-/// What the shell shares with commands and event handlers.
+/// Start at login through the autostart plugin (an XDG autostart entry, a LaunchAgent,
+/// the Run key).
 #[derive(Debug)]
-pub struct Shell {
-    pub core: Arc<Core>,
-    pub notifier: Notifier,
-    /// Set when the tray must be redrawn; a task redraws it, coalescing bursts.
-    pub tray_dirty: Arc<tokio::sync::Notify>,
-    /// The embedded server in demo mode (kept alive for the run).
-    pub demo: Mutex<Option<DevServer>>,
-    /// The line to window processes (not set when windows run in this process).
-    pub bridge: OnceLock<Arc<bridge::Bridge>>,
+struct TauriAutostart {
+    app: Arc<OnceLock<AppHandle>>,
 }
 
-/// Sends an app event to every window, in this process and in window processes.
-pub fn emit(app: &tauri::AppHandle, event: &str, payload: serde_json::Value) {
-    use tauri::Emitter;
-    if let Some(bridge) = app.state::<Shell>().bridge.get() {
-        bridge.emit(event, payload.clone());
-    }
-    if let Err(e) = app.emit(event, payload) {
-        tracing::debug!(error = %e, event, "cannot emit to windows");
+impl Autostart for TauriAutostart {
+    fn set(&self, enabled: bool) -> Result<(), String> {
+        use tauri_plugin_autostart::ManagerExt;
+        let app = self.app.get().ok_or("the app is not running yet")?;
+        let launcher = app.autolaunch();
+        let result = if enabled {
+            launcher.enable()
+        } else {
+            launcher.disable()
+        };
+        result.map_err(|e| e.to_string())
     }
 }
 
@@ -85,97 +84,115 @@ fn runtime(workers: usize) -> Option<tokio::runtime::Runtime> {
     }
 }
 
-/// Answers a page's command by running it here (windows in this process).
-fn local_commands(invoke: tauri::ipc::Invoke<tauri::Wry>) -> bool {
-    let app = invoke.message.webview().app_handle().clone();
-    let (cmd, args) = command_of(&invoke);
-    invoke.resolver.respond_async(async move {
-        commands::dispatch(&app, &cmd, args)
-            .await
-            .map_err(tauri::ipc::InvokeError::from)
-    });
-    true
-}
-
 /// Runs the tray app until Quit, opening `open` (`inbox`, `settings`,
 /// `review:<id>`) once started. Returns the exit code.
 pub fn run(mode: Mode, open: Option<String>) -> i32 {
     skip_gdk_gl();
     let paths = Paths::from_env();
-    crate::logging::init_tray(&paths.log_file());
+    placet_tray_core::logging::init_tray(&paths.log_file());
     let Some(runtime) = runtime(2) else {
         return 1;
     };
     let _guard = runtime.enter();
 
-    let core = match Core::new(paths, SessionConfig::default()) {
+    let core = match Core::new(paths, SessionConfig::default(), Arc::new(Keychain)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return 1;
         }
     };
-    let (notification_tx, notification_rx) = mpsc::unbounded_channel();
-    let notifier = Notifier::spawn(notification_tx);
-    let shell = Shell {
+    let app_slot: Arc<OnceLock<AppHandle>> = Arc::new(OnceLock::new());
+    let windows = Arc::new(windows::TauriWindows {
+        app: app_slot.clone(),
         core: core.clone(),
-        notifier: notifier.clone(),
-        tray_dirty: Arc::new(tokio::sync::Notify::new()),
-        demo: Mutex::new(None),
         bridge: OnceLock::new(),
+    });
+    let dirty = Arc::new(Notify::new());
+    let ctx = Ctx {
+        core: core.clone(),
+        windows: windows.clone(),
+        tray: Arc::new(tray::TauriTray {
+            app: app_slot.clone(),
+            dirty: dirty.clone(),
+        }),
+        autostart: Arc::new(TauriAutostart {
+            app: app_slot.clone(),
+        }),
     };
+    let (responses_tx, responses) = mpsc::unbounded_channel();
+    let notifier = Arc::new(FreedesktopNotifier::spawn(responses_tx));
+    let center = NotificationCenter::spawn(notifier, CenterConfig::default());
+    let demo: Arc<Mutex<Option<DevServer>>> = Arc::new(Mutex::new(None));
 
+    let local = ctx.clone();
+    let setup_ctx = ctx.clone();
+    let setup_center = center.clone();
+    let setup_demo = demo.clone();
     let app = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            // A second launch shows this one.
-            let app = app.clone();
-            tauri::async_runtime::spawn(async move { windows::open_main(&app) });
+        .plugin(tauri_plugin_single_instance::init({
+            let ctx = ctx.clone();
+            move |_app, _argv, _cwd| open_main(&ctx)
         }))
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
-        .manage(shell)
-        .invoke_handler(local_commands)
+        .invoke_handler(move |invoke| {
+            // Windows in this process (under WebDriver automation): the webview's label
+            // says which window asks.
+            let label = invoke.message.webview().label().to_owned();
+            let (cmd, args) = command_of(&invoke);
+            let ctx = local.clone();
+            invoke.resolver.respond_async(async move {
+                let Some(kind) = WindowKind::from_label(&label) else {
+                    return Err(tauri::ipc::InvokeError::from(IpcError::not_allowed(
+                        "unknown window",
+                    )));
+                };
+                dispatch(&ctx, &kind, &cmd, args)
+                    .await
+                    .map_err(tauri::ipc::InvokeError::from)
+            });
+            true
+        })
         .on_window_event(|window, event| {
             tracing::debug!(window = window.label(), ?event, "window event");
         })
         .setup(move |app| {
             let handle = app.handle().clone();
+            let _ = app_slot.set(handle.clone());
             if !windows::in_process() {
-                match bridge::Bridge::start(&handle) {
+                match bridge::Bridge::start(setup_ctx.clone()) {
                     Ok(b) => {
-                        let _ = handle.state::<Shell>().bridge.set(b);
+                        let _ = windows.bridge.set(b);
                     }
                     Err(e) => tracing::error!(error = %e, "cannot open the window socket"),
                 }
             }
-            tray::create(&handle)?;
-            wiring::start(&handle, notification_rx);
+            tray::create(&handle, setup_ctx.clone(), dirty.clone())?;
+            driver::start(setup_ctx.clone(), setup_center.clone(), responses);
             #[cfg(target_os = "linux")]
             tauri::async_runtime::spawn(system::follow(core.clone()));
-            let core = core.clone();
+            let ctx = setup_ctx.clone();
+            let demo = setup_demo.clone();
             tauri::async_runtime::spawn(async move {
                 match mode {
                     Mode::Normal => {
-                        if let Ok(None) = core.resume().await {
+                        if let Ok(None) = ctx.core.resume().await {
                             // Nothing saved: offer to sign in.
                             if open.is_none() {
-                                windows::open_settings(&handle);
+                                ctx.windows.open(WindowKind::Settings, None);
                             }
                         }
                     }
                     Mode::Demo { interval, port } => {
-                        start_demo(&handle, &core, interval, port).await
+                        start_demo(&handle, &ctx.core, &demo, interval, port).await
                     }
                 }
-                match open.as_deref() {
-                    Some("inbox") => windows::open_inbox(&handle),
-                    Some("settings") => windows::open_settings(&handle),
-                    Some(w) => match w.strip_prefix("review:") {
-                        Some(id) => windows::open_review(&handle, id, None),
-                        None => tracing::warn!(window = w, "unknown window to open"),
-                    },
+                match open.as_deref().map(WindowKind::parse_spec) {
+                    Some(Some(kind)) => ctx.windows.open(kind, None),
+                    Some(None) => tracing::warn!(window = ?open, "unknown window to open"),
                     None => {}
                 }
             });
@@ -189,21 +206,22 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
             return 1;
         }
     };
-    app.run(move |app, event| match event {
+    app.run(move |_app, event| match event {
         // The tray lives on when its last window closes.
         RunEvent::ExitRequested {
             code: None, api, ..
         } => api.prevent_exit(),
         RunEvent::Exit => {
-            let shell = app.state::<Shell>();
-            shell.notifier.withdraw_all();
-            let core = shell.core.clone();
-            let demo = shell.demo.lock().unwrap_or_else(|p| p.into_inner()).take();
+            center.withdraw_all();
+            let core = ctx.core.clone();
+            let demo = demo.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let center = center.clone();
             tauri::async_runtime::block_on(async move {
                 core.shutdown().await;
                 if let Some(d) = demo {
                     d.shutdown().await;
                 }
+                center.flush().await;
                 // Give the notifier a moment to close notifications.
                 tokio::time::sleep(Duration::from_millis(100)).await;
             });
@@ -213,14 +231,24 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
     0
 }
 
+/// What a second launch shows: the inbox when signed in, the sign-in window otherwise.
+fn open_main(ctx: &Ctx) {
+    let kind = if ctx.core.live().is_some() {
+        WindowKind::Inbox
+    } else {
+        WindowKind::Settings
+    };
+    ctx.windows.open(kind, None);
+}
+
 /// Runs one window of a running tray (`placet-tray window <target>`): the window's page
 /// talks to the tray through [`bridge::Link`], and the process ends with the window.
 pub fn run_window(spec: &str, option: Option<String>) -> i32 {
     use tauri::Emitter;
 
     skip_gdk_gl();
-    crate::logging::init_cli();
-    let Some(target) = windows::Target::parse(spec, option.as_deref()) else {
+    placet_tray_core::logging::init_cli();
+    let Some(kind) = WindowKind::parse_spec(spec) else {
         eprintln!("error: unknown window `{spec}` (inbox, settings or review:<message-id>)");
         return 2;
     };
@@ -229,7 +257,7 @@ pub fn run_window(spec: &str, option: Option<String>) -> i32 {
     };
     let _guard = runtime.enter();
     let (incoming_tx, mut incoming) = mpsc::unbounded_channel();
-    let link = match runtime.block_on(bridge::Link::connect(&target.label, incoming_tx)) {
+    let link = match runtime.block_on(bridge::Link::connect(&kind.label(), incoming_tx)) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: Placet Tray is not running ({e})");
@@ -250,7 +278,7 @@ pub fn run_window(spec: &str, option: Option<String>) -> i32 {
         .invoke_handler(forward)
         .setup(move |app| {
             let handle = app.handle().clone();
-            let window = windows::build(&handle, &target)?;
+            let window = windows::build(&handle, &kind, option.as_deref(), kind.default_title())?;
             tauri::async_runtime::spawn(async move {
                 while let Some(message) = incoming.recv().await {
                     match message {
@@ -284,9 +312,6 @@ pub fn run_window(spec: &str, option: Option<String>) -> i32 {
     }
 }
 
-/// Set when this process turned GDK's OpenGL off (children must not inherit that).
-pub(crate) const GDK_GL_SET_HERE: &str = "PLACET_TRAY_GDK_GL";
-
 /// GTK 3 initialises OpenGL when it opens the display, to pick visuals, which maps Mesa
 /// and (on software rendering) LLVM: about 50 MiB resident for a tray that may never
 /// show a window. The review windows render fine without GDK's GL (WebKit keeps its own
@@ -295,11 +320,17 @@ pub(crate) const GDK_GL_SET_HERE: &str = "PLACET_TRAY_GDK_GL";
 fn skip_gdk_gl() {
     if std::env::var_os("GDK_GL").is_none() {
         std::env::set_var("GDK_GL", "disable");
-        std::env::set_var(GDK_GL_SET_HERE, "1");
+        std::env::set_var(links::ENV_SET_HERE, "1");
     }
 }
 
-async fn start_demo(app: &tauri::AppHandle, core: &Arc<Core>, interval: u64, port: u16) {
+async fn start_demo(
+    app: &AppHandle,
+    core: &Arc<Core>,
+    slot: &Mutex<Option<DevServer>>,
+    interval: u64,
+    port: u16,
+) {
     let server = match crate::demo::start_server(Duration::from_secs(interval.max(1)), port).await {
         Ok(s) => s,
         Err(e) => {
@@ -317,10 +348,7 @@ async fn start_demo(app: &tauri::AppHandle, core: &Arc<Core>, interval: u64, por
         }
     };
     let admin = server.seed().admin().clone();
-    *app.state::<Shell>()
-        .demo
-        .lock()
-        .unwrap_or_else(|p| p.into_inner()) = Some(server);
+    *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(server);
     if let Err(e) = core
         .sign_in(
             url,

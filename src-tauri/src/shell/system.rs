@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_util::StreamExt;
 
-use crate::core::Core;
+use placet_tray_core::Core;
 
 /// NetworkManager's "connected, with global connectivity".
 const NM_CONNECTED_GLOBAL: u32 = 70;

@@ -1,126 +1,66 @@
 // @ts-check
 /**
  * The one module that talks to Rust: a typed wrapper for every command and event of the
- * app (src-tauri/src/shell/commands.rs and wiring.rs). Every command rejects with an
- * {@link IpcError}; pages switch on its `code`.
+ * app (the command table and events of crates/placet-tray-core/src/ipc). Every command
+ * rejects with an {@link IpcError}; pages switch on its `code`.
  *
  * A page may only call the commands its window's capability grants
  * (src-tauri/capabilities/*.json); calling another one rejects.
  */
 
 // ---------------------------------------------------------------------------------------
-// Types of the contract
+// Types of the contract: the app's own are generated from Rust (types/bindings.d.ts), the
+// protocol's are written from placet-client (types/protocol.d.ts). Re-exported here so
+// pages import every type from this module.
 
-/**
- * @typedef {'notConnected'|'authExpired'|'wrongCredentials'|'keychainUnavailable'|'network'
- *   |'tls'|'notPlacet'|'badInput'|'invalidAnswer'|'alreadyAnswered'|'notFound'|'watchOnly'
- *   |'internal'} ErrorCode
- */
+/** @typedef {import('../../types/bindings').CommandName} CommandName */
+/** @typedef {import('../../types/bindings').ErrorCode} ErrorCode */
+/** @typedef {import('../../types/bindings').IpcError} IpcError */
+/** @typedef {import('../../types/bindings').ReviewState} ReviewState */
+/** @typedef {import('../../types/bindings').ReviewView} ReviewView */
+/** @typedef {import('../../types/bindings').InboxItem} InboxItem */
+/** @typedef {import('../../types/bindings').InboxView} InboxView */
+/** @typedef {import('../../types/bindings').AgentView} AgentView */
+/** @typedef {import('../../types/bindings').AppStatus} AppStatus */
+/** @typedef {import('../../types/bindings').QuietHours} QuietHours */
+/** @typedef {import('../../types/bindings').Settings} Settings */
+/** @typedef {import('../../types/bindings').SettingsView} SettingsView */
+/** @typedef {import('../../types/bindings').ReviewStateEvent} ReviewStateEvent */
+/** @typedef {import('../../types/bindings').UiEvent} UiEvent */
+/** Each event's payload by its name. @typedef {{[E in UiEvent as E['name']]: E['payload']}} UiEventPayloads */
 
-/** @typedef {{code: ErrorCode, message: string}} IpcError */
-
-/** @typedef {'primary'|'danger'|'secondary'|'ghost'|'default'} OptionStyle */
-/** @typedef {{id: string, label: string, style: OptionStyle}} ApprovalOption */
-/** @typedef {{options: ApprovalOption[], allowComment: boolean}} ApprovalPayload */
-
-/** @typedef {{id: string, label: string, description?: string|null}} SelectionItem */
-/**
- * @typedef {{mode: 'single'|'multi', items: SelectionItem[], submitLabel: string,
- *   dismissLabel?: string|null}} SelectionPayload
- */
-
-/**
- * @typedef {'text'|'number'|'email'|'url'|'textarea'|'select'|'checkbox'|'date'|'time'
- *   |'datetime'|'range'|'password'} FieldType
- */
-/** @typedef {string|number|boolean} FieldValue */
-/**
- * @typedef {{name: string, type: FieldType, label?: string|null, required: boolean,
- *   options: {label: string, value: string}[], min?: number|null, max?: number|null,
- *   step?: number|null, unit?: string|null, defaultValue?: unknown, description?: string|null,
- *   placeholder?: string|null}} FormField
- */
-/**
- * @typedef {{fields: FormField[], submitLabel: string, dismissLabel?: string|null}} FormPayload
- */
-
-/**
- * @typedef {{placeholder?: string|null, prefill?: string|null, markdown: boolean,
- *   minLength?: number|null, maxLength?: number|null, submitLabel: string,
- *   dismissLabel?: string|null}} TextInputPayload
- */
-
-/** @typedef {'approval'|'selection'|'form'|'text-input'|'freeform'} RenderAs */
-/** @typedef {'pending'|'completed'|'expired'|'other'} ReviewStatus */
-
-/**
- * A review as Rust normalised it: `renderAs` says which renderer to use; the payload has
- * the shape of that renderer (any JSON for freeform).
- * @typedef {{type: string, renderAs: RenderAs, payload: any, status: ReviewStatus,
- *   response?: unknown, expiresAt: string|null, completedAt?: string|null,
- *   feedback?: string|null}} Review
- */
-
-/** @typedef {'pending'|'sending'|'answered'|'expired'} ReviewState */
-
-/** @typedef {{id: string, filename: string, mimeType?: string|null, size?: number|null}} Attachment */
-
-/**
- * @typedef {{id: string, agentId: string, agentName: string, createdAt: string, html: string,
- *   review: Review, state: ReviewState, attachments: Attachment[], iteration: number|null,
- *   previousFeedback: string|null, previousResponse: unknown, canAnswer: boolean}} ReviewView
- */
-
-/**
- * What the person decided; Rust validates it against the review and builds the JSON the
- * official web UI sends.
- * @typedef {{kind: 'approval', optionId: string, comment?: string}
- *   | {kind: 'selection', ids: string[]}
- *   | {kind: 'form', values: Record<string, FieldValue>}
- *   | {kind: 'text', text: string}
- *   | {kind: 'freeform', object: Record<string, unknown>}
- *   | {kind: 'dismiss'}} Answer
- */
-
-/** @typedef {'active'|'busy'|'error'|'offline'|'other'} AgentStatus */
-/** @typedef {{id: string, name: string, status: AgentStatus}} AgentView */
-
-/**
- * @typedef {{id: string, agentId: string, agentName: string, title: string, review: Review,
- *   createdAt: string, sending: boolean}} InboxItem
- */
-/** @typedef {{items: InboxItem[], agents: AgentView[], canAnswer: boolean}} InboxView */
-
-/**
- * @typedef {{state: 'signedOut'|'connecting'|'connected'|'reconnecting'|'offline'|'authExpired',
- *   since?: string, attempt?: number, retryAt?: string, reason?: string}} SessionState
- */
-/**
- * @typedef {{signedIn: boolean, server: string|null, account: string|null, watchOnly: boolean,
- *   saved: boolean, state: SessionState, stateText: string}} AppStatus
- */
-
-/** @typedef {{start: string, end: string}} QuietHours */
-/**
- * @typedef {{pausedUntil: string|null, quietHours: QuietHours|null, mutedAgents: string[],
- *   notifyFor: 'reviews'|'all', sound: boolean, autostart: boolean}} Settings
- */
-/** @typedef {{settings: Settings, agents: AgentView[]}} SettingsView */
-
-/**
- * @typedef {{messageId: string, state: ReviewState, by?: 'here'|'elsewhere',
- *   response?: unknown, detail?: string, retryAt?: string}} ReviewStateEvent
- */
+/** @typedef {import('../../types/protocol').OptionStyle} OptionStyle */
+/** @typedef {import('../../types/protocol').ApprovalOption} ApprovalOption */
+/** @typedef {import('../../types/protocol').ApprovalPayload} ApprovalPayload */
+/** @typedef {import('../../types/protocol').SelectionItem} SelectionItem */
+/** @typedef {import('../../types/protocol').SelectionPayload} SelectionPayload */
+/** @typedef {import('../../types/protocol').FieldType} FieldType */
+/** @typedef {import('../../types/protocol').FieldValue} FieldValue */
+/** @typedef {import('../../types/protocol').FormField} FormField */
+/** @typedef {import('../../types/protocol').FormPayload} FormPayload */
+/** @typedef {import('../../types/protocol').TextInputPayload} TextInputPayload */
+/** @typedef {import('../../types/protocol').RenderAs} RenderAs */
+/** @typedef {import('../../types/protocol').ReviewStatus} ReviewStatus */
+/** @typedef {import('../../types/protocol').Review} Review */
+/** @typedef {import('../../types/protocol').Attachment} Attachment */
+/** @typedef {import('../../types/protocol').Answer} Answer */
+/** @typedef {import('../../types/protocol').AgentStatus} AgentStatus */
+/** @typedef {import('../../types/protocol').SessionState} SessionState */
 
 // ---------------------------------------------------------------------------------------
 // Errors
 
+/**
+ * Every error code, as a record so that tsc fails when Rust adds a code this list lacks.
+ * @type {Record<ErrorCode, true>}
+ */
+const CODE_TABLE = {
+  notConnected: true, authExpired: true, wrongCredentials: true, keychainUnavailable: true,
+  network: true, tls: true, notPlacet: true, badInput: true, invalidAnswer: true,
+  alreadyAnswered: true, notFound: true, watchOnly: true, notAllowed: true, internal: true,
+};
 /** @type {ReadonlySet<string>} */
-const CODES = new Set([
-  'notConnected', 'authExpired', 'wrongCredentials', 'keychainUnavailable', 'network', 'tls',
-  'notPlacet', 'badInput', 'invalidAnswer', 'alreadyAnswered', 'notFound', 'watchOnly',
-  'internal',
-]);
+const CODES = new Set(Object.keys(CODE_TABLE));
 
 /**
  * Whether `e` is a command error.
@@ -148,7 +88,7 @@ export function toIpcError(e) {
 
 /**
  * @template T
- * @param {string} cmd
+ * @param {CommandName} cmd
  * @param {Record<string, unknown>} [args]
  * @returns {Promise<T>}
  */
@@ -250,15 +190,18 @@ export class Listeners {
   }
 
   /**
-   * @template T
-   * @param {string} name
-   * @param {(payload: T) => void} handler
+   * @template {keyof UiEventPayloads} N
+   * @param {N} name
+   * @param {(payload: UiEventPayloads[N]) => void} handler
    * @returns {Promise<void>} resolves once the listener is registered
    */
   listen(name, handler) {
-    const p = window.__TAURI__.event.listen(name, (/** @type {TauriEvent<T>} */ e) => {
-      if (!this.disposed) handler(e.payload);
-    });
+    const p = window.__TAURI__.event.listen(
+      name,
+      (/** @type {TauriEvent<UiEventPayloads[N]>} */ e) => {
+        if (!this.disposed) handler(e.payload);
+      },
+    );
     this.pending.push(p);
     return p.then(() => undefined);
   }
@@ -285,7 +228,7 @@ export class Listeners {
 
   /** @param {(optionId: string) => void} handler */
   onReviewPreselect(handler) {
-    return this.listen('review-preselect', (/** @type {unknown} */ p) => {
+    return this.listen('review-preselect', (p) => {
       if (typeof p === 'string') handler(p);
     });
   }

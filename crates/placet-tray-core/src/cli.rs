@@ -13,10 +13,8 @@ use placet_client::protocol::{Agent, ReviewKind};
 use placet_client::{Answer, ApiError, Credential, Inbox, Message, RestClient, Secret, ServerUrl};
 use serde_json::{json, Value};
 
+use crate::app::{authenticate, authenticate_api_key, fetch_review, queue_answer, Core, CoreError};
 use crate::config::{Account, AccountMode};
-use crate::core::{
-    authenticate, authenticate_api_key, fetch_review, queue_answer, Core, CoreError,
-};
 
 /// Process exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,7 +208,11 @@ pub fn dispatch() -> Run {
     };
     let global_json = cli.json;
     let code = runtime.block_on(async move {
-        let core = match Core::new(crate::paths::Paths::from_env(), Default::default()) {
+        let core = match Core::new(
+            crate::paths::Paths::from_env(),
+            Default::default(),
+            Arc::new(crate::secrets::Keychain),
+        ) {
             Ok(c) => c,
             Err(e) => return report(&Out::new(global_json), &e.into()),
         };
@@ -593,8 +595,8 @@ async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> {
                     kind,
                     left
                 ));
-                let first = crate::present::one_line(
-                    &crate::present::markdown_to_plain(m.text.as_deref().unwrap_or("")),
+                let first = crate::text::one_line(
+                    &crate::text::markdown_to_plain(m.text.as_deref().unwrap_or("")),
                     100,
                 );
                 if !first.is_empty() {

@@ -1,6 +1,6 @@
-//! The app's core, free of any GUI: the signed-in account with its session, inbox and
-//! outbox; sign-in and sign-out; answering. The tray shell and the command line both
-//! drive it; the shell only renders what it publishes.
+//! The signed-in account with its session, inbox and outbox; sign-in and sign-out;
+//! answering. The tray and the command line both drive [`Core`]; the tray only renders
+//! what it publishes.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -13,8 +13,8 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::{Account, AccountMode, Config, ConfigError, NotificationPrefs};
-use crate::keychain::{KeychainEntry, KeychainError};
 use crate::paths::Paths;
+use crate::secrets::{KeychainError, SecretSlot, SecretStore};
 
 /// Where the sign-in secret is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +109,7 @@ pub enum CoreEvent {
 #[derive(Debug)]
 pub struct Core {
     paths: Paths,
+    secrets: Arc<dyn SecretStore>,
     config: Mutex<Config>,
     live: Mutex<Option<Arc<Live>>>,
     events: broadcast::Sender<CoreEvent>,
@@ -120,12 +121,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Core {
-    /// Reads the settings; nothing connects yet.
-    pub fn new(paths: Paths, session_config: SessionConfig) -> Result<Arc<Self>, CoreError> {
+    /// Reads the settings; nothing connects yet. Secrets are kept in `secrets`.
+    pub fn new(
+        paths: Paths,
+        session_config: SessionConfig,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<Arc<Self>, CoreError> {
         let config = Config::load(&paths.config_file())?;
         let (events, _) = broadcast::channel(64);
         Ok(Arc::new(Self {
             paths,
+            secrets,
             config: Mutex::new(config),
             live: Mutex::new(None),
             events,
@@ -176,8 +182,10 @@ impl Core {
             let _ = self.events.send(CoreEvent::SignedOut);
             return Ok(None);
         };
-        let entry = KeychainEntry::new(&account.server, &account.name);
-        let secret = match blocking(move || entry.load()).await {
+        let secret = match self
+            .load_secret(SecretSlot::session(&account.server, &account.name))
+            .await
+        {
             Ok(Some(s)) => s,
             Ok(None) => {
                 tracing::info!("no saved sign-in in the keychain");
@@ -223,11 +231,12 @@ impl Core {
         account: &Account,
         credential: &Credential,
     ) -> Result<(), CoreError> {
-        let entry = KeychainEntry::new(&account.server, &account.name);
         let secret = match credential {
             Credential::Jwt(s) | Credential::ApiKey(s) => s.clone(),
         };
-        blocking(move || entry.store(&secret)).await?;
+        let store = self.secrets.clone();
+        let slot = SecretSlot::session(&account.server, &account.name);
+        blocking(move || store.store(&slot, &secret)).await?;
         let account = account.clone();
         self.update_config(|c| c.account = Some(account))
     }
@@ -237,8 +246,10 @@ impl Core {
         let Some(account) = self.config().account else {
             return Ok(None);
         };
-        let entry = KeychainEntry::new(&account.server, &account.name);
-        let Some(secret) = blocking(move || entry.load()).await? else {
+        let Some(secret) = self
+            .load_secret(SecretSlot::session(&account.server, &account.name))
+            .await?
+        else {
             return Ok(None);
         };
         let credential = match account.mode {
@@ -283,7 +294,7 @@ impl Core {
             tasks.push(tokio::spawn(renew_session(
                 rest.clone(),
                 account.clone(),
-                persisted,
+                persisted.then(|| self.secrets.clone()),
             )));
             tasks.push(tokio::spawn(
                 outbox.clone().run(rest.clone(), Some(inbox.clone())),
@@ -325,8 +336,9 @@ impl Core {
             }
         }
         if let Some(account) = account {
-            let entry = KeychainEntry::new(&account.server, &account.name);
-            if let Err(e) = blocking(move || entry.delete()).await {
+            let store = self.secrets.clone();
+            let slot = SecretSlot::session(&account.server, &account.name);
+            if let Err(e) = blocking(move || store.delete(&slot)).await {
                 tracing::warn!(error = %e, "cannot delete the keychain entry");
             }
         }
@@ -341,6 +353,11 @@ impl Core {
         if let Some(l) = live {
             l.stop().await;
         }
+    }
+
+    async fn load_secret(&self, slot: SecretSlot) -> Result<Option<Secret>, KeychainError> {
+        let store = self.secrets.clone();
+        blocking(move || store.load(&slot)).await
     }
 
     /// Validates an answer against the review and queues it for delivery.
@@ -477,7 +494,7 @@ const RENEW_BEFORE: chrono::Duration = chrono::Duration::days(2);
 /// Keeps the sign-in alive: shortly before the JWT expires, `POST /api/auth/refresh`
 /// gives a new one, which every clone of the client (the session too) starts using and
 /// which replaces the keychain entry.
-async fn renew_session(rest: RestClient, account: Account, persisted: bool) {
+async fn renew_session(rest: RestClient, account: Account, keep_in: Option<Arc<dyn SecretStore>>) {
     use std::time::Duration;
     loop {
         let Some(Credential::Jwt(token)) = rest.credential() else {
@@ -500,9 +517,9 @@ async fn renew_session(rest: RestClient, account: Account, persisted: bool) {
             Ok((_, Some(fresh))) => {
                 tracing::info!("session renewed");
                 rest.set_credential(Credential::Jwt(fresh.clone()));
-                if persisted {
-                    let entry = KeychainEntry::new(&account.server, &account.name);
-                    if let Err(e) = blocking(move || entry.store(&fresh)).await {
+                if let Some(store) = keep_in.clone() {
+                    let slot = SecretSlot::session(&account.server, &account.name);
+                    if let Err(e) = blocking(move || store.store(&slot, &fresh)).await {
                         tracing::warn!(error = %e, "cannot save the renewed session");
                     }
                 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::{DateTime, Local, NaiveTime, Utc};
 use placet_client::ServerUrl;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// How the account signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +28,7 @@ pub struct Account {
 }
 
 /// Which agent messages raise a notification.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum NotifyFor {
     /// Reviews only (default).
@@ -38,11 +39,14 @@ pub enum NotifyFor {
 }
 
 /// Hours during which notifications stay silent (local time; may span midnight).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct QuietHours {
+    /// `HH:MM`.
     #[serde(with = "hhmm")]
+    #[ts(type = "string")]
     pub start: NaiveTime,
     #[serde(with = "hhmm")]
+    #[ts(type = "string")]
     pub end: NaiveTime,
 }
 

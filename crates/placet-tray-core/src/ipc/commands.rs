@@ -1,0 +1,565 @@
+//! The command table: every command a page may call, which windows may call it, and
+//! what it does. The shell's build script, its capability files and the pages' IPC
+//! module are checked against [`CommandName::ALL`] by tests; [`dispatch`] is the one
+//! entry point, and it scopes every command by the window that sent it: a review window
+//! reads and answers only its own review, the inbox answers only approvals whose option
+//! is not `danger`, only the settings window signs in or out or changes settings.
+
+use std::sync::Arc;
+
+use placet_client::outbox::AnswerSource;
+use placet_client::protocol::{OptionStyle, ReviewKind, ReviewStatus};
+use placet_client::{Answer, ApiError, Message, Secret, ServerUrl};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::views::{
+    AgentView, AppStatus, InboxItem, InboxView, ReviewState, ReviewView, Settings, SettingsView,
+};
+use super::{ErrorCode, IpcError};
+use crate::app::{Core, CoreError, Live, Persist};
+use crate::autostart::Autostart;
+use crate::config::AccountMode;
+use crate::tray::TrayHost;
+use crate::windows::{WindowClass, WindowHost, WindowKind};
+use crate::{links, markdown, text};
+
+/// Every command of the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandName {
+    ReviewGet,
+    ReviewRespond,
+    ReviewOpen,
+    AttachmentDownload,
+    LinkOpen,
+    InboxList,
+    InboxOpen,
+    AppStatus,
+    ServerCheck,
+    SignIn,
+    SignInApiKey,
+    SignOut,
+    SettingsGet,
+    SettingsSet,
+    SettingsOpen,
+}
+
+use WindowClass::{Inbox as I, Review as R, Settings as S};
+
+impl CommandName {
+    /// The whole table.
+    pub const ALL: [CommandName; 15] = [
+        CommandName::ReviewGet,
+        CommandName::ReviewRespond,
+        CommandName::ReviewOpen,
+        CommandName::AttachmentDownload,
+        CommandName::LinkOpen,
+        CommandName::InboxList,
+        CommandName::InboxOpen,
+        CommandName::AppStatus,
+        CommandName::ServerCheck,
+        CommandName::SignIn,
+        CommandName::SignInApiKey,
+        CommandName::SignOut,
+        CommandName::SettingsGet,
+        CommandName::SettingsSet,
+        CommandName::SettingsOpen,
+    ];
+
+    /// The name pages invoke.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandName::ReviewGet => "review_get",
+            CommandName::ReviewRespond => "review_respond",
+            CommandName::ReviewOpen => "review_open",
+            CommandName::AttachmentDownload => "attachment_download",
+            CommandName::LinkOpen => "link_open",
+            CommandName::InboxList => "inbox_list",
+            CommandName::InboxOpen => "inbox_open",
+            CommandName::AppStatus => "app_status",
+            CommandName::ServerCheck => "server_check",
+            CommandName::SignIn => "sign_in",
+            CommandName::SignInApiKey => "sign_in_api_key",
+            CommandName::SignOut => "sign_out",
+            CommandName::SettingsGet => "settings_get",
+            CommandName::SettingsSet => "settings_set",
+            CommandName::SettingsOpen => "settings_open",
+        }
+    }
+
+    /// The command of a name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The windows that may call it.
+    pub fn granted_to(self) -> &'static [WindowClass] {
+        match self {
+            CommandName::ReviewGet => &[R],
+            CommandName::ReviewRespond => &[R, I],
+            CommandName::ReviewOpen => &[I],
+            CommandName::AttachmentDownload => &[R],
+            CommandName::LinkOpen => &[R],
+            CommandName::InboxList => &[I],
+            CommandName::InboxOpen => &[R, S],
+            CommandName::AppStatus => &[I, S],
+            CommandName::ServerCheck => &[S],
+            CommandName::SignIn => &[S],
+            CommandName::SignInApiKey => &[S],
+            CommandName::SignOut => &[S],
+            CommandName::SettingsGet => &[S],
+            CommandName::SettingsSet => &[S],
+            CommandName::SettingsOpen => &[I],
+        }
+    }
+
+    /// Its permission in the capability files (`allow-review-get`).
+    pub fn permission(self) -> String {
+        format!("allow-{}", self.as_str().replace('_', "-"))
+    }
+}
+
+/// What commands act on: the core and the shell's seams.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub core: Arc<Core>,
+    pub windows: Arc<dyn WindowHost>,
+    pub tray: Arc<dyn TrayHost>,
+    pub autostart: Arc<dyn Autostart>,
+}
+
+type Result<T> = std::result::Result<T, IpcError>;
+
+/// Runs a page's command for the window `from`. A command the window is not granted,
+/// or one about a review that is not the window's own, is refused and nothing happens.
+pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> Result<Value> {
+    let Some(name) = CommandName::parse(cmd) else {
+        return Err(IpcError::new(
+            ErrorCode::BadInput,
+            format!("unknown command {cmd}"),
+        ));
+    };
+    if !name.granted_to().contains(&from.class()) {
+        tracing::warn!(command = cmd, window = %from.label(), "command refused: not granted to this window");
+        return Err(IpcError::not_allowed(format!(
+            "this window may not call {cmd}"
+        )));
+    }
+    match name {
+        CommandName::ReviewGet => {
+            let a: Id = args(cmd, value)?;
+            own_review(from, &a.id)?;
+            json(review_get(&ctx.core, &a.id).await?)
+        }
+        CommandName::ReviewRespond => {
+            let a: RespondArgs = args(cmd, value)?;
+            json(review_respond(ctx, from, &a.id, a.answer).await?)
+        }
+        CommandName::ReviewOpen => {
+            let a: ReviewOpenArgs = args(cmd, value)?;
+            ctx.windows.open(WindowKind::review(&a.id), a.option);
+            json(())
+        }
+        CommandName::AttachmentDownload => {
+            let a: Id = args(cmd, value)?;
+            json(attachment_download(&ctx.core, from, &a.id).await?)
+        }
+        CommandName::LinkOpen => {
+            let a: Url = args(cmd, value)?;
+            links::open_link(&a.url).map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+            json(())
+        }
+        CommandName::InboxList => json(inbox_list(&ctx.core)?),
+        CommandName::InboxOpen => {
+            ctx.windows.open(WindowKind::Inbox, None);
+            json(())
+        }
+        CommandName::AppStatus => json(status(&ctx.core)),
+        CommandName::ServerCheck => {
+            let a: Server = args(cmd, value)?;
+            json(placet_server(&a.server).await?.display().to_owned())
+        }
+        CommandName::SignIn => {
+            let a: SignInArgs = args(cmd, value)?;
+            let url = placet_server(&a.server).await?;
+            let result = ctx
+                .core
+                .sign_in(
+                    url,
+                    a.email.trim(),
+                    &Secret::new(a.password),
+                    persistence(a.this_run_only),
+                )
+                .await;
+            json(signed_in(&ctx.core, result, "wrong email or password")?)
+        }
+        CommandName::SignInApiKey => {
+            let a: ApiKeyArgs = args(cmd, value)?;
+            let url = placet_server(&a.server).await?;
+            let result = ctx
+                .core
+                .sign_in_with_api_key(url, Secret::new(a.key.trim()), persistence(a.this_run_only))
+                .await;
+            json(signed_in(&ctx.core, result, "the API key was refused")?)
+        }
+        CommandName::SignOut => {
+            ctx.core.sign_out().await?;
+            json(status(&ctx.core))
+        }
+        CommandName::SettingsGet => json(settings_get(&ctx.core)),
+        CommandName::SettingsSet => {
+            let a: SettingsArgs = args(cmd, value)?;
+            settings_set(ctx, a.settings)?;
+            json(())
+        }
+        CommandName::SettingsOpen => {
+            ctx.windows.open(WindowKind::Settings, None);
+            json(())
+        }
+    }
+}
+
+/// A review window may only ask about its own review.
+fn own_review(from: &WindowKind, id: &str) -> Result<()> {
+    match from {
+        WindowKind::Review { message_id } if message_id == id => Ok(()),
+        WindowKind::Review { .. } => Err(IpcError::not_allowed(
+            "a review window may only read and answer its own review",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn live(core: &Core) -> Result<Arc<Live>> {
+    core.live()
+        .ok_or_else(|| IpcError::new(ErrorCode::NotConnected, "not signed in"))
+}
+
+fn review_state(m: &Message, sending: bool) -> ReviewState {
+    match m.review.as_ref().map(|r| r.status) {
+        Some(ReviewStatus::Pending) if sending => ReviewState::Sending,
+        Some(ReviewStatus::Pending) => ReviewState::Pending,
+        Some(ReviewStatus::Expired) => ReviewState::Expired,
+        _ => ReviewState::Answered,
+    }
+}
+
+/// A review by message id: from the inbox, or fetched when it is not pending here.
+pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
+    let live = live(core)?;
+    let (message, sending) = match live.inbox.get(id) {
+        Some(m) => ((*m).clone(), live.inbox.is_sending(id)),
+        None => (live.rest.message(id).await?, false),
+    };
+    let review = message
+        .review
+        .clone()
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this message has no review"))?;
+    let (mut previous_feedback, mut previous_response) = (None, None);
+    if message.iteration.is_some_and(|i| i >= 2) {
+        if let Ok(rounds) = live.rest.iterations(id, &message.channel_id).await {
+            let prior = rounds
+                .iter()
+                .filter(|m| m.iteration < message.iteration)
+                .max_by_key(|m| m.iteration);
+            if let Some(r) = prior.and_then(|m| m.review.as_ref()) {
+                previous_feedback = r.feedback.clone();
+                previous_response = r.response.clone();
+            }
+        }
+    }
+    Ok(ReviewView {
+        agent_name: live.inbox.agent_name(&message),
+        agent_id: message.channel_id.clone(),
+        created_at: message.created_at,
+        html: markdown::render(message.text.as_deref().unwrap_or("")),
+        state: review_state(&message, sending),
+        attachments: message.attachments.clone(),
+        iteration: message.iteration,
+        previous_feedback,
+        previous_response,
+        can_answer: live.account.mode == AccountMode::User,
+        review,
+        id: message.id,
+    })
+}
+
+/// Answers a review: a review window its own (any option: the person is looking at
+/// it), the inbox an approval whose option is known not to be `danger`.
+async fn review_respond(ctx: &Ctx, from: &WindowKind, id: &str, answer: Answer) -> Result<()> {
+    own_review(from, id)?;
+    let source = match from {
+        WindowKind::Inbox => {
+            inbox_may_answer(&ctx.core, id, &answer)?;
+            AnswerSource::Window
+        }
+        _ => AnswerSource::Window,
+    };
+    Ok(ctx.core.respond(id, &answer, source).await?)
+}
+
+/// The inbox answers from a list: only approvals, only options known not to be danger.
+/// Anything else (a danger option, an unknown review) must go through the review's own
+/// window.
+fn inbox_may_answer(core: &Core, id: &str, answer: &Answer) -> Result<()> {
+    let refuse = || {
+        IpcError::not_allowed(
+            "open the review to answer it: the inbox answers only approvals that are not marked dangerous",
+        )
+    };
+    let Answer::Approval { option_id, .. } = answer else {
+        return Err(refuse());
+    };
+    let live = live(core)?;
+    let message = live.inbox.get(id).ok_or_else(refuse)?;
+    match message.review.as_ref().map(|r| &r.kind) {
+        Some(ReviewKind::Approval(p))
+            if p.option(option_id)
+                .is_some_and(|o| o.style != OptionStyle::Danger) =>
+        {
+            Ok(())
+        }
+        _ => Err(refuse()),
+    }
+}
+
+/// Saves an attachment of the window's own review into the Downloads folder; returns
+/// the file's path.
+async fn attachment_download(core: &Core, from: &WindowKind, id: &str) -> Result<String> {
+    let live = live(core)?;
+    if let WindowKind::Review { message_id } = from {
+        let message = match live.inbox.get(message_id) {
+            Some(m) => (*m).clone(),
+            None => live.rest.message(message_id).await?,
+        };
+        if !message.attachments.iter().any(|a| a.id == id) {
+            return Err(IpcError::not_allowed(
+                "a review window may only save its own review's attachments",
+            ));
+        }
+    }
+    let dir = core.paths().downloads_dir.clone();
+    match live.rest.download_attachment(id, &dir).await {
+        Ok(saved) => Ok(saved.path.display().to_string()),
+        Err(placet_client::rest::DownloadError::Api(e)) => Err(e.into()),
+        Err(e) => Err(IpcError::new(ErrorCode::Internal, e.to_string())),
+    }
+}
+
+/// The inbox: every pending review, newest first, and the agents.
+pub fn inbox_list(core: &Core) -> Result<InboxView> {
+    let live = live(core)?;
+    let items = live
+        .inbox
+        .pending()
+        .iter()
+        .filter_map(|m| {
+            Some(InboxItem {
+                id: m.id.clone(),
+                agent_id: m.channel_id.clone(),
+                agent_name: live.inbox.agent_name(m),
+                title: text::one_line(&text::markdown_to_plain(m.first_line()), 140),
+                review: m.review.clone()?,
+                created_at: m.created_at,
+                sending: live.inbox.is_sending(&m.id),
+            })
+        })
+        .collect();
+    Ok(InboxView {
+        items,
+        agents: agents(&live),
+        can_answer: live.account.mode == AccountMode::User,
+    })
+}
+
+fn agents(live: &Live) -> Vec<AgentView> {
+    live.inbox
+        .agents()
+        .into_iter()
+        .map(|a| AgentView {
+            id: a.id,
+            name: a.name,
+            status: a.status,
+        })
+        .collect()
+}
+
+/// The account and connection.
+pub fn status(core: &Core) -> AppStatus {
+    match core.live() {
+        Some(l) => {
+            let state = l.state();
+            AppStatus {
+                signed_in: true,
+                server: Some(l.account.server.display().to_owned()),
+                account: Some(l.account.name.clone()),
+                watch_only: l.account.mode == AccountMode::ApiKey,
+                saved: l.persisted,
+                state_text: text::session_state(&state, chrono::Utc::now()),
+                state,
+            }
+        }
+        None => AppStatus {
+            signed_in: false,
+            server: core.config().account.map(|a| a.server.display().to_owned()),
+            account: None,
+            watch_only: false,
+            saved: false,
+            state: placet_client::SessionState::SignedOut,
+            state_text: "Signed out".into(),
+        },
+    }
+}
+
+fn server_url(server: &str) -> Result<ServerUrl> {
+    ServerUrl::parse(server).map_err(|e| IpcError::new(ErrorCode::BadInput, e.to_string()))
+}
+
+/// The checked URL of a server that answers like Placet.
+async fn placet_server(server: &str) -> Result<ServerUrl> {
+    let url = server_url(server)?;
+    placet_client::RestClient::new(url.clone()).probe().await?;
+    Ok(url)
+}
+
+fn persistence(this_run_only: bool) -> Persist {
+    if this_run_only {
+        Persist::ThisRunOnly
+    } else {
+        Persist::Keychain
+    }
+}
+
+/// The result of a sign-in as the page sees it; a 401 means the credential was wrong.
+fn signed_in(
+    core: &Core,
+    result: std::result::Result<Arc<Live>, CoreError>,
+    refused: &str,
+) -> Result<AppStatus> {
+    match result {
+        Ok(_) => Ok(status(core)),
+        Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
+            Err(IpcError::new(ErrorCode::WrongCredentials, refused))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn settings_get(core: &Core) -> SettingsView {
+    let c = core.config();
+    SettingsView {
+        settings: Settings {
+            paused_until: c.notifications.paused_until,
+            quiet_hours: c.notifications.quiet_hours,
+            muted_agents: c.notifications.muted_agents,
+            notify_for: c.notifications.notify_for,
+            sound: c.notifications.sound,
+            autostart: c.autostart,
+        },
+        agents: core.live().map(|l| agents(&l)).unwrap_or_default(),
+    }
+}
+
+fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
+    if settings.autostart != ctx.core.config().autostart {
+        ctx.autostart.set(settings.autostart).map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("cannot change start at login: {e}"),
+            )
+        })?;
+    }
+    ctx.core.update_config(|c| {
+        c.notifications.paused_until = settings.paused_until;
+        c.notifications.quiet_hours = settings.quiet_hours;
+        c.notifications.muted_agents = settings.muted_agents;
+        c.notifications.notify_for = settings.notify_for;
+        c.notifications.sound = settings.sound;
+        c.autostart = settings.autostart;
+    })?;
+    ctx.tray.refresh();
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewOpenArgs {
+    id: String,
+    #[serde(default)]
+    option: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RespondArgs {
+    id: String,
+    answer: Answer,
+}
+
+#[derive(Deserialize)]
+struct Url {
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct Server {
+    server: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInArgs {
+    server: String,
+    email: String,
+    password: String,
+    #[serde(default)]
+    this_run_only: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiKeyArgs {
+    server: String,
+    key: String,
+    #[serde(default)]
+    this_run_only: bool,
+}
+
+#[derive(Deserialize)]
+struct SettingsArgs {
+    settings: Settings,
+}
+
+fn args<T: DeserializeOwned>(cmd: &str, value: Value) -> Result<T> {
+    serde_json::from_value(value)
+        .map_err(|e| IpcError::new(ErrorCode::BadInput, format!("{cmd}: {e}")))
+}
+
+fn json<T: Serialize>(value: T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_consistent() {
+        for c in CommandName::ALL {
+            assert_eq!(CommandName::parse(c.as_str()), Some(c));
+            assert!(!c.granted_to().is_empty(), "{c:?} is granted to no window");
+        }
+        assert_eq!(CommandName::ReviewGet.permission(), "allow-review-get");
+        assert!(
+            !CommandName::SignOut
+                .granted_to()
+                .contains(&WindowClass::Review),
+            "a review window never signs out"
+        );
+    }
+}

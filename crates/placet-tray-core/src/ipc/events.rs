@@ -1,0 +1,128 @@
+//! Every event the core pushes to pages: one enum, one name per variant, camelCase
+//! payloads. Pages listen by name (`ui/app/js/ipc.js`, typed from the generated
+//! bindings).
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use super::views::{AppStatus, ReviewState};
+
+/// Who answered a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AnsweredBy {
+    Here,
+    Elsewhere,
+}
+
+/// A review's state changed.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewStateEvent {
+    pub message_id: String,
+    pub state: ReviewState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub by: Option<AnsweredBy>,
+    /// The response the server stored, when answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "unknown")]
+    pub response: Option<Value>,
+    /// Why, when sending failed or is retried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
+    /// When a retry is due.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string")]
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+impl ReviewStateEvent {
+    /// An event with only the id and the state.
+    pub fn new(message_id: &str, state: ReviewState) -> Self {
+        Self {
+            message_id: message_id.to_owned(),
+            state,
+            by: None,
+            response: None,
+            detail: None,
+            retry_at: None,
+        }
+    }
+}
+
+/// A pending review's content changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewUpdatedEvent {
+    pub message_id: String,
+}
+
+/// An event for pages: `name` says which, `payload` carries it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "name", content = "payload")]
+pub enum UiEvent {
+    /// A review was answered, expired, withdrawn, or is being sent.
+    #[serde(rename = "review-state")]
+    ReviewState(ReviewStateEvent),
+    /// A pending review's message changed: read it again.
+    #[serde(rename = "review-updated")]
+    ReviewUpdated(ReviewUpdatedEvent),
+    /// The list of pending reviews changed: read it again.
+    #[serde(rename = "inbox-changed")]
+    InboxChanged(()),
+    /// The account or the connection changed.
+    #[serde(rename = "status-changed")]
+    StatusChanged(AppStatus),
+    /// Preselect this approval option (a danger option chosen from a notification).
+    #[serde(rename = "review-preselect")]
+    ReviewPreselect(String),
+}
+
+impl UiEvent {
+    /// The event's name, as pages listen for it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            UiEvent::ReviewState(_) => "review-state",
+            UiEvent::ReviewUpdated(_) => "review-updated",
+            UiEvent::InboxChanged(()) => "inbox-changed",
+            UiEvent::StatusChanged(_) => "status-changed",
+            UiEvent::ReviewPreselect(_) => "review-preselect",
+        }
+    }
+
+    /// The payload, as the page receives it.
+    pub fn payload(&self) -> Value {
+        let value = serde_json::to_value(self).unwrap_or(Value::Null);
+        value.get("payload").cloned().unwrap_or(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_the_serialised_tag() {
+        let events = [
+            UiEvent::ReviewState(ReviewStateEvent::new("m1", ReviewState::Sending)),
+            UiEvent::ReviewUpdated(ReviewUpdatedEvent {
+                message_id: "m1".into(),
+            }),
+            UiEvent::InboxChanged(()),
+            UiEvent::ReviewPreselect("reject".into()),
+        ];
+        for e in events {
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["name"], e.name(), "{v}");
+        }
+        let p = UiEvent::ReviewState(ReviewStateEvent::new("m1", ReviewState::Sending)).payload();
+        assert_eq!(
+            p,
+            serde_json::json!({"messageId": "m1", "state": "sending"})
+        );
+    }
+}

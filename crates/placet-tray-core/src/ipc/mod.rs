@@ -1,0 +1,114 @@
+//! The contract between the core and the app's web pages: the command table with its
+//! per-window grants ([`commands`]), what commands return ([`views`]), the events pushed
+//! to pages ([`events`]) and the one error type every command returns. The shell only
+//! carries commands and events between pages and [`commands::dispatch`]; the JavaScript
+//! side's types are generated from these (`ui/types/bindings.d.ts`, see [`bindings`]).
+
+pub mod bindings;
+pub mod commands;
+pub mod events;
+pub mod views;
+
+use placet_client::{ApiError, NetworkKind};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use commands::{dispatch, CommandName, Ctx};
+pub use events::UiEvent;
+
+use crate::app::CoreError;
+
+/// The error every command returns: `{code, message}`; pages switch on `code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// What went wrong, for the page to switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    NotConnected,
+    AuthExpired,
+    WrongCredentials,
+    KeychainUnavailable,
+    Network,
+    Tls,
+    NotPlacet,
+    BadInput,
+    InvalidAnswer,
+    AlreadyAnswered,
+    NotFound,
+    WatchOnly,
+    /// The window may not do this (a review window asking about another review, say).
+    NotAllowed,
+    Internal,
+}
+
+impl IpcError {
+    /// An error with its code and message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The tray cannot be reached (from a window's process).
+    pub fn not_connected(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotConnected, message)
+    }
+
+    /// The window that asked may not do this.
+    pub fn not_allowed(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotAllowed, message)
+    }
+}
+
+impl std::fmt::Display for IpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for IpcError {}
+
+impl From<ApiError> for IpcError {
+    fn from(e: ApiError) -> Self {
+        let code = match &e {
+            ApiError::Unauthorized { .. } => ErrorCode::AuthExpired,
+            ApiError::Network {
+                kind: NetworkKind::Tls,
+                ..
+            } => ErrorCode::Tls,
+            ApiError::Network { .. } | ApiError::RateLimited { .. } => ErrorCode::Network,
+            ApiError::AlreadyResponded => ErrorCode::AlreadyAnswered,
+            ApiError::NotFound { .. } => ErrorCode::NotFound,
+            ApiError::Decode { .. } => ErrorCode::NotPlacet,
+            ApiError::BadRequest { .. } => ErrorCode::BadInput,
+            _ => ErrorCode::Internal,
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> Self {
+        let message = e.to_string();
+        match e {
+            CoreError::NotSignedIn => Self::new(ErrorCode::NotConnected, message),
+            CoreError::WatchOnly => Self::new(ErrorCode::WatchOnly, message),
+            CoreError::Keychain(_) => Self::new(ErrorCode::KeychainUnavailable, message),
+            CoreError::Api(a) => a.into(),
+            CoreError::InvalidAnswer(_) => Self::new(ErrorCode::InvalidAnswer, message),
+            CoreError::NotPending => Self::new(ErrorCode::AlreadyAnswered, message),
+            CoreError::NoReview(_) => Self::new(ErrorCode::NotFound, message),
+            CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
+                Self::new(ErrorCode::AlreadyAnswered, message)
+            }
+            CoreError::Store(_) | CoreError::Config(_) => Self::new(ErrorCode::Internal, message),
+        }
+    }
+}

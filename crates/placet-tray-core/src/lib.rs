@@ -1,0 +1,46 @@
+//! Placet Tray without a GUI toolkit: everything the app does that is not drawing a tray
+//! icon, a notification or a web page. The tray and the command line stand on it; the
+//! shell (`src-tauri`) only renders what it publishes through four seams. It builds and
+//! tests in seconds against the dev server, with a recording notifier and no display.
+//!
+//! # Where a review becomes a notification
+//! The session ([`placet_client`]) fills the inbox; [`driver`] sees the new review,
+//! checks the preferences and words it with [`text::review_notice`]; the
+//! [`notify::NotificationCenter`] shows it or folds it into a summary, through the
+//! platform's [`notify::Notifier`]. A click comes back as a [`notify::NoticeEvent`] and
+//! becomes an answer in [`driver`] (a `danger` option opens the review's window instead).
+//!
+//! # Layout
+//! - [`app`]: [`Core`]: the signed-in account with its session, inbox and outbox;
+//!   sign-in and sign-out; answering.
+//! - [`driver`]: inbox, session and outbox changes to notifications, tray and windows;
+//!   notification clicks back to answers.
+//! - [`notify`]: the [`notify::Notifier`] seam, the notification center (bursts,
+//!   floods, the summary), and what a freedesktop daemon is sent.
+//! - [`ipc`]: the command table, views and events of the web pages.
+//! - [`tray`]: what the tray shows and what its menu does.
+//! - [`windows`]: the windows and the [`windows::WindowHost`] seam.
+//! - [`text`]: every word shown outside the web pages; [`markdown`]: message text as
+//!   safe HTML; [`icons`]: the tray icons, drawn.
+//! - [`config`], [`paths`], [`secrets`] (the [`secrets::SecretStore`] seam and the OS
+//!   keychain), [`autostart`] (its seam), [`links`], [`logging`].
+//! - [`cli`]: the command line.
+
+pub mod app;
+pub mod autostart;
+pub mod cli;
+pub mod config;
+pub mod driver;
+pub mod icons;
+pub mod ipc;
+pub mod links;
+pub mod logging;
+pub mod markdown;
+pub mod notify;
+pub mod paths;
+pub mod secrets;
+pub mod text;
+pub mod tray;
+pub mod windows;
+
+pub use app::{Core, CoreError, CoreEvent, Live, Persist};

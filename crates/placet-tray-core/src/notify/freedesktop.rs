@@ -1,0 +1,193 @@
+//! What a freedesktop notification daemon (`org.freedesktop.Notifications`) is sent for a
+//! [`Notice`], given what it says it can do (`GetCapabilities`). Pure, so every rule is
+//! tested without a bus; the Linux backend only puts the result on D-Bus.
+//!
+//! - No `actions`: no buttons; the body says how to answer instead; only the click on
+//!   the notification itself (where the daemon offers one) opens the review.
+//! - `body-markup`: the body is escaped (agent text is data, never markup); without it
+//!   the body goes as plain text, so a person never reads `&lt;`.
+//! - `inline-reply` (KDE Plasma, swaync): a reply field, where the notice offers one.
+//! - Reviews stay until they are settled (timeout 0; withdrawn by the app), informational
+//!   notices follow the daemon's own timeout.
+
+use super::Notice;
+
+/// The daemon's capabilities that change what is sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    pub actions: bool,
+    pub body_markup: bool,
+    pub body_hyperlinks: bool,
+    pub persistence: bool,
+    pub icon_static: bool,
+    pub inline_reply: bool,
+    pub sound: bool,
+}
+
+impl Capabilities {
+    /// From the list `GetCapabilities` returns.
+    pub fn from_list<S: AsRef<str>>(list: &[S]) -> Self {
+        let has = |c: &str| list.iter().any(|x| x.as_ref() == c);
+        Self {
+            actions: has("actions"),
+            body_markup: has("body-markup"),
+            body_hyperlinks: has("body-hyperlinks"),
+            persistence: has("persistence"),
+            icon_static: has("icon-static"),
+            inline_reply: has("inline-reply"),
+            sound: has("sound"),
+        }
+    }
+}
+
+/// The action key of a click on the notification itself.
+pub const DEFAULT_ACTION: &str = "default";
+/// The action key of KDE's inline reply.
+pub const INLINE_REPLY_ACTION: &str = "inline-reply";
+
+/// The arguments of one `Notify` call (besides app name, icon and replaced id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub summary: String,
+    pub body: String,
+    /// Key and label pairs, in order.
+    pub actions: Vec<(String, String)>,
+    /// `sound-name` to play, or `None` to send `suppress-sound`.
+    pub sound_name: Option<&'static str>,
+    /// The placeholder of an inline reply (`x-kde-reply-placeholder-text`).
+    pub reply_placeholder: Option<String>,
+    /// `category`.
+    pub category: Option<&'static str>,
+    /// `resident`: stays after an action is invoked (the app withdraws it).
+    pub resident: bool,
+    /// Milliseconds; 0 never expires, -1 is the daemon's default.
+    pub timeout: i32,
+}
+
+/// What to send for `notice` to a daemon with `caps`.
+pub fn render(notice: &Notice, caps: &Capabilities) -> Rendered {
+    let mut actions = Vec::new();
+    let mut body = notice.body.clone();
+    if let Some(label) = &notice.open_label {
+        // Sent even without `actions`: daemons that ignore actions ignore it, and some
+        // still open on a click.
+        actions.push((DEFAULT_ACTION.to_owned(), label.clone()));
+    }
+    if caps.actions {
+        for a in &notice.actions {
+            actions.push((a.id.clone(), a.label.clone()));
+        }
+    } else if let Some(hint) = &notice.without_buttons {
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        body.push_str(hint);
+    }
+    let reply_placeholder = match (&notice.reply, caps.inline_reply && caps.actions) {
+        (Some(r), true) => {
+            actions.push((INLINE_REPLY_ACTION.to_owned(), r.submit_label.clone()));
+            Some(r.placeholder.clone())
+        }
+        _ => None,
+    };
+    if caps.body_markup {
+        body = escape_markup(&body);
+    }
+    Rendered {
+        summary: notice.title.clone(),
+        body,
+        actions,
+        sound_name: notice.sound.then_some("message-new-instant"),
+        reply_placeholder,
+        category: notice.persistent.then_some("im.received"),
+        resident: notice.persistent && caps.persistence,
+        timeout: if notice.persistent { 0 } else { -1 },
+    }
+}
+
+/// Escapes the characters the notification markup gives meaning to.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::{NoticeAction, NoticeKey, ReplyField};
+
+    fn notice() -> Notice {
+        Notice {
+            key: NoticeKey::Review("m1".into()),
+            title: "Bot needs your review".into(),
+            body: "Ship <b>v2</b> & more?".into(),
+            actions: vec![
+                NoticeAction {
+                    id: "approve".into(),
+                    label: "Approve".into(),
+                },
+                NoticeAction {
+                    id: "reject".into(),
+                    label: "Reject".into(),
+                },
+            ],
+            open_label: Some("Open".into()),
+            without_buttons: Some("Click to open the review and answer.".into()),
+            reply: Some(ReplyField {
+                placeholder: "Comment".into(),
+                submit_label: "Send".into(),
+            }),
+            sound: true,
+            persistent: true,
+        }
+    }
+
+    fn caps(list: &[&str]) -> Capabilities {
+        Capabilities::from_list(list)
+    }
+
+    #[test]
+    fn a_full_daemon_gets_buttons_and_escaped_markup() {
+        let r = render(
+            &notice(),
+            &caps(&["actions", "body", "body-markup", "persistence"]),
+        );
+        let keys: Vec<&str> = r.actions.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["default", "approve", "reject"]);
+        assert_eq!(r.body, "Ship &lt;b&gt;v2&lt;/b&gt; &amp; more?");
+        assert!(r.resident);
+        assert_eq!(r.timeout, 0);
+        assert_eq!(r.reply_placeholder, None, "no inline-reply capability");
+    }
+
+    #[test]
+    fn without_actions_the_body_says_how_to_answer() {
+        let r = render(&notice(), &caps(&["body"]));
+        let keys: Vec<&str> = r.actions.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["default"], "no buttons, only the click");
+        assert_eq!(
+            r.body, "Ship <b>v2</b> & more?\nClick to open the review and answer.",
+            "plain text for a daemon without markup"
+        );
+    }
+
+    #[test]
+    fn inline_reply_where_offered() {
+        let r = render(&notice(), &caps(&["actions", "inline-reply"]));
+        assert_eq!(r.reply_placeholder.as_deref(), Some("Comment"));
+        assert_eq!(
+            r.actions.last().map(|(k, _)| k.as_str()),
+            Some(INLINE_REPLY_ACTION)
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! Notifications: what pops up and how it is folded, behind one platform seam.
+//!
+//! This is where a review becomes a notification. The [`driver`](crate::driver) sees a
+//! new review in the inbox, checks the person's preferences and asks
+//! [`text::review_notice`](crate::text::review_notice) for the words; the
+//! [`NotificationCenter`] decides whether it shows on its own or folds into the summary
+//! (bursts and floods) and hands a [`Notice`] to the platform's [`Notifier`], which puts
+//! it on screen (freedesktop D-Bus on Linux, UNUserNotificationCenter on macOS, toasts on
+//! Windows). What the person then does comes back as a [`NoticeEvent`].
+//!
+//! - [`center`]: bursts, floods, the summary and its coalesced updates.
+//! - [`freedesktop`]: what a freedesktop daemon is sent, given its capabilities.
+//! - [`recording`]: a notifier that records, for tests.
+
+pub mod center;
+pub mod freedesktop;
+pub mod recording;
+
+pub use center::{CenterConfig, NotificationCenter};
+
+/// What a notification is about: the key the platform reports clicks with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NoticeKey {
+    /// The notification of one pending review (message id).
+    Review(String),
+    /// The summary that stands for many reviews and messages.
+    Summary,
+    /// An informational notification.
+    Info(InfoKey),
+}
+
+/// Informational notifications, one per key at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InfoKey {
+    /// The server no longer accepts the sign-in.
+    AuthExpired,
+    /// About our answer to this review (failed, too late, answered elsewhere).
+    Delivery(String),
+    /// An agent message (when notifying for every message).
+    Message(String),
+}
+
+impl NoticeKey {
+    /// A short stable name, for logs, tests and platforms that key notifications by a
+    /// string (`review:<id>`, `summary`, `info:auth-expired`).
+    pub fn tag(&self) -> String {
+        match self {
+            NoticeKey::Review(id) => format!("review:{id}"),
+            NoticeKey::Summary => "summary".to_owned(),
+            NoticeKey::Info(InfoKey::AuthExpired) => "info:auth-expired".to_owned(),
+            NoticeKey::Info(InfoKey::Delivery(id)) => format!("info:delivery:{id}"),
+            NoticeKey::Info(InfoKey::Message(id)) => format!("info:message:{id}"),
+        }
+    }
+
+    /// The key of a [`tag`](Self::tag).
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        if let Some(id) = tag.strip_prefix("review:") {
+            return Some(NoticeKey::Review(id.to_owned()));
+        }
+        if let Some(id) = tag.strip_prefix("info:delivery:") {
+            return Some(NoticeKey::Info(InfoKey::Delivery(id.to_owned())));
+        }
+        if let Some(id) = tag.strip_prefix("info:message:") {
+            return Some(NoticeKey::Info(InfoKey::Message(id.to_owned())));
+        }
+        match tag {
+            "summary" => Some(NoticeKey::Summary),
+            "info:auth-expired" => Some(NoticeKey::Info(InfoKey::AuthExpired)),
+            _ => None,
+        }
+    }
+}
+
+/// A button of a notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeAction {
+    /// What comes back when it is clicked: an approval option id for reviews.
+    pub id: String,
+    pub label: String,
+}
+
+/// An inline reply field, where the platform offers one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyField {
+    pub placeholder: String,
+    pub submit_label: String,
+}
+
+/// A notification as the core means it; each backend renders it as its platform can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub key: NoticeKey,
+    /// Plain text (never markup).
+    pub title: String,
+    /// Plain text (never markup): the backend escapes it for daemons that read markup.
+    pub body: String,
+    /// Buttons, in order.
+    pub actions: Vec<NoticeAction>,
+    /// A click on the notification itself does something (open the review, the inbox);
+    /// the label names it where the platform shows one.
+    pub open_label: Option<String>,
+    /// Said instead of the buttons where the platform shows none ("Click to open and
+    /// answer."); appended to the body.
+    pub without_buttons: Option<String>,
+    /// An inline reply, where the platform offers it.
+    pub reply: Option<ReplyField>,
+    /// Play the sound (only when it first appears).
+    pub sound: bool,
+    /// A review waiting for the person (kept on screen) rather than information.
+    pub persistent: bool,
+}
+
+/// What the person did with a notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// The notification itself was clicked.
+    Activated,
+    /// A button was clicked: its [`NoticeAction::id`].
+    Action(String),
+    /// Text was typed into the inline reply.
+    Replied(String),
+    /// It was dismissed or closed by the platform.
+    Dismissed,
+}
+
+/// A response, with what it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeEvent {
+    pub key: NoticeKey,
+    pub response: Response,
+}
+
+/// The platform's notifications. Calls return at once and take effect in order; the
+/// person's responses go to the channel the backend was created with.
+pub trait Notifier: Send + Sync + std::fmt::Debug {
+    /// Shows a notice, or replaces the one shown with the same key.
+    fn show(&self, notice: Notice);
+    /// Closes the notice with this key, if shown.
+    fn withdraw(&self, key: &NoticeKey);
+    /// Closes every notice (sign-out, quit).
+    fn withdraw_all(&self);
+}
+
+/// The key of an approval option whose id is `default`: freedesktop uses `default` for a
+/// click on the notification itself.
+const DEFAULT_OPTION_KEY: &str = "option:default";
+
+/// The action id of an approval option (its id, unless that is `default`).
+pub fn option_action_id(option_id: &str) -> String {
+    if option_id == "default" {
+        DEFAULT_OPTION_KEY.to_owned()
+    } else {
+        option_id.to_owned()
+    }
+}
+
+/// The approval option of an action id.
+pub fn option_of_action(action_id: &str) -> &str {
+    if action_id == DEFAULT_OPTION_KEY {
+        "default"
+    } else {
+        action_id
+    }
+}

@@ -1,0 +1,423 @@
+//! Every word Placet Tray shows a person outside its web pages: notifications, the tray
+//! menu and tooltip, connection states, delivery outcomes. Agent-supplied text becomes
+//! plain text here (markdown dropped, control and direction-override characters
+//! removed, lengths limited); whether it is escaped for a notification daemon is the
+//! notification backend's business (it knows whether the daemon reads markup).
+
+use chrono::{DateTime, Local, Utc};
+use placet_client::protocol::{ApprovalOption, OptionStyle, ReviewKind};
+use placet_client::{Message, SessionState};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::notify::{option_action_id, Notice, NoticeAction, NoticeKey};
+
+/// Longest notification body, in characters (before escaping).
+pub const BODY_CHARS: usize = 200;
+/// Longest menu entry, in characters.
+pub const MENU_CHARS: usize = 60;
+/// Most approval options offered as notification buttons.
+pub const MAX_BUTTONS: usize = 3;
+
+/// The plain text of a markdown string: formatting dropped, links and images reduced to
+/// their text, raw HTML kept as literal text.
+pub fn markdown_to_plain(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                out.push_str(&t)
+            }
+            Event::Html(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Rule => out.push('\n'),
+            Event::TaskListMarker(done) => out.push_str(if done { "[x] " } else { "[ ] " }),
+            Event::FootnoteReference(t) => {
+                out.push('[');
+                out.push_str(&t);
+                out.push(']');
+            }
+            Event::Start(Tag::Item) => out.push_str("• "),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow,
+            ) => out.push('\n'),
+            Event::End(TagEnd::TableCell) => out.push(' '),
+            _ => {}
+        }
+    }
+    clean(&out)
+}
+
+/// Removes control characters (keeping newlines), bidirectional overrides and isolates
+/// (which can disguise text), collapses runs of blank lines, and trims.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push(' '),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    let mut lines: Vec<&str> = Vec::new();
+    for line in out.lines().map(str::trim_end) {
+        if line.trim().is_empty() && lines.last().is_some_and(|l| l.trim().is_empty()) {
+            continue;
+        }
+        lines.push(line);
+    }
+    lines.join("\n").trim().to_owned()
+}
+
+/// One line of clean text, cut to `max` characters with an ellipsis.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat = clean(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate(&flat, max)
+}
+
+/// Cuts to at most `max` characters, ending with `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s = s.trim_end().to_owned();
+    s.push('…');
+    s
+}
+
+/// How a review's notification is offered, beyond its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    /// The account can answer: approval options become buttons.
+    Buttons,
+    /// Signed in with an API key (watch-only): no answer buttons, say how to answer.
+    WatchOnly,
+    /// The review cannot be answered here (a plugin or unknown type): open it.
+    Elsewhere,
+}
+
+/// The notification of a pending review from `agent`.
+pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound: bool) -> Notice {
+    let title = format!("{} needs your review", one_line(agent, 60));
+    let text = markdown_to_plain(message.text.as_deref().unwrap_or(""));
+    let text = if text.is_empty() {
+        "An agent is waiting for your decision.".to_owned()
+    } else {
+        text
+    };
+    let kind = message.review.as_ref().map(|r| &r.kind);
+    let actions = match (answering, kind) {
+        (Answering::Buttons, Some(ReviewKind::Approval(p))) => {
+            p.options.iter().take(MAX_BUTTONS).map(button).collect()
+        }
+        (Answering::Elsewhere, _) => vec![NoticeAction {
+            id: OPEN_IN_PLACET.to_owned(),
+            label: "Open in Placet".to_owned(),
+        }],
+        _ => Vec::new(),
+    };
+    let mut body = truncate(&text, BODY_CHARS);
+    let without_buttons = match answering {
+        Answering::WatchOnly => {
+            body.push('\n');
+            body.push_str(WATCH_ONLY_HINT);
+            None
+        }
+        Answering::Elsewhere => Some("Click to open it.".to_owned()),
+        Answering::Buttons if actions.is_empty() => None,
+        Answering::Buttons => Some("Click to open the review and answer.".to_owned()),
+    };
+    Notice {
+        key: NoticeKey::Review(message.id.clone()),
+        title,
+        body,
+        actions,
+        open_label: Some("Open".to_owned()),
+        without_buttons,
+        reply: None,
+        sound,
+        persistent: true,
+    }
+}
+
+/// The action that opens a review in Placet's web app (a review this app cannot answer).
+pub const OPEN_IN_PLACET: &str = "open-in-placet";
+
+/// Said in a watch-only account's review notifications.
+pub const WATCH_ONLY_HINT: &str =
+    "Watch-only: sign in with your Placet account in Placet Tray's settings to answer.";
+
+fn button(o: &ApprovalOption) -> NoticeAction {
+    let label = one_line(&o.label, 40);
+    NoticeAction {
+        id: option_action_id(&o.id),
+        // The ellipsis says that this one opens the review for a confirming click.
+        label: if o.style == OptionStyle::Danger {
+            format!("{label}…")
+        } else {
+            label
+        },
+    }
+}
+
+/// The summary that stands for many reviews and messages: title and body.
+pub fn summary_notice(
+    reviews: usize,
+    messages: usize,
+    by_agent: &[(String, usize)],
+) -> (String, String) {
+    let title = match (reviews, messages) {
+        (r, 0) => format!("{r} {} need you", plural(r, "review", "reviews")),
+        (0, m) => format!(
+            "{m} new {} from your agents",
+            plural(m, "message", "messages")
+        ),
+        (r, m) => format!(
+            "{r} {} need you, {m} new {}",
+            plural(r, "review", "reviews"),
+            plural(m, "message", "messages")
+        ),
+    };
+    let body = by_agent
+        .iter()
+        .map(|(agent, n)| format!("{} ({n})", one_line(agent, 40)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (title, body)
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// The menu line of a pending review: "Agent: first line".
+pub fn menu_line(message: &Message, agent: &str) -> String {
+    let first = markdown_to_plain(message.first_line());
+    let first = if first.is_empty() {
+        message
+            .review
+            .as_ref()
+            .map(|r| format!("{} review", r.kind.type_name()))
+            .unwrap_or_default()
+    } else {
+        first
+    };
+    // Menus on Linux treat `_` as a mnemonic marker; double it to show it.
+    one_line(&format!("{}: {}", one_line(agent, 24), first), MENU_CHARS).replace('_', "__")
+}
+
+// ---- connection, tray and delivery wording ------------------------------------------------
+
+/// One line for a menu or `status`: "Connected", "Offline: … (retry in 4 s)".
+pub fn session_state(state: &SessionState, now: DateTime<Utc>) -> String {
+    let retry = |at: &DateTime<Utc>| {
+        let secs = (*at - now).num_seconds().max(0);
+        if secs == 0 {
+            "retrying now".to_owned()
+        } else {
+            format!("retry in {secs} s")
+        }
+    };
+    match state {
+        SessionState::SignedOut => "Signed out".to_owned(),
+        SessionState::Connecting => "Connecting…".to_owned(),
+        SessionState::Connected { .. } => "Connected".to_owned(),
+        SessionState::Reconnecting {
+            attempt,
+            retry_at,
+            reason,
+        } => format!(
+            "Reconnecting (attempt {attempt}, {}): {reason}",
+            retry(retry_at)
+        ),
+        SessionState::Offline {
+            retry_at, reason, ..
+        } => format!("Offline: {reason} ({})", retry(retry_at)),
+        SessionState::AuthExpired => "Signed out by the server: sign in again".to_owned(),
+    }
+}
+
+/// The tray's status line for `host` with `count` reviews waiting.
+pub fn tray_status(state: &SessionState, host: &str, count: usize) -> String {
+    match state {
+        SessionState::Connected { .. } => match count {
+            0 => format!("Connected to {host} — nothing pending"),
+            1 => format!("Connected to {host} — 1 review waiting"),
+            n => format!("Connected to {host} — {n} reviews waiting"),
+        },
+        SessionState::Connecting => format!("Connecting to {host}…"),
+        SessionState::Reconnecting { attempt, .. } => {
+            format!("Reconnecting to {host} (attempt {attempt})…")
+        }
+        SessionState::Offline { reason, .. } => format!("Offline: {}", one_line(reason, 50)),
+        SessionState::AuthExpired => "Sign-in expired — sign in again".to_owned(),
+        SessionState::SignedOut => "Signed out".to_owned(),
+    }
+}
+
+/// The tray icon's tooltip.
+pub fn tray_tooltip(state: &SessionState, count: usize, status: &str) -> String {
+    let what = match (state, count) {
+        (SessionState::Connected { .. }, 0) => "nothing pending".to_owned(),
+        (SessionState::Connected { .. }, n) => format!("{n} pending"),
+        _ => status.to_owned(),
+    };
+    format!("Placet Tray — {what}")
+}
+
+/// "until 14:00" today, "until Tue 08:00" on another day.
+pub fn local_time_of(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&Local);
+    if local.date_naive() == Local::now().date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%a %H:%M").to_string()
+    }
+}
+
+/// The notice when the server no longer accepts the sign-in.
+pub fn auth_expired(server: &str) -> (String, String) {
+    (
+        "Sign in to Placet again".to_owned(),
+        format!(
+            "{server} no longer accepts your sign-in. Click to sign in again; answers you gave are kept."
+        ),
+    )
+}
+
+/// The notice when our answer failed for good.
+pub fn answer_failed(agent: &str, reason: &str) -> (String, String) {
+    (
+        "Your answer was not sent".to_owned(),
+        format!("{agent}: {reason}"),
+    )
+}
+
+/// The notice when someone else answered first.
+pub fn answered_elsewhere(agent: &str) -> (String, String) {
+    (
+        "Already answered elsewhere".to_owned(),
+        format!("{agent}'s review was answered in another client before your answer arrived; yours was not used."),
+    )
+}
+
+/// The notice when our answer arrived after the review expired.
+pub fn answered_too_late(agent: &str) -> (String, String) {
+    (
+        "Your answer arrived too late".to_owned(),
+        format!("{agent}'s review expired before your answer reached the server."),
+    )
+}
+
+/// The tray menu entry that pauses notifications shows this while paused.
+pub fn paused_until(until: &str) -> String {
+    format!("Notifications paused until {until}")
+}
+
+/// The account entry of the tray menu.
+pub fn sign_out_entry(who: Option<&str>) -> String {
+    match who {
+        Some(who) => format!("Sign out ({})", escape_mnemonic(who)),
+        None => "Sign in…".to_owned(),
+    }
+}
+
+/// Menus on Linux treat `_` as a mnemonic marker; doubling shows it.
+pub fn escape_mnemonic(text: &str) -> String {
+    text.replace('_', "__")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn message(text: &str, review: serde_json::Value) -> Message {
+        serde_json::from_value(json!({
+            "id": "m1", "channelId": "a1", "text": text, "review": review,
+            "createdAt": "2026-01-01T00:00:00.000Z", "attachments": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn markdown_becomes_plain_text() {
+        let plain = markdown_to_plain(
+            "# Deploy\n\nShip **v2** to [prod](https://x.y)?\n\n- a\n- b\n\n![img](/f1)",
+        );
+        assert_eq!(plain, "Deploy\nShip v2 to prod?\n• a\n• b\nimg");
+    }
+
+    #[test]
+    fn markup_and_controls_are_neutralised() {
+        let m = message(
+            "<b>bold</b> <script>alert(1)</script>\u{7}\u{202E}evil",
+            json!({"type": "freeform", "status": "pending"}),
+        );
+        let n = review_notice(&m, "Bot\u{0}<i>", Answering::Buttons, true);
+        assert_eq!(n.title, "Bot<i> needs your review");
+        assert!(
+            n.body.starts_with("<b>bold</b> <script>"),
+            "plain text, escaped by the backend: {}",
+            n.body
+        );
+        assert!(!n.body.contains('\u{7}') && !n.body.contains('\u{202E}'));
+    }
+
+    #[test]
+    fn long_text_is_cut_to_200_characters() {
+        let m = message(&"é".repeat(500), json!(null));
+        let n = review_notice(&m, "A", Answering::Buttons, true);
+        assert_eq!(n.body.chars().count(), BODY_CHARS);
+        assert!(n.body.ends_with('…'));
+    }
+
+    #[test]
+    fn approval_buttons_guard_danger() {
+        let m = message(
+            "Deploy?",
+            json!({"type": "approval", "status": "pending", "payload": {"options": [
+                {"id": "go", "label": "Go", "style": "primary"},
+                {"id": "wipe", "label": "Wipe DB", "style": "danger"},
+                {"id": "later", "label": "Later"},
+                {"id": "never", "label": "Never"}
+            ]}}),
+        );
+        let n = review_notice(&m, "Bot", Answering::Buttons, true);
+        let keys: Vec<&str> = n.actions.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(keys, ["go", "wipe", "later"], "at most three");
+        assert_eq!(n.actions[1].label, "Wipe DB…");
+        assert!(
+            n.without_buttons.is_some(),
+            "says how to answer without buttons"
+        );
+        let watch = review_notice(&m, "Bot", Answering::WatchOnly, true);
+        assert!(watch.actions.is_empty(), "watch-only: no answer buttons");
+        assert!(watch.body.ends_with(WATCH_ONLY_HINT), "{}", watch.body);
+    }
+
+    #[test]
+    fn menu_lines_are_short_and_mnemonic_safe() {
+        let m = message(
+            "\n\nplease check my_file.rs and more text that goes on and on and on",
+            json!(null),
+        );
+        let line = menu_line(&m, "Deploy Bot");
+        assert!(
+            line.starts_with("Deploy Bot: please check my__file.rs"),
+            "{line}"
+        );
+        assert!(line.chars().count() <= MENU_CHARS + 2);
+    }
+}

@@ -1,0 +1,221 @@
+//! The app's windows as the core knows them: which window ([`WindowKind`]), what it
+//! shows, and the seam through which the core opens windows and talks to their pages
+//! ([`WindowHost`]). How windows are hosted (a process of their own, a webview in the
+//! tray's process) is the shell's business.
+
+use crate::app::Core;
+use crate::ipc::UiEvent;
+
+/// A window of the app. A review window is about one review and may only read and
+/// answer that one; the inbox lists and opens; settings signs in and out.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WindowKind {
+    Review { message_id: String },
+    Inbox,
+    Settings,
+}
+
+impl WindowKind {
+    /// The window of a review.
+    pub fn review(message_id: &str) -> Self {
+        WindowKind::Review {
+            message_id: message_id.to_owned(),
+        }
+    }
+
+    /// A label unique to the window (letters, digits and `-` only, as webview labels
+    /// allow): `inbox`, `settings`, or `review-` and the message id in hex, so no two
+    /// reviews ever share a window.
+    pub fn label(&self) -> String {
+        match self {
+            WindowKind::Review { message_id } => {
+                let hex: String = message_id.bytes().map(|b| format!("{b:02x}")).collect();
+                format!("review-{hex}")
+            }
+            WindowKind::Inbox => "inbox".to_owned(),
+            WindowKind::Settings => "settings".to_owned(),
+        }
+    }
+
+    /// The window of a [`label`](Self::label).
+    pub fn from_label(label: &str) -> Option<Self> {
+        match label {
+            "inbox" => Some(WindowKind::Inbox),
+            "settings" => Some(WindowKind::Settings),
+            other => {
+                let hex = other.strip_prefix("review-")?;
+                if hex.is_empty() || hex.len() % 2 != 0 {
+                    return None;
+                }
+                let bytes = (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                    .collect::<Option<Vec<u8>>>()?;
+                Some(WindowKind::Review {
+                    message_id: String::from_utf8(bytes).ok()?,
+                })
+            }
+        }
+    }
+
+    /// Parses what `--open` takes: `inbox`, `settings` or `review:<message-id>`.
+    pub fn parse_spec(spec: &str) -> Option<Self> {
+        match spec {
+            "inbox" => Some(WindowKind::Inbox),
+            "settings" => Some(WindowKind::Settings),
+            other => other
+                .strip_prefix("review:")
+                .filter(|id| !id.is_empty())
+                .map(WindowKind::review),
+        }
+    }
+
+    /// The form [`parse_spec`](Self::parse_spec) reads.
+    pub fn spec(&self) -> String {
+        match self {
+            WindowKind::Review { message_id } => format!("review:{message_id}"),
+            WindowKind::Inbox => "inbox".to_owned(),
+            WindowKind::Settings => "settings".to_owned(),
+        }
+    }
+
+    /// The page and its query, e.g. `review.html?id=m1&option=reject`.
+    pub fn page(&self, option: Option<&str>) -> String {
+        match self {
+            WindowKind::Review { message_id } => {
+                let mut page = format!("review.html?id={}", query_value(message_id));
+                if let Some(o) = option {
+                    page.push_str(&format!("&option={}", query_value(o)));
+                }
+                page
+            }
+            WindowKind::Inbox => "inbox.html".to_owned(),
+            WindowKind::Settings => "settings.html".to_owned(),
+        }
+    }
+
+    /// The title before the core knows more (a review's agent).
+    pub fn default_title(&self) -> &'static str {
+        match self {
+            WindowKind::Review { .. } => "Placet review",
+            WindowKind::Inbox => "Placet inbox",
+            WindowKind::Settings => "Placet Tray settings",
+        }
+    }
+
+    /// The inner size, in logical pixels.
+    pub fn size(&self) -> (f64, f64) {
+        match self {
+            WindowKind::Review { .. } => (480.0, 640.0),
+            WindowKind::Inbox => (560.0, 640.0),
+            WindowKind::Settings => (520.0, 680.0),
+        }
+    }
+
+    /// The capability class of the window (which commands it may call).
+    pub fn class(&self) -> WindowClass {
+        match self {
+            WindowKind::Review { .. } => WindowClass::Review,
+            WindowKind::Inbox => WindowClass::Inbox,
+            WindowKind::Settings => WindowClass::Settings,
+        }
+    }
+}
+
+/// The kinds of window, as the command table grants commands to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WindowClass {
+    Review,
+    Inbox,
+    Settings,
+}
+
+impl WindowClass {
+    /// Every class.
+    pub const ALL: [WindowClass; 3] = [
+        WindowClass::Review,
+        WindowClass::Inbox,
+        WindowClass::Settings,
+    ];
+
+    /// The name of its capability file (`capabilities/<name>.json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            WindowClass::Review => "review",
+            WindowClass::Inbox => "inbox",
+            WindowClass::Settings => "settings",
+        }
+    }
+}
+
+fn query_value(v: &str) -> String {
+    url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+/// The title of a window, once the core knows more than its kind (a review's agent).
+pub fn title_for(core: &Core, kind: &WindowKind) -> String {
+    if let WindowKind::Review { message_id } = kind {
+        if let Some(live) = core.live() {
+            if let Some(m) = live.inbox.get(message_id) {
+                return format!("{} — Placet review", live.inbox.agent_name(&m));
+            }
+        }
+    }
+    kind.default_title().to_owned()
+}
+
+/// Opens windows and talks to their pages. Calls return at once.
+pub trait WindowHost: Send + Sync + std::fmt::Debug {
+    /// Opens the window, or brings it to the front; `option` preselects an approval
+    /// option in a review for one confirming click.
+    fn open(&self, kind: WindowKind, option: Option<String>);
+    /// Sends an event to every open window.
+    fn emit(&self, event: UiEvent);
+    /// A window is likely to be opened soon (a review notification is up): the host may
+    /// get ready so it appears at once. Doing nothing is fine.
+    fn prewarm(&self) {}
+    /// Nothing is likely to be opened soon; a prewarmed host may go.
+    fn cool_down(&self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_unique_and_round_trip() {
+        let a = WindowKind::review("c1 2");
+        let b = WindowKind::review("c1_2");
+        assert_ne!(
+            a.label(),
+            b.label(),
+            "ids that look alike get their own windows"
+        );
+        for k in [
+            a,
+            b,
+            WindowKind::Inbox,
+            WindowKind::Settings,
+            WindowKind::review("é/.."),
+        ] {
+            assert_eq!(WindowKind::from_label(&k.label()), Some(k.clone()));
+            assert!(k
+                .label()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            assert_eq!(WindowKind::parse_spec(&k.spec()), Some(k));
+        }
+        assert_eq!(WindowKind::from_label("review-zz"), None);
+        assert_eq!(WindowKind::parse_spec("review:"), None);
+        assert_eq!(WindowKind::parse_spec("elsewhere"), None);
+    }
+
+    #[test]
+    fn pages_carry_their_query() {
+        assert_eq!(
+            WindowKind::review("c1 2").page(Some("reject")),
+            "review.html?id=c1+2&option=reject"
+        );
+        assert_eq!(WindowKind::Settings.page(None), "settings.html");
+    }
+}

@@ -7,10 +7,17 @@ use super::null_as_default;
 /// The review attached to a message (contract §4).
 ///
 /// The server stores any `type` and any `payload`; this type decodes the five known
-/// types into typed payloads. An unknown type, or a known type whose payload does not
-/// fit the convention, becomes [`ReviewKind::Unknown`] with the raw JSON kept, and is
-/// answered as freeform. Serialised, a review carries `renderAs` next to `type` so a UI
-/// can switch on what this client understood.
+/// types into typed payloads. What this client cannot answer faithfully is kept raw and
+/// marked as such: a review drawn by a web-UI plugin ([`ReviewKind::Plugin`]), a type it
+/// does not know, or a known type whose payload does not fit the convention
+/// ([`ReviewKind::Unknown`]). Those are shown, never guessed at: [`Review::validate`]
+/// refuses every answer to them and the person is sent to Placet's web UI.
+///
+/// Serialised for a UI, a review carries `renderAs` next to `type`: one of `approval`,
+/// `selection`, `form`, `text-input`, `freeform`, or `external` for a review that must be
+/// opened in Placet. An `external` review also carries `notAnswerable` (the reason, for
+/// the person) and, for a plugin review, `plugin` (its name). A freeform review whose
+/// payload has a `schema` carries it as `schema`, a hint to show next to the JSON editor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Review {
     pub kind: ReviewKind,
@@ -38,6 +45,42 @@ impl Review {
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_some_and(|t| t <= now)
     }
+
+    /// Whether this client can answer the review at all (whatever its status): not for
+    /// plugin reviews, unknown types, or payloads that do not fit their type.
+    pub fn answerable(&self) -> Result<(), NotAnswerable> {
+        self.kind.answerable()
+    }
+
+    /// Decodes the wire object; `plugin` is the message's `metadata.plugin`.
+    pub(crate) fn from_raw(raw: RawReview, plugin: Option<&str>) -> Self {
+        let type_name = raw.type_name.unwrap_or_else(|| "freeform".to_owned());
+        let kind = match plugin {
+            Some(name) => ReviewKind::Plugin {
+                name: name.to_owned(),
+                type_name,
+                payload: raw.payload,
+            },
+            None => ReviewKind::from_parts(&type_name, raw.payload),
+        };
+        Review {
+            kind,
+            status: raw.status,
+            response: raw.response,
+            expires_at: raw.expires_at,
+            completed_at: raw.completed_at,
+            feedback: raw.feedback,
+        }
+    }
+}
+
+/// Why a review cannot be answered from this client. The text is written for the
+/// person and ends by sending them to Placet's web UI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}; open it in Placet to answer it")]
+pub struct NotAnswerable {
+    /// What is special about the review ("it is drawn by the `diff-viewer` plugin").
+    pub reason: String,
 }
 
 /// Review status. `changes_requested` was removed from Placet in 0.6.1.
@@ -59,14 +102,27 @@ pub enum ReviewKind {
     Selection(SelectionPayload),
     Form(FormPayload),
     TextInput(TextInputPayload),
-    /// Freeform: any payload (a `schema` hint, a plugin name, ...); answered with any
-    /// JSON object.
+    /// Freeform without a plugin: answered with any JSON object. The payload may carry
+    /// a `schema` hint ([`ReviewKind::schema_hint`]).
     Freeform(Value),
-    /// A type this client does not know, or a known type with a payload that does not
-    /// fit; shown and answered as freeform.
+    /// Drawn by a plugin of Placet's web UI: a `freeform` review whose payload names a
+    /// `plugin`, or any review on a message whose `metadata.plugin` is set. Not
+    /// answerable here: only the plugin knows what its interface sends.
+    Plugin {
+        /// The plugin's name.
+        name: String,
+        /// The review `type` as the server has it.
+        type_name: String,
+        payload: Value,
+    },
+    /// A type this client does not know, or a known type whose payload does not fit
+    /// (an option without a label, a numeric id, two items with one id). Shown, never
+    /// answered here.
     Unknown {
         type_name: String,
         payload: Value,
+        /// What does not fit, for logs and for the person.
+        reason: String,
     },
 }
 
@@ -84,15 +140,20 @@ impl ReviewKind {
             } else {
                 payload.clone()
             };
-            match serde_json::from_value::<T>(value) {
-                Ok(p) => wrap(p.fill_defaults()),
-                Err(e) => {
-                    tracing::warn!(review_type = type_name, error = %e, "review payload does not fit its type; showing it as freeform");
-                    ReviewKind::Unknown {
-                        type_name: type_name.to_owned(),
-                        payload: payload.clone(),
-                    }
+            let unfit = |reason: String| {
+                tracing::warn!(review_type = type_name, %reason, "review payload does not fit its type; it must be answered in Placet");
+                ReviewKind::Unknown {
+                    type_name: type_name.to_owned(),
+                    payload: payload.clone(),
+                    reason,
                 }
+            };
+            match serde_json::from_value::<T>(value) {
+                Ok(p) => match p.check_fit() {
+                    Ok(()) => wrap(p.fill_defaults()),
+                    Err(reason) => unfit(reason),
+                },
+                Err(e) => unfit(format!("its {type_name} payload is malformed ({e})")),
             }
         }
         match type_name {
@@ -100,9 +161,19 @@ impl ReviewKind {
             "selection" => typed(type_name, &payload, ReviewKind::Selection),
             "form" => typed(type_name, &payload, ReviewKind::Form),
             "text-input" => typed(type_name, &payload, ReviewKind::TextInput),
-            "freeform" => ReviewKind::Freeform(payload),
+            "freeform" => match payload.get("plugin").and_then(Value::as_str) {
+                // The server sets `metadata.plugin` from this; a message decoded without
+                // its metadata (or an older server) still gets it right.
+                Some(name) => ReviewKind::Plugin {
+                    name: name.to_owned(),
+                    type_name: type_name.to_owned(),
+                    payload,
+                },
+                None => ReviewKind::Freeform(payload),
+            },
             other => ReviewKind::Unknown {
                 type_name: other.to_owned(),
+                reason: format!("this client does not know `{other}` reviews"),
                 payload,
             },
         }
@@ -116,19 +187,52 @@ impl ReviewKind {
             ReviewKind::Form(_) => "form",
             ReviewKind::TextInput(_) => "text-input",
             ReviewKind::Freeform(_) => "freeform",
-            ReviewKind::Unknown { type_name, .. } => type_name,
+            ReviewKind::Plugin { type_name, .. } | ReviewKind::Unknown { type_name, .. } => {
+                type_name
+            }
         }
     }
 
-    /// The renderer a UI should use: the type name for the five known types with a
-    /// payload that fits, `freeform` otherwise.
+    /// The renderer a UI should use: the type name for the five types this client
+    /// answers, `external` for a review that must be opened in Placet.
     pub fn render_as(&self) -> &'static str {
         match self {
             ReviewKind::Approval(_) => "approval",
             ReviewKind::Selection(_) => "selection",
             ReviewKind::Form(_) => "form",
             ReviewKind::TextInput(_) => "text-input",
-            ReviewKind::Freeform(_) | ReviewKind::Unknown { .. } => "freeform",
+            ReviewKind::Freeform(_) => "freeform",
+            ReviewKind::Plugin { .. } | ReviewKind::Unknown { .. } => "external",
+        }
+    }
+
+    /// Whether this client can answer this kind of review: plugin reviews, unknown
+    /// types and payloads that do not fit are refused, so nothing is guessed.
+    pub fn answerable(&self) -> Result<(), NotAnswerable> {
+        match self {
+            ReviewKind::Plugin { name, .. } => Err(NotAnswerable {
+                reason: format!("this review is drawn by the `{name}` plugin of Placet"),
+            }),
+            ReviewKind::Unknown { reason, .. } => Err(NotAnswerable {
+                reason: reason.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The plugin that draws this review, if any.
+    pub fn plugin(&self) -> Option<&str> {
+        match self {
+            ReviewKind::Plugin { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The `schema` a freeform payload offers as a hint for the answer, if any.
+    pub fn schema_hint(&self) -> Option<&Value> {
+        match self {
+            ReviewKind::Freeform(p) => p.get("schema").filter(|s| !s.is_null()),
+            _ => None,
         }
     }
 
@@ -150,14 +254,17 @@ impl ReviewKind {
             ReviewKind::Selection(p) => to(serde_json::to_value(p)),
             ReviewKind::Form(p) => to(serde_json::to_value(p)),
             ReviewKind::TextInput(p) => to(serde_json::to_value(p)),
-            ReviewKind::Freeform(v) | ReviewKind::Unknown { payload: v, .. } => v.clone(),
+            ReviewKind::Freeform(v)
+            | ReviewKind::Plugin { payload: v, .. }
+            | ReviewKind::Unknown { payload: v, .. } => v.clone(),
         }
     }
 }
 
+/// The review object as the server sends it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawReview {
+pub(crate) struct RawReview {
     #[serde(rename = "type", default)]
     type_name: Option<String>,
     #[serde(default)]
@@ -192,16 +299,7 @@ fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>
 
 impl<'de> Deserialize<'de> for Review {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = RawReview::deserialize(d)?;
-        let type_name = raw.type_name.unwrap_or_else(|| "freeform".to_owned());
-        Ok(Review {
-            kind: ReviewKind::from_parts(&type_name, raw.payload),
-            status: raw.status,
-            response: raw.response,
-            expires_at: raw.expires_at,
-            completed_at: raw.completed_at,
-            feedback: raw.feedback,
-        })
+        Ok(Review::from_raw(RawReview::deserialize(d)?, None))
     }
 }
 
@@ -213,6 +311,12 @@ struct ReviewOut<'a> {
     render_as: &'static str,
     payload: Value,
     status: ReviewStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plugin: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_answerable: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     response: Option<&'a Value>,
     expires_at: Option<DateTime<Utc>>,
@@ -229,6 +333,9 @@ impl Serialize for Review {
             render_as: self.kind.render_as(),
             payload: self.kind.payload_json(),
             status: self.status,
+            plugin: self.kind.plugin(),
+            not_answerable: self.kind.answerable().err().map(|e| e.to_string()),
+            schema: self.kind.schema_hint(),
             response: self.response.as_ref(),
             expires_at: self.expires_at,
             completed_at: self.completed_at,
@@ -514,9 +621,29 @@ fn lenient_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Err
     })
 }
 
-/// Fills what the web UI fills when a payload leaves it out (blank submit labels).
+/// Fills what the web UI fills when a payload leaves it out (blank submit labels), and
+/// checks what serde cannot: a payload that decodes but cannot be answered without
+/// guessing (no options, two options with one id) does not fit.
 trait FillDefaults {
     fn fill_defaults(self) -> Self;
+
+    fn check_fit(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Ids must be non-empty and distinct, or an answer could not say which one was meant.
+fn distinct_ids<'a>(what: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        if id.is_empty() {
+            return Err(format!("one of its {what} has an empty id"));
+        }
+        if !seen.insert(id) {
+            return Err(format!("two of its {what} share the id `{id}`"));
+        }
+    }
+    Ok(())
 }
 
 fn or_default_label(label: String, default: &str) -> String {
@@ -531,6 +658,13 @@ impl FillDefaults for ApprovalPayload {
     fn fill_defaults(self) -> Self {
         self
     }
+
+    fn check_fit(&self) -> Result<(), String> {
+        if self.options.is_empty() {
+            return Err("its approval payload offers no options".to_owned());
+        }
+        distinct_ids("options", self.options.iter().map(|o| o.id.as_str()))
+    }
 }
 
 impl FillDefaults for SelectionPayload {
@@ -538,12 +672,23 @@ impl FillDefaults for SelectionPayload {
         self.submit_label = or_default_label(self.submit_label, "Confirm Selection");
         self
     }
+
+    fn check_fit(&self) -> Result<(), String> {
+        if self.items.is_empty() {
+            return Err("its selection payload offers no items".to_owned());
+        }
+        distinct_ids("items", self.items.iter().map(|i| i.id.as_str()))
+    }
 }
 
 impl FillDefaults for FormPayload {
     fn fill_defaults(mut self) -> Self {
         self.submit_label = or_default_label(self.submit_label, "Submit");
         self
+    }
+
+    fn check_fit(&self) -> Result<(), String> {
+        distinct_ids("fields", self.fields.iter().map(|f| f.name.as_str()))
     }
 }
 

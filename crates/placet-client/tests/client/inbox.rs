@@ -1,4 +1,4 @@
-use placet_client::inbox::{AnsweredBy, InboxChange};
+use placet_client::inbox::{AnsweredBy, InboxChange, Unlisted};
 use placet_client::protocol::ServerEvent;
 use placet_client::{Answer, Inbox, Message};
 use serde_json::{json, Value};
@@ -39,7 +39,8 @@ fn a_review_never_appears_twice() {
     inbox.apply(&ServerEvent::MessageCreated(pending("m1")));
     inbox.apply(&ServerEvent::MessageCreated(pending("m1")));
     let mark = inbox.begin_sync();
-    inbox.apply_snapshot(mark, vec![pending("m1")]);
+    let unlisted = inbox.apply_snapshot(mark, vec![pending("m1")]);
+    assert!(unlisted.is_empty(), "m1 is listed: {unlisted:?}");
     let added = drain(&mut rx)
         .into_iter()
         .filter(|c| matches!(c, InboxChange::Added(_)))
@@ -65,7 +66,11 @@ fn finished_reviews_never_come_back() {
         message_id: "m2".into(),
     });
     // A snapshot fetched before those events still lists both as pending.
-    inbox.apply_snapshot(mark, vec![pending("m1"), pending("m2")]);
+    let unlisted = inbox.apply_snapshot(mark, vec![pending("m1"), pending("m2")]);
+    assert!(
+        unlisted.is_empty(),
+        "nothing pending is missing: {unlisted:?}"
+    );
     inbox.apply(&ServerEvent::MessageCreated(pending("m2")));
     assert!(
         ids(&inbox).is_empty(),
@@ -75,38 +80,78 @@ fn finished_reviews_never_come_back() {
     assert!(inbox.is_finished("m1") && inbox.is_finished("m2"));
 }
 
-/// A snapshot removes reviews that left the server's list, but not ones that arrived
-/// by event after the snapshot was requested.
+/// A snapshot reports the reviews that left the server's list (but not ones that
+/// arrived by event after it was requested) and keeps them until the server says why.
 #[test]
-fn snapshots_remove_only_what_they_could_have_seen() {
+fn snapshots_report_what_they_no_longer_list() {
     let inbox = Inbox::new();
     let mut rx = inbox.subscribe();
-    inbox.apply(&ServerEvent::MessageCreated(pending("old")));
-    inbox.apply(&ServerEvent::MessageCreated(msg(
-        "late", "pending", None, -5,
-    )));
+    let kept = pending("kept");
+    for id in ["old", "gone", "late"] {
+        inbox.apply(&ServerEvent::MessageCreated(pending(id)));
+    }
+    inbox.apply(&ServerEvent::MessageCreated(kept.clone()));
     let mark = inbox.begin_sync();
     inbox.apply(&ServerEvent::MessageCreated(pending("new")));
-    inbox.apply_snapshot(mark, vec![pending("listed")]);
-    let mut now = ids(&inbox);
-    now.sort();
-    assert_eq!(now, ["listed", "new"]);
-    let changes = drain(&mut rx);
-    assert!(changes.contains(&InboxChange::Answered {
-        message_id: "old".into(),
-        by: AnsweredBy::Elsewhere,
-        response: None
-    }));
-    assert!(
-        changes.contains(&InboxChange::Expired {
-            message_id: "late".into()
-        }),
-        "an overdue review that left the list expired: {changes:?}"
+    let unlisted = inbox.apply_snapshot(mark, vec![pending("listed")]);
+    assert_eq!(
+        unlisted,
+        ["gone", "kept", "late", "old"],
+        "missing and older than the snapshot"
     );
-    assert!(matches!(
-        changes.last(),
-        Some(InboxChange::Synced { pending: 2 })
-    ));
+    assert_eq!(
+        ids(&inbox).len(),
+        6,
+        "nothing is dropped before the server says why"
+    );
+    let changes = drain(&mut rx);
+    assert!(
+        matches!(changes.last(), Some(InboxChange::Synced { pending: 6 })),
+        "{changes:?}"
+    );
+
+    inbox.settle_unlisted("gone", Unlisted::Withdrawn);
+    inbox.settle_unlisted(
+        "old",
+        Unlisted::Found(Box::new(msg(
+            "old",
+            "completed",
+            Some(json!({"selectedOption": "reject"})),
+            60,
+        ))),
+    );
+    inbox.settle_unlisted(
+        "late",
+        Unlisted::Found(Box::new(msg("late", "expired", None, -5))),
+    );
+    inbox.settle_unlisted("kept", Unlisted::Found(Box::new(kept)));
+    let changes = drain(&mut rx);
+    assert_eq!(
+        changes,
+        [
+            InboxChange::Withdrawn {
+                message_id: "gone".into()
+            },
+            InboxChange::Answered {
+                message_id: "old".into(),
+                by: AnsweredBy::Elsewhere,
+                response: Some(json!({"selectedOption": "reject"}))
+            },
+            InboxChange::Expired {
+                message_id: "late".into()
+            },
+        ],
+        "withdrawn, answered elsewhere with its response, expired; a still-pending one stays"
+    );
+    let mut left = ids(&inbox);
+    left.sort();
+    assert_eq!(left, ["kept", "listed", "new"]);
+    assert!(
+        inbox.is_finished("gone"),
+        "a withdrawn review is tombstoned"
+    );
+    inbox.apply(&ServerEvent::MessageCreated(pending("gone")));
+    assert!(inbox.get("gone").is_none(), "and never comes back");
 }
 
 /// Our own answer, confirmed by `review:responded` with the same response, is ours;
@@ -180,7 +225,11 @@ fn queued_answers_survive_snapshots() {
         .unwrap();
     inbox.mark_sending("m1", &ours);
     let mark = inbox.begin_sync();
-    inbox.apply_snapshot(mark, vec![]);
+    let unlisted = inbox.apply_snapshot(mark, vec![]);
+    assert!(
+        unlisted.is_empty(),
+        "a review being answered is the outbox's to settle"
+    );
     assert!(inbox.is_sending("m1"));
     inbox.cancel_sending("m1");
     assert_eq!(inbox.awaiting().len(), 1);

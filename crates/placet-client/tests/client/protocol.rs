@@ -61,18 +61,19 @@ fn approval_without_options_gets_the_defaults() {
     );
 }
 
-/// Unknown types and known types with a broken payload are kept raw, shown as freeform.
+/// Unknown types and known types with a broken payload are kept raw and rendered as
+/// "open in Placet", never as an editor that would guess the answer.
 #[test]
-fn unknown_and_malformed_reviews_fall_back_to_freeform() {
+fn unknown_and_malformed_reviews_are_external() {
     let kind = ReviewKind::from_parts("code-review", json!({"diff": "+x"}));
-    assert_eq!(kind.type_name(), "code-review");
-    assert_eq!(kind.render_as(), "freeform");
+    assert_eq!(kind.type_name(), "code-review", "the server's type is kept");
+    assert_eq!(kind.render_as(), "external", "unknown type");
     let kind = ReviewKind::from_parts("selection", json!({"items": "not a list"}));
     assert!(
-        matches!(&kind, ReviewKind::Unknown { type_name, payload } if type_name == "selection" && payload["items"] == "not a list"),
+        matches!(&kind, ReviewKind::Unknown { type_name, payload, .. } if type_name == "selection" && payload["items"] == "not a list"),
         "{kind:?}"
     );
-    assert_eq!(kind.render_as(), "freeform");
+    assert_eq!(kind.render_as(), "external", "malformed payload");
 }
 
 /// Selection, form and text-input payloads decode with defaults and lenient numbers.
@@ -86,9 +87,10 @@ fn typed_payloads_decode_with_defaults() {
     };
     assert_eq!(s.mode, SelectionMode::Multi);
     assert_eq!(s.submit_label, "Confirm Selection");
-    let ReviewKind::Selection(s) =
-        ReviewKind::from_parts("selection", json!({"mode": "weird", "items": []}))
-    else {
+    let ReviewKind::Selection(s) = ReviewKind::from_parts(
+        "selection",
+        json!({"mode": "weird", "items": [{"id": "a", "label": "A"}]}),
+    ) else {
         panic!()
     };
     assert_eq!(s.mode, SelectionMode::Single, "unknown mode is single");

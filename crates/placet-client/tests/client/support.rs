@@ -61,7 +61,12 @@ pub fn fast() -> SessionConfig {
             jitter: 0.1,
         },
         connect_timeout: Duration::from_secs(5),
-        resync_interval: Duration::from_secs(60),
+        resync_backoff: Backoff {
+            min: Duration::from_millis(200),
+            max: Duration::from_secs(1),
+            jitter: 0.1,
+        },
+        ..SessionConfig::default()
     }
 }
 

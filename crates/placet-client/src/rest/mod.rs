@@ -1,6 +1,19 @@
 //! The Placet REST API, from a reviewer's side (JWT) and from an agent's side (API key).
+//!
+//! Every request goes to the server's own origin and follows no redirect: a 3xx comes
+//! back as [`ApiError::Redirect`], so a credential (the password, the session's bearer
+//! token, an API key) can never be carried to another address. Before a credential
+//! leaves, the transport is checked ([`ServerUrl::check_transport`]).
 
-use std::path::{Path, PathBuf};
+mod address;
+mod download;
+
+pub use address::{InsecureTransport, ServerUrl, ServerUrlError};
+pub use download::{
+    safe_file_name, DownloadError, DownloadOptions, DownloadProgress, SavedFile,
+    DEFAULT_MAX_DOWNLOAD,
+};
+
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -13,77 +26,6 @@ use crate::answer::ValidResponse;
 use crate::error::{ApiError, NetworkKind};
 use crate::protocol::{Agent, AgentStatus, Message, User};
 use crate::secret::Secret;
-
-/// The base URL of a Placet server, checked once: http or https, with a host, no query
-/// or fragment. API paths are joined below it, so a server behind a path prefix works.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ServerUrl(url::Url);
-
-/// Why a server URL was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ServerUrlError {
-    #[error("`{0}` is not a URL")]
-    Invalid(String),
-    #[error("the server URL must start with http:// or https://")]
-    Scheme,
-    #[error("the server URL must not contain a user name or password")]
-    Credentials,
-    #[error("the server URL must not have a query or fragment")]
-    Extra,
-}
-
-impl ServerUrl {
-    /// Parses and normalises a server URL (a trailing slash is added).
-    pub fn parse(input: &str) -> Result<Self, ServerUrlError> {
-        let input = input.trim();
-        let mut url =
-            url::Url::parse(input).map_err(|_| ServerUrlError::Invalid(input.to_owned()))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(ServerUrlError::Scheme);
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(ServerUrlError::Credentials);
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(ServerUrlError::Extra);
-        }
-        if !url.path().ends_with('/') {
-            let p = format!("{}/", url.path());
-            url.set_path(&p);
-        }
-        Ok(Self(url))
-    }
-
-    /// The URL with its trailing slash, e.g. `https://placet.example/`.
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-
-    /// The URL without the trailing slash, for display and configuration.
-    pub fn display(&self) -> &str {
-        self.0.as_str().trim_end_matches('/')
-    }
-
-    /// The underlying URL.
-    pub fn url(&self) -> &url::Url {
-        &self.0
-    }
-
-    /// `path` (without a leading slash) below the base.
-    pub fn join(&self, path: &str) -> url::Url {
-        // Joining a relative path onto a base with a trailing slash cannot fail.
-        self.0
-            .join(path.trim_start_matches('/'))
-            .unwrap_or_else(|_| self.0.clone())
-    }
-}
-
-impl std::fmt::Display for ServerUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.display())
-    }
-}
 
 /// The credential a client presents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,19 +72,15 @@ impl ReviewFilter {
     }
 }
 
-/// A downloaded attachment written to disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedFile {
-    pub path: PathBuf,
-    pub mime_type: Option<String>,
-    pub size: u64,
-}
-
-/// Timeouts of the HTTP client.
+/// Timeouts of the HTTP clients.
 #[derive(Debug, Clone, Copy)]
 pub struct RestOptions {
     pub connect_timeout: Duration,
+    /// Limit on one API request, answer included.
     pub request_timeout: Duration,
+    /// Downloads have no limit on their total time (a large file on a slow line takes
+    /// what it takes); they fail when no byte arrives for this long.
+    pub download_idle_timeout: Duration,
 }
 
 impl Default for RestOptions {
@@ -150,6 +88,7 @@ impl Default for RestOptions {
         Self {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            download_idle_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -158,6 +97,8 @@ impl Default for RestOptions {
 #[derive(Clone)]
 pub struct RestClient {
     http: reqwest::Client,
+    /// Without a total timeout, with an idle one: see [`RestOptions`].
+    download_http: reqwest::Client,
     base: ServerUrl,
     /// Shared by the clones of one authenticated client, so a renewed session token
     /// reaches the running session too.
@@ -181,17 +122,26 @@ impl RestClient {
 
     /// A client with explicit timeouts.
     pub fn with_options(base: ServerUrl, options: RestOptions) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(options.connect_timeout)
+                .user_agent(concat!("placet-tray/", env!("CARGO_PKG_VERSION")))
+                // The session cookie is read by hand and sent as a Bearer header, as the
+                // server's own e2e tests do; no cookie jar keeps it anywhere. No redirect
+                // is followed: a credential must never reach another address.
+                .redirect(reqwest::redirect::Policy::none())
+        };
+        let http = builder()
             .timeout(options.request_timeout)
-            .user_agent(concat!("placet-tray/", env!("CARGO_PKG_VERSION")))
-            // The session cookie is read by hand and sent as a Bearer header, as the
-            // server's own e2e tests do; no cookie jar keeps it anywhere.
-            .redirect(reqwest::redirect::Policy::limited(3))
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
+        let download_http = builder()
+            .read_timeout(options.download_idle_timeout)
+            .build()
+            .unwrap_or_else(|_| http.clone());
         Self {
             http,
+            download_http,
             base,
             credential: Arc::new(RwLock::new(None)),
         }
@@ -202,6 +152,7 @@ impl RestClient {
     pub fn authenticated(&self, credential: Credential) -> Self {
         Self {
             http: self.http.clone(),
+            download_http: self.download_http.clone(),
             base: self.base.clone(),
             credential: Arc::new(RwLock::new(Some(credential))),
         }
@@ -251,9 +202,11 @@ impl RestClient {
 
     /// Signs in. The JWT is taken from the `access_token` cookie; it is not in the body.
     pub async fn login(&self, email: &str, password: &Secret) -> Result<(User, Secret), ApiError> {
+        let url = self.base.join("api/auth/login");
+        self.may_send_credentials(&url)?;
         let resp = self
             .http
-            .post(self.base.join("api/auth/login"))
+            .post(url)
             .json(&json!({"email": email, "password": password.expose()}))
             .send()
             .await
@@ -399,63 +352,6 @@ impl RestClient {
         Ok(())
     }
 
-    /// Downloads an attachment into `dir`, under the server's file name made safe and
-    /// unique. The bytes stream to a temporary file that is renamed when complete.
-    pub async fn download_attachment(
-        &self,
-        attachment_id: &str,
-        dir: &Path,
-    ) -> Result<SavedFile, DownloadError> {
-        use futures_util::StreamExt;
-        use tokio::io::AsyncWriteExt;
-
-        let resp = self
-            .send(
-                Method::GET,
-                &format!("api/files/{}/download", seg(attachment_id)),
-                None,
-            )
-            .await?;
-        let mime_type = resp
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let name = resp
-            .headers()
-            .get(header::CONTENT_DISPOSITION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(disposition_filename)
-            .unwrap_or_else(|| format!("attachment-{attachment_id}"));
-        let name = safe_file_name(&name);
-        tokio::fs::create_dir_all(dir).await?;
-        let partial = dir.join(format!(".{name}.part"));
-        let mut file = tokio::fs::File::create(&partial).await?;
-        let mut stream = resp.bytes_stream();
-        let mut size = 0u64;
-        while let Some(chunk) = stream.next().await {
-            let chunk = match chunk {
-                Ok(c) => c,
-                Err(e) => {
-                    drop(file);
-                    let _ = tokio::fs::remove_file(&partial).await;
-                    return Err(network_error(e).into());
-                }
-            };
-            size += chunk.len() as u64;
-            file.write_all(&chunk).await?;
-        }
-        file.flush().await?;
-        drop(file);
-        let path = unique_path(dir, &name);
-        tokio::fs::rename(&partial, &path).await?;
-        Ok(SavedFile {
-            path,
-            mime_type,
-            size,
-        })
-    }
-
     // ---- agent routes (API key) --------------------------------------------------------
 
     /// Agents visible to the API key.
@@ -464,6 +360,13 @@ impl RestClient {
             .request_json(Method::GET, "api/v1/agents", None)
             .await?;
         Ok(decode_each(raw, "agent"))
+    }
+
+    /// One message of one agent (API key); `404` when the agent deleted it.
+    pub async fn agent_message(&self, id: &str, channel: &str) -> Result<Message, ApiError> {
+        let mut url = self.base.join(&format!("api/v1/messages/{}", seg(id)));
+        url.query_pairs_mut().append_pair("channel", channel);
+        self.request_url_json(Method::GET, url, None).await
     }
 
     /// Pending reviews of one agent (API key).
@@ -534,13 +437,10 @@ impl RestClient {
         url: url::Url,
         body: Option<Value>,
     ) -> Result<reqwest::Response, ApiError> {
+        self.may_send_credentials(&url)?;
         let what = format!("{method} {}", url.path());
         let mut req = self.http.request(method, url);
-        match self.credential() {
-            Some(Credential::Jwt(t)) => req = req.bearer_auth(t.expose()),
-            Some(Credential::ApiKey(k)) => req = req.header("x-api-key", k.expose()),
-            None => {}
-        }
+        req = self.with_credential(req);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -548,27 +448,68 @@ impl RestClient {
         tracing::debug!(request = %what, status = resp.status().as_u16(), "placet api");
         check_status(resp, &what).await
     }
+
+    /// Refuses to let a credential go where it must not: unencrypted to another machine
+    /// (without the explicit allowance), or to any origin but the server's.
+    fn may_send_credentials(&self, url: &url::Url) -> Result<(), ApiError> {
+        self.base
+            .check_transport()
+            .map_err(|e| ApiError::Insecure {
+                message: e.to_string(),
+            })?;
+        if !self.base.same_origin(url) {
+            return Err(ApiError::Insecure {
+                message: format!(
+                    "{} is not the server's address {}",
+                    url.origin().ascii_serialization(),
+                    self.base.url().origin().ascii_serialization()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// A request to `url` on the server, carrying the credential after the checks.
+    fn with_credential(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self.credential() {
+            Some(Credential::Jwt(t)) => req.bearer_auth(t.expose()),
+            Some(Credential::ApiKey(k)) => req.header("x-api-key", k.expose()),
+            None => req,
+        }
+    }
 }
 
-/// An attachment download failed: on the server side, or writing the file.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum DownloadError {
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    #[error("cannot write the file: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-fn seg(id: &str) -> String {
+pub(crate) fn seg(id: &str) -> String {
     // Ids are opaque: percent-encode so an odd id cannot change the path.
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
-async fn check_status(resp: reqwest::Response, what: &str) -> Result<reqwest::Response, ApiError> {
+pub(crate) async fn check_status(
+    resp: reqwest::Response,
+    what: &str,
+) -> Result<reqwest::Response, ApiError> {
     let status = resp.status();
     if status.is_success() {
         return Ok(resp);
+    }
+    if status.is_redirection() {
+        // Resolved against the request URL, so a relative Location reads as an address.
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| resp.url().join(l).ok())
+            .map(|u| u.to_string());
+        tracing::warn!(
+            request = what,
+            status = status.as_u16(),
+            ?location,
+            "redirect not followed"
+        );
+        return Err(ApiError::Redirect {
+            status: status.as_u16(),
+            location,
+        });
     }
     let retry_after = resp
         .headers()
@@ -643,7 +584,7 @@ fn decode_each<T: DeserializeOwned>(raw: Vec<Value>, what: &str) -> Vec<T> {
         .collect()
 }
 
-fn network_error(e: reqwest::Error) -> ApiError {
+pub(crate) fn network_error(e: reqwest::Error) -> ApiError {
     let kind = if e.is_timeout() {
         NetworkKind::Timeout
     } else if is_tls(&e) {
@@ -691,88 +632,9 @@ fn session_cookie(headers: &header::HeaderMap) -> Option<Secret> {
         })
 }
 
-/// The file name of a `Content-Disposition` header (`filename*=` preferred).
-fn disposition_filename(v: &str) -> Option<String> {
-    let mut plain = None;
-    for part in v.split(';').map(str::trim) {
-        if let Some(rest) = part.strip_prefix("filename*=") {
-            let encoded = rest.split_once("''").map(|(_, e)| e).unwrap_or(rest);
-            let decoded = url::form_urlencoded::parse(format!("x={encoded}").as_bytes())
-                .next()
-                .map(|(_, v)| v.into_owned());
-            if decoded.is_some() {
-                return decoded;
-            }
-        } else if let Some(rest) = part.strip_prefix("filename=") {
-            plain = Some(rest.trim_matches('"').to_owned());
-        }
-    }
-    plain
-}
-
-/// A file name that cannot escape the target folder or hide itself.
-pub fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
-    let cleaned: String = cleaned.chars().take(200).collect();
-    if cleaned.is_empty() {
-        "attachment".to_owned()
-    } else {
-        cleaned
-    }
-}
-
-fn unique_path(dir: &Path, name: &str) -> PathBuf {
-    let candidate = dir.join(name);
-    if !candidate.exists() {
-        return candidate;
-    }
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
-        _ => (name.to_owned(), String::new()),
-    };
-    (1..)
-        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
-        .find(|p| !p.exists())
-        .unwrap_or(candidate)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_url_normalises_and_refuses_bad_input() {
-        let u = ServerUrl::parse("https://placet.example/base").unwrap();
-        assert_eq!(u.as_str(), "https://placet.example/base/");
-        assert_eq!(
-            u.join("api/auth/me").as_str(),
-            "https://placet.example/base/api/auth/me"
-        );
-        assert_eq!(
-            ServerUrl::parse("ftp://x").unwrap_err(),
-            ServerUrlError::Scheme
-        );
-        assert!(matches!(
-            ServerUrl::parse("not a url"),
-            Err(ServerUrlError::Invalid(_))
-        ));
-        assert_eq!(
-            ServerUrl::parse("https://u:p@x/").unwrap_err(),
-            ServerUrlError::Credentials
-        );
-        assert_eq!(
-            ServerUrl::parse("https://x/?a=1").unwrap_err(),
-            ServerUrlError::Extra
-        );
-    }
 
     #[test]
     fn session_cookie_is_found_among_several() {
@@ -791,22 +653,6 @@ mod tests {
             "access_token=; Max-Age=0".parse().unwrap(),
         );
         assert!(session_cookie(&cleared).is_none());
-    }
-
-    #[test]
-    fn file_names_are_made_safe() {
-        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
-        assert_eq!(safe_file_name(".hidden"), "hidden");
-        assert_eq!(safe_file_name("a\u{0}b\nc.txt"), "a_b_c.txt");
-        assert_eq!(safe_file_name("   "), "attachment");
-        assert_eq!(
-            disposition_filename(r#"inline; filename="report.pdf""#).as_deref(),
-            Some("report.pdf")
-        );
-        assert_eq!(
-            disposition_filename("attachment; filename*=UTF-8''na%C3%AFve.txt").as_deref(),
-            Some("naïve.txt")
-        );
     }
 
     #[test]

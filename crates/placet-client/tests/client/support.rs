@@ -221,3 +221,50 @@ pub fn choose(option: &str) -> placet_client::ValidResponse {
             .unwrap_or_default(),
     )
 }
+
+/// Calls the agent API over HTTP as the admin's Deploy Bot (`?channel=` added), e.g. to
+/// delete or acknowledge a message. Returns the status and the JSON body.
+pub async fn agent_call(
+    f: &Fixture,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let key = f.server.seed().admin().api_key.clone();
+    let mut url = url(&f.server).join(path);
+    url.query_pairs_mut().append_pair("channel", &f.agent);
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = reqwest::Client::new()
+        .request(method, url)
+        .header("x-api-key", key);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("agent API reachable");
+    let status = resp.status().as_u16();
+    let body = resp.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// A fresh folder under the system's temp folder for one test.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "placet-client-{name}-{}-{:08x}",
+        std::process::id(),
+        rand_u32()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn rand_u32() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() as u32
+}

@@ -386,3 +386,37 @@ fn cli_field_values_are_typed_per_field() {
         InvalidAnswer::UnknownField { .. }
     ));
 }
+
+/// Plugin reviews, unknown types and payloads that do not fit refuse every answer,
+/// freeform included, with "open it in Placet".
+#[test]
+fn reviews_that_must_not_be_guessed_refuse_every_answer() {
+    let object = obj(json!({"anything": true}));
+    for r in [
+        review("freeform", json!({"plugin": "diff-viewer"})),
+        review("code-review", json!({"diff": "+x"})),
+        review(
+            "approval",
+            json!({"options": [{"id": 7, "label": "Seven"}]}),
+        ),
+    ] {
+        for answer in [
+            Answer::Freeform {
+                object: object.clone(),
+            },
+            Answer::Approval {
+                option_id: "approve".into(),
+                comment: None,
+            },
+            Answer::Dismiss,
+        ] {
+            let err = r.validate(&answer).unwrap_err();
+            assert!(
+                matches!(err, InvalidAnswer::NotAnswerableHere(_)),
+                "{:?} / {answer:?}: {err:?}",
+                r.kind
+            );
+            assert!(err.to_string().contains("open it in Placet"), "{err}");
+        }
+    }
+}

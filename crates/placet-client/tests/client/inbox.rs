@@ -262,3 +262,175 @@ fn plain_agent_messages_are_published_not_kept() {
     assert!(inbox.pending().is_empty());
     assert!(matches!(drain(&mut rx).as_slice(), [InboxChange::AgentMessage(m)] if m.id == "p1"));
 }
+
+fn streamed(id: &str, state: Option<&str>, text: &str) -> Message {
+    serde_json::from_value(json!({
+        "id": id, "channelId": "a1", "senderType": "agent", "senderId": "a1", "text": text,
+        "streamId": format!("turn-{id}"), "streamState": state,
+        "createdAt": "2026-01-01T10:00:00.000Z", "attachments": []
+    }))
+    .unwrap()
+}
+
+fn agent_messages(changes: &[InboxChange]) -> Vec<(String, String)> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            InboxChange::AgentMessage(m) => {
+                Some((m.id.clone(), m.text.clone().unwrap_or_default()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A streaming draft is never announced; its final text is, once, whether the final
+/// state comes by `message:updated`, by a second `message:created`, or late.
+#[test]
+fn streamed_messages_are_announced_once_with_their_final_text() {
+    let inbox = Inbox::new();
+    let mut rx = inbox.subscribe();
+    inbox.apply(&ServerEvent::MessageCreated(streamed(
+        "s1",
+        Some("streaming"),
+        "Hel",
+    )));
+    inbox.apply(&ServerEvent::MessageUpdated(streamed(
+        "s1",
+        Some("streaming"),
+        "Hello wo",
+    )));
+    assert!(
+        agent_messages(&drain(&mut rx)).is_empty(),
+        "drafts are not announced"
+    );
+    assert_eq!(inbox.open_drafts(), [("s1".to_owned(), "a1".to_owned())]);
+    inbox.apply(&ServerEvent::MessageUpdated(streamed(
+        "s1",
+        Some("complete"),
+        "Hello world",
+    )));
+    inbox.apply(&ServerEvent::MessageUpdated(streamed(
+        "s1",
+        Some("complete"),
+        "Hello world!",
+    )));
+    inbox.apply(&ServerEvent::MessageCreated(streamed(
+        "s1",
+        Some("complete"),
+        "Hello world!",
+    )));
+    assert_eq!(
+        agent_messages(&drain(&mut rx)),
+        [("s1".to_owned(), "Hello world".to_owned())],
+        "exactly once, with the final text"
+    );
+    assert!(inbox.open_drafts().is_empty());
+
+    inbox.apply(&ServerEvent::MessageCreated(streamed(
+        "s2",
+        None,
+        "not streamed",
+    )));
+    inbox.apply(&ServerEvent::MessageCreated(streamed(
+        "s2",
+        None,
+        "not streamed",
+    )));
+    assert_eq!(
+        agent_messages(&drain(&mut rx)).len(),
+        1,
+        "a plain message is announced once too"
+    );
+}
+
+/// An aborted stream (by its agent, or by the server's stale-draft job) shows nothing.
+#[test]
+fn aborted_streams_show_nothing() {
+    let inbox = Inbox::new();
+    let mut rx = inbox.subscribe();
+    inbox.apply(&ServerEvent::MessageCreated(streamed(
+        "s1",
+        Some("streaming"),
+        "Thinking",
+    )));
+    inbox.apply(&ServerEvent::MessageUpdated(streamed(
+        "s1",
+        Some("aborted"),
+        "Thinking",
+    )));
+    inbox.apply(&ServerEvent::MessageUpdated(streamed(
+        "s1",
+        Some("complete"),
+        "late",
+    )));
+    assert!(
+        drain(&mut rx).is_empty(),
+        "nothing user-visible for an aborted stream"
+    );
+    assert!(inbox.open_drafts().is_empty());
+}
+
+/// A draft whose end came while we were disconnected is settled by looking it up: its
+/// final text is announced once; a draft that is gone is forgotten; one still
+/// streaming stays a draft.
+#[test]
+fn drafts_missed_while_away_are_settled_by_lookup() {
+    let inbox = Inbox::new();
+    let mut rx = inbox.subscribe();
+    for id in ["done", "gone", "still"] {
+        inbox.apply(&ServerEvent::MessageCreated(streamed(
+            id,
+            Some("streaming"),
+            "…",
+        )));
+    }
+    inbox.settle_draft("done", Some(streamed("done", Some("complete"), "Finished")));
+    inbox.settle_draft("gone", None);
+    inbox.settle_draft("still", Some(streamed("still", Some("streaming"), "……")));
+    assert_eq!(
+        agent_messages(&drain(&mut rx)),
+        [("done".to_owned(), "Finished".to_owned())]
+    );
+    assert_eq!(inbox.open_drafts(), [("still".to_owned(), "a1".to_owned())]);
+    let mark = inbox.begin_sync();
+    let _ = inbox.apply_snapshot(mark, vec![streamed("still", Some("complete"), "Now done")]);
+    assert_eq!(
+        agent_messages(&drain(&mut rx)),
+        [("still".to_owned(), "Now done".to_owned())],
+        "a snapshot carrying a draft's final state announces it"
+    );
+}
+
+/// An edit of a pending review's text or payload (`message:updated`) is an `Updated`.
+#[test]
+fn edits_of_a_pending_review_are_updates() {
+    let inbox = Inbox::new();
+    let mut rx = inbox.subscribe();
+    let original = pending("m1");
+    inbox.apply(&ServerEvent::MessageCreated(original.clone()));
+    let mut edited = original.clone();
+    edited.text = Some("Deploy v3 instead?".into());
+    inbox.apply(&ServerEvent::MessageUpdated(edited.clone()));
+    let mut repayload = edited.clone();
+    let review = repayload.review.as_mut().unwrap();
+    review.kind = placet_client::ReviewKind::from_parts(
+        "approval",
+        json!({"options": [{"id": "go", "label": "Go"}]}),
+    );
+    inbox.apply(&ServerEvent::MessageUpdated(repayload.clone()));
+    inbox.apply(&ServerEvent::MessageUpdated(repayload.clone()));
+    let updates: Vec<Option<String>> = drain(&mut rx)
+        .into_iter()
+        .filter_map(|c| match c {
+            InboxChange::Updated(m) => Some(m.text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        updates.len(),
+        2,
+        "text edit and payload edit, no repeat: {updates:?}"
+    );
+    assert_eq!(inbox.get("m1").unwrap().as_ref(), &repayload);
+}

@@ -9,6 +9,7 @@ mod inbox;
 mod outbox;
 mod protocol;
 mod rest;
+mod resync;
 mod session;
 mod support;
 mod transport;

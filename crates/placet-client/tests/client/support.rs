@@ -230,9 +230,20 @@ pub async fn agent_call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
-    let key = f.server.seed().admin().api_key.clone();
-    let mut url = url(&f.server).join(path);
-    url.query_pairs_mut().append_pair("channel", &f.agent);
+    agent_request(&f.server, &f.agent, method, path, body).await
+}
+
+/// Calls the agent API over HTTP with the admin's API key for channel `agent`.
+pub async fn agent_request(
+    server: &DevServer,
+    agent: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let key = server.seed().admin().api_key.clone();
+    let mut url = url(server).join(path);
+    url.query_pairs_mut().append_pair("channel", agent);
     let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
     let mut req = reqwest::Client::new()
         .request(method, url)
@@ -267,4 +278,28 @@ fn rand_u32() -> u32 {
             .unwrap_or(0),
     );
     h.finish() as u32
+}
+
+/// Creates an agent through the agent API and returns its id.
+pub async fn create_agent(server: &DevServer, name: &str) -> String {
+    let key = server.seed().admin().api_key.clone();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/agents", server.base_url()))
+        .header("x-api-key", key)
+        .json(&json!({"name": name}))
+        .send()
+        .await
+        .expect("create agent");
+    assert_eq!(resp.status().as_u16(), 201, "agent created");
+    let v: Value = resp.json().await.expect("agent JSON");
+    v["id"].as_str().expect("agent id").to_owned()
+}
+
+/// A client for the admin with a token minted by the server (no login request, so
+/// request-counting tests count only the session's).
+pub fn admin_without_login(server: &DevServer) -> RestClient {
+    let token = server
+        .access_token(&server.seed().admin().id)
+        .expect("admin token");
+    RestClient::new(url(server)).authenticated(Credential::Jwt(Secret::new(token)))
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::support::{server, Api};
+use crate::support::{server_with_dev_routes, Api};
 
 /// The official socket.io v4 client connects with a ticket, subscribes, receives
 /// `message:created` once and `message:delivery`, gets a payload-less `pong`, sees
@@ -17,10 +17,10 @@ async fn official_js_client() {
         "socket.io-client is not installed: run `npm ci` in {}",
         js_dir.display()
     );
-    let server = server().await;
+    let server = server_with_dev_routes().await;
     let api = Api::new(&server);
     let seed = server.seed();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let ticket = api.ticket(&jwt).await;
 
     let run = tokio::process::Command::new("node")

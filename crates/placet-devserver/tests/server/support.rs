@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use placet_devserver::{DevServer, DevServerConfig};
+use placet_devserver::{DevServer, DevServerConfig, SeedUser};
 use reqwest::{Method, StatusCode};
 use rust_socketio::asynchronous::{Client, ClientBuilder};
 use rust_socketio::{Event, Payload, TransportType};
@@ -20,6 +20,16 @@ pub const EVENT_TIMEOUT: Duration = Duration::from_secs(5);
 pub async fn server() -> DevServer {
     server_with(DevServerConfig {
         expiry_tick: Duration::from_millis(100),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Like [`server`], with the `/__dev` HTTP routes on.
+pub async fn server_with_dev_routes() -> DevServer {
+    server_with(DevServerConfig {
+        expiry_tick: Duration::from_millis(100),
+        dev_routes: true,
         ..Default::default()
     })
     .await
@@ -143,6 +153,11 @@ impl Api {
             .and_then(|rest| rest.split(';').next())
             .expect("access_token cookie")
             .to_owned()
+    }
+
+    /// Logs a seeded user in with the password the server picked for this run.
+    pub async fn login_user(&self, user: &SeedUser) -> String {
+        self.login(&user.email, &user.password).await
     }
 
     /// A fresh ws-ticket for this JWT.

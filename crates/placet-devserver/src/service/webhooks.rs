@@ -198,7 +198,9 @@ pub(crate) async fn dispatch_and_track(
 }
 
 /// [`dispatch_and_track`] in the background, as the real server's `void` call: the
-/// request that caused it has long been answered when the outcome is known.
+/// request that caused it has long been answered when the outcome is known. A refused
+/// URL is settled before returning (the real server's check is synchronous too), so
+/// nothing at all happens later.
 pub(crate) fn spawn_tracked(
     app: &App,
     message_id: &str,
@@ -206,6 +208,10 @@ pub(crate) fn spawn_tracked(
     callback: Callback,
     payload: Value,
 ) {
+    if let Err(why) = allowed(app.options.webhooks, &callback.url) {
+        tracing::debug!(url = %callback.url, %why, "webhook refused");
+        return;
+    }
     let Some(app) = app.handle() else { return };
     let (message_id, channel_id) = (message_id.to_owned(), channel_id.to_owned());
     tokio::spawn(async move {
@@ -220,6 +226,9 @@ pub(crate) fn spawn_tracked(
 /// Sends a webhook in the background without tracking it (the expiry webhook is
 /// best-effort).
 pub(crate) fn spawn_untracked(app: &App, callback: Callback, payload: Value) {
+    if allowed(app.options.webhooks, &callback.url).is_err() {
+        return;
+    }
     let Some(app) = app.handle() else { return };
     tokio::spawn(async move {
         dispatch(&app, &callback, &payload).await;

@@ -1,9 +1,9 @@
-//! The agent API: message creation rules, long poll, ack, files and the rate limit.
+//! The agent API: message creation rules, long poll, ack and files.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use placet_devserver::{DevServerConfig, Throttle};
+use placet_devserver::DevServerConfig;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -610,45 +610,4 @@ async fn attachment_download() {
         (StatusCode::NOT_FOUND, json!("Attachment not found")),
         "unknown file"
     );
-}
-
-/// With a rate limit, the request over the limit is 429 with NestJS's message and
-/// `Retry-After` in seconds.
-#[tokio::test]
-async fn throttle() {
-    let server = server_with(DevServerConfig {
-        throttle: Some(Throttle {
-            limit: 3,
-            window: Duration::from_secs(60),
-        }),
-        ..Default::default()
-    })
-    .await;
-    let api = Api::new(&server);
-    for n in 0..3 {
-        let response = api.http.get(api.url("/health")).send().await.unwrap();
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "request {n} within the limit"
-        );
-    }
-    let response = api.http.get(api.url("/health")).send().await.unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::TOO_MANY_REQUESTS,
-        "over the limit"
-    );
-    let retry: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=60).contains(&retry), "Retry-After in seconds: {retry}");
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(
-        body["message"], "ThrottlerException: Too Many Requests",
-        "NestJS message"
-    );
-    assert_eq!(body["statusCode"], 429, "error shape");
 }

@@ -7,8 +7,10 @@ use std::time::Duration;
 use crate::support::{server_with_dev_routes, Api};
 
 /// The official socket.io v4 client connects with a ticket, subscribes, receives
-/// `message:created` once and `message:delivery`, gets a payload-less `pong`, sees
-/// `connect_error` "unauthorized" for a bad token, and "io server disconnect" on kick.
+/// `message:created` once and `message:delivery` (after an ack and after a webhook),
+/// `message:updated` from a PATCHed stream and `agent:status` after a ping, gets a
+/// payload-less `pong`, sees `connect_error` "unauthorized" for a bad token, and
+/// "io server disconnect" on kick.
 #[tokio::test]
 async fn official_js_client() {
     let js_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/js");
@@ -28,6 +30,7 @@ async fn official_js_client() {
         .current_dir(&js_dir)
         .env("BASE_URL", server.base_url())
         .env("TICKET", ticket)
+        .env("JWT", &jwt)
         .env("CHANNEL_ID", &seed.deploy_bot().id)
         .env("API_KEY", &seed.admin().api_key)
         .kill_on_drop(true)

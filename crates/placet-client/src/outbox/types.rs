@@ -1,7 +1,7 @@
 //! What goes into the outbox and what comes out of it.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::answer::ValidResponse;
@@ -9,7 +9,7 @@ use crate::protocol::{DeliveryStatus, ReviewKind};
 
 /// Where an answer came from. Recorded in the decision log; every answer that did not
 /// come from a person's click or typing in the app is announced by the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum AnswerSource {
     /// A button of a notification.
@@ -232,6 +232,11 @@ mod tests {
             assert_eq!(
                 serde_json::to_value(s).unwrap(),
                 Value::String(s.as_str().to_owned())
+            );
+            assert_eq!(
+                serde_json::from_value::<AnswerSource>(Value::String(s.as_str().to_owned()))
+                    .unwrap(),
+                s
             );
         }
         assert_eq!(

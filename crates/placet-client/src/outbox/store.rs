@@ -80,10 +80,9 @@ pub(super) fn open_file(path: &Path) -> Result<Connection, StoreError> {
 fn prepare_files(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    // A bare file name lives in the working directory, which is not ours to lock down.
+    let named_dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = named_dir.unwrap_or(Path::new("."));
     if !dir.exists() {
         std::fs::DirBuilder::new()
             .recursive(true)
@@ -114,7 +113,7 @@ fn prepare_files(path: &Path) -> std::io::Result<()> {
     let meta = std::fs::metadata(dir)?;
     let mode = meta.mode();
     if mode & 0o077 != 0 {
-        if meta.uid() == me && mode & 0o1000 == 0 {
+        if named_dir.is_some() && meta.uid() == me && mode & 0o1000 == 0 {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
         } else {
             tracing::warn!(dir = %dir.display(), "the outbox folder is shared; only the file itself is private");

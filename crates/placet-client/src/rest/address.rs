@@ -180,6 +180,16 @@ impl ServerUrl {
         self.page(&["inbox", message_id])
     }
 
+    /// Where "Open in Placet" goes for a message: its review's page when it has a
+    /// review, otherwise its agent's conversation.
+    pub fn message_page(&self, message: &crate::protocol::Message) -> url::Url {
+        if message.review.is_some() {
+            self.review_page(&message.id)
+        } else {
+            self.agent_page(&message.channel_id)
+        }
+    }
+
     /// The page of Placet's web UI with one agent's conversation (`/chats/<agentId>`).
     pub fn agent_page(&self, agent_id: &str) -> url::Url {
         self.page(&["chats", agent_id])
@@ -289,6 +299,24 @@ mod tests {
             u.agent_page("a/../b").as_str(),
             "https://placet.example/sub/chats/a%2F..%2Fb",
             "an odd id stays one segment"
+        );
+        let message = |review: serde_json::Value| -> crate::protocol::Message {
+            serde_json::from_value(serde_json::json!({
+                "id": "m1", "channelId": "a1", "review": review,
+                "createdAt": "2026-01-01T10:00:00.000Z"
+            }))
+            .unwrap()
+        };
+        assert_eq!(
+            u.message_page(&message(
+                serde_json::json!({"type": "approval", "status": "pending"})
+            ))
+            .as_str(),
+            "https://placet.example/sub/inbox/m1"
+        );
+        assert_eq!(
+            u.message_page(&message(serde_json::Value::Null)).as_str(),
+            "https://placet.example/sub/chats/a1"
         );
     }
 }

@@ -180,7 +180,8 @@ impl RestClient {
 
     /// Checks that the URL answers like a Placet API: `GET /api/auth/me` without a
     /// credential must be refused with 401 (a web server that is not Placet answers 404,
-    /// or 200 with a page).
+    /// or 200 with a page). A redirect is reported as [`ApiError::Redirect`], with the
+    /// address to use instead.
     pub async fn probe(&self) -> Result<(), ApiError> {
         let resp = self
             .http
@@ -191,6 +192,9 @@ impl RestClient {
         let status = resp.status();
         if status == StatusCode::UNAUTHORIZED {
             Ok(())
+        } else if status.is_redirection() {
+            // "Use https://…" is worth more to the person than "not Placet".
+            check_status(resp, "GET /api/auth/me").await.map(|_| ())
         } else {
             Err(ApiError::Decode {
                 message: format!(

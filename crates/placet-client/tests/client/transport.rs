@@ -69,6 +69,11 @@ async fn redirects_are_reported_and_never_followed() {
             location: Some(format!("{target_base}/{path}")),
         };
 
+        assert_eq!(
+            rest.probe().await.unwrap_err(),
+            expected("api/auth/me"),
+            "the server check names the new address"
+        );
         let err = rest
             .login("admin@placet.local", &Secret::new("hunter2-password"))
             .await

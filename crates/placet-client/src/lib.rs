@@ -10,12 +10,13 @@
 //! and never sent as another account.
 //!
 //! # Layout
-//! - [`protocol`]: wire types (messages, streams, reviews with typed payloads, plugin and
-//!   unknown reviews, agents, events).
+//! - [`protocol`]: wire types (messages, streams, reviews, agents, events);
+//!   `protocol::review` decides what this client may answer (plugin and unknown reviews
+//!   are external), `protocol::payload` holds the five typed payloads.
 //! - [`answer`]: answers per review type, validated into the exact JSON the web UI sends.
 //! - [`rest`]: the REST API (sign-in, reviews, respond, agent routes); `rest::address`
 //!   holds [`ServerUrl`] with the transport rule and web-UI links; `rest::download`
-//!   streams attachments to disk under safe names.
+//!   streams attachments to disk under safe names; `rest::wire` maps answers to errors.
 //! - [`session`]: the `/ws` connection state machine (`session::serve` while connected,
 //!   `session::sync` for the re-sync cadence and request budget, `session::socket` for
 //!   the Socket.IO glue).

@@ -11,17 +11,18 @@
 mod agent;
 mod event;
 mod message;
+mod payload;
 mod review;
 pub(crate) mod user;
 
 pub use agent::{Agent, AgentStatus, AgentStatusEvent};
 pub use event::{DecodeError, ServerEvent};
 pub use message::{Attachment, DeliveryStatus, Message, MessageStatus, SenderType, StreamState};
-pub use review::{
-    ApprovalOption, ApprovalPayload, FieldType, FormField, FormPayload, NotAnswerable, OptionStyle,
-    Review, ReviewKind, ReviewStatus, SelectOption, SelectionItem, SelectionMode, SelectionPayload,
-    TextInputPayload,
+pub use payload::{
+    ApprovalOption, ApprovalPayload, FieldType, FormField, FormPayload, OptionStyle, SelectOption,
+    SelectionItem, SelectionMode, SelectionPayload, TextInputPayload,
 };
+pub use review::{NotAnswerable, Review, ReviewKind, ReviewStatus};
 pub use user::User;
 
 /// Decodes `null` (as well as a missing field, with `#[serde(default)]`) as the default.

@@ -16,7 +16,8 @@ use futures_util::StreamExt;
 use reqwest::header;
 use tokio::io::AsyncWriteExt;
 
-use super::{check_status, network_error, seg, RestClient};
+use super::wire::{check_status, network_error, seg};
+use super::RestClient;
 use crate::error::ApiError;
 
 /// The default cap on one download: above the server's 100 MB upload limit.

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::protocol::{
-    FieldType, FormField, FormPayload, Review, ReviewKind, ReviewStatus, SelectionMode,
-    SelectionPayload, TextInputPayload,
+    FieldType, FormField, FormPayload, NotAnswerable, Review, ReviewKind, ReviewStatus,
+    SelectionMode, SelectionPayload, TextInputPayload,
 };
 
 /// What the person decided, before it is checked against the review.
@@ -38,7 +38,7 @@ pub enum Answer {
     Form { values: Map<String, Value> },
     /// Text for a text-input review; sent trimmed.
     Text { text: String },
-    /// Any JSON object, for freeform and unknown review types.
+    /// Any JSON object, for a freeform review (without a plugin).
     Freeform { object: Map<String, Value> },
     /// Dismiss, where the payload offers `dismissLabel`.
     Dismiss,
@@ -126,6 +126,10 @@ pub enum InvalidAnswer {
     TooLong { max: u32, len: usize },
     #[error("this review cannot be dismissed")]
     DismissNotOffered,
+    /// A plugin review, an unknown type, or a payload that does not fit: this client
+    /// does not guess what such a review expects.
+    #[error("this review cannot be answered here: {0}")]
+    NotAnswerableHere(#[from] NotAnswerable),
 }
 
 impl InvalidAnswer {
@@ -155,7 +159,9 @@ impl Review {
 
 impl ReviewKind {
     /// Checks `answer` against this review type and payload (not the review's status).
+    /// Plugin reviews, unknown types and payloads that do not fit refuse every answer.
     pub fn validate(&self, answer: &Answer) -> Result<ValidResponse, InvalidAnswer> {
+        self.answerable()?;
         if let Answer::Dismiss = answer {
             return match self.dismiss_label() {
                 Some(_) => Ok(ValidResponse::dismissed()),
@@ -184,7 +190,7 @@ impl ReviewKind {
             (ReviewKind::Selection(p), Answer::Selection { ids }) => validate_selection(p, ids),
             (ReviewKind::Form(p), Answer::Form { values }) => validate_form(p, values),
             (ReviewKind::TextInput(p), Answer::Text { text }) => validate_text(p, text),
-            (ReviewKind::Freeform(_) | ReviewKind::Unknown { .. }, Answer::Freeform { object }) => {
+            (ReviewKind::Freeform(_), Answer::Freeform { object }) => {
                 Ok(ValidResponse(object.clone()))
             }
             (kind, answer) => Err(InvalidAnswer::WrongKind {

@@ -49,6 +49,29 @@ pub enum ApiError {
     /// The server answered with something that is not what Placet sends.
     #[error("unexpected answer from the server: {message}")]
     Decode { message: String },
+    /// A 3xx: API requests follow no redirect, so no credential can be carried to
+    /// another address. The configured address is wrong (`http` behind an https-only
+    /// proxy, a moved server): the person should use `location`.
+    #[error("{}", redirect_text(*.status, .location.as_deref()))]
+    Redirect {
+        status: u16,
+        /// Where the server pointed, resolved against the request URL.
+        location: Option<String>,
+    },
+    /// Refused before sending: credentials would travel unencrypted (plain `http` to a
+    /// host that is not this machine, without the explicit allowance), or to an origin
+    /// other than the server's.
+    #[error("not sent: {message}")]
+    Insecure { message: String },
+}
+
+fn redirect_text(status: u16, location: Option<&str>) -> String {
+    match location {
+        Some(l) => {
+            format!("the server answered with a redirect ({status}) to {l}; use that address")
+        }
+        None => format!("the server answered with a redirect ({status}) without a target"),
+    }
 }
 
 fn retry_hint(after: &Option<Duration>) -> String {
@@ -93,6 +116,8 @@ impl ApiError {
             ApiError::Server { .. } => "server",
             ApiError::Network { .. } => "network",
             ApiError::Decode { .. } => "decode",
+            ApiError::Redirect { .. } => "redirect",
+            ApiError::Insecure { .. } => "insecure",
         }
     }
 }

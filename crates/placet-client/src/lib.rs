@@ -1,14 +1,30 @@
 //! Placet client library: the protocol, answers and their validation, the REST client,
-//! the Socket.IO session and the inbox of pending reviews. No GUI, no OS services, no
-//! Tauri: the desktop app and the command line both stand on it.
+//! the Socket.IO session, the inbox of pending reviews and the outbox of answers. No
+//! GUI, no OS services, no Tauri: the desktop app and the command line both stand on it.
+//!
+//! A person decides: the server lets an agent read reviews with its API key but never
+//! answer them, and nothing here offers an easier way. Answers need a person's sign-in;
+//! a review this client cannot render faithfully is never answered here (the person is
+//! sent to Placet's web UI); credentials go only to the server's own origin, encrypted
+//! unless the person explicitly allowed plain HTTP; queued answers are sealed at rest
+//! and never sent as another account.
 //!
 //! # Layout
-//! - [`protocol`]: wire types (messages, reviews with typed payloads, agents, events).
+//! - [`protocol`]: wire types (messages, streams, reviews, agents, events);
+//!   `protocol::review` decides what this client may answer (plugin and unknown reviews
+//!   are external), `protocol::payload` holds the five typed payloads.
 //! - [`answer`]: answers per review type, validated into the exact JSON the web UI sends.
-//! - [`rest`]: the REST API (sign-in, reviews, respond, attachments, agent routes).
-//! - [`session`]: the `/ws` connection state machine with re-sync and reconnect.
-//! - [`inbox`]: pending reviews, kept idempotently, publishing [`inbox::InboxChange`]s.
-//! - [`outbox`]: answers persisted in SQLite before sending, delivered exactly once.
+//! - [`rest`]: the REST API (sign-in, reviews, respond, agent routes); `rest::address`
+//!   holds [`ServerUrl`] with the transport rule and web-UI links; `rest::download`
+//!   streams attachments to disk under safe names; `rest::wire` maps answers to errors.
+//! - [`session`]: the `/ws` connection state machine (`session::serve` while connected,
+//!   `session::sync` for the re-sync cadence and request budget, `session::socket` for
+//!   the Socket.IO glue).
+//! - [`inbox`]: pending reviews, kept idempotently, publishing [`inbox::InboxChange`]s;
+//!   `inbox::state` holds the bookkeeping (tombstones, drafts, announcements).
+//! - [`outbox`]: answers persisted before sending and delivered exactly once
+//!   (`outbox::deliver`), sealed at rest (`outbox::seal`), in a private database with
+//!   its migration (`outbox::store`), and the decision log (`outbox::types`).
 //! - [`backoff`], [`secret`], [`error`]: small building blocks.
 
 pub mod answer;
@@ -23,9 +39,9 @@ pub mod session;
 
 pub use answer::{Answer, InvalidAnswer, ValidResponse};
 pub use error::{ApiError, NetworkKind};
-pub use inbox::{AnsweredBy, Inbox, InboxChange};
-pub use outbox::{AnswerSource, Delivery, NewAnswer, Outbox};
-pub use protocol::{Agent, Message, Review, ReviewKind, ServerEvent};
-pub use rest::{Credential, RestClient, ServerUrl};
+pub use inbox::{AnsweredBy, Inbox, InboxChange, Unlisted};
+pub use outbox::{AnswerSource, Decision, Delivery, NewAnswer, Outbox, OutboxKey};
+pub use protocol::{Agent, Message, NotAnswerable, Review, ReviewKind, ServerEvent, StreamState};
+pub use rest::{Credential, DownloadOptions, RestClient, ServerUrl};
 pub use secret::Secret;
 pub use session::{Session, SessionConfig, SessionState};

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Everything [`DevServer::start`](crate::DevServer::start) needs. `Default` gives a
-/// test-friendly server: loopback, ephemeral port, in-memory database, the real server's
-/// 60 s expiry job, no rate limit, no demo agent.
-#[derive(Debug, Clone)]
+/// test-friendly server that is also safe to run on a person's machine: loopback,
+/// ephemeral port, in-memory database, the real server's 60 s jobs, no rate limit, no
+/// demo agent, a random JWT secret and admin password, loopback `Host` names only, no
+/// `/__dev` routes, and webhooks only to loopback receivers.
+#[derive(Clone)]
 pub struct DevServerConfig {
     /// Address to listen on; port 0 picks a free port (kept across `restart`).
     pub bind: SocketAddr,
@@ -15,13 +17,55 @@ pub struct DevServerConfig {
     pub db: Db,
     /// Period of the review-expiry job (the real server: 60 s; tests: ~100 ms).
     pub expiry_tick: Duration,
-    /// Optional rate limit per client IP, like NestJS's `ThrottlerGuard`.
+    /// Period of the job that aborts stale streaming drafts (the real server: 60 s).
+    pub stream_cleanup_tick: Duration,
+    /// How long a streaming draft may go without an update before that job aborts it
+    /// (the real server: 5 minutes).
+    pub stale_stream_after: Duration,
+    /// Optional rate limit, like NestJS's global `ThrottlerGuard`: per route and client IP.
+    /// [`Throttle::UPSTREAM`] is the real server's default.
     pub throttle: Option<Throttle>,
-    /// HS256 secret for JWTs. The real server's default is `change-me-in-production`.
+    /// HS256 secret for JWTs. `Default` makes a random one, so tokens of one run are
+    /// worthless to the next and to anyone who knows the upstream default.
     pub jwt_secret: String,
+    /// Password of the seeded `admin@placet.local`; `None` picks a random one when the
+    /// database is seeded. Read it back from `server.seed().admin().password`.
+    pub admin_password: Option<String>,
     /// When set, a demo agent posts one review of each kind in turn at this interval and
     /// sends occasional status pings.
     pub demo_interval: Option<Duration>,
+    /// Serve the `/__dev/*` test-control routes. Off by default: the in-process
+    /// [`Controls`](crate::Controls) need no routes, and a demo server should not offer
+    /// them to other local programs.
+    pub dev_routes: bool,
+    /// Serve requests whose `Host` is not a loopback name. Off by default, so a
+    /// DNS-rebinding page cannot read the server; turn on only when binding beyond
+    /// loopback on purpose.
+    pub allow_remote_hosts: bool,
+    /// Where webhooks may go.
+    pub webhooks: Webhooks,
+}
+
+impl std::fmt::Debug for DevServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevServerConfig")
+            .field("bind", &self.bind)
+            .field("db", &self.db)
+            .field("expiry_tick", &self.expiry_tick)
+            .field("stream_cleanup_tick", &self.stream_cleanup_tick)
+            .field("stale_stream_after", &self.stale_stream_after)
+            .field("throttle", &self.throttle)
+            .field("jwt_secret", &"<redacted>")
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("demo_interval", &self.demo_interval)
+            .field("dev_routes", &self.dev_routes)
+            .field("allow_remote_hosts", &self.allow_remote_hosts)
+            .field("webhooks", &self.webhooks)
+            .finish()
+    }
 }
 
 impl Default for DevServerConfig {
@@ -30,9 +74,15 @@ impl Default for DevServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             db: Db::Memory,
             expiry_tick: Duration::from_secs(60),
+            stream_cleanup_tick: Duration::from_secs(60),
+            stale_stream_after: Duration::from_secs(5 * 60),
             throttle: None,
-            jwt_secret: "change-me-in-production".to_owned(),
+            jwt_secret: crate::util::random_hex(32),
+            admin_password: None,
             demo_interval: None,
+            dev_routes: false,
+            allow_remote_hosts: false,
+            webhooks: Webhooks::default(),
         }
     }
 }
@@ -48,14 +98,40 @@ pub enum Db {
     File(PathBuf),
 }
 
-/// At most `limit` requests per `window` from one client IP; more get
-/// `429 "ThrottlerException: Too Many Requests"` with `Retry-After`.
+/// Where the server sends webhooks.
+///
+/// The real server refuses loopback and private targets (an SSRF guard that throws before
+/// the send, leaving the message `sent` with no event). A dev server's receivers are on
+/// loopback, and it must not call out to the seeded `hooks.example.com` URLs, so the
+/// rule here is the opposite: only loopback targets are called, and any other URL gets
+/// the real server's treatment of a refused one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Webhooks {
+    /// No webhook is ever sent.
+    Off,
+    /// Webhooks go to `localhost`, `127.0.0.0/8` and `[::1]` only.
+    #[default]
+    LoopbackOnly,
+}
+
+/// At most `limit` requests per `window` to one route from one client IP; more get
+/// `429 "ThrottlerException: Too Many Requests"` with `Retry-After`, and the client stays
+/// blocked on that route for another `window` (NestJS's default block duration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
     /// Requests allowed per window.
     pub limit: u32,
-    /// Length of the window.
+    /// Length of the window (NestJS's `ttl`), also the block duration.
     pub window: Duration,
+}
+
+impl Throttle {
+    /// The real server's default: `THROTTLE_LIMIT` 100 per `THROTTLE_TTL` 60 s.
+    pub const UPSTREAM: Throttle = Throttle {
+        limit: 100,
+        window: Duration::from_secs(60),
+    };
 }
 
 impl std::str::FromStr for Throttle {

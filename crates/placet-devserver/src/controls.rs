@@ -1,12 +1,14 @@
 //! Fault injection and observation for tests: kick sockets, refuse handshakes, lose a
-//! reply, invalidate tokens, and the log of every respond request.
+//! reply, invalidate tokens, run the jobs now, and the logs of every request and every
+//! respond request.
 //!
 //! [`Controls`] is the in-process API; `routes::dev` exposes the same operations over
 //! loopback HTTP for out-of-process tests.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -35,6 +37,34 @@ fn serialize_status<S: serde::Serializer>(s: &StatusCode, ser: S) -> Result<S::O
     ser.serialize_u16(s.as_u16())
 }
 
+/// One HTTP request the server received, as it answered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedRequest {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path without the query string.
+    pub path: String,
+    /// The status code sent (101 for a websocket upgrade).
+    #[serde(serialize_with = "serialize_status")]
+    pub status: StatusCode,
+    /// When the request arrived.
+    #[serde(serialize_with = "serialize_time")]
+    pub at: SystemTime,
+    /// The API route it counted against under the real server's rate limit, which keeps
+    /// one budget per route and client IP: `"POST /api/messages/{id}/respond"`. `None`
+    /// for requests no limit applies to (Socket.IO, unknown routes, `/__dev`, refused
+    /// hosts).
+    pub route: Option<String>,
+}
+
+fn serialize_time<S: serde::Serializer>(t: &SystemTime, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(&crate::util::iso(chrono::DateTime::<chrono::Utc>::from(*t)))
+}
+
+/// How many requests the log keeps; older ones are dropped first.
+const REQUEST_LOG_CAPACITY: usize = 100_000;
+
 /// A socket connected to `/ws`, as the server sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -55,6 +85,7 @@ pub(crate) struct ControlState {
     refuse_until: Mutex<Option<Instant>>,
     drop_next_respond_reply: AtomicBool,
     responses: Mutex<Vec<RecordedRespond>>,
+    requests: Mutex<VecDeque<RecordedRequest>>,
 }
 
 impl ControlState {
@@ -86,6 +117,18 @@ impl ControlState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(record);
+    }
+
+    pub(crate) fn record_request(&self, record: RecordedRequest) {
+        let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        if requests.len() == REQUEST_LOG_CAPACITY {
+            requests.pop_front();
+        }
+        requests.push_back(record);
+    }
+
+    fn requests(&self) -> std::sync::MutexGuard<'_, VecDeque<RecordedRequest>> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -181,5 +224,63 @@ impl Controls {
     /// ids of the reviews it expired.
     pub async fn expire_overdue_reviews(&self) -> Vec<String> {
         crate::expiry::sweep(&self.app).await
+    }
+
+    /// Runs the stale-stream job now: drafts still `streaming` and not updated for
+    /// `stale_stream_after` are aborted, each with `message:updated` to its channel room.
+    /// Returns their message ids.
+    pub async fn abort_stale_streams(&self) -> Vec<String> {
+        crate::service::streams::abort_stale(&self.app, self.app.options.stale_stream_after).await
+    }
+
+    /// Every HTTP request received so far (up to the last 100 000), oldest first, with the
+    /// status it got. Counts exactly what a client spent: filter on
+    /// [`RecordedRequest::route`] to see the budget of each rate-limited route.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.app.controls.requests().iter().cloned().collect()
+    }
+
+    /// The request log so far, emptying it.
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        self.app.controls.requests().drain(..).collect()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.app.controls.requests().clear();
+    }
+
+    /// Forgets every rate-limit count and block, as a restart of the real server does.
+    pub fn reset_rate_limit(&self) {
+        if let Some(throttle) = &self.app.throttle {
+            throttle.reset();
+        }
+    }
+
+    /// Stores a file in a channel as an orphan attachment, like the agent API's
+    /// `POST /api/v1/files/store`, and returns its id: link it with `attachmentIds`. Any
+    /// bytes (empty ones included) and any file name.
+    pub fn store_file(
+        &self,
+        channel_id: &str,
+        filename: &str,
+        mime_type: &str,
+        content: &[u8],
+    ) -> Result<String, crate::StoreError> {
+        let id = crate::util::new_id();
+        let row = crate::store::AttachmentRow {
+            storage_key: format!("{channel_id}/{id}/{filename}"),
+            id: id.clone(),
+            message_id: None,
+            channel_id: channel_id.to_owned(),
+            plugin_type: "file".to_owned(),
+            filename: filename.to_owned(),
+            mime_type: mime_type.to_owned(),
+            size: i64::try_from(content.len()).unwrap_or(i64::MAX),
+            plugin_data: None,
+            created_at: crate::util::now_iso(),
+        };
+        self.app.store.insert_attachment(&row, content)?;
+        Ok(id)
     }
 }

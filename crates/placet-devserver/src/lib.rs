@@ -75,10 +75,10 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-pub use crate::config::{Db, DevServerConfig, Throttle};
-pub use crate::controls::{ConnectedSocket, Controls, RecordedRespond};
+pub use crate::config::{Db, DevServerConfig, Throttle, Webhooks};
+pub use crate::controls::{ConnectedSocket, Controls, RecordedRequest, RecordedRespond};
 pub use crate::demo::DemoReview;
-pub use crate::seed::{Seed, SeedAgent, SeedUser, SEED_PASSWORD};
+pub use crate::seed::{Seed, SeedAgent, SeedUser};
 pub use crate::store::StoreError;
 
 use crate::error::ApiError;
@@ -118,15 +118,30 @@ impl DevServer {
             Db::Memory => store::Store::open_in_memory()?,
             Db::File(path) => store::Store::open_file(path)?,
         };
-        let seed = seed::ensure(&store)?;
-        let app = Arc::new(App::new(
-            store,
-            auth::TokenSigner::new(&config.jwt_secret),
-            config.throttle.map(throttle::Throttler::new),
-            seed,
-        ));
-        let lifecycle =
-            Lifecycle::launch(app, config.bind, config.expiry_tick, config.demo_interval).await?;
+        let seed = seed::ensure(&store, config.admin_password.as_deref())?;
+        let options = state::Options {
+            dev_routes: config.dev_routes,
+            allow_remote_hosts: config.allow_remote_hosts,
+            webhooks: config.webhooks,
+            stale_stream_after: config.stale_stream_after,
+        };
+        let app = Arc::new_cyclic(|this| {
+            App::new(
+                this.clone(),
+                store,
+                auth::TokenSigner::new(&config.jwt_secret),
+                config.throttle.map(throttle::Throttler::new),
+                seed,
+                options,
+            )
+        });
+        let jobs = lifecycle::Jobs {
+            expiry_tick: config.expiry_tick,
+            stream_cleanup_tick: config.stream_cleanup_tick,
+            stale_stream_after: config.stale_stream_after,
+            demo_interval: config.demo_interval,
+        };
+        let lifecycle = Lifecycle::launch(app, config.bind, jobs).await?;
         tracing::info!(addr = %lifecycle.addr, "dev server started");
         Ok(Self { lifecycle })
     }
@@ -173,14 +188,14 @@ impl DevServer {
     }
 
     /// Runs `POST /api/v1/status/ping` in-process (body `{agentId, status, message?}`);
-    /// emits `agent:status` like the route.
+    /// emits `agent:status` like the route, and answers 201 like it.
     pub async fn ping_status(&self, api_key: &str, body: Value) -> (StatusCode, Value) {
         let result = async {
             let user_id = extract::authenticate_api_key(self.app(), api_key)?;
             service::agents::ping(self.app(), &user_id, &body).await
         }
         .await;
-        reply(result, StatusCode::OK, "/api/v1/status/ping")
+        reply(result, StatusCode::CREATED, "/api/v1/status/ping")
     }
 
     /// Posts one demo review (as the seeded admin's matching agent); returns the message.

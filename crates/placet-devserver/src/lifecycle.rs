@@ -11,13 +11,21 @@ use crate::server::Running;
 use crate::state::App;
 use crate::DevServerError;
 
+/// The background jobs of a running instance and their periods.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Jobs {
+    pub(crate) expiry_tick: Duration,
+    pub(crate) stream_cleanup_tick: Duration,
+    pub(crate) stale_stream_after: Duration,
+    pub(crate) demo_interval: Option<Duration>,
+}
+
 /// Owns the running instance, if any.
 #[derive(Debug)]
 pub(crate) struct Lifecycle {
     pub(crate) app: Arc<App>,
     pub(crate) addr: SocketAddr,
-    expiry_tick: Duration,
-    demo_interval: Option<Duration>,
+    jobs: Jobs,
     running: Mutex<Option<Running>>,
 }
 
@@ -26,32 +34,40 @@ impl Lifecycle {
     pub(crate) async fn launch(
         app: Arc<App>,
         bind: SocketAddr,
-        expiry_tick: Duration,
-        demo_interval: Option<Duration>,
+        jobs: Jobs,
     ) -> Result<Arc<Self>, DevServerError> {
-        let (running, addr) = Self::instance(&app, bind, expiry_tick, demo_interval).await?;
+        let (running, addr) = Self::instance(&app, bind, jobs).await?;
         let lifecycle = Arc::new(Self {
             app: app.clone(),
             addr,
-            expiry_tick,
-            demo_interval,
+            jobs,
             running: Mutex::new(Some(running)),
         });
         app.set_lifecycle(&lifecycle);
         Ok(lifecycle)
     }
 
+    /// One (re)start: like the real server's boot, it first aborts the streaming drafts
+    /// the previous run left behind, then serves and runs its jobs.
     async fn instance(
         app: &Arc<App>,
         bind: SocketAddr,
-        expiry_tick: Duration,
-        demo_interval: Option<Duration>,
+        jobs: Jobs,
     ) -> Result<(Running, SocketAddr), DevServerError> {
+        crate::service::streams::abort_stale_on_start(app);
         let (mut running, addr) = Running::launch(app.clone(), bind)
             .await
             .map_err(|source| DevServerError::Bind { addr: bind, source })?;
-        running.attach_job(tokio::spawn(crate::expiry::run(app.clone(), expiry_tick)));
-        if let Some(interval) = demo_interval {
+        running.attach_job(tokio::spawn(crate::expiry::run(
+            app.clone(),
+            jobs.expiry_tick,
+        )));
+        running.attach_job(tokio::spawn(crate::service::streams::run(
+            app.clone(),
+            jobs.stream_cleanup_tick,
+            jobs.stale_stream_after,
+        )));
+        if let Some(interval) = jobs.demo_interval {
             running.attach_job(tokio::spawn(crate::demo::run(app.clone(), interval)));
         }
         Ok((running, addr))
@@ -61,8 +77,7 @@ impl Lifecycle {
     pub(crate) async fn start(&self) -> Result<(), DevServerError> {
         let mut running = self.running.lock().await;
         if running.is_none() {
-            let (instance, _) =
-                Self::instance(&self.app, self.addr, self.expiry_tick, self.demo_interval).await?;
+            let (instance, _) = Self::instance(&self.app, self.addr, self.jobs).await?;
             *running = Some(instance);
             tracing::info!(addr = %self.addr, "dev server started");
         }

@@ -30,9 +30,20 @@ struct Args {
     /// Period of the review-expiry job, in ms.
     #[arg(long, value_name = "N", default_value_t = 60_000)]
     expiry_tick_ms: u64,
-    /// Rate limit per client IP, e.g. 100/60 (requests per seconds). Off by default.
+    /// Rate limit per route and client IP, e.g. 100/60 (requests per seconds; the real
+    /// server's default). Off by default.
     #[arg(long, value_name = "N/SECS")]
     throttle: Option<Throttle>,
+    /// Password of admin@placet.local; random when the database is first seeded.
+    #[arg(long, value_name = "PASSWORD", env = "PLACET_DEV_ADMIN_PASSWORD")]
+    admin_password: Option<String>,
+    /// Serve the /__dev/* test-control routes (loopback peers only).
+    #[arg(long)]
+    dev_routes: bool,
+    /// Answer requests whose Host is not localhost, 127.0.0.1 or [::1] (needed when
+    /// binding beyond loopback; weakens the DNS-rebinding protection).
+    #[arg(long)]
+    allow_remote_hosts: bool,
 }
 
 #[tokio::main]
@@ -50,6 +61,9 @@ async fn main() -> ExitCode {
         db: args.db.map_or(Db::Memory, Db::File),
         expiry_tick: Duration::from_millis(args.expiry_tick_ms.max(1)),
         throttle: args.throttle,
+        admin_password: args.admin_password,
+        dev_routes: args.dev_routes,
+        allow_remote_hosts: args.allow_remote_hosts,
         demo_interval: args
             .demo
             .then(|| Duration::from_secs(args.demo_interval.max(1))),
@@ -62,7 +76,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    print_banner(&server, args.demo);
+    print_banner(&server, args.demo, args.dev_routes);
     shutdown_signal().await;
     server.shutdown().await;
     ExitCode::SUCCESS
@@ -89,7 +103,7 @@ async fn shutdown_signal() {
     }
 }
 
-fn print_banner(server: &DevServer, demo: bool) {
+fn print_banner(server: &DevServer, demo: bool, dev_routes: bool) {
     let seed = server.seed();
     println!("Placet dev server listening on {}", server.base_url());
     println!("  Socket.IO: {} (path /socket.io/)", server.ws_url());
@@ -108,8 +122,10 @@ fn print_banner(server: &DevServer, demo: bool) {
     if demo {
         println!("Demo agent: on");
     }
-    println!(
-        "Test controls: {}/__dev/... (loopback only)",
-        server.base_url()
-    );
+    if dev_routes {
+        println!(
+            "Test controls: {}/__dev/... (loopback only)",
+            server.base_url()
+        );
+    }
 }

@@ -1,19 +1,19 @@
 //! The seeded accounts, agents and API keys every dev server starts with.
 //!
-//! Ids and keys are random, the shape is fixed: an owner `admin@placet.local` with three
-//! agents, a member `other@placet.local` with one agent, one API key each, password
-//! `changeme` for both. Some agents carry fake webhook credentials and a management key
-//! so a client's "never show the raw agent row" rule can be tested.
+//! Ids, keys and passwords are random, the shape is fixed: an owner `admin@placet.local`
+//! with three agents, a member `other@placet.local` with one agent, one API key each.
+//! The admin's password can be chosen; the real server's documented `changeme` is never
+//! the default, because a demo server runs on a person's machine. Some agents carry fake
+//! webhook credentials and a management key so a client's "never show the raw agent row"
+//! rule can be tested. Agents start as the real seed leaves them (`prisma/seed.ts`):
+//! `offline`, no status message, no `statusSince`, `lastActiveAt` = creation.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::auth::{api_key_hash, api_key_prefix, hash_password, new_api_key};
 use crate::store::{AgentRow, Store, StoreError, UserRow};
-use crate::util::{iso, new_id, now};
-
-/// Password of both seeded users.
-pub const SEED_PASSWORD: &str = "changeme";
+use crate::util::{iso, new_id, now, random_hex};
 
 const SEED_KEY: &str = "seed";
 
@@ -35,7 +35,7 @@ pub struct SeedUser {
     pub id: String,
     /// Login email.
     pub email: String,
-    /// Login password (plain text; it is a dev server).
+    /// Login password (plain text; it is a dev server). Random unless configured.
     pub password: String,
     /// `displayName`.
     pub display_name: String,
@@ -92,19 +92,44 @@ impl Seed {
     }
 }
 
-/// Returns the seed of this database, creating it on first use.
-pub(crate) fn ensure(store: &Store) -> Result<Seed, StoreError> {
-    if let Some(text) = store.dev_value(SEED_KEY)? {
-        return Ok(serde_json::from_str(&text)?);
+/// Returns the seed of this database, creating it on first use. A database seeded
+/// before keeps its passwords unless `admin_password` asks for another one.
+pub(crate) fn ensure(store: &Store, admin_password: Option<&str>) -> Result<Seed, StoreError> {
+    let mut seed = match store.dev_value(SEED_KEY)? {
+        Some(text) => serde_json::from_str(&text)?,
+        None => create(store, admin_password)?,
+    };
+    if let Some(password) = admin_password {
+        if seed.users[0].password != password {
+            store.set_password_hash(&seed.users[0].id, &hash_password(password))?;
+            seed.users[0].password = password.to_owned();
+        }
     }
-    let seed = create(store)?;
     store.set_dev_value(SEED_KEY, &serde_json::to_string(&seed)?)?;
     Ok(seed)
 }
 
-fn create(store: &Store) -> Result<Seed, StoreError> {
-    let admin = create_user(store, "admin@placet.local", "Admin", "owner")?;
-    let other = create_user(store, "other@placet.local", "Other User", "member")?;
+/// A password nobody can guess from the upstream docs.
+fn random_password() -> String {
+    random_hex(8)
+}
+
+fn create(store: &Store, admin_password: Option<&str>) -> Result<Seed, StoreError> {
+    let admin_password = admin_password.map_or_else(random_password, str::to_owned);
+    let admin = create_user(
+        store,
+        "admin@placet.local",
+        "Admin",
+        "owner",
+        &admin_password,
+    )?;
+    let other = create_user(
+        store,
+        "other@placet.local",
+        "Other User",
+        "member",
+        &random_password(),
+    )?;
 
     // Distinct creation times make "newest agent first" deterministic: the last one
     // created here is the newest.
@@ -135,6 +160,7 @@ fn create(store: &Store) -> Result<Seed, StoreError> {
         let at = iso(base + chrono::Duration::seconds(i64::try_from(i).unwrap_or(0)));
         let mut agent = AgentRow::new(&owner.id, name, &at);
         agent.description = Some(description.to_owned());
+        agent.last_active_at = Some(at.clone());
         if with_secrets {
             let slug = name.to_lowercase().replace(' ', "-");
             agent.webhook_url = Some(format!("https://hooks.example.com/placet/{slug}"));
@@ -162,12 +188,13 @@ fn create_user(
     email: &str,
     display_name: &str,
     role: &str,
+    password: &str,
 ) -> Result<SeedUser, StoreError> {
     let at = iso(now());
     let user = UserRow {
         id: new_id(),
         email: email.to_owned(),
-        password_hash: hash_password(SEED_PASSWORD),
+        password_hash: hash_password(password),
         display_name: display_name.to_owned(),
         role: role.to_owned(),
         must_change_password: false,
@@ -185,7 +212,7 @@ fn create_user(
     Ok(SeedUser {
         id: user.id,
         email: user.email,
-        password: SEED_PASSWORD.to_owned(),
+        password: password.to_owned(),
         display_name: user.display_name,
         role: user.role,
         api_key,

@@ -17,7 +17,7 @@ use crate::auth::api_key_hash;
 use crate::controls::ConnectedSocket;
 use crate::events::{channel_room, user_room, NAMESPACE};
 use crate::state::App;
-use crate::util::now_iso;
+use crate::util::{now_iso, truthy};
 
 /// How a socket authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,17 +48,6 @@ pub(crate) fn layer(app: Arc<App>) -> (SocketIoLayer, SocketIo) {
     let (layer, io) = SocketIo::builder().with_state(app).build_layer();
     io.ns(NAMESPACE, on_connect.with(authenticate));
     (layer, io)
-}
-
-/// JavaScript truthiness of a handshake field.
-fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
-    }
 }
 
 async fn authenticate(

@@ -2,16 +2,28 @@
 //! `stop`/`restart` (only the listener and the Socket.IO instance are rebuilt).
 
 use std::sync::{Arc, OnceLock, Weak};
+use std::time::Duration;
 
 use tokio::sync::watch;
 
 use crate::auth::TokenSigner;
+use crate::config::Webhooks;
 use crate::controls::ControlState;
 use crate::events::Events;
 use crate::lifecycle::Lifecycle;
 use crate::seed::Seed;
 use crate::store::Store;
 use crate::throttle::Throttler;
+
+/// The settings of [`DevServerConfig`](crate::DevServerConfig) that requests and jobs
+/// consult.
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) dev_routes: bool,
+    pub(crate) allow_remote_hosts: bool,
+    pub(crate) webhooks: Webhooks,
+    pub(crate) stale_stream_after: Duration,
+}
 
 /// The server's shared state.
 #[derive(Debug)]
@@ -22,6 +34,11 @@ pub(crate) struct App {
     pub(crate) controls: ControlState,
     pub(crate) throttle: Option<Throttler>,
     pub(crate) seed: Seed,
+    pub(crate) options: Options,
+    /// For webhooks; never through a proxy, whatever the environment says.
+    pub(crate) http: reqwest::Client,
+    /// Itself, for work that outlives a request (webhooks sent after the reply).
+    this: Weak<App>,
     /// Bumped whenever a review changes, so long polls wake at once instead of waiting
     /// for their 2 s re-check.
     reviews_changed: watch::Sender<u64>,
@@ -31,12 +48,19 @@ pub(crate) struct App {
 }
 
 impl App {
+    /// The state, built inside `Arc::new_cyclic` so it can hand out owned handles.
     pub(crate) fn new(
+        this: Weak<App>,
         store: Store,
         tokens: TokenSigner,
         throttle: Option<Throttler>,
         seed: Seed,
+        options: Options,
     ) -> Self {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap_or_default();
         Self {
             store,
             tokens,
@@ -44,9 +68,17 @@ impl App {
             controls: ControlState::default(),
             throttle,
             seed,
+            options,
+            http,
+            this,
             reviews_changed: watch::Sender::new(0),
             lifecycle: OnceLock::new(),
         }
+    }
+
+    /// An owned handle, while the server exists.
+    pub(crate) fn handle(&self) -> Option<Arc<App>> {
+        self.this.upgrade()
     }
 
     /// Wakes every long poll.

@@ -1,13 +1,25 @@
-//! Optional per-IP rate limit, shaped like NestJS's `ThrottlerGuard`: a window starts at a
-//! client's first request, and once `limit` requests are used the client gets 429 with
-//! `Retry-After` until the window ends.
+//! The optional rate limit, shaped like the real server's global `ThrottlerGuard`
+//! (apps/backend/src/app.module.ts: `THROTTLE_LIMIT` 100 per `THROTTLE_TTL` 60 s, no
+//! route skipped) as `@nestjs/throttler` 6 implements it:
+//!
+//! - the key is the route handler plus the client IP, so every route has its own budget;
+//! - each counted hit expires `ttl` after it was made (a sliding window);
+//! - the request that goes over the limit blocks that key for the block duration, which
+//!   defaults to `ttl`; blocked requests are not counted, and the first request after
+//!   the block starts a fresh count;
+//! - a counted request gets `X-RateLimit-Limit`, `-Remaining` and `-Reset` headers, a
+//!   blocked one `429 "ThrottlerException: Too Many Requests"` with `Retry-After`.
+//!
+//! Like a NestJS guard it runs only on matched routes, before authentication and
+//! validation (a 401 counts), and never on unknown routes, Socket.IO or `/__dev`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::{
-    extract::{ConnectInfo, Request, State},
+    extract::{ConnectInfo, MatchedPath, Request, State},
+    http::{HeaderValue, Method},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -18,73 +30,158 @@ use crate::error::ApiError;
 use crate::server::ConnInfo;
 use crate::state::App;
 
-/// Request counters per client IP.
+/// Records kept before idle ones are swept out.
+const SWEEP_AT: usize = 10_000;
+
+/// The route a request was counted against, e.g. `POST /api/v1/messages`; left on the
+/// response for the request log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct RouteKey(pub(crate) String);
+
+/// Hits per (route, client IP).
 #[derive(Debug)]
 pub(crate) struct Throttler {
     config: Throttle,
-    windows: Mutex<HashMap<IpAddr, Window>>,
+    records: Mutex<HashMap<(RouteKey, IpAddr), Record>>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Window {
-    ends: Instant,
-    hits: u32,
+#[derive(Debug)]
+struct Record {
+    /// When each counted hit stops counting, oldest first.
+    hits: VecDeque<Instant>,
+    /// The fixed window behind `X-RateLimit-Reset`.
+    window_ends: Instant,
+    blocked_until: Option<Instant>,
+}
+
+/// What one request did to its key (`ThrottlerStorageRecord`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hit {
+    total_hits: u32,
+    time_to_expire: u64,
+    blocked: bool,
+    time_to_block_expire: u64,
+}
+
+/// Whole seconds left until `t`, rounded up like `Math.ceil(ms / 1000)`; 0 when past.
+fn secs_until(t: Instant, now: Instant) -> u64 {
+    t.saturating_duration_since(now).as_millis().div_ceil(1000) as u64
 }
 
 impl Throttler {
     pub(crate) fn new(config: Throttle) -> Self {
         Self {
             config,
-            windows: Mutex::new(HashMap::new()),
+            records: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Counts a request; `Err(seconds)` when it is over the limit.
-    fn hit(&self, ip: IpAddr) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.len() > 10_000 {
-            windows.retain(|_, w| w.ends > now);
-        }
-        let window = windows
-            .entry(ip)
-            .and_modify(|w| {
-                if w.ends <= now {
-                    *w = Window {
-                        ends: now + self.config.window,
-                        hits: 0,
-                    };
-                }
-            })
-            .or_insert(Window {
-                ends: now + self.config.window,
-                hits: 0,
+    /// `ThrottlerStorageService.increment` with `blockDuration = ttl`.
+    fn hit(&self, route: &RouteKey, ip: IpAddr, now: Instant) -> Hit {
+        let ttl = self.config.window;
+        let limit = self.config.limit as usize;
+        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        if records.len() > SWEEP_AT {
+            records.retain(|_, r| {
+                r.window_ends > now
+                    || r.blocked_until.is_some_and(|b| b > now)
+                    || r.hits.back().is_some_and(|&h| h > now)
             });
-        window.hits = window.hits.saturating_add(1);
-        if window.hits > self.config.limit {
-            let left = window.ends.saturating_duration_since(now);
-            Err(left.as_millis().div_ceil(1000).max(1) as u64)
-        } else {
-            Ok(())
         }
+        let record = records
+            .entry((route.clone(), ip))
+            .or_insert_with(|| Record {
+                hits: VecDeque::new(),
+                window_ends: now + ttl,
+                blocked_until: None,
+            });
+        while record.hits.front().is_some_and(|&h| h <= now) {
+            record.hits.pop_front();
+        }
+        if record.window_ends <= now {
+            record.window_ends = now + ttl;
+        }
+        let time_to_expire = secs_until(record.window_ends, now);
+        if record.blocked_until.is_none() {
+            record.hits.push_back(now + ttl);
+            if record.hits.len() > limit {
+                record.blocked_until = Some(now + ttl);
+            }
+        }
+        let mut time_to_block_expire = record.blocked_until.map_or(0, |b| secs_until(b, now));
+        if time_to_block_expire == 0 && record.blocked_until.is_some() {
+            record.blocked_until = None;
+            record.hits.clear();
+            record.hits.push_back(now + ttl);
+            time_to_block_expire = 0;
+        }
+        Hit {
+            total_hits: u32::try_from(record.hits.len()).unwrap_or(u32::MAX),
+            time_to_expire,
+            blocked: record.blocked_until.is_some(),
+            time_to_block_expire,
+        }
+    }
+
+    /// Forgets every count (a fresh process of the real server).
+    pub(crate) fn reset(&self) {
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 }
 
-/// Middleware applying the limit to every API route (not to `/__dev`).
-pub(crate) async fn throttle(
+/// The route key of a matched route. HEAD is answered by the GET handler, so it counts
+/// against GET.
+fn route_key(method: &Method, path: &MatchedPath) -> RouteKey {
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
+    RouteKey(format!("{method} {}", path.as_str()))
+}
+
+/// Route-layer middleware of every API route: applies the limit when one is configured
+/// and tags the response with its [`RouteKey`] for the request log.
+pub(crate) async fn api_route(
     State(app): State<Arc<App>>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     request: Request,
     next: Next,
 ) -> Response {
+    let Some(path) = request.extensions().get::<MatchedPath>() else {
+        return next.run(request).await;
+    };
+    let key = route_key(request.method(), path);
+    let mut headers = None;
     if let Some(throttler) = &app.throttle {
-        if !request.uri().path().starts_with("/__dev") {
-            if let Err(retry_after) = throttler.hit(conn.peer.ip()) {
-                return ApiError::too_many_requests(retry_after).into_response();
-            }
+        let hit = throttler.hit(&key, conn.peer.ip(), Instant::now());
+        if hit.blocked {
+            let mut response =
+                ApiError::too_many_requests(hit.time_to_block_expire).into_response();
+            response.extensions_mut().insert(key);
+            return response;
         }
+        let limit = throttler.config.limit;
+        headers = Some([
+            ("x-ratelimit-limit", u64::from(limit)),
+            (
+                "x-ratelimit-remaining",
+                u64::from(limit.saturating_sub(hit.total_hits)),
+            ),
+            ("x-ratelimit-reset", hit.time_to_expire),
+        ]);
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    for (name, value) in headers.into_iter().flatten() {
+        response
+            .headers_mut()
+            .insert(name, HeaderValue::from(value));
+    }
+    response.extensions_mut().insert(key);
+    response
 }
 
 #[cfg(test)]
@@ -92,18 +189,64 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    fn throttler(limit: u32, secs: u64) -> Throttler {
+        Throttler::new(Throttle {
+            limit,
+            window: Duration::from_secs(secs),
+        })
+    }
+
     #[test]
-    fn limits_per_ip() {
-        let t = Throttler::new(Throttle {
-            limit: 2,
-            window: Duration::from_secs(60),
-        });
+    fn limits_per_route_and_ip() {
+        let t = throttler(2, 60);
+        let now = Instant::now();
         let a: IpAddr = [127, 0, 0, 1].into();
         let b: IpAddr = [127, 0, 0, 2].into();
-        assert!(t.hit(a).is_ok());
-        assert!(t.hit(a).is_ok());
-        let retry = t.hit(a).expect_err("third request is over the limit");
-        assert!((1..=60).contains(&retry));
-        assert!(t.hit(b).is_ok(), "another IP has its own window");
+        let list = RouteKey("GET /api/agents".into());
+        let post = RouteKey("POST /api/messages".into());
+        assert_eq!(t.hit(&list, a, now).total_hits, 1);
+        assert!(!t.hit(&list, a, now).blocked);
+        let third = t.hit(&list, a, now);
+        assert!(third.blocked, "third request is over the limit");
+        assert_eq!(third.time_to_block_expire, 60, "blocked for the ttl");
+        assert!(
+            !t.hit(&list, b, now).blocked,
+            "another IP has its own count"
+        );
+        assert!(
+            !t.hit(&post, a, now).blocked,
+            "another route has its own count"
+        );
+    }
+
+    #[test]
+    fn hits_slide_out_and_blocks_end() {
+        let t = throttler(2, 10);
+        let ip: IpAddr = [127, 0, 0, 1].into();
+        let key = RouteKey("GET /health".into());
+        let start = Instant::now();
+        t.hit(&key, ip, start);
+        t.hit(&key, ip, start + Duration::from_secs(5));
+        let later = start + Duration::from_secs(11);
+        let hit = t.hit(&key, ip, later);
+        assert_eq!(
+            (hit.blocked, hit.total_hits),
+            (false, 2),
+            "the first hit expired, the second still counts"
+        );
+        let blocked = t.hit(&key, ip, later);
+        assert!(blocked.blocked, "over the limit");
+        let still = t.hit(&key, ip, later + Duration::from_secs(9));
+        assert!(
+            still.blocked,
+            "blocked requests do not count and stay blocked"
+        );
+        assert_eq!(still.time_to_block_expire, 1);
+        let after = t.hit(&key, ip, later + Duration::from_secs(10));
+        assert_eq!(
+            (after.blocked, after.total_hits),
+            (false, 1),
+            "the first request after the block starts a fresh count"
+        );
     }
 }

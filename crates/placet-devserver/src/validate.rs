@@ -1,6 +1,8 @@
 //! Zod-like checks on JSON bodies. Every failure is the generic
-//! `400 "Validation failed"`, as the server's filter reports zod errors. Zod's
-//! `.optional()` accepts a missing key but not `null`, and these helpers do the same.
+//! `400 "Validation failed"`, as the server's filter reports zod errors (nestjs-zod puts
+//! the issues, refine messages included, in an `errors` array the filter drops). Zod's
+//! `.optional()` accepts a missing key but not `null`; `.nullish()` accepts both, and the
+//! `nullish_*` helpers read `null` as absent.
 
 use serde_json::{Map, Value};
 
@@ -50,6 +52,42 @@ pub(crate) fn optional_enum<'a>(
     match optional_string(obj, key, 0)? {
         Some(s) if !allowed.contains(&s) => Err(ApiError::validation()),
         s => Ok(s),
+    }
+}
+
+/// A `.nullish()` string: missing and `null` are both `None`.
+pub(crate) fn nullish_string<'a>(obj: &'a Obj, key: &str) -> Check<Option<&'a str>> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ApiError::validation()),
+    }
+}
+
+/// A `.nullish()` object whose values are all strings.
+pub(crate) fn nullish_string_map<'a>(obj: &'a Obj, key: &str) -> Check<Option<&'a Obj>> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        _ => optional_string_map(obj, key),
+    }
+}
+
+/// An optional boolean.
+pub(crate) fn optional_bool(obj: &Obj, key: &str) -> Check<Option<bool>> {
+    match obj.get(key) {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(ApiError::validation()),
+    }
+}
+
+/// An optional `z.number().int().positive()`.
+pub(crate) fn optional_positive_integer(obj: &Obj, key: &str) -> Check<Option<u64>> {
+    match obj.get(key) {
+        None => Ok(None),
+        Some(v) => positive_integer(v)
+            .map(Some)
+            .ok_or_else(ApiError::validation),
     }
 }
 
@@ -138,6 +176,20 @@ mod tests {
         assert_eq!(positive_integer(&json!(-1)), None);
         assert_eq!(positive_integer(&json!(1.5)), None);
         assert_eq!(positive_integer(&json!("5")), None);
+    }
+
+    #[test]
+    fn nullish_accepts_null() {
+        let o = json!({"a": null, "b": "x", "c": 1});
+        let o = o.as_object().unwrap();
+        assert_eq!(nullish_string(o, "a").unwrap(), None);
+        assert_eq!(nullish_string(o, "b").unwrap(), Some("x"));
+        assert!(nullish_string(o, "c").is_err());
+        assert!(nullish_string_map(o, "a").unwrap().is_none());
+        assert!(
+            optional_positive_integer(o, "a").is_err(),
+            "optional is not nullish"
+        );
     }
 
     #[test]

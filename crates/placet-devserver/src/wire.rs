@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::store::{AgentRow, AttachmentRow, MessageRow};
+use crate::store::{AgentRow, AttachmentRow, MessageRow, StatusEventRow};
 
 /// The value the server shows instead of a password form answer.
 pub(crate) const REDACTED: &str = "***REDACTED***";
@@ -128,6 +128,19 @@ pub(crate) fn message_json(m: &MessageRow, attachments: Vec<Value>) -> Value {
         "createdAt": m.created_at,
         "updatedAt": m.updated_at,
         "attachments": attachments,
+    })
+}
+
+/// A `MessageStatusEvent` (`message:status` payload and `statusEvents` items).
+pub(crate) fn status_event_json(e: &StatusEventRow) -> Value {
+    json!({
+        "id": e.id,
+        "channelId": e.channel_id,
+        "streamId": e.stream_id,
+        "index": e.index,
+        "text": e.text,
+        "toolHint": e.tool_hint,
+        "createdAt": e.created_at,
     })
 }
 

@@ -3,14 +3,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use super::null_as_default;
+use super::payload::{
+    ApprovalPayload, FillDefaults, FormPayload, SelectionPayload, TextInputPayload,
+};
 
 /// The review attached to a message (contract §4).
 ///
 /// The server stores any `type` and any `payload`; this type decodes the five known
-/// types into typed payloads. An unknown type, or a known type whose payload does not
-/// fit the convention, becomes [`ReviewKind::Unknown`] with the raw JSON kept, and is
-/// answered as freeform. Serialised, a review carries `renderAs` next to `type` so a UI
-/// can switch on what this client understood.
+/// types into typed payloads. What this client cannot answer faithfully is kept raw and
+/// marked as such: a review drawn by a web-UI plugin ([`ReviewKind::Plugin`]), a type it
+/// does not know, or a known type whose payload does not fit the convention
+/// ([`ReviewKind::Unknown`]). Those are shown, never guessed at: [`Review::validate`]
+/// refuses every answer to them and the person is sent to Placet's web UI.
+///
+/// Serialised for a UI, a review carries `renderAs` next to `type`: one of `approval`,
+/// `selection`, `form`, `text-input`, `freeform`, or `external` for a review that must be
+/// opened in Placet. An `external` review also carries `notAnswerable` (the reason, for
+/// the person) and, for a plugin review, `plugin` (its name). A freeform review whose
+/// payload has a `schema` carries it as `schema`, a hint to show next to the JSON editor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Review {
     pub kind: ReviewKind,
@@ -38,6 +48,42 @@ impl Review {
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.expires_at.is_some_and(|t| t <= now)
     }
+
+    /// Whether this client can answer the review at all (whatever its status): not for
+    /// plugin reviews, unknown types, or payloads that do not fit their type.
+    pub fn answerable(&self) -> Result<(), NotAnswerable> {
+        self.kind.answerable()
+    }
+
+    /// Decodes the wire object; `plugin` is the message's `metadata.plugin`.
+    pub(crate) fn from_raw(raw: RawReview, plugin: Option<&str>) -> Self {
+        let type_name = raw.type_name.unwrap_or_else(|| "freeform".to_owned());
+        let kind = match plugin {
+            Some(name) => ReviewKind::Plugin {
+                name: name.to_owned(),
+                type_name,
+                payload: raw.payload,
+            },
+            None => ReviewKind::from_parts(&type_name, raw.payload),
+        };
+        Review {
+            kind,
+            status: raw.status,
+            response: raw.response,
+            expires_at: raw.expires_at,
+            completed_at: raw.completed_at,
+            feedback: raw.feedback,
+        }
+    }
+}
+
+/// Why a review cannot be answered from this client. The text is written for the
+/// person and ends by sending them to Placet's web UI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}; open it in Placet to answer it")]
+pub struct NotAnswerable {
+    /// What is special about the review ("it is drawn by the `diff-viewer` plugin").
+    pub reason: String,
 }
 
 /// Review status. `changes_requested` was removed from Placet in 0.6.1.
@@ -59,14 +105,27 @@ pub enum ReviewKind {
     Selection(SelectionPayload),
     Form(FormPayload),
     TextInput(TextInputPayload),
-    /// Freeform: any payload (a `schema` hint, a plugin name, ...); answered with any
-    /// JSON object.
+    /// Freeform without a plugin: answered with any JSON object. The payload may carry
+    /// a `schema` hint ([`ReviewKind::schema_hint`]).
     Freeform(Value),
-    /// A type this client does not know, or a known type with a payload that does not
-    /// fit; shown and answered as freeform.
+    /// Drawn by a plugin of Placet's web UI: a `freeform` review whose payload names a
+    /// `plugin`, or any review on a message whose `metadata.plugin` is set. Not
+    /// answerable here: only the plugin knows what its interface sends.
+    Plugin {
+        /// The plugin's name.
+        name: String,
+        /// The review `type` as the server has it.
+        type_name: String,
+        payload: Value,
+    },
+    /// A type this client does not know, or a known type whose payload does not fit
+    /// (an option without a label, a numeric id, two items with one id). Shown, never
+    /// answered here.
     Unknown {
         type_name: String,
         payload: Value,
+        /// What does not fit, for logs and for the person.
+        reason: String,
     },
 }
 
@@ -84,15 +143,20 @@ impl ReviewKind {
             } else {
                 payload.clone()
             };
-            match serde_json::from_value::<T>(value) {
-                Ok(p) => wrap(p.fill_defaults()),
-                Err(e) => {
-                    tracing::warn!(review_type = type_name, error = %e, "review payload does not fit its type; showing it as freeform");
-                    ReviewKind::Unknown {
-                        type_name: type_name.to_owned(),
-                        payload: payload.clone(),
-                    }
+            let unfit = |reason: String| {
+                tracing::warn!(review_type = type_name, %reason, "review payload does not fit its type; it must be answered in Placet");
+                ReviewKind::Unknown {
+                    type_name: type_name.to_owned(),
+                    payload: payload.clone(),
+                    reason,
                 }
+            };
+            match serde_json::from_value::<T>(value) {
+                Ok(p) => match p.check_fit() {
+                    Ok(()) => wrap(p.fill_defaults()),
+                    Err(reason) => unfit(reason),
+                },
+                Err(e) => unfit(format!("its {type_name} payload is malformed ({e})")),
             }
         }
         match type_name {
@@ -100,9 +164,19 @@ impl ReviewKind {
             "selection" => typed(type_name, &payload, ReviewKind::Selection),
             "form" => typed(type_name, &payload, ReviewKind::Form),
             "text-input" => typed(type_name, &payload, ReviewKind::TextInput),
-            "freeform" => ReviewKind::Freeform(payload),
+            "freeform" => match payload.get("plugin").and_then(Value::as_str) {
+                // The server sets `metadata.plugin` from this; a message decoded without
+                // its metadata (or an older server) still gets it right.
+                Some(name) => ReviewKind::Plugin {
+                    name: name.to_owned(),
+                    type_name: type_name.to_owned(),
+                    payload,
+                },
+                None => ReviewKind::Freeform(payload),
+            },
             other => ReviewKind::Unknown {
                 type_name: other.to_owned(),
+                reason: format!("this client does not know `{other}` reviews"),
                 payload,
             },
         }
@@ -116,19 +190,52 @@ impl ReviewKind {
             ReviewKind::Form(_) => "form",
             ReviewKind::TextInput(_) => "text-input",
             ReviewKind::Freeform(_) => "freeform",
-            ReviewKind::Unknown { type_name, .. } => type_name,
+            ReviewKind::Plugin { type_name, .. } | ReviewKind::Unknown { type_name, .. } => {
+                type_name
+            }
         }
     }
 
-    /// The renderer a UI should use: the type name for the five known types with a
-    /// payload that fits, `freeform` otherwise.
+    /// The renderer a UI should use: the type name for the five types this client
+    /// answers, `external` for a review that must be opened in Placet.
     pub fn render_as(&self) -> &'static str {
         match self {
             ReviewKind::Approval(_) => "approval",
             ReviewKind::Selection(_) => "selection",
             ReviewKind::Form(_) => "form",
             ReviewKind::TextInput(_) => "text-input",
-            ReviewKind::Freeform(_) | ReviewKind::Unknown { .. } => "freeform",
+            ReviewKind::Freeform(_) => "freeform",
+            ReviewKind::Plugin { .. } | ReviewKind::Unknown { .. } => "external",
+        }
+    }
+
+    /// Whether this client can answer this kind of review: plugin reviews, unknown
+    /// types and payloads that do not fit are refused, so nothing is guessed.
+    pub fn answerable(&self) -> Result<(), NotAnswerable> {
+        match self {
+            ReviewKind::Plugin { name, .. } => Err(NotAnswerable {
+                reason: format!("this review is drawn by the `{name}` plugin of Placet"),
+            }),
+            ReviewKind::Unknown { reason, .. } => Err(NotAnswerable {
+                reason: reason.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The plugin that draws this review, if any.
+    pub fn plugin(&self) -> Option<&str> {
+        match self {
+            ReviewKind::Plugin { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The `schema` a freeform payload offers as a hint for the answer, if any.
+    pub fn schema_hint(&self) -> Option<&Value> {
+        match self {
+            ReviewKind::Freeform(p) => p.get("schema").filter(|s| !s.is_null()),
+            _ => None,
         }
     }
 
@@ -150,14 +257,17 @@ impl ReviewKind {
             ReviewKind::Selection(p) => to(serde_json::to_value(p)),
             ReviewKind::Form(p) => to(serde_json::to_value(p)),
             ReviewKind::TextInput(p) => to(serde_json::to_value(p)),
-            ReviewKind::Freeform(v) | ReviewKind::Unknown { payload: v, .. } => v.clone(),
+            ReviewKind::Freeform(v)
+            | ReviewKind::Plugin { payload: v, .. }
+            | ReviewKind::Unknown { payload: v, .. } => v.clone(),
         }
     }
 }
 
+/// The review object as the server sends it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawReview {
+pub(crate) struct RawReview {
     #[serde(rename = "type", default)]
     type_name: Option<String>,
     #[serde(default)]
@@ -192,16 +302,7 @@ fn lenient_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>
 
 impl<'de> Deserialize<'de> for Review {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = RawReview::deserialize(d)?;
-        let type_name = raw.type_name.unwrap_or_else(|| "freeform".to_owned());
-        Ok(Review {
-            kind: ReviewKind::from_parts(&type_name, raw.payload),
-            status: raw.status,
-            response: raw.response,
-            expires_at: raw.expires_at,
-            completed_at: raw.completed_at,
-            feedback: raw.feedback,
-        })
+        Ok(Review::from_raw(RawReview::deserialize(d)?, None))
     }
 }
 
@@ -213,6 +314,12 @@ struct ReviewOut<'a> {
     render_as: &'static str,
     payload: Value,
     status: ReviewStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plugin: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_answerable: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     response: Option<&'a Value>,
     expires_at: Option<DateTime<Utc>>,
@@ -229,6 +336,9 @@ impl Serialize for Review {
             render_as: self.kind.render_as(),
             payload: self.kind.payload_json(),
             status: self.status,
+            plugin: self.kind.plugin(),
+            not_answerable: self.kind.answerable().err().map(|e| e.to_string()),
+            schema: self.kind.schema_hint(),
             response: self.response.as_ref(),
             expires_at: self.expires_at,
             completed_at: self.completed_at,
@@ -236,349 +346,4 @@ impl Serialize for Review {
         }
         .serialize(s)
     }
-}
-
-// ---------------------------------------------------------------------------------------
-// approval
-
-/// Payload of an `approval` review (contract §4.1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApprovalPayload {
-    /// The options; the web UI's defaults (Approve, Reject) when the payload has none.
-    #[serde(
-        default = "default_approval_options",
-        deserialize_with = "options_or_default"
-    )]
-    pub options: Vec<ApprovalOption>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub allow_comment: bool,
-}
-
-impl Default for ApprovalPayload {
-    fn default() -> Self {
-        Self {
-            options: default_approval_options(),
-            allow_comment: false,
-        }
-    }
-}
-
-impl ApprovalPayload {
-    /// The option with this id.
-    pub fn option(&self, id: &str) -> Option<&ApprovalOption> {
-        self.options.iter().find(|o| o.id == id)
-    }
-}
-
-fn default_approval_options() -> Vec<ApprovalOption> {
-    vec![
-        ApprovalOption {
-            id: "approve".into(),
-            label: "Approve".into(),
-            style: OptionStyle::Default,
-        },
-        ApprovalOption {
-            id: "reject".into(),
-            label: "Reject".into(),
-            style: OptionStyle::Default,
-        },
-    ]
-}
-
-fn options_or_default<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ApprovalOption>, D::Error> {
-    Ok(Option::<Vec<ApprovalOption>>::deserialize(d)?.unwrap_or_else(default_approval_options))
-}
-
-/// One button of an approval review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApprovalOption {
-    pub id: String,
-    pub label: String,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub style: OptionStyle,
-}
-
-/// Button style of an approval option. Only `danger` changes behaviour: it is never sent
-/// by a single click from a notification.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OptionStyle {
-    Primary,
-    Danger,
-    Secondary,
-    Ghost,
-    #[default]
-    #[serde(other)]
-    Default,
-}
-
-// ---------------------------------------------------------------------------------------
-// selection
-
-/// Payload of a `selection` review (contract §4.2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SelectionPayload {
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub mode: SelectionMode,
-    pub items: Vec<SelectionItem>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub submit_label: String,
-    #[serde(default)]
-    pub dismiss_label: Option<String>,
-}
-
-/// Single or multiple choice; anything else is treated as single, as the web UI does.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SelectionMode {
-    Multi,
-    #[default]
-    #[serde(other)]
-    Single,
-}
-
-/// One choice of a selection review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SelectionItem {
-    pub id: String,
-    pub label: String,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-// ---------------------------------------------------------------------------------------
-// form
-
-/// Payload of a `form` review (contract §4.3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FormPayload {
-    pub fields: Vec<FormField>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub submit_label: String,
-    #[serde(default)]
-    pub dismiss_label: Option<String>,
-}
-
-impl FormPayload {
-    /// The field with this name.
-    pub fn field(&self, name: &str) -> Option<&FormField> {
-        self.fields.iter().find(|f| f.name == name)
-    }
-}
-
-/// One form field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FormField {
-    pub name: String,
-    #[serde(rename = "type", default, deserialize_with = "null_as_default")]
-    pub field_type: FieldType,
-    /// The label; the field name when the payload has none.
-    #[serde(default)]
-    pub label: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub required: bool,
-    /// Options of a `select` field; strings become `{label: s, value: s}`.
-    #[serde(default, deserialize_with = "select_options")]
-    pub options: Vec<SelectOption>,
-    #[serde(default, deserialize_with = "lenient_number")]
-    pub min: Option<f64>,
-    #[serde(default, deserialize_with = "lenient_number")]
-    pub max: Option<f64>,
-    #[serde(default, deserialize_with = "lenient_number")]
-    pub step: Option<f64>,
-    #[serde(default)]
-    pub unit: Option<String>,
-    #[serde(default)]
-    pub default_value: Option<Value>,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub placeholder: Option<String>,
-}
-
-impl FormField {
-    /// The label to show: `label`, or the field name.
-    pub fn display_label(&self) -> &str {
-        self.label.as_deref().unwrap_or(&self.name)
-    }
-}
-
-/// The twelve form field types of the Placet docs. An unknown type is rendered and
-/// answered as a text field.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    Number,
-    Email,
-    Url,
-    Textarea,
-    Select,
-    Checkbox,
-    Date,
-    Time,
-    Datetime,
-    Range,
-    Password,
-    #[default]
-    #[serde(other)]
-    Text,
-}
-
-impl FieldType {
-    /// Every field type, in the order of the Placet docs.
-    pub const ALL: [FieldType; 12] = [
-        FieldType::Text,
-        FieldType::Number,
-        FieldType::Email,
-        FieldType::Url,
-        FieldType::Textarea,
-        FieldType::Select,
-        FieldType::Checkbox,
-        FieldType::Date,
-        FieldType::Time,
-        FieldType::Datetime,
-        FieldType::Range,
-        FieldType::Password,
-    ];
-
-    /// The type name as it appears in payloads.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldType::Text => "text",
-            FieldType::Number => "number",
-            FieldType::Email => "email",
-            FieldType::Url => "url",
-            FieldType::Textarea => "textarea",
-            FieldType::Select => "select",
-            FieldType::Checkbox => "checkbox",
-            FieldType::Date => "date",
-            FieldType::Time => "time",
-            FieldType::Datetime => "datetime",
-            FieldType::Range => "range",
-            FieldType::Password => "password",
-        }
-    }
-}
-
-/// An option of a `select` field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SelectOption {
-    pub label: String,
-    pub value: String,
-}
-
-fn select_options<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SelectOption>, D::Error> {
-    let raw = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
-    raw.into_iter()
-        .map(|v| match v {
-            Value::String(s) => Ok(SelectOption {
-                label: s.clone(),
-                value: s,
-            }),
-            Value::Number(n) => Ok(SelectOption {
-                label: n.to_string(),
-                value: n.to_string(),
-            }),
-            Value::Object(map) => {
-                let value = match map.get("value") {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Number(n)) => n.to_string(),
-                    Some(Value::Bool(b)) => b.to_string(),
-                    _ => return Err(serde::de::Error::custom("select option without a value")),
-                };
-                let label = match map.get("label") {
-                    Some(Value::String(s)) => s.clone(),
-                    _ => value.clone(),
-                };
-                Ok(SelectOption { label, value })
-            }
-            _ => Err(serde::de::Error::custom(
-                "select option must be a string or {label, value}",
-            )),
-        })
-        .collect()
-}
-
-/// Numbers sometimes arrive as strings from hand-written agents; accept both.
-fn lenient_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(match Option::<Value>::deserialize(d)? {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-        _ => None,
-    })
-}
-
-/// Fills what the web UI fills when a payload leaves it out (blank submit labels).
-trait FillDefaults {
-    fn fill_defaults(self) -> Self;
-}
-
-fn or_default_label(label: String, default: &str) -> String {
-    if label.trim().is_empty() {
-        default.to_owned()
-    } else {
-        label
-    }
-}
-
-impl FillDefaults for ApprovalPayload {
-    fn fill_defaults(self) -> Self {
-        self
-    }
-}
-
-impl FillDefaults for SelectionPayload {
-    fn fill_defaults(mut self) -> Self {
-        self.submit_label = or_default_label(self.submit_label, "Confirm Selection");
-        self
-    }
-}
-
-impl FillDefaults for FormPayload {
-    fn fill_defaults(mut self) -> Self {
-        self.submit_label = or_default_label(self.submit_label, "Submit");
-        self
-    }
-}
-
-impl FillDefaults for TextInputPayload {
-    fn fill_defaults(mut self) -> Self {
-        self.submit_label = or_default_label(self.submit_label, "Send Response");
-        self
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// text input
-
-/// Payload of a `text-input` review (contract §4.4).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TextInputPayload {
-    #[serde(default)]
-    pub placeholder: Option<String>,
-    #[serde(default)]
-    pub prefill: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub markdown: bool,
-    #[serde(default, deserialize_with = "lenient_length")]
-    pub min_length: Option<u32>,
-    #[serde(default, deserialize_with = "lenient_length")]
-    pub max_length: Option<u32>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub submit_label: String,
-    #[serde(default)]
-    pub dismiss_label: Option<String>,
-}
-
-fn lenient_length<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    Ok(lenient_number(d)?
-        .filter(|f| *f >= 0.0)
-        .map(|f| f.min(u32::MAX as f64) as u32))
 }

@@ -185,13 +185,13 @@ fn text_input_answers() {
     );
 }
 
-/// Freeform and unknown types take any object.
+/// A plain freeform review takes any object, and nothing else.
 #[test]
 fn freeform_answers() {
     let object = obj(json!({"verdict": "ok", "score": 3, "nested": {"a": [1, 2]}}));
     for r in [
         review("freeform", json!({})),
-        review("plugin-thing", json!({"x": 1})),
+        review("freeform", json!({"schema": {"type": "object"}})),
     ] {
         let ok = r
             .validate(&Answer::Freeform {
@@ -385,4 +385,38 @@ fn cli_field_values_are_typed_per_field() {
         p.parse_cli_field("nope=1").unwrap_err(),
         InvalidAnswer::UnknownField { .. }
     ));
+}
+
+/// Plugin reviews, unknown types and payloads that do not fit refuse every answer,
+/// freeform included, with "open it in Placet".
+#[test]
+fn reviews_that_must_not_be_guessed_refuse_every_answer() {
+    let object = obj(json!({"anything": true}));
+    for r in [
+        review("freeform", json!({"plugin": "diff-viewer"})),
+        review("code-review", json!({"diff": "+x"})),
+        review(
+            "approval",
+            json!({"options": [{"id": 7, "label": "Seven"}]}),
+        ),
+    ] {
+        for answer in [
+            Answer::Freeform {
+                object: object.clone(),
+            },
+            Answer::Approval {
+                option_id: "approve".into(),
+                comment: None,
+            },
+            Answer::Dismiss,
+        ] {
+            let err = r.validate(&answer).unwrap_err();
+            assert!(
+                matches!(err, InvalidAnswer::NotAnswerableHere(_)),
+                "{:?} / {answer:?}: {err:?}",
+                r.kind
+            );
+            assert!(err.to_string().contains("open it in Placet"), "{err}");
+        }
+    }
 }

@@ -1,5 +1,5 @@
 use placet_client::protocol::{
-    FieldType, OptionStyle, ReviewKind, ReviewStatus, SelectionMode, ServerEvent,
+    FieldType, OptionStyle, ReviewKind, ReviewStatus, SelectionMode, ServerEvent, StreamState,
 };
 use placet_client::Message;
 use serde_json::json;
@@ -61,18 +61,19 @@ fn approval_without_options_gets_the_defaults() {
     );
 }
 
-/// Unknown types and known types with a broken payload are kept raw, shown as freeform.
+/// Unknown types and known types with a broken payload are kept raw and rendered as
+/// "open in Placet", never as an editor that would guess the answer.
 #[test]
-fn unknown_and_malformed_reviews_fall_back_to_freeform() {
+fn unknown_and_malformed_reviews_are_external() {
     let kind = ReviewKind::from_parts("code-review", json!({"diff": "+x"}));
-    assert_eq!(kind.type_name(), "code-review");
-    assert_eq!(kind.render_as(), "freeform");
+    assert_eq!(kind.type_name(), "code-review", "the server's type is kept");
+    assert_eq!(kind.render_as(), "external", "unknown type");
     let kind = ReviewKind::from_parts("selection", json!({"items": "not a list"}));
     assert!(
-        matches!(&kind, ReviewKind::Unknown { type_name, payload } if type_name == "selection" && payload["items"] == "not a list"),
+        matches!(&kind, ReviewKind::Unknown { type_name, payload, .. } if type_name == "selection" && payload["items"] == "not a list"),
         "{kind:?}"
     );
-    assert_eq!(kind.render_as(), "freeform");
+    assert_eq!(kind.render_as(), "external", "malformed payload");
 }
 
 /// Selection, form and text-input payloads decode with defaults and lenient numbers.
@@ -86,9 +87,10 @@ fn typed_payloads_decode_with_defaults() {
     };
     assert_eq!(s.mode, SelectionMode::Multi);
     assert_eq!(s.submit_label, "Confirm Selection");
-    let ReviewKind::Selection(s) =
-        ReviewKind::from_parts("selection", json!({"mode": "weird", "items": []}))
-    else {
+    let ReviewKind::Selection(s) = ReviewKind::from_parts(
+        "selection",
+        json!({"mode": "weird", "items": [{"id": "a", "label": "A"}]}),
+    ) else {
         panic!()
     };
     assert_eq!(s.mode, SelectionMode::Single, "unknown mode is single");
@@ -181,4 +183,145 @@ fn review_status_and_times() {
     assert_eq!(r.status, ReviewStatus::Completed);
     assert!(r.completed_at.is_some());
     assert!(r.expires_at.is_none());
+}
+
+/// A freeform review naming a plugin, and any review on a message whose
+/// `metadata.plugin` is set, are plugin reviews: external, never answered here.
+#[test]
+fn plugin_reviews_are_external() {
+    let kind = ReviewKind::from_parts("freeform", json!({"plugin": "diff-viewer", "diff": "+x"}));
+    assert!(
+        matches!(&kind, ReviewKind::Plugin { name, type_name, .. } if name == "diff-viewer" && type_name == "freeform"),
+        "{kind:?}"
+    );
+    assert_eq!(kind.render_as(), "external");
+    let err = kind.answerable().unwrap_err();
+    assert!(err.to_string().contains("diff-viewer"), "{err}");
+    assert!(
+        err.to_string().ends_with("open it in Placet to answer it"),
+        "{err}"
+    );
+
+    let mut raw = message(json!({"type": "approval", "status": "pending", "payload": {}}));
+    raw["metadata"] = json!({"plugin": "chart", "series": [1, 2]});
+    let m: Message = serde_json::from_value(raw).unwrap();
+    assert_eq!(m.plugin(), Some("chart"));
+    let review = m.review.as_ref().unwrap();
+    assert!(
+        matches!(&review.kind, ReviewKind::Plugin { name, type_name, .. } if name == "chart" && type_name == "approval"),
+        "the web UI draws the plugin instead of the review card: {:?}",
+        review.kind
+    );
+    let out = serde_json::to_value(review).unwrap();
+    assert_eq!(out["renderAs"], "external");
+    assert_eq!(out["plugin"], "chart");
+    assert_eq!(out["type"], "approval", "the server's type is kept");
+    assert!(
+        out["notAnswerable"]
+            .as_str()
+            .unwrap_or("")
+            .contains("open it in Placet"),
+        "{out}"
+    );
+}
+
+/// Payloads that decode but cannot be answered without guessing are external too.
+#[test]
+fn payloads_that_do_not_fit_are_external() {
+    for (type_name, payload, why) in [
+        (
+            "approval",
+            json!({"options": [{"id": "ok"}]}),
+            "an option without a label",
+        ),
+        (
+            "approval",
+            json!({"options": [{"id": 1, "label": "One"}]}),
+            "a numeric id",
+        ),
+        ("approval", json!({"options": []}), "no options"),
+        (
+            "approval",
+            json!({"options": [{"id": "a", "label": "A"}, {"id": "a", "label": "B"}]}),
+            "two options with one id",
+        ),
+        ("selection", json!({"items": []}), "no items"),
+        (
+            "selection",
+            json!({"items": [{"id": "", "label": "Empty"}]}),
+            "an empty id",
+        ),
+        (
+            "form",
+            json!({"fields": [{"name": "x", "type": "text"}, {"name": "x", "type": "number"}]}),
+            "two fields with one name",
+        ),
+    ] {
+        let kind = ReviewKind::from_parts(type_name, payload);
+        assert_eq!(kind.render_as(), "external", "{why}: {kind:?}");
+        assert!(kind.answerable().is_err(), "{why}");
+        assert_eq!(kind.type_name(), type_name, "{why}");
+    }
+}
+
+/// A plain freeform review stays answerable, and its `schema` hint is exposed.
+#[test]
+fn freeform_exposes_its_schema_hint() {
+    let schema = json!({"type": "object", "properties": {"ok": {"type": "boolean"}}});
+    let kind = ReviewKind::from_parts("freeform", json!({"schema": schema}));
+    assert!(kind.answerable().is_ok());
+    assert_eq!(kind.render_as(), "freeform");
+    assert_eq!(kind.schema_hint(), Some(&schema));
+    let out = serde_json::to_value(placet_client::Review::pending(kind)).unwrap();
+    assert_eq!(out["schema"], schema, "serialised for the UI");
+    assert!(out.get("notAnswerable").is_none());
+    assert_eq!(
+        ReviewKind::from_parts("freeform", json!({})).schema_hint(),
+        None
+    );
+}
+
+/// `streamId` and `streamState` decode with upstream's names and values.
+#[test]
+fn stream_fields_decode() {
+    let mut raw = message(json!(null));
+    raw["streamId"] = json!("turn-1");
+    raw["streamState"] = json!("streaming");
+    let m: Message = serde_json::from_value(raw.clone()).unwrap();
+    assert_eq!(m.stream_id.as_deref(), Some("turn-1"));
+    assert_eq!(m.stream_state, Some(StreamState::Streaming));
+    assert!(m.is_streaming());
+    raw["streamState"] = json!("aborted");
+    let m: Message = serde_json::from_value(raw.clone()).unwrap();
+    assert!(m.is_aborted());
+    raw["streamState"] = json!("complete");
+    let m: Message = serde_json::from_value(raw).unwrap();
+    assert_eq!(m.stream_state, Some(StreamState::Complete));
+    let back = serde_json::to_value(&m).unwrap();
+    assert_eq!(back["streamState"], "complete");
+    let plain: Message = serde_json::from_value(message(json!(null))).unwrap();
+    assert_eq!(plain.stream_state, None, "null is an ordinary message");
+}
+
+/// `agent:status` decodes upstream's payload `{agentId, status, statusMessage,
+/// statusSince}`, with a null message.
+#[test]
+fn agent_status_payload_decodes() {
+    let s = ServerEvent::decode(
+        "agent:status",
+        &[
+            json!({"agentId": "a1", "status": "busy", "statusMessage": null,
+                 "statusSince": "2026-01-01T14:00:00.000Z"}),
+        ],
+    )
+    .unwrap();
+    let Some(ServerEvent::AgentStatus(s)) = s else {
+        panic!("agent status expected: {s:?}")
+    };
+    assert_eq!(s.status, placet_client::protocol::AgentStatus::Busy);
+    assert_eq!(s.status_message, None);
+    assert_eq!(
+        s.status_since.map(|t| t.to_rfc3339()),
+        Some("2026-01-01T14:00:00+00:00".to_owned())
+    );
 }

@@ -172,10 +172,50 @@ async fn refresh_renews_the_token_for_all_clones() {
         "old tokens are now refused"
     );
     let (_, newest) = RestClient::new(url(&server))
-        .login("admin@placet.local", &Secret::new("changeme"))
+        .login(
+            "admin@placet.local",
+            &Secret::new(server.seed().admin().password.clone()),
+        )
         .await
-        .unwrap();
+        .expect("signs in again");
     assert_ne!(fresh.expose(), newest.expose());
     rest.set_credential(placet_client::Credential::Jwt(newest));
     clone.me().await.expect("the clone uses the renewed token");
+}
+
+/// From the dev server, which sends names as the real server does (Latin-1 bytes in
+/// `filename=`): an empty file is saved, a Latin-1 name is read right, and a name the
+/// real server cannot send (beyond Latin-1: its 500) is a clear error.
+#[tokio::test]
+async fn attachment_names_as_the_real_server_sends_them() {
+    let server = server().await;
+    let rest = admin(&server).await;
+    let agent = server.seed().deploy_bot().id.clone();
+    let dir = crate::support::temp_dir("dev-downloads");
+    let store = |name: &str, bytes: &[u8]| {
+        server
+            .controls()
+            .store_file(&agent, name, "text/plain", bytes)
+            .expect("stored")
+    };
+    let empty = rest
+        .download_attachment(&store("empty.txt", b""), &dir)
+        .await
+        .expect("an empty file downloads");
+    assert_eq!(empty.size, 0);
+    assert_eq!(std::fs::read(&empty.path).unwrap(), b"", "saved, empty");
+    let latin = rest
+        .download_attachment(&store("café.txt", b"x"), &dir)
+        .await
+        .expect("a Latin-1 name downloads");
+    assert_eq!(latin.path, dir.join("café.txt"));
+    let err = rest
+        .download_attachment(&store("Отчёт 2026.pdf", b"x"), &dir)
+        .await
+        .expect_err("the real server fails on this name");
+    assert!(
+        matches!(&err, placet_client::rest::DownloadError::Api(e) if e.code() == "server"),
+        "{err:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -5,8 +5,8 @@ use placet_client::{Answer, Credential, Inbox, RestClient, Secret, Session, Sess
 use serde_json::json;
 
 use crate::support::{
-    admin, approval, assert_no_change, choose, connected, fast, post, server, url, wait_added,
-    wait_change, wait_state, Fixture,
+    admin, approval, assert_no_change, choose, connected, create_agent, fast, post, server, url,
+    wait_added, wait_change, wait_state, Fixture,
 };
 
 /// Connecting with a fresh ticket lists pending reviews and receives new ones, once.
@@ -327,19 +327,4 @@ async fn a_new_agent_is_adopted() {
     )
     .await;
     session.shutdown().await;
-}
-
-/// Creates an agent through the agent API and returns its id.
-async fn create_agent(server: &placet_devserver::DevServer, name: &str) -> String {
-    let key = server.seed().admin().api_key.clone();
-    let resp = reqwest::Client::new()
-        .post(format!("{}/api/v1/agents", server.base_url()))
-        .header("x-api-key", key)
-        .json(&json!({"name": name}))
-        .send()
-        .await
-        .expect("create agent");
-    assert_eq!(resp.status().as_u16(), 201);
-    let v: serde_json::Value = resp.json().await.unwrap();
-    v["id"].as_str().unwrap().to_owned()
 }

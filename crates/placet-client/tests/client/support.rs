@@ -61,7 +61,12 @@ pub fn fast() -> SessionConfig {
             jitter: 0.1,
         },
         connect_timeout: Duration::from_secs(5),
-        resync_interval: Duration::from_secs(60),
+        resync_backoff: Backoff {
+            min: Duration::from_millis(200),
+            max: Duration::from_secs(1),
+            jitter: 0.1,
+        },
+        ..SessionConfig::default()
     }
 }
 
@@ -215,4 +220,86 @@ pub fn choose(option: &str) -> placet_client::ValidResponse {
             .cloned()
             .unwrap_or_default(),
     )
+}
+
+/// Calls the agent API over HTTP as the admin's Deploy Bot (`?channel=` added), e.g. to
+/// delete or acknowledge a message. Returns the status and the JSON body.
+pub async fn agent_call(
+    f: &Fixture,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    agent_request(&f.server, &f.agent, method, path, body).await
+}
+
+/// Calls the agent API over HTTP with the admin's API key for channel `agent`.
+pub async fn agent_request(
+    server: &DevServer,
+    agent: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let key = server.seed().admin().api_key.clone();
+    let mut url = url(server).join(path);
+    url.query_pairs_mut().append_pair("channel", agent);
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = reqwest::Client::new()
+        .request(method, url)
+        .header("x-api-key", key);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("agent API reachable");
+    let status = resp.status().as_u16();
+    let body = resp.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// A fresh folder under the system's temp folder for one test.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "placet-client-{name}-{}-{:08x}",
+        std::process::id(),
+        rand_u32()
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn rand_u32() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() as u32
+}
+
+/// Creates an agent through the agent API and returns its id.
+pub async fn create_agent(server: &DevServer, name: &str) -> String {
+    let key = server.seed().admin().api_key.clone();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/v1/agents", server.base_url()))
+        .header("x-api-key", key)
+        .json(&json!({"name": name}))
+        .send()
+        .await
+        .expect("create agent");
+    assert_eq!(resp.status().as_u16(), 201, "agent created");
+    let v: Value = resp.json().await.expect("agent JSON");
+    v["id"].as_str().expect("agent id").to_owned()
+}
+
+/// A client for the admin with a token minted by the server (no login request, so
+/// request-counting tests count only the session's).
+pub fn admin_without_login(server: &DevServer) -> RestClient {
+    let token = server
+        .access_token(&server.seed().admin().id)
+        .expect("admin token");
+    RestClient::new(url(server)).authenticated(Credential::Jwt(Secret::new(token)))
 }

@@ -6,7 +6,7 @@ use axum::{
     extract::State,
     http::StatusCode,
     response::Response,
-    routing::{get, post},
+    routing::{get, patch, post},
     Json, Router,
 };
 use serde_json::{json, Value};
@@ -16,12 +16,12 @@ use crate::events::channel_room;
 use crate::extract::{AgentUser, JsonBody, PathId, QueryParams};
 use crate::service::{
     self, agent_messages, agents, files, message_in_channel, next_cursor, owned_channel,
-    page_limit, render_message, render_messages, reviews, View,
+    page_limit, render_message, render_messages, render_page, reviews, streams, View,
 };
 use crate::state::App;
 use crate::store::MessageQuery;
 use crate::util::now_iso;
-use crate::wire::{attachment_json, with_field};
+use crate::wire::attachment_json;
 
 pub(super) fn routes() -> Router<Arc<App>> {
     Router::new()
@@ -29,6 +29,8 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/api/v1/status/ping", post(ping))
         .route("/api/v1/messages", get(list_messages).post(create_message))
         .route("/api/v1/messages/iterations/{id}", get(iterations))
+        .route("/api/v1/messages/streams/{id}", patch(update_stream))
+        .route("/api/v1/messages/streams/{id}/status", post(append_status))
         .route(
             "/api/v1/messages/{id}",
             get(get_message).delete(delete_message),
@@ -58,13 +60,15 @@ async fn create_agent(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// 200 (explicit `@HttpCode`) with the masked agent.
+/// 201 with the masked agent: the route has no `@HttpCode`
+/// (apps/backend/src/modules/agents/agent-status.controller.ts).
 async fn ping(
     State(app): State<Arc<App>>,
     agent: AgentUser,
     JsonBody(body): JsonBody,
-) -> JsonResult {
-    agents::ping(&app, &agent.user_id, &body).await.map(Json)
+) -> CreatedResult {
+    let updated = agents::ping(&app, &agent.user_id, &body).await?;
+    Ok((StatusCode::CREATED, Json(updated)))
 }
 
 async fn create_message(
@@ -98,10 +102,7 @@ async fn list_messages(
         limit: Some(limit),
         ..Default::default()
     })?;
-    let data: Vec<Value> = render_messages(&app, &rows, View::Agent)?
-        .into_iter()
-        .map(|m| with_field(m, "statusEvents", json!([])))
-        .collect();
+    let data = render_page(&app, &rows, View::Agent)?;
     Ok(Json(
         json!({ "data": data, "nextCursor": next_cursor(&rows, limit) }),
     ))
@@ -118,8 +119,9 @@ async fn get_message(
     render_message(&app, &message, View::Agent).map(Json)
 }
 
-/// Deletes a message without any event; refused for a member of an iteration chain that
-/// has other members.
+/// `deleteByAgent` (apps/backend/src/modules/messages/messages.service.ts): deletes the
+/// row, a pending review included, and emits nothing, so subscribers are not told. A
+/// message in an iteration chain goes only while no other message names its group.
 async fn delete_message(
     State(app): State<Arc<App>>,
     agent: AgentUser,
@@ -128,15 +130,39 @@ async fn delete_message(
 ) -> JsonResult {
     let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
     let message = message_in_channel(&app, &id, &channel.id)?;
-    if let Some(group) = &message.iteration_group_id {
-        if app.store.iteration_chain(group)?.len() > 1 {
+    if message.iteration_group_id.is_some() || message.iteration.is_some() {
+        let group = message.iteration_group_id.as_deref().unwrap_or(&message.id);
+        if app.store.other_chain_members(group, &message.id)? > 0 {
             return Err(ApiError::bad_request(
-                "Cannot delete a message that is part of an iteration chain",
+                "Cannot delete a message that is part of an iteration chain with other messages",
             ));
         }
     }
     app.store.delete_message(&message.id)?;
     Ok(Json(json!({ "deleted": true })))
+}
+
+/// 200 (a PATCH) with the updated draft.
+async fn update_stream(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(stream_id): PathId,
+    JsonBody(body): JsonBody,
+) -> JsonResult {
+    streams::update(&app, &agent.user_id, &stream_id, &body)
+        .await
+        .map(Json)
+}
+
+/// 201 with the `MessageStatusEvent`.
+async fn append_status(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    PathId(stream_id): PathId,
+    JsonBody(body): JsonBody,
+) -> CreatedResult {
+    let event = streams::append_status(&app, &agent.user_id, &stream_id, &body).await?;
+    Ok((StatusCode::CREATED, Json(event)))
 }
 
 async fn iterations(

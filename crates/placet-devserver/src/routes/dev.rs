@@ -1,5 +1,6 @@
 //! `/__dev/*`: the test controls over HTTP, for tests that run the server in another
-//! process. Loopback peers only; anyone else gets 403.
+//! process. Served only when `DevServerConfig::dev_routes` is set, and then to loopback
+//! peers only; anyone else gets 403.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,8 @@ pub(super) fn routes(app: Arc<App>) -> Router<Arc<App>> {
         .route("/invalidate-tokens", post(invalidate_tokens))
         .route("/responses", get(responses).delete(clear_responses))
         .route("/expire-reviews", post(expire_reviews))
+        .route("/abort-stale-streams", post(abort_stale_streams))
+        .route("/requests", get(requests).delete(clear_requests))
         .route("/messages/{id}", get(message))
         .route("/demo/{kind}", post(demo_review))
         .route("/restart", post(restart))
@@ -111,6 +114,20 @@ async fn clear_responses(State(app): State<Arc<App>>) -> Json<Value> {
 
 async fn expire_reviews(State(app): State<Arc<App>>) -> Json<Value> {
     Json(json!({ "expired": controls(&app).expire_overdue_reviews().await }))
+}
+
+async fn abort_stale_streams(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(json!({ "aborted": controls(&app).abort_stale_streams().await }))
+}
+
+/// The request log (`/__dev` requests included).
+async fn requests(State(app): State<Arc<App>>) -> Json<Value> {
+    Json(serde_json::to_value(controls(&app).requests()).unwrap_or(Value::Null))
+}
+
+async fn clear_requests(State(app): State<Arc<App>>) -> Json<Value> {
+    controls(&app).clear_requests();
+    Json(json!({ "cleared": true }))
 }
 
 /// The stored message, unredacted, with attachments.

@@ -9,7 +9,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
-    Json, Router,
+    Router,
 };
 use serde_json::json;
 
@@ -29,8 +29,14 @@ async fn download(
     download_response(&app, &user.id, &id)
 }
 
-/// The raw bytes of an attachment the user owns (through its channel), with
-/// `Content-Type`, `Content-Disposition: inline; filename="…"` and `Content-Length`.
+/// The raw bytes of an attachment the user owns (through its channel), as
+/// `files.controller.ts` (apps/backend/src/modules/files/) sends them: `Content-Type` the
+/// stored MIME type, `Content-Disposition: inline; filename="…"` with `"`, `\`, CR and LF
+/// replaced by `_` and no `filename*=`, and the length. An empty file is an empty 200.
+///
+/// Node writes header strings as Latin-1 and throws `ERR_INVALID_CHAR` on anything
+/// else, so a name with characters beyond U+00FF ("Отчёт 2026.pdf") makes the real
+/// server fail the download with 500; see [`invalid_header_char`].
 pub(super) fn download_response(app: &App, user_id: &str, id: &str) -> Result<Response, ApiError> {
     let attachment = app
         .store
@@ -39,23 +45,25 @@ pub(super) fn download_response(app: &App, user_id: &str, id: &str) -> Result<Re
     app.store
         .owned_agent(&attachment.channel_id, user_id)?
         .ok_or_else(|| ApiError::forbidden("Not your file"))?;
-    let content = app.store.attachment_content(id)?.unwrap_or_default();
-    if content.is_empty() {
-        // Sent directly by the controller, bypassing the error filter's shape.
-        return Ok((
-            StatusCode::NOT_FOUND,
-            Json(json!({ "message": "File body empty" })),
-        )
-            .into_response());
-    }
-    let content_type = HeaderValue::from_str(&attachment.mime_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let content = app
+        .store
+        .attachment_content(id)?
+        .ok_or_else(|| ApiError::not_found("Attachment not found"))?;
     let disposition = format!(
         "inline; filename=\"{}\"",
         sanitize_filename(&attachment.filename)
     );
-    let disposition =
-        HeaderValue::from_str(&disposition).unwrap_or_else(|_| HeaderValue::from_static("inline"));
+    let (Some(content_type), Some(disposition)) = (
+        latin1_header(&attachment.mime_type),
+        latin1_header(&disposition),
+    ) else {
+        let name = if latin1_header(&attachment.mime_type).is_none() {
+            "content-type"
+        } else {
+            "content-disposition"
+        };
+        return Ok(invalid_header_char(name));
+    };
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
@@ -77,13 +85,53 @@ fn sanitize_filename(name: &str) -> String {
         .collect()
 }
 
+/// The header bytes Node would write for `value` (one byte per character), or `None`
+/// where Node's `checkInvalidHeaderChar` (`/[^\t\x20-\x7e\x80-\xff]/`) refuses it.
+fn latin1_header(value: &str) -> Option<HeaderValue> {
+    let bytes = value
+        .chars()
+        .map(|c| match u32::from(c) {
+            0x09 | 0x20..=0x7e | 0x80..=0xff => u8::try_from(u32::from(c)).ok(),
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    HeaderValue::from_bytes(&bytes).ok()
+}
+
+/// What a client gets when the real server sets a header Node refuses (inferred from
+/// Node and Fastify, not observed): the write throws `ERR_INVALID_CHAR`, Nest's filter
+/// fails on the same header, and Fastify's last-resort handler sends its own error body
+/// with no headers at all.
+fn invalid_header_char(name: &str) -> Response {
+    let body = json!({
+        "statusCode": 500,
+        "code": "ERR_INVALID_CHAR",
+        "error": "Internal Server Error",
+        "message": format!("Invalid character in header content [\"{name}\"]"),
+    });
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sanitize_filename;
+    use super::{latin1_header, sanitize_filename};
 
     #[test]
     fn sanitizes_header_breakers() {
         assert_eq!(sanitize_filename("a\"b\\c\r\nd.md"), "a_b_c__d.md");
         assert_eq!(sanitize_filename("plain.txt"), "plain.txt");
+    }
+
+    #[test]
+    fn headers_are_latin1_or_nothing() {
+        assert_eq!(
+            latin1_header("Café.pdf").unwrap().as_bytes(),
+            b"Caf\xe9.pdf"
+        );
+        assert!(latin1_header("Отчёт 2026.pdf").is_none());
+        assert!(latin1_header("bell\u{7}").is_none());
+        assert!(latin1_header("del\u{7f}").is_none());
     }
 }

@@ -19,8 +19,8 @@ use crate::extract::{
 };
 use crate::server::ConnInfo;
 use crate::service::{
-    self, next_cursor, owned_channel, page_limit, render_message, render_messages, reviews,
-    user_messages, View,
+    self, next_cursor, owned_channel, page_limit, render_message, render_messages, render_page,
+    reviews, user_messages, webhooks, View,
 };
 use crate::state::App;
 use crate::store::MessageQuery;
@@ -33,9 +33,10 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/api/messages/{id}", get(get_one))
         .route("/api/messages/{id}/iterations", get(iterations))
         .route("/api/messages/{id}/respond", post(respond))
+        .route("/api/messages/{id}/retry", post(retry))
 }
 
-/// `{data, nextCursor}`, newest first, each item with `statusEvents: []`.
+/// `{data, nextCursor}`, newest first, each item with its `statusEvents`.
 ///
 /// Without `channel` the real server's ownership lookup ignores the undefined id and the
 /// message query does too, so any user owning at least one agent gets every message in
@@ -57,10 +58,7 @@ async fn list(
         limit: Some(limit),
         ..Default::default()
     })?;
-    let data: Vec<Value> = render_messages(&app, &rows, View::Human)?
-        .into_iter()
-        .map(|m| with_field(m, "statusEvents", json!([])))
-        .collect();
+    let data = render_page(&app, &rows, View::Human)?;
     Ok(Json(
         json!({ "data": data, "nextCursor": next_cursor(&rows, limit) }),
     ))
@@ -138,6 +136,16 @@ async fn iterations(
 ) -> Result<Json<Value>, ApiError> {
     let agent = owned_channel(&app, &user.id, query.get("channel"))?;
     service::iterations(&app, &agent.id, &id, View::Human).map(Json)
+}
+
+/// 200 (`@HttpCode(200)`) `{"retried": true}` once the webhook was sent again.
+async fn retry(
+    State(app): State<Arc<App>>,
+    HumanUser(user): HumanUser,
+    PathId(id): PathId,
+    _body: JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    webhooks::retry(&app, &user.id, &id).await.map(Json)
 }
 
 /// Answers a review. Every request is recorded for tests, and the

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 
 use super::files::{parse_text_attachment, store_text_attachment, TextAttachment};
-use super::{owned_channel, render_message, View};
+use super::{owned_channel, render_message, streams, View};
 use crate::error::ApiError;
 use crate::events::{channel_room, user_room};
 use crate::state::App;
@@ -14,19 +14,18 @@ use crate::validate as v;
 use crate::wire::with_field;
 
 const MESSAGE_STATUSES: [&str; 4] = ["info", "success", "warning", "error"];
-const STREAM_STATES: [&str; 3] = ["streaming", "complete", "aborted"];
+pub(crate) const STREAM_STATES: [&str; 3] = ["streaming", "complete", "aborted"];
 /// `DEFAULT_REVIEW_DURATION_SECONDS`.
 const DEFAULT_REVIEW_SECONDS: i64 = 86_400;
 /// `MAX_REVIEW_DURATION_SECONDS`; longer requests are silently capped.
 const MAX_REVIEW_SECONDS: i64 = 129_600;
 
-const AT_LEAST_ONE: &str =
-    "Message must contain at least one of: text, review, status, attachmentIds, or textAttachments";
-
-/// A validated `POST /api/v1/messages` body.
-struct NewAgentMessage<'a> {
-    channel_id: &'a str,
-    text: Option<&'a str>,
+/// A validated `POST /api/v1/messages` body. Optional strings the server tests for
+/// truthiness (`clientId`, `streamId`, `iterationOf`, `streamState`) are `None` when
+/// empty, as `if (dto.clientId)` treats them.
+pub(crate) struct NewAgentMessage<'a> {
+    pub(crate) channel_id: &'a str,
+    pub(crate) text: Option<&'a str>,
     status: Option<&'a str>,
     review: Option<&'a Map<String, Value>>,
     metadata: Option<&'a Map<String, Value>>,
@@ -34,11 +33,13 @@ struct NewAgentMessage<'a> {
     attachment_ids: Vec<String>,
     text_attachments: Vec<TextAttachment>,
     iteration_of: Option<&'a str>,
-    client_id: Option<&'a str>,
-    stream_id: Option<&'a str>,
-    stream_state: Option<&'a str>,
+    pub(crate) client_id: Option<&'a str>,
+    pub(crate) stream_id: Option<&'a str>,
+    pub(crate) stream_state: Option<&'a str>,
 }
 
+/// `CreateAgentMessageSchema` (packages/shared/src/types.ts), refine included: every
+/// failure is "Validation failed", the refine's own text being lost with zod's `errors`.
 fn parse(body: &Value) -> Result<NewAgentMessage<'_>, ApiError> {
     let obj = v::object(body)?;
     let review = v::optional_object(obj, "review")?;
@@ -63,24 +64,30 @@ fn parse(body: &Value) -> Result<NewAgentMessage<'_>, ApiError> {
         webhook_url: v::optional_url(obj, "webhookUrl")?,
         attachment_ids: v::optional_string_array(obj, "attachmentIds")?.unwrap_or_default(),
         text_attachments,
-        iteration_of: v::optional_string(obj, "iterationOf", 0)?,
-        client_id: v::optional_string(obj, "clientId", 1)?,
-        stream_id: v::optional_string(obj, "streamId", 0)?,
+        iteration_of: non_empty(v::optional_string(obj, "iterationOf", 0)?),
+        client_id: non_empty(v::optional_string(obj, "clientId", 0)?),
+        stream_id: non_empty(v::optional_string(obj, "streamId", 0)?),
         stream_state: v::optional_enum(obj, "streamState", &STREAM_STATES)?,
     };
-    // The schema's refine: JavaScript truthiness, so an empty text does not count.
     let has_content = parsed.text.is_some_and(|t| !t.is_empty())
         || parsed.review.is_some()
         || parsed.status.is_some()
         || !parsed.attachment_ids.is_empty()
         || !parsed.text_attachments.is_empty();
     if !has_content {
-        return Err(ApiError::bad_request(AT_LEAST_ONE));
+        return Err(ApiError::validation());
     }
     Ok(parsed)
 }
 
-/// The schema checks of `review` except the expiry fields, which have their own messages.
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+/// `ReviewSchema.omit({status, response, completedAt})`: `expiresInSeconds` is an
+/// optional positive integer (so `0`, `-1`, `1.5` and `null` all fail validation before
+/// the service's own check could run); `callback`, `expiresAt`, `feedback` and
+/// `modifiedFileIds` are nullish.
 fn validate_review_shape(review: &Map<String, Value>) -> Result<(), ApiError> {
     v::required_string(review, "type", 0)?;
     v::optional_object(review, "payload")?;
@@ -93,19 +100,29 @@ fn validate_review_shape(review: &Map<String, Value>) -> Result<(), ApiError> {
         }
         Some(_) => return Err(ApiError::validation()),
     }
-    v::optional_string(review, "feedback", 0)?;
-    v::optional_string_map(review, "modifiedFileIds")?;
+    v::nullish_string(review, "expiresAt")?;
+    v::optional_positive_integer(review, "expiresInSeconds")?;
+    v::nullish_string(review, "feedback")?;
+    v::nullish_string_map(review, "modifiedFileIds")?;
     Ok(())
 }
 
-/// When a new review expires: `expiresInSeconds` wins over `expiresAt`, the default is
-/// 24 h, anything past 36 h is capped, and the result must be in the future.
+/// `normaliseReviewExpiry` (apps/backend/src/modules/messages/messages.service.ts):
+/// `expiresInSeconds` wins over a truthy `expiresAt`, the default is 24 h, anything past
+/// 36 h is capped, and the result must be in the future.
 fn review_expiry(
     review: &Map<String, Value>,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, ApiError> {
-    let requested = match (review.get("expiresInSeconds"), review.get("expiresAt")) {
-        (Some(secs), _) if !secs.is_null() => {
+    let expires_in = review.get("expiresInSeconds").filter(|s| !s.is_null());
+    let expires_at = review
+        .get("expiresAt")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let requested = match (expires_in, expires_at) {
+        (Some(secs), _) => {
+            // Unreachable over HTTP (the schema wants a positive integer), kept for
+            // in-process callers.
             let secs = v::positive_integer(secs).ok_or_else(|| {
                 ApiError::bad_request("expiresInSeconds must be a positive integer")
             })?;
@@ -114,17 +131,17 @@ fn review_expiry(
                 .min(MAX_REVIEW_SECONDS + 1);
             now + Duration::seconds(secs)
         }
-        (_, Some(Value::String(at))) => parse_js_date(at)
+        (None, Some(at)) => parse_js_date(at)
             .ok_or_else(|| ApiError::bad_request("expiresAt must be a valid ISO date string"))?,
-        (_, None | Some(Value::Null)) => now + Duration::seconds(DEFAULT_REVIEW_SECONDS),
-        (_, Some(_)) => return Err(ApiError::validation()),
+        (None, None) => now + Duration::seconds(DEFAULT_REVIEW_SECONDS),
     };
+    let requested = requested.min(now + Duration::seconds(MAX_REVIEW_SECONDS));
     if requested <= now {
         return Err(ApiError::bad_request(
             "Review expiration must be in the future",
         ));
     }
-    Ok(requested.min(now + Duration::seconds(MAX_REVIEW_SECONDS)))
+    Ok(requested)
 }
 
 /// The stored review: the accepted input keys, `status: "pending"` and the computed
@@ -141,9 +158,28 @@ fn stored_review(review: &Map<String, Value>, expires_at: DateTime<Utc>) -> Valu
     Value::Object(stored)
 }
 
-/// `POST /api/v1/messages` for the API key's owner. Returns the reply body (always sent
-/// with 201). Emits `message:created` (with `agentName`) to the channel and owner rooms
-/// in one broadcast, except for an idempotent replay.
+/// The target of `iterationOf`: it must be in the channel and its review finished.
+fn iteration_target(app: &App, channel_id: &str, target_id: &str) -> Result<MessageRow, ApiError> {
+    let target = app
+        .store
+        .message(target_id)?
+        .filter(|m| m.channel_id == channel_id)
+        .ok_or_else(|| {
+            ApiError::bad_request("iterationOf target does not exist in this channel")
+        })?;
+    if !matches!(target.review_status(), Some("completed" | "expired")) {
+        return Err(ApiError::bad_request(
+            "iterationOf target must have a completed or expired review",
+        ));
+    }
+    Ok(target)
+}
+
+/// `POST /api/v1/messages` for the API key's owner, in the order of `createFromAgent`
+/// (apps/backend/src/modules/messages/messages.service.ts): ownership, the `clientId`
+/// and `streamId` replays, the `iterationOf` checks, the expiry rules, then the insert.
+/// Returns the reply body (always sent with 201). A new row emits `message:created`
+/// (with `agentName`) to the channel and owner rooms in one broadcast.
 pub(crate) async fn create_agent_message(
     app: &App,
     user_id: &str,
@@ -153,10 +189,23 @@ pub(crate) async fn create_agent_message(
     let agent = owned_channel(app, user_id, Some(input.channel_id))?;
 
     if let Some(client_id) = input.client_id {
-        if let Some(existing) = app.store.message_by_client_id(&agent.id, client_id)? {
-            return render_message(app, &existing, View::Agent);
+        if let Some(existing) = app
+            .store
+            .message_by_client_id(&agent.id, "agent", client_id)?
+        {
+            return streams::replay(app, &agent, existing, &input).await;
         }
     }
+    if let Some(stream_id) = input.stream_id {
+        if let Some(existing) = app.store.agent_message_by_stream_id(&agent.id, stream_id)? {
+            return streams::replay(app, &agent, existing, &input).await;
+        }
+    }
+
+    let target = match input.iteration_of {
+        Some(target_id) => Some(iteration_target(app, &agent.id, target_id)?),
+        None => None,
+    };
 
     let now = now();
     let at = iso(now);
@@ -164,50 +213,14 @@ pub(crate) async fn create_agent_message(
         Some(review) => Some(stored_review(review, review_expiry(review, now)?)),
         None => None,
     };
+    let metadata = merged_metadata(&input, review.as_ref());
 
-    let (iteration_group_id, iteration) = match input.iteration_of {
-        Some(target_id) => {
-            let target = app
-                .store
-                .message(target_id)?
-                .filter(|m| m.channel_id == agent.id)
-                .ok_or_else(|| {
-                    ApiError::bad_request("iterationOf target does not exist in this channel")
-                })?;
-            if !matches!(target.review_status(), Some("completed" | "expired")) {
-                return Err(ApiError::bad_request(
-                    "iterationOf target must have a completed or expired review",
-                ));
-            }
-            app.store.ensure_iteration_root(&target.id, &at)?;
-            (
-                Some(target.iteration_group_id.unwrap_or(target.id)),
-                Some(target.iteration.unwrap_or(1) + 1),
-            )
-        }
-        None => (None, None),
-    };
-
-    if let Some(stream_id) = input.stream_id {
-        if let Some(updated) = update_stream_draft(app, &agent.id, stream_id, &input, &at)? {
-            let payload = with_field(
-                render_message(app, &updated, View::Raw)?,
-                "agentName",
-                json!(agent.name),
-            );
-            app.events
-                .emit(
-                    vec![channel_room(&agent.id), user_room(&agent.owner_id)],
-                    "message:updated",
-                    &payload,
-                )
-                .await;
-            return render_message(app, &updated, View::Agent);
-        }
+    let mut attachment_ids = input.attachment_ids.clone();
+    for t in &input.text_attachments {
+        attachment_ids.push(store_text_attachment(app, &agent.id, None, t, &at)?.id);
     }
 
-    let metadata = merged_metadata(&input, review.as_ref());
-    let message = MessageRow {
+    let mut message = MessageRow {
         id: new_id(),
         channel_id: agent.id.clone(),
         sender_type: "agent".to_owned(),
@@ -220,17 +233,21 @@ pub(crate) async fn create_agent_message(
         stream_id: input.stream_id.map(str::to_owned),
         stream_state: input.stream_state.map(str::to_owned),
         delivery_status: "sent".to_owned(),
-        iteration_group_id,
-        iteration,
+        iteration_group_id: None,
+        iteration: None,
         created_at: at.clone(),
         updated_at: at.clone(),
     };
-    app.store.insert_message(&message)?;
-    app.store
-        .link_orphan_attachments(&input.attachment_ids, &agent.id, &message.id)?;
-    for t in &input.text_attachments {
-        store_text_attachment(app, &agent.id, Some(&message.id), t, &at)?;
+    match &target {
+        Some(target) => app.store.insert_next_iteration(
+            &mut message,
+            &target.id,
+            target.iteration_group_id.as_deref(),
+        )?,
+        None => app.store.insert_message(&message)?,
     }
+    app.store
+        .link_orphan_attachments(&attachment_ids, &agent.id, &message.id)?;
     if message.review.is_some() {
         app.notify_review_changed();
     }
@@ -250,47 +267,28 @@ pub(crate) async fn create_agent_message(
     render_message(app, &message, View::Agent)
 }
 
-/// `metadata` as given, plus `webhookUrl` and, for a freeform plugin review,
-/// `plugin`; `None` when all are absent.
+/// `metadata` as given, plus `webhookUrl` and, for a freeform plugin review without a
+/// `metadata.plugin` of its own, `plugin`; `None` when that leaves no key at all.
 fn merged_metadata(input: &NewAgentMessage<'_>, review: Option<&Value>) -> Option<Value> {
-    let mut metadata = input.metadata.cloned();
-    let mut set = |key: &str, value: Value| {
-        metadata
-            .get_or_insert_with(Map::new)
-            .insert(key.to_owned(), value);
-    };
+    let mut metadata = input.metadata.cloned().unwrap_or_default();
     if let Some(url) = input.webhook_url {
-        set("webhookUrl", json!(url));
+        metadata.insert("webhookUrl".to_owned(), json!(url));
     }
     if let Some(review) = review {
         let plugin = review
             .get("payload")
             .and_then(|p| p.get("plugin"))
             .and_then(Value::as_str);
-        if let (Some("freeform"), Some(plugin)) =
-            (review.get("type").and_then(Value::as_str), plugin)
-        {
-            set("plugin", json!(plugin));
+        let has_plugin = metadata.get("plugin").is_some_and(crate::util::truthy);
+        if let (Some("freeform"), Some(plugin), false) = (
+            review.get("type").and_then(Value::as_str),
+            plugin,
+            has_plugin,
+        ) {
+            metadata.insert("plugin".to_owned(), json!(plugin));
         }
     }
-    metadata.map(Value::Object)
-}
-
-/// A re-post for an existing `(channelId, streamId)` draft updates it instead of
-/// violating the unique index; returns the updated row, or `None` if there is no draft.
-fn update_stream_draft(
-    app: &App,
-    channel_id: &str,
-    stream_id: &str,
-    input: &NewAgentMessage<'_>,
-    at: &str,
-) -> Result<Option<MessageRow>, ApiError> {
-    let Some(draft) = app.store.message_by_stream_id(channel_id, stream_id)? else {
-        return Ok(None);
-    };
-    app.store
-        .update_stream_draft(&draft.id, input.text, input.stream_state, at)?;
-    Ok(app.store.message(&draft.id)?)
+    (!metadata.is_empty()).then_some(Value::Object(metadata))
 }
 
 #[cfg(test)]
@@ -306,6 +304,12 @@ mod tests {
         let now = crate::util::now();
         let default = review_expiry(&review(json!({"type": "approval"})), now).unwrap();
         assert_eq!(default - now, Duration::hours(24));
+        let empty_at = review_expiry(&review(json!({"type": "x", "expiresAt": ""})), now);
+        assert_eq!(
+            empty_at.unwrap() - now,
+            Duration::hours(24),
+            "an empty expiresAt is falsy"
+        );
         let capped = review_expiry(
             &review(json!({"type": "x", "expiresInSeconds": 999_999})),
             now,
@@ -328,15 +332,32 @@ mod tests {
             past.unwrap_err().message,
             "Review expiration must be in the future"
         );
-        let bad = review_expiry(&review(json!({"type": "x", "expiresInSeconds": 0})), now);
-        assert_eq!(
-            bad.unwrap_err().message,
-            "expiresInSeconds must be a positive integer"
-        );
         let bad = review_expiry(&review(json!({"type": "x", "expiresAt": "soon"})), now);
         assert_eq!(
             bad.unwrap_err().message,
             "expiresAt must be a valid ISO date string"
         );
+    }
+
+    #[test]
+    fn review_schema() {
+        for ok in [
+            json!({"type": "x", "expiresAt": null, "feedback": null, "callback": null}),
+            json!({"type": "x", "modifiedFileIds": null, "expiresInSeconds": 5}),
+        ] {
+            assert!(validate_review_shape(&review(ok.clone())).is_ok(), "{ok}");
+        }
+        for bad in [
+            json!({"type": "x", "expiresInSeconds": 0}),
+            json!({"type": "x", "expiresInSeconds": null}),
+            json!({"type": "x", "expiresInSeconds": -3}),
+            json!({"type": "x", "expiresInSeconds": 1.5}),
+            json!({"type": "x", "expiresInSeconds": "60"}),
+            json!({"type": "x", "expiresAt": 5}),
+            json!({"type": "x", "payload": null}),
+        ] {
+            let err = validate_review_shape(&review(bad.clone())).unwrap_err();
+            assert_eq!(err.message, "Validation failed", "{bad}");
+        }
     }
 }

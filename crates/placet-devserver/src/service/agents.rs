@@ -2,7 +2,6 @@
 
 use serde_json::{json, Value};
 
-use super::owned_channel;
 use crate::error::ApiError;
 use crate::events::user_room;
 use crate::state::App;
@@ -74,22 +73,29 @@ pub(crate) fn mark_read(app: &App, user_id: &str, agent_id: &str) -> Result<(), 
     Ok(())
 }
 
-/// `POST /api/v1/status/ping`: body `{agentId, status, message?}`. Emits `agent:status`
-/// to the owner's user room on every ping, changed or not.
+/// `POST /api/v1/status/ping`: body `{agentId, status, message?}`
+/// (`PingStatusSchema`). Another user's or an unknown agent is 404 "Agent not found"
+/// (`findById`). `statusSince` moves only when the status changes, `statusMessage` is the
+/// message or `null`, `lastActiveAt` is now (`pingStatus`,
+/// apps/backend/src/modules/agents/agents.service.ts). Emits `agent:status` to the
+/// caller's user room on every ping, changed or not (agent-status.controller.ts).
 pub(crate) async fn ping(app: &App, user_id: &str, body: &Value) -> Result<Value, ApiError> {
     let obj = v::object(body)?;
     let agent_id = v::required_string(obj, "agentId", 1)?;
     let status =
         v::optional_enum(obj, "status", &AGENT_STATUSES)?.ok_or_else(ApiError::validation)?;
     let message = v::optional_string_max(obj, "message", 500)?;
-    let agent = owned_channel(app, user_id, Some(agent_id))?;
+    let agent = app
+        .store
+        .owned_agent(agent_id, user_id)?
+        .ok_or_else(|| ApiError::not_found("Agent not found"))?;
     let updated = app
         .store
         .record_status(&agent.id, status, message, &iso(now()))?
-        .ok_or_else(ApiError::not_your_agent)?;
+        .ok_or_else(|| ApiError::not_found("Agent not found"))?;
     app.events
         .emit(
-            vec![user_room(&updated.owner_id)],
+            vec![user_room(user_id)],
             "agent:status",
             &json!({
                 "agentId": updated.id,

@@ -5,14 +5,16 @@ pub(crate) mod agent_messages;
 pub(crate) mod agents;
 pub(crate) mod files;
 pub(crate) mod reviews;
+pub(crate) mod streams;
 pub(crate) mod user_messages;
+pub(crate) mod webhooks;
 
 use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::state::App;
 use crate::store::{AgentRow, MessageRow};
-use crate::wire::{attachment_json, message_json, redact_passwords};
+use crate::wire::{attachment_json, message_json, redact_passwords, status_event_json};
 
 /// Attachments up to this size with a text MIME type carry `textContent` in agent-API
 /// replies.
@@ -64,6 +66,30 @@ pub(crate) fn render_messages(
         .collect()
 }
 
+/// Renders a page of messages as the list routes do (`paginateMessages`): each item
+/// carries `statusEvents`, the status steps of its `streamId` (empty without one).
+pub(crate) fn render_page(
+    app: &App,
+    rows: &[MessageRow],
+    view: View,
+) -> Result<Vec<Value>, ApiError> {
+    let stream_ids: Vec<&str> = rows.iter().filter_map(|m| m.stream_id.as_deref()).collect();
+    let events = app.store.status_events_of(&stream_ids)?;
+    Ok(render_messages(app, rows, view)?
+        .into_iter()
+        .zip(rows)
+        .map(|(rendered, row)| {
+            let steps: Vec<Value> = row
+                .stream_id
+                .as_deref()
+                .and_then(|s| events.get(s))
+                .map(|list| list.iter().map(status_event_json).collect())
+                .unwrap_or_default();
+            crate::wire::with_field(rendered, "statusEvents", Value::Array(steps))
+        })
+        .collect())
+}
+
 /// Renders one message.
 pub(crate) fn render_message(app: &App, row: &MessageRow, view: View) -> Result<Value, ApiError> {
     let mut rendered = render_messages(app, std::slice::from_ref(row), view)?;
@@ -111,8 +137,8 @@ pub(crate) fn next_cursor(rows: &[MessageRow], limit: usize) -> Value {
     }
 }
 
-/// `{groupId, iterations}`: the iteration chain a message belongs to, by iteration. A
-/// message outside any chain is its own one-element chain.
+/// `{groupId, iterations}` (`getIterationChain`): the messages whose group is the
+/// message's group (its own id outside a chain) plus the message with that id, by round.
 pub(crate) fn iterations(
     app: &App,
     channel_id: &str,
@@ -124,10 +150,7 @@ pub(crate) fn iterations(
         .iteration_group_id
         .clone()
         .unwrap_or_else(|| message.id.clone());
-    let mut chain = app.store.iteration_chain(&group)?;
-    if chain.is_empty() {
-        chain.push(message);
-    }
+    let chain = app.store.iteration_chain(&group)?;
     Ok(serde_json::json!({
         "groupId": group,
         "iterations": render_messages(app, &chain, view)?,

@@ -6,11 +6,12 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
-use super::{message_in_channel, owned_channel, render_message, View};
+use super::{message_in_channel, owned_channel, render_message, webhooks, View};
 use crate::error::ApiError;
 use crate::events::channel_room;
 use crate::state::App;
-use crate::util::now_iso;
+use crate::store::MessageRow;
+use crate::util::{now_iso, truthy};
 use crate::validate as v;
 use crate::wire::{agent_raw, with_field};
 
@@ -55,13 +56,23 @@ pub(crate) async fn respond(
         return Err(ApiError::forbidden("Review already responded"));
     }
 
+    // `respondToReview` (apps/backend/src/modules/messages/messages.service.ts) keeps
+    // `modifiedFileIds` only when it has a key and `feedback` only when non-empty.
+    let modified_file_ids = input
+        .get("modifiedFileIds")
+        .filter(|m| m.as_object().is_some_and(|o| !o.is_empty()));
+    let feedback = input.get("feedback").filter(|f| truthy(f));
     let completed_at = now_iso();
     let mut updated = review.clone();
     updated.insert("status".to_owned(), json!("completed"));
-    for key in ["response", "modifiedFileIds", "feedback"] {
-        if let Some(value) = input.get(key) {
-            updated.insert(key.to_owned(), value.clone());
-        }
+    if let Some(response) = input.get("response") {
+        updated.insert("response".to_owned(), response.clone());
+    }
+    if let Some(m) = modified_file_ids {
+        updated.insert("modifiedFileIds".to_owned(), m.clone());
+    }
+    if let Some(f) = feedback {
+        updated.insert("feedback".to_owned(), f.clone());
     }
     updated.insert("completedAt".to_owned(), json!(completed_at));
     // Conditional on the review still being pending: of two racing answers, one wins.
@@ -85,6 +96,12 @@ pub(crate) async fn respond(
     app.events
         .emit(vec![channel_room(&agent.id)], "review:responded", &payload)
         .await;
+    if let Some(review) = message.review.as_ref().and_then(Value::as_object) {
+        if let Some(callback) = webhooks::review_callback(&agent, &message, review) {
+            let body = webhooks::review_responded(&message, review, modified_file_ids, feedback);
+            webhooks::spawn_tracked(app, &message.id, &message.channel_id, callback, body);
+        }
+    }
     Ok(payload)
 }
 
@@ -99,7 +116,9 @@ pub(crate) fn wait_timeout(raw: Option<&str>) -> Duration {
 }
 
 /// Waits until the review is answered or expired, or `timeout` passes. An overdue
-/// pending review is expired here, without a WebSocket event (a server quirk).
+/// pending review is expired here, without a WebSocket event (a server quirk). A review
+/// deleted while waited on is simply never found again: the wait ends in `timeout`
+/// (`waitForReviewResponse` re-checks with `findFirst` and ignores a missing row).
 pub(crate) async fn wait(
     app: &App,
     user_id: &str,
@@ -110,39 +129,50 @@ pub(crate) async fn wait(
     let agent = owned_channel(app, user_id, channel)?;
     let deadline = Instant::now() + timeout;
     let mut changes = app.review_changes();
+    let first = message_in_channel(app, message_id, &agent.id)?;
+    if first.review.as_ref().is_none_or(Value::is_null) {
+        return Err(ApiError::not_found("No review on this message"));
+    }
+    let mut current = Some(first);
     loop {
         changes.borrow_and_update();
-        let message = message_in_channel(app, message_id, &agent.id)?;
-        if message.review.as_ref().is_none_or(Value::is_null) {
-            return Err(ApiError::not_found("No review on this message"));
-        }
-        match message.review_status() {
-            Some("completed") => {
-                return Ok(json!({
-                    "status": "completed",
-                    "message": render_message(app, &message, View::Agent)?,
-                }))
+        if let Some(message) = current.take() {
+            if let Some(done) = finished(app, &message)? {
+                return Ok(done);
             }
-            Some("expired") => {
-                return Ok(json!({
-                    "status": "expired",
-                    "message": render_message(app, &message, View::Agent)?,
-                }))
-            }
-            _ => {}
-        }
-        if app
-            .store
-            .expire_review_if_overdue(&message.id, &now_iso())?
-        {
-            app.notify_review_changed();
-            continue;
         }
         tokio::select! {
             _ = changes.changed() => {}
             _ = tokio::time::sleep(WAIT_RECHECK) => {}
             _ = tokio::time::sleep_until(deadline) => return Ok(json!({"status": "timeout"})),
         }
+        current = app
+            .store
+            .message(message_id)?
+            .filter(|m| m.channel_id == agent.id);
+    }
+}
+
+/// The long poll's answer for this state of the review, if it is final; expires an
+/// overdue pending review on the way.
+fn finished(app: &App, message: &MessageRow) -> Result<Option<Value>, ApiError> {
+    loop {
+        let Some(message) = app.store.message(&message.id)? else {
+            return Ok(None);
+        };
+        if let Some(status @ ("completed" | "expired")) = message.review_status() {
+            return Ok(Some(json!({
+                "status": status,
+                "message": render_message(app, &message, View::Agent)?,
+            })));
+        }
+        if !app
+            .store
+            .expire_review_if_overdue(&message.id, &now_iso())?
+        {
+            return Ok(None);
+        }
+        app.notify_review_changed();
     }
 }
 

@@ -1,8 +1,8 @@
 //! `POST /api/messages`: a human's chat message (contract §3.2).
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use super::{owned_channel, render_message, View};
+use super::{owned_channel, render_message, webhooks, View};
 use crate::error::ApiError;
 use crate::events::{channel_room, user_room};
 use crate::state::App;
@@ -11,7 +11,10 @@ use crate::util::{iso, new_id, now};
 use crate::validate as v;
 
 /// `POST /api/messages`: a human's chat message in one of their channels. Emits
-/// `message:created` (no `agentName`) to the channel and user rooms.
+/// `message:created` (no `agentName`) to the channel and user rooms, then sends the
+/// agent's webhook `{event: "message:created", channelId, message}` and reports its
+/// outcome as `message:delivery` (`createFromUser`,
+/// apps/backend/src/modules/messages/messages.service.ts).
 pub(crate) async fn create_user_message(
     app: &App,
     user_id: &str,
@@ -23,13 +26,15 @@ pub(crate) async fn create_user_message(
     let attachment_ids = v::optional_string_array(obj, "attachmentIds")?.unwrap_or_default();
     let client_id = v::optional_string(obj, "clientId", 1)?;
     if text.is_none_or(str::is_empty) && attachment_ids.is_empty() {
-        return Err(ApiError::bad_request(
-            "Message must contain at least one of: text or attachmentIds",
-        ));
+        // The schema's refine; its text is lost with zod's `errors`.
+        return Err(ApiError::validation());
     }
     let agent = owned_channel(app, user_id, Some(channel_id))?;
     if let Some(client_id) = client_id {
-        if let Some(existing) = app.store.message_by_client_id(&agent.id, client_id)? {
+        if let Some(existing) = app
+            .store
+            .message_by_client_id(&agent.id, "user", client_id)?
+        {
             return render_message(app, &existing, View::Human);
         }
     }
@@ -63,5 +68,13 @@ pub(crate) async fn create_user_message(
             &payload,
         )
         .await;
+    if let Some(callback) = webhooks::agent_callback(&agent, None) {
+        let body = json!({
+            "event": "message:created",
+            "channelId": agent.id,
+            "message": payload,
+        });
+        webhooks::spawn_tracked(app, &message.id, &agent.id, callback, body);
+    }
     Ok(payload)
 }

@@ -1,6 +1,8 @@
 //! Messages, their JSON `review` column, and the list queries behind every message route.
 
-use rusqlite::{params, params_from_iter, types::Value as SqlValue, OptionalExtension, Row};
+use rusqlite::{
+    params, params_from_iter, types::Value as SqlValue, Connection, OptionalExtension, Row,
+};
 use serde_json::Value;
 
 use super::{json_text, parse_json, Store, StoreError};
@@ -27,7 +29,7 @@ pub(crate) struct MessageRow {
 }
 
 impl MessageRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             channel_id: r.get(1)?,
@@ -54,7 +56,8 @@ impl MessageRow {
     }
 }
 
-const MESSAGE_COLUMNS: &str = "id, channel_id, sender_type, sender_id, text, status, review, \
+pub(super) const MESSAGE_COLUMNS: &str =
+    "id, channel_id, sender_type, sender_id, text, status, review, \
     metadata, client_id, stream_id, stream_state, delivery_status, iteration_group_id, \
     iteration, created_at, updated_at";
 
@@ -75,33 +78,38 @@ pub(crate) struct MessageQuery<'a> {
     pub(crate) limit: Option<usize>,
 }
 
+/// Inserts a message row on `conn` (also inside a transaction).
+pub(super) fn insert_row(conn: &Connection, m: &MessageRow) -> Result<(), StoreError> {
+    conn.execute(
+        &format!(
+            "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES \
+             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        ),
+        params![
+            m.id,
+            m.channel_id,
+            m.sender_type,
+            m.sender_id,
+            m.text,
+            m.status,
+            json_text(&m.review)?,
+            json_text(&m.metadata)?,
+            m.client_id,
+            m.stream_id,
+            m.stream_state,
+            m.delivery_status,
+            m.iteration_group_id,
+            m.iteration,
+            m.created_at,
+            m.updated_at
+        ],
+    )?;
+    Ok(())
+}
+
 impl Store {
     pub(crate) fn insert_message(&self, m: &MessageRow) -> Result<(), StoreError> {
-        self.conn().execute(
-            &format!(
-                "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES \
-                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-            ),
-            params![
-                m.id,
-                m.channel_id,
-                m.sender_type,
-                m.sender_id,
-                m.text,
-                m.status,
-                json_text(&m.review)?,
-                json_text(&m.metadata)?,
-                m.client_id,
-                m.stream_id,
-                m.stream_state,
-                m.delivery_status,
-                m.iteration_group_id,
-                m.iteration,
-                m.created_at,
-                m.updated_at
-            ],
-        )?;
-        Ok(())
+        insert_row(&self.conn(), m)
     }
 
     pub(crate) fn message(&self, id: &str) -> Result<Option<MessageRow>, StoreError> {
@@ -115,10 +123,11 @@ impl Store {
             .optional()?)
     }
 
-    /// The message an idempotent re-post refers to.
+    /// The message of `sender_type` an idempotent re-post with this `clientId` refers to.
     pub(crate) fn message_by_client_id(
         &self,
         channel_id: &str,
+        sender_type: &str,
         client_id: &str,
     ) -> Result<Option<MessageRow>, StoreError> {
         Ok(self
@@ -126,48 +135,12 @@ impl Store {
             .query_row(
                 &format!(
                     "SELECT {MESSAGE_COLUMNS} FROM messages \
-                     WHERE channel_id = ?1 AND client_id = ?2"
+                     WHERE channel_id = ?1 AND sender_type = ?2 AND client_id = ?3"
                 ),
-                [channel_id, client_id],
+                [channel_id, sender_type, client_id],
                 MessageRow::from_row,
             )
             .optional()?)
-    }
-
-    /// The streaming draft `(channelId, streamId)`, unique per channel.
-    pub(crate) fn message_by_stream_id(
-        &self,
-        channel_id: &str,
-        stream_id: &str,
-    ) -> Result<Option<MessageRow>, StoreError> {
-        Ok(self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {MESSAGE_COLUMNS} FROM messages \
-                     WHERE channel_id = ?1 AND stream_id = ?2"
-                ),
-                [channel_id, stream_id],
-                MessageRow::from_row,
-            )
-            .optional()?)
-    }
-
-    /// Updates a streaming draft's text and state (each only when given).
-    pub(crate) fn update_stream_draft(
-        &self,
-        id: &str,
-        text: Option<&str>,
-        stream_state: Option<&str>,
-        at: &str,
-    ) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE messages SET text = coalesce(?2, text),
-                stream_state = coalesce(?3, stream_state), updated_at = ?4
-             WHERE id = ?1",
-            params![id, text, stream_state, at],
-        )?;
-        Ok(())
     }
 
     /// Messages matching `q`, newest first.
@@ -234,54 +207,6 @@ impl Store {
         Ok(rows)
     }
 
-    /// Replaces the review of a message only while it is still pending, so two answers
-    /// racing each other cannot both win. Returns whether the row was updated.
-    pub(crate) fn update_pending_review(
-        &self,
-        id: &str,
-        review: &Value,
-        at: &str,
-    ) -> Result<bool, StoreError> {
-        let changed = self.conn().execute(
-            "UPDATE messages SET review = ?2, updated_at = ?3
-             WHERE id = ?1 AND json_extract(review, '$.status') = 'pending'",
-            params![id, serde_json::to_string(review)?, at],
-        )?;
-        Ok(changed == 1)
-    }
-
-    /// Marks every pending review whose `expiresAt` is before `now` as expired and returns
-    /// `(message id, channel id)` of each.
-    pub(crate) fn expire_overdue_reviews(
-        &self,
-        now: &str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "UPDATE messages
-             SET review = json_set(review, '$.status', 'expired'), updated_at = ?1
-             WHERE json_extract(review, '$.status') = 'pending'
-               AND json_extract(review, '$.expiresAt') < ?1
-             RETURNING id, channel_id",
-        )?;
-        let rows = stmt
-            .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
-    /// Expires one review if it is pending and overdue; returns whether it did.
-    pub(crate) fn expire_review_if_overdue(&self, id: &str, now: &str) -> Result<bool, StoreError> {
-        let changed = self.conn().execute(
-            "UPDATE messages
-             SET review = json_set(review, '$.status', 'expired'), updated_at = ?2
-             WHERE id = ?1 AND json_extract(review, '$.status') = 'pending'
-               AND json_extract(review, '$.expiresAt') < ?2",
-            [id, now],
-        )?;
-        Ok(changed == 1)
-    }
-
     pub(crate) fn set_delivery_status(
         &self,
         id: &str,
@@ -293,30 +218,6 @@ impl Store {
             [id, delivery_status, at],
         )?;
         Ok(())
-    }
-
-    /// Makes a message the root of an iteration chain (iteration 1 of its own group)
-    /// unless it already belongs to one.
-    pub(crate) fn ensure_iteration_root(&self, id: &str, at: &str) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE messages SET iteration_group_id = id, iteration = 1, updated_at = ?2
-             WHERE id = ?1 AND iteration_group_id IS NULL",
-            [id, at],
-        )?;
-        Ok(())
-    }
-
-    /// Every message of an iteration chain, by iteration.
-    pub(crate) fn iteration_chain(&self, group_id: &str) -> Result<Vec<MessageRow>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE iteration_group_id = ?1 \
-             ORDER BY iteration ASC, seq ASC"
-        ))?;
-        let rows = stmt
-            .query_map([group_id], MessageRow::from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
     }
 
     /// Deletes a message and its attachments.

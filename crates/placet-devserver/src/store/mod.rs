@@ -5,7 +5,10 @@
 
 mod agents;
 mod attachments;
+mod chains;
 mod messages;
+mod reviews;
+mod streams;
 mod users;
 
 use std::path::Path;
@@ -17,6 +20,7 @@ use serde_json::Value;
 pub(crate) use agents::AgentRow;
 pub(crate) use attachments::AttachmentRow;
 pub(crate) use messages::{MessageQuery, MessageRow};
+pub(crate) use streams::StatusEventRow;
 pub(crate) use users::UserRow;
 
 /// A failure of the database layer; always a server bug or a broken database file.
@@ -128,6 +132,17 @@ CREATE TABLE IF NOT EXISTS attachments (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attachments_by_message ON attachments (message_id);
+CREATE TABLE IF NOT EXISTS status_events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    channel_id TEXT NOT NULL,
+    stream_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    tool_hint INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS status_events_by_stream ON status_events (stream_id, idx);
 -- Dev-server only: the seed summary, raw API keys included, so a file database can print
 -- its credentials again on the next start (the real server stores key hashes only).
 CREATE TABLE IF NOT EXISTS dev_kv (

@@ -1,17 +1,19 @@
 // Interop check of placet-devserver with the official socket.io v4 JavaScript client.
 //
-// Run by tests/server.rs (module `js_interop`) with:
+// Run by tests/server/main.rs (module `js_interop`) with:
 //   BASE_URL   http://127.0.0.1:<port>
 //   TICKET     a fresh ws-ticket of the admin user
+//   JWT        the admin's access token (to post a user message)
 //   CHANNEL_ID one of the admin's agent ids
-//   API_KEY    the admin's API key (to post a message as the agent)
+//   API_KEY    the admin's API key (to act as the agent)
 // Exits 0 and prints "ok" when every check passes; otherwise prints the failure and exits 1.
 
+import { createServer } from "node:http";
 import { io } from "socket.io-client";
 
-const { BASE_URL, TICKET, CHANNEL_ID, API_KEY } = process.env;
-if (!BASE_URL || !TICKET || !CHANNEL_ID || !API_KEY) {
-  console.error("BASE_URL, TICKET, CHANNEL_ID and API_KEY must be set");
+const { BASE_URL, TICKET, JWT, CHANNEL_ID, API_KEY } = process.env;
+if (!BASE_URL || !TICKET || !JWT || !CHANNEL_ID || !API_KEY) {
+  console.error("BASE_URL, TICKET, JWT, CHANNEL_ID and API_KEY must be set");
   process.exit(2);
 }
 
@@ -52,6 +54,25 @@ async function badTokenIsRefused() {
     socket.close();
   }
 }
+
+const waitFor = (what, list, pred) =>
+  withTimeout(5000, what, (resolve) => {
+    const check = () => {
+      const found = list.find(pred);
+      if (found) resolve(found);
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+
+const agentCall = async (method, path, body) => {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: { "content-type": "application/json", "x-api-key": API_KEY },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+};
 
 // 2. A ticket connects; subscribe + ping/pong; message:created arrives exactly once;
 //    message:delivery (channel room only) proves the subscription; the kick control
@@ -135,8 +156,99 @@ async function ticketConnectsAndReceives() {
   }
 }
 
+// 3. Streams, webhooks and status pings: message:updated from a PATCHed draft,
+//    message:delivery after a webhook to a local receiver, agent:status after a ping.
+async function streamsWebhooksAndStatus() {
+  const hooks = [];
+  const receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      hooks.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const hookUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+
+  const socket = io(`${BASE_URL}/ws`, {
+    auth: { token: TICKET },
+    transports: ["websocket"],
+    reconnection: false,
+  });
+  const updated = [];
+  const deliveries = [];
+  const statuses = [];
+  socket.on("message:updated", (m) => updated.push(m));
+  socket.on("message:delivery", (d) => deliveries.push(d));
+  socket.on("agent:status", (s) => statuses.push(s));
+  try {
+    const hooked = await agentCall("POST", "/api/v1/agents", { name: "JS hooked", webhookUrl: hookUrl });
+    if (hooked.status !== 201) fail(`creating an agent answered ${hooked.status}`);
+    await withTimeout(5000, "connect", (resolve, reject) => {
+      socket.on("connect_error", (err) => reject(new Error(`connect_error ${err.message}`)));
+      socket.on("connect", resolve);
+    });
+    socket.emit("subscribe:channel", CHANNEL_ID);
+    socket.emit("subscribe:channel", hooked.body.id);
+    await withTimeout(5000, "both channel rooms joined", (resolve) => {
+      const check = async () => {
+        const sockets = await (await fetch(`${BASE_URL}/__dev/sockets`)).json();
+        const rooms = sockets.flatMap((s) => s.rooms);
+        if (rooms.includes(`channel:${CHANNEL_ID}`) && rooms.includes(`channel:${hooked.body.id}`)) resolve();
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+
+    const draft = await agentCall("POST", "/api/v1/messages", {
+      channelId: CHANNEL_ID,
+      text: "Str",
+      streamId: "js-stream",
+      streamState: "streaming",
+    });
+    if (draft.status !== 201) fail(`creating a draft answered ${draft.status}`);
+    const patched = await agentCall("PATCH", "/api/v1/messages/streams/js-stream", {
+      channelId: CHANNEL_ID,
+      text: "Streamed",
+      complete: true,
+    });
+    if (patched.status !== 200) fail(`PATCH answered ${patched.status}`);
+    const update = await waitFor("message:updated", updated, (m) => m.id === draft.body.id);
+    if (update.text !== "Streamed" || update.streamState !== "complete" || update.agentName !== "Deploy Bot") {
+      fail(`message:updated was ${JSON.stringify(update)}`);
+    }
+
+    const posted = await fetch(`${BASE_URL}/api/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${JWT}` },
+      body: JSON.stringify({ channelId: hooked.body.id, text: "Over to you" }),
+    });
+    if (posted.status !== 201) fail(`POST /api/messages answered ${posted.status}`);
+    const userMessage = await posted.json();
+    const delivery = await waitFor("message:delivery", deliveries, (d) => d.messageId === userMessage.id);
+    if (delivery.deliveryStatus !== "webhook_delivered") fail(`delivery was ${JSON.stringify(delivery)}`);
+    const hook = await waitFor("the webhook", hooks, (h) => h.message?.id === userMessage.id);
+    if (hook.event !== "message:created") fail(`webhook was ${JSON.stringify(hook)}`);
+
+    const ping = await agentCall("POST", "/api/v1/status/ping", {
+      agentId: CHANNEL_ID,
+      status: "busy",
+      message: "Interop",
+    });
+    if (ping.status !== 201) fail(`ping answered ${ping.status}`);
+    const status = await waitFor("agent:status", statuses, (s) => s.agentId === CHANNEL_ID);
+    const expected = { agentId: CHANNEL_ID, status: "busy", statusMessage: "Interop", statusSince: ping.body.statusSince };
+    if (JSON.stringify(status) !== JSON.stringify(expected)) fail(`agent:status was ${JSON.stringify(status)}`);
+  } finally {
+    socket.close();
+    receiver.close();
+  }
+}
+
 try {
   await badTokenIsRefused();
+  await streamsWebhooksAndStatus();
   await ticketConnectsAndReceives();
   console.log("ok");
   process.exit(0);

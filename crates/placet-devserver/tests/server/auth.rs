@@ -127,7 +127,7 @@ async fn me_requires_a_valid_jwt() {
 async fn ws_ticket_is_a_short_jwt() {
     let server = server().await;
     let api = Api::new(&server);
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let (status, body) = api
         .send(Method::POST, "/api/auth/ws-ticket", Some(&jwt), None, None)
         .await;
@@ -157,7 +157,7 @@ async fn ws_ticket_is_a_short_jwt() {
 async fn refresh_and_logout() {
     let server = server().await;
     let api = Api::new(&server);
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let refreshed = api
         .http
         .post(api.url("/api/auth/refresh"))
@@ -210,7 +210,7 @@ async fn the_two_auth_worlds_do_not_mix() {
     let server = server().await;
     let api = Api::new(&server);
     let key = &server.seed().admin().api_key;
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
 
     let (status, body) = api.get("/api/agents", key).await;
     assert_eq!(

@@ -6,14 +6,16 @@ use placet_devserver::{Db, DevServerConfig, Seed};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{approval, eventually, joined, server, server_with, Api, TestSocket};
+use crate::support::{
+    approval, eventually, joined, server, server_with, server_with_dev_routes, Api, TestSocket,
+};
 
 /// kick_all disconnects every socket from the server side.
 #[tokio::test]
 async fn kick_all() {
     let server = server().await;
     let api = Api::new(&server);
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let a = TestSocket::with_jwt(&api, &jwt).await;
     let b = TestSocket::with_api_key(&api, &server.seed().admin().api_key).await;
     assert_eq!(server.controls().sockets().len(), 2, "two sockets");
@@ -32,7 +34,7 @@ async fn kick_all() {
 async fn refuse_handshakes() {
     let server = server().await;
     let api = Api::new(&server);
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let existing = TestSocket::with_jwt(&api, &jwt).await;
 
     server.controls().refuse_handshakes(Duration::from_secs(60));
@@ -84,7 +86,7 @@ async fn drop_next_respond_reply() {
     let api = Api::new(&server);
     let seed = server.seed();
     let channel = seed.deploy_bot().id.clone();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let socket = TestSocket::with_jwt(&api, &jwt).await;
     socket.emit("subscribe:channel", json!(channel)).await;
     joined(&server, &seed.admin().id, &format!("channel:{channel}")).await;
@@ -151,7 +153,7 @@ async fn stop_and_restart_keep_data() {
     let api = Api::new(&server);
     let seed = server.seed().clone();
     let addr = server.addr();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let socket = TestSocket::with_jwt(&api, &jwt).await;
     let posted = api
         .post_message(&seed.admin().api_key, approval(&seed.deploy_bot().id))
@@ -223,7 +225,7 @@ async fn file_database_persists() {
 async fn invalidate_tokens() {
     let server = server().await;
     let api = Api::new(&server);
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let ticket = api.ticket(&jwt).await;
     server.controls().invalidate_tokens();
     let (status, _) = api
@@ -244,7 +246,7 @@ async fn invalidate_tokens() {
         error.contains("unauthorized"),
         "connect_error unauthorized: {error}"
     );
-    let fresh = api.login("admin@placet.local", "changeme").await;
+    let fresh = api.login_user(server.seed().admin()).await;
     TestSocket::with_jwt(&api, &fresh).await;
 }
 
@@ -252,7 +254,7 @@ async fn invalidate_tokens() {
 /// demo reviews and restart.
 #[tokio::test]
 async fn http_controls() {
-    let server = server().await;
+    let server = server_with_dev_routes().await;
     let api = Api::new(&server);
     let post = |path: &'static str| {
         let api = api.clone();
@@ -300,7 +302,7 @@ async fn http_controls() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED, "demo {kind}");
     }
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let (_, pending) = api.get("/api/messages/reviews?status=pending", &jwt).await;
     assert_eq!(
         pending.as_array().unwrap().len(),

@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::support::{server, Api};
+use crate::support::{server_with_dev_routes, Api};
 
 /// The official socket.io v4 client connects with a ticket, subscribes, receives
-/// `message:created` once and `message:delivery`, gets a payload-less `pong`, sees
-/// `connect_error` "unauthorized" for a bad token, and "io server disconnect" on kick.
+/// `message:created` once and `message:delivery` (after an ack and after a webhook),
+/// `message:updated` from a PATCHed stream and `agent:status` after a ping, gets a
+/// payload-less `pong`, sees `connect_error` "unauthorized" for a bad token, and
+/// "io server disconnect" on kick.
 #[tokio::test]
 async fn official_js_client() {
     let js_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/js");
@@ -17,10 +19,10 @@ async fn official_js_client() {
         "socket.io-client is not installed: run `npm ci` in {}",
         js_dir.display()
     );
-    let server = server().await;
+    let server = server_with_dev_routes().await;
     let api = Api::new(&server);
     let seed = server.seed();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let ticket = api.ticket(&jwt).await;
 
     let run = tokio::process::Command::new("node")
@@ -28,6 +30,7 @@ async fn official_js_client() {
         .current_dir(&js_dir)
         .env("BASE_URL", server.base_url())
         .env("TICKET", ticket)
+        .env("JWT", &jwt)
         .env("CHANNEL_ID", &seed.deploy_bot().id)
         .env("API_KEY", &seed.admin().api_key)
         .kill_on_drop(true)

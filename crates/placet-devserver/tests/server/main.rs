@@ -3,8 +3,15 @@
 
 mod agent_api;
 mod auth;
+mod chains;
 mod controls;
+mod downloads;
+mod hardening;
 mod js_interop;
+mod rate_limit;
 mod reviews;
 mod sockets;
+mod status;
+mod streams;
 mod support;
+mod webhooks;

@@ -14,7 +14,7 @@ async fn respond_then_already_responded() {
     let api = Api::new(&server);
     let seed = server.seed();
     let channel = seed.deploy_bot().id.clone();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let subscribed = TestSocket::with_jwt(&api, &jwt).await;
     let user_only = TestSocket::with_jwt(&api, &jwt).await;
     subscribed.emit("subscribe:channel", json!(channel)).await;
@@ -98,7 +98,7 @@ async fn respond_errors() {
     let server = server().await;
     let api = Api::new(&server);
     let seed = server.seed();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let posted = api
         .post_message(&seed.admin().api_key, approval(&seed.deploy_bot().id))
         .await;
@@ -191,7 +191,7 @@ async fn expired_review() {
     let api = Api::new(&server);
     let seed = server.seed();
     let channel = seed.deploy_bot().id.clone();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let socket = TestSocket::with_jwt(&api, &jwt).await;
     socket.emit("subscribe:channel", json!(channel)).await;
     joined(&server, &seed.admin().id, &format!("channel:{channel}")).await;
@@ -230,7 +230,7 @@ async fn agents_list_and_read() {
     let server = server().await;
     let api = Api::new(&server);
     let seed = server.seed();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let channel = seed.deploy_bot().id.clone();
     api.post_message(
         &seed.admin().api_key,
@@ -319,7 +319,7 @@ async fn human_reads_and_redaction() {
     let api = Api::new(&server);
     let seed = server.seed();
     let key = &seed.admin().api_key;
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let channel = seed.deploy_bot().id.clone();
 
     let form = api
@@ -463,7 +463,7 @@ async fn user_chat_message() {
     let server = server().await;
     let api = Api::new(&server);
     let seed = server.seed();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let socket = TestSocket::with_jwt(&api, &jwt).await;
     let (status, message) = api
         .post(

@@ -11,7 +11,7 @@ use crate::support::{approval, joined, server, Api, TestSocket};
 async fn handshake_auth() {
     let server = server().await;
     let api = Api::new(&server);
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let socket = TestSocket::with_jwt(&api, &jwt).await;
     socket.disconnect().await;
 
@@ -101,7 +101,7 @@ async fn subscribe_to_foreign_agent_is_ignored() {
     let server = server().await;
     let api = Api::new(&server);
     let seed = server.seed();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let socket = TestSocket::with_jwt(&api, &jwt).await;
     let foreign = seed.others_agent();
     socket.emit("subscribe:channel", json!(foreign.id)).await;
@@ -142,7 +142,7 @@ async fn message_created_once_for_both_rooms() {
     let server = server().await;
     let api = Api::new(&server);
     let seed = server.seed();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let socket = TestSocket::with_jwt(&api, &jwt).await;
     let channel = &seed.deploy_bot().id;
     socket.emit("subscribe:channel", json!(channel)).await;
@@ -190,7 +190,7 @@ async fn message_created_once_for_both_rooms() {
 async fn ping_pong() {
     let server = server().await;
     let api = Api::new(&server);
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let a = TestSocket::with_jwt(&api, &jwt).await;
     let b = TestSocket::with_jwt(&api, &jwt).await;
     a.fence().await;
@@ -205,8 +205,9 @@ async fn ping_pong() {
     );
 }
 
-/// A status ping is 200 with the agent; `agent:status` goes to the owner's user room on
-/// every ping; `statusSince` moves only on a change, `lastActiveAt` every time.
+/// A status ping is 201 with the masked agent; `agent:status` goes to the owner's user
+/// room on every ping; `statusSince` moves only on a change, `lastActiveAt` every time;
+/// another user's agent is 404 "Agent not found".
 #[tokio::test]
 async fn status_ping_and_agent_status() {
     let server = server().await;
@@ -214,7 +215,7 @@ async fn status_ping_and_agent_status() {
     let seed = server.seed();
     let key = &seed.admin().api_key;
     let agent = &seed.agent("Research Assistant").unwrap().id;
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let user_socket = TestSocket::with_jwt(&api, &jwt).await;
     let key_socket = TestSocket::with_api_key(&api, key).await;
     key_socket.emit("subscribe:channel", json!(agent)).await;
@@ -227,7 +228,8 @@ async fn status_ping_and_agent_status() {
             json!({ "agentId": agent, "status": "busy", "message": "Reading" }),
         )
         .await;
-    assert_eq!(status, 200, "ping is 200: {first}");
+    assert_eq!(status, 201, "ping is 201 (no @HttpCode): {first}");
+    assert!(first.get("ownerId").is_none(), "the masked agent");
     assert_eq!(first["status"], "busy", "status stored");
     assert_eq!(first["statusMessage"], "Reading", "message stored");
     let event = user_socket
@@ -285,14 +287,18 @@ async fn status_ping_and_agent_status() {
         )
         .await;
     assert_eq!(status, 400, "unknown status: {body}");
-    let (status, _) = api
+    let (status, body) = api
         .agent_post(
             "/api/v1/status/ping",
             key,
             json!({ "agentId": seed.others_agent().id, "status": "busy" }),
         )
         .await;
-    assert_eq!(status, 403, "foreign agent");
+    assert_eq!(
+        (status.as_u16(), body["message"].clone()),
+        (404, json!("Agent not found")),
+        "foreign agent"
+    );
 }
 
 /// `message:delta` from an agent socket is relayed unchanged to the channel room.
@@ -302,7 +308,7 @@ async fn streaming_delta_is_relayed() {
     let api = Api::new(&server);
     let seed = server.seed();
     let channel = seed.deploy_bot().id.clone();
-    let jwt = api.login("admin@placet.local", "changeme").await;
+    let jwt = api.login_user(server.seed().admin()).await;
     let viewer = TestSocket::with_jwt(&api, &jwt).await;
     viewer.emit("subscribe:channel", json!(channel)).await;
     joined(&server, &seed.admin().id, &format!("channel:{channel}")).await;

@@ -9,21 +9,25 @@
 //!   ws-ticket 401 or API key refused ──► AuthExpired (waits for `reconnect_now`)
 //! ```
 //!
-//! Every connect fetches a fresh ws-ticket, subscribes to every agent's channel from the
-//! `connect` callback (never right after `connect()` returns, which races the namespace
+//! Every connect fetches a fresh ws-ticket, subscribes to every agent's channel once the
+//! namespace is acknowledged (never right after `connect()` returns, which races the
 //! acknowledgement), and re-syncs agents and pending reviews over REST, because the
 //! server does not replay events missed while offline. A `ping` every 30 s that gets no
-//! `pong` within 3 s forces a reconnect; so does any transport error. Events are decoded
-//! into [`ServerEvent`]s and applied to the [`Inbox`]; a malformed event is logged and
-//! skipped.
+//! `pong` within 3 s forces a reconnect; so does any transport error. A failed re-sync
+//! does not: it is retried while the socket stays (see `sync` for the cadence and the
+//! request budget). Events are decoded into [`ServerEvent`](crate::protocol::ServerEvent)s and applied to the
+//! [`Inbox`]; a malformed event is logged and skipped.
+//!
+//! Credentials are sent only where [`crate::rest::ServerUrl::check_transport`] allows.
 
-use std::collections::HashSet;
+mod serve;
+mod socket;
+mod sync;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures_util::FutureExt;
-use rust_socketio::asynchronous::{Client as SocketClient, ClientBuilder};
-use rust_socketio::{Event, Payload, TransportType};
+use rust_socketio::asynchronous::Client as SocketClient;
 use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::sync::{mpsc, watch};
@@ -33,11 +37,8 @@ use tokio::time::{sleep, sleep_until, timeout, Instant};
 use crate::backoff::Backoff;
 use crate::error::ApiError;
 use crate::inbox::{Inbox, InboxChange};
-use crate::protocol::{Message, ServerEvent};
 use crate::rest::{Credential, RestClient};
-
-/// When the one extra re-sync after a connect runs.
-const SETTLE_RESYNC: Duration = Duration::from_secs(1);
+use socket::{connect_error_message, short, socket_builder};
 
 /// Connection settings. The defaults follow the official web client.
 #[derive(Debug, Clone)]
@@ -50,8 +51,18 @@ pub struct SessionConfig {
     pub backoff: Backoff,
     /// Limit on one connect attempt (ticket, handshake, namespace acknowledgement).
     pub connect_timeout: Duration,
-    /// Periodic REST re-sync while connected (new agents, reviews expired by long poll).
+    /// Pending-list re-sync while connected: finds reviews the agent deleted (no event
+    /// tells) and reviews expired by a long poll. 45 s notices a deletion within a
+    /// minute at one request each time.
     pub resync_interval: Duration,
+    /// How often a re-sync also refreshes the agent list (renamed or deleted agents;
+    /// new ones are adopted as soon as they speak).
+    pub agents_refresh_interval: Duration,
+    /// The re-sync shortly after each connect that closes the unacknowledged-subscribe
+    /// gap.
+    pub settle_delay: Duration,
+    /// Delay before retrying a failed re-sync when the server gave no `Retry-After`.
+    pub resync_backoff: Backoff,
 }
 
 impl Default for SessionConfig {
@@ -61,7 +72,25 @@ impl Default for SessionConfig {
             pong_timeout: Duration::from_secs(3),
             backoff: Backoff::default(),
             connect_timeout: Duration::from_secs(15),
-            resync_interval: Duration::from_secs(60),
+            resync_interval: Duration::from_secs(45),
+            agents_refresh_interval: Duration::from_secs(300),
+            settle_delay: Duration::from_secs(1),
+            resync_backoff: Backoff {
+                min: Duration::from_secs(5),
+                max: Duration::from_secs(60),
+                jitter: 0.25,
+            },
+        }
+    }
+}
+
+impl SessionConfig {
+    fn cadence(&self) -> sync::Cadence {
+        sync::Cadence {
+            settle: self.settle_delay,
+            pending_every: self.resync_interval,
+            agents_every: self.agents_refresh_interval,
+            retry: self.resync_backoff,
         }
     }
 }
@@ -344,6 +373,14 @@ impl Runner {
 
     /// One connect attempt: credential, handshake, namespace acknowledgement.
     async fn connect(&mut self) -> Result<SocketClient, End> {
+        if let Err(e) = self.rest.base().check_transport() {
+            // Never reached through `ServerUrl::parse`; kept so no path can send a
+            // ticket or key in the clear.
+            return Err(End::Failed {
+                reason: e.to_string(),
+                offline: true,
+            });
+        }
         let auth = match self.rest.credential() {
             Some(Credential::Jwt(_)) => match self.rest.ws_ticket().await {
                 Ok(ticket) => json!({ "token": ticket.expose() }),
@@ -441,189 +478,6 @@ impl Runner {
             },
         }
     }
-
-    /// Runs a connected socket until it ends.
-    async fn serve(&mut self, client: &SocketClient) -> End {
-        let generation = self.generation;
-        let mut subscribed = HashSet::new();
-        if let Err(end) = self.resync(client, &mut subscribed).await {
-            return end;
-        }
-        self.set_state(SessionState::Connected { since: Utc::now() });
-
-        let mut ping = tokio::time::interval_at(
-            Instant::now() + self.config.ping_interval,
-            self.config.ping_interval,
-        );
-        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut resync = tokio::time::interval_at(
-            Instant::now() + self.config.resync_interval,
-            self.config.resync_interval,
-        );
-        resync.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut pong_deadline: Option<Instant> = None;
-        // `subscribe:channel` has no acknowledgement, so a review created between our
-        // subscribing and the server joining us to the room can slip past both the event
-        // and the first snapshot. One more re-sync shortly after connecting closes that
-        // gap (it matters most for API-key sockets, which have no user room).
-        let mut settle = Some(Instant::now() + SETTLE_RESYNC);
-
-        loop {
-            tokio::select! {
-                cmd = self.commands.recv() => match cmd {
-                    None | Some(Command::Shutdown) => return End::Shutdown,
-                    Some(Command::ReconnectNow) => return End::ReconnectNow,
-                    Some(Command::ResyncNow) => {
-                        if let Err(end) = self.resync(client, &mut subscribed).await {
-                            return end;
-                        }
-                    }
-                },
-                _ = ping.tick() => {
-                    if let Err(e) = client.emit("ping", Payload::Text(Vec::new())).await {
-                        return End::Failed { reason: format!("cannot send ping: {e}"), offline: false };
-                    }
-                    if pong_deadline.is_none() {
-                        pong_deadline = Some(Instant::now() + self.config.pong_timeout);
-                    }
-                },
-                _ = async { sleep_until(pong_deadline.unwrap_or_else(Instant::now)).await }, if pong_deadline.is_some() => {
-                    return End::Failed { reason: "the server stopped answering (no pong)".to_owned(), offline: false };
-                },
-                _ = resync.tick() => {
-                    if let Err(end) = self.resync(client, &mut subscribed).await {
-                        return end;
-                    }
-                },
-                _ = async { sleep_until(settle.unwrap_or_else(Instant::now)).await }, if settle.is_some() => {
-                    settle = None;
-                    if let Err(end) = self.resync(client, &mut subscribed).await {
-                        return end;
-                    }
-                },
-                signal = self.sock_rx.recv() => {
-                    let Some((g, signal)) = signal else { return End::Shutdown };
-                    if g != generation {
-                        continue;
-                    }
-                    match signal {
-                        SocketSignal::Connected => {}
-                        SocketSignal::Closed => return End::Failed {
-                            reason: "the server closed the connection".to_owned(),
-                            offline: false,
-                        },
-                        SocketSignal::Error(text) => return End::Failed {
-                            reason: format!("connection lost: {}", short(&text)),
-                            offline: false,
-                        },
-                        SocketSignal::Event(name, args) => {
-                            match ServerEvent::decode(&name, &args) {
-                                Ok(Some(ServerEvent::Pong)) => pong_deadline = None,
-                                Ok(Some(event)) => self.handle_event(client, &mut subscribed, event).await,
-                                Ok(None) => tracing::trace!(event = %name, "event not used"),
-                                Err(e) => tracing::warn!(error = %e, "malformed event skipped"),
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    async fn handle_event(
-        &mut self,
-        client: &SocketClient,
-        subscribed: &mut HashSet<String>,
-        event: ServerEvent,
-    ) {
-        if let ServerEvent::MessageCreated(m) = &event {
-            if !self.inbox.knows_agent(&m.channel_id) {
-                self.adopt_new_agent(client, subscribed, m).await;
-            }
-        }
-        self.inbox.apply(&event);
-    }
-
-    /// A message from an agent we did not know: subscribe to its channel (so its
-    /// `review:responded` and `review:expired` reach us) and refresh the agent list.
-    async fn adopt_new_agent(
-        &mut self,
-        client: &SocketClient,
-        subscribed: &mut HashSet<String>,
-        m: &Message,
-    ) {
-        tracing::info!(channel = %m.channel_id, "message from a new agent; subscribing");
-        subscribe(client, subscribed, &m.channel_id).await;
-        match self.fetch_agents().await {
-            Ok(agents) => self.inbox.set_agents(agents),
-            Err(e) => tracing::warn!(error = %e, "cannot refresh the agent list"),
-        }
-    }
-
-    async fn fetch_agents(&self) -> Result<Vec<crate::protocol::Agent>, ApiError> {
-        match self.rest.credential() {
-            Some(Credential::ApiKey(_)) => self.rest.agent_agents().await,
-            _ => self.rest.agents().await,
-        }
-    }
-
-    /// Agents, subscriptions, then the pending list.
-    async fn resync(
-        &mut self,
-        client: &SocketClient,
-        subscribed: &mut HashSet<String>,
-    ) -> Result<(), End> {
-        let agents = self
-            .fetch_agents()
-            .await
-            .map_err(|e| sync_failure("cannot list agents", &e))?;
-        for a in &agents {
-            subscribe(client, subscribed, &a.id).await;
-        }
-        let ids: Vec<String> = agents.iter().map(|a| a.id.clone()).collect();
-        self.inbox.set_agents(agents);
-        let mark = self.inbox.begin_sync();
-        let pending = match self.rest.credential() {
-            Some(Credential::ApiKey(_)) => {
-                let mut all = Vec::new();
-                for id in &ids {
-                    let mut part = self
-                        .rest
-                        .agent_pending_reviews(id)
-                        .await
-                        .map_err(|e| sync_failure("cannot list pending reviews", &e))?;
-                    all.append(&mut part);
-                }
-                all
-            }
-            _ => self
-                .rest
-                .pending_reviews()
-                .await
-                .map_err(|e| sync_failure("cannot list pending reviews", &e))?,
-        };
-        tracing::debug!(agents = ids.len(), pending = pending.len(), "re-synced");
-        self.inbox.apply_snapshot(mark, pending);
-        Ok(())
-    }
-}
-
-async fn subscribe(client: &SocketClient, subscribed: &mut HashSet<String>, channel: &str) {
-    if subscribed.contains(channel) {
-        return;
-    }
-    match client
-        .emit(
-            "subscribe:channel",
-            Payload::Text(vec![Value::String(channel.to_owned())]),
-        )
-        .await
-    {
-        Ok(()) => {
-            subscribed.insert(channel.to_owned());
-        }
-        Err(e) => tracing::warn!(%channel, error = %e, "subscribe failed"),
-    }
 }
 
 fn failed_api(what: &str, e: &ApiError) -> End {
@@ -633,137 +487,9 @@ fn failed_api(what: &str, e: &ApiError) -> End {
     }
 }
 
-fn sync_failure(what: &str, e: &ApiError) -> End {
-    if e.is_auth() {
-        End::AuthExpired
-    } else {
-        failed_api(what, e)
-    }
-}
-
-/// The message of a Socket.IO `CONNECT_ERROR` as rust_socketio reports it
-/// (`Received an ConnectError frame: {"message":"unauthorized"}`).
-fn connect_error_message(text: &str) -> Option<String> {
-    let (_, data) = text.split_once("ConnectError frame:")?;
-    let data = data.trim();
-    match serde_json::from_str::<Value>(data) {
-        Ok(Value::Object(o)) => o
-            .get("message")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .or_else(|| Some(data.to_owned())),
-        Ok(Value::String(s)) => Some(s),
-        _ => Some(data.trim_matches('"').to_owned()),
-    }
-}
-
-fn short(text: &str) -> String {
-    text.chars().take(200).collect()
-}
-
-/// A rust_socketio client whose callbacks only forward to the session task: they run
-/// under the library's lock and must return quickly.
-fn socket_builder(
-    address: &str,
-    auth: Value,
-    tx: mpsc::Sender<(u64, SocketSignal)>,
-    generation: u64,
-) -> ClientBuilder {
-    let forward = |tx: mpsc::Sender<(u64, SocketSignal)>, make: fn(Payload) -> SocketSignal| {
-        move |payload: Payload, _client: SocketClient| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx.send((generation, make(payload))).await;
-            }
-            .boxed()
-        }
-    };
-    let any_tx = tx.clone();
-    ClientBuilder::new(address)
-        .namespace("/ws")
-        .transport_type(TransportType::Websocket)
-        .reconnect(false)
-        .auth(auth)
-        .on(
-            Event::Connect,
-            forward(tx.clone(), |_| SocketSignal::Connected),
-        )
-        .on(Event::Close, forward(tx.clone(), |_| SocketSignal::Closed))
-        .on(
-            Event::Error,
-            forward(tx, |p| SocketSignal::Error(payload_text(&p))),
-        )
-        .on_any(move |event, payload, _client| {
-            let tx = any_tx.clone();
-            async move {
-                if let Some((name, args)) = event_parts(event, payload) {
-                    let _ = tx.send((generation, SocketSignal::Event(name, args))).await;
-                }
-            }
-            .boxed()
-        })
-}
-
-/// Splits what rust_socketio hands to `on_any` into an event name and arguments. An
-/// event without arguments (`["pong"]`) arrives as a `message` event whose only
-/// argument is the name.
-fn event_parts(event: Event, payload: Payload) -> Option<(String, Vec<Value>)> {
-    let Payload::Text(args) = payload else {
-        return None;
-    };
-    match event {
-        Event::Custom(name) => Some((name, args)),
-        Event::Message => match args.as_slice() {
-            [Value::String(name)] => Some((name.clone(), Vec::new())),
-            _ => Some(("message".to_owned(), args)),
-        },
-        _ => None,
-    }
-}
-
-#[allow(deprecated)]
-fn payload_text(p: &Payload) -> String {
-    match p {
-        Payload::Text(values) => values
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        Payload::String(s) => s.clone(),
-        Payload::Binary(_) => "<binary>".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn connect_error_text_is_parsed() {
-        assert_eq!(
-            connect_error_message(r#"Received an ConnectError frame: {"message":"unauthorized"}"#)
-                .as_deref(),
-            Some("unauthorized")
-        );
-        assert_eq!(connect_error_message("Network error"), None);
-    }
-
-    #[test]
-    fn argumentless_events_are_recovered_from_message() {
-        let (name, args) = event_parts(Event::Message, Payload::Text(vec![json!("pong")])).unwrap();
-        assert_eq!(name, "pong");
-        assert!(args.is_empty());
-        let (name, args) = event_parts(
-            Event::Custom("review:expired".into()),
-            Payload::Text(vec![json!({"messageId": "m1"})]),
-        )
-        .unwrap();
-        assert_eq!(name, "review:expired");
-        assert_eq!(args.len(), 1);
-    }
 
     #[test]
     fn states_describe_themselves() {

@@ -1,20 +1,32 @@
 //! The pending reviews, kept true by server events and REST snapshots.
 //!
 //! Both feeds are idempotent: a review never appears twice, and a review that was
-//! answered or expired never comes back, whichever order the event and the snapshot
-//! arrive in. Every change is published on a broadcast channel the app subscribes to.
+//! answered, expired or withdrawn never comes back, whichever order the event and the
+//! snapshot arrive in. Every change is published on a broadcast channel the app
+//! subscribes to.
+//!
+//! A review the agent deletes vanishes without an event (upstream emits none). A
+//! snapshot that lacks a review the inbox holds cannot tell why, so
+//! [`Inbox::apply_snapshot`] returns those ids and the caller asks the server about each
+//! (`GET /api/messages/:id`) and reports the answer with [`Inbox::settle_unlisted`]:
+//! gone means withdrawn, otherwise answered elsewhere, expired, or still pending.
+//!
+//! Streamed agent messages are drafts until their final text: a draft is never
+//! announced, the final message is announced once ([`InboxChange::AgentMessage`]), and an
+//! aborted one is never shown.
 
-use std::collections::{HashMap, HashSet};
+mod state;
+
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::answer::ValidResponse;
-use crate::protocol::{
-    Agent, AgentStatusEvent, DeliveryStatus, Message, ReviewStatus, SenderType, ServerEvent,
-};
+use crate::protocol::{Agent, AgentStatusEvent, DeliveryStatus, Message, ServerEvent};
+use state::State;
 
 /// Who answered a review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +53,10 @@ pub enum InboxChange {
     },
     /// A review expired.
     Expired { message_id: String },
-    /// An agent message without a pending review (for "notify every message").
+    /// The agent deleted a pending review: it is gone without an answer.
+    Withdrawn { message_id: String },
+    /// An agent message without a review (for "notify every message"): once per
+    /// message, with its final text; never for a streaming draft or an aborted stream.
     AgentMessage(Arc<Message>),
     /// An answer for this review is queued or being sent.
     Sending { message_id: String },
@@ -65,27 +80,15 @@ pub enum InboxChange {
 #[derive(Debug, Clone, Copy)]
 pub struct SyncMark(u64);
 
-#[derive(Debug)]
-struct Entry {
-    message: Arc<Message>,
-    seq: u64,
-    /// The response queued for this review, if the person already answered.
-    sending: Option<Value>,
+/// What the server says about a review that a snapshot no longer listed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unlisted {
+    /// `GET /api/messages/:id` answered 404 (or the message has no review any more):
+    /// the agent deleted it.
+    Withdrawn,
+    /// The message as the server has it now: answered, expired, or still pending.
+    Found(Box<Message>),
 }
-
-#[derive(Debug, Default)]
-struct State {
-    pending: HashMap<String, Entry>,
-    /// Reviews that are finished (answered or expired), with when we learned it.
-    finished: HashMap<String, DateTime<Utc>>,
-    agents: Vec<Agent>,
-    seq: u64,
-    last_prune: Option<DateTime<Utc>>,
-}
-
-/// How long a finished review is remembered. The longest review lives 36 h, so a
-/// snapshot can never be older than that and still show it pending.
-const REMEMBER_FINISHED_HOURS: i64 = 48;
 
 /// The inbox. Cheap to clone; clones share state.
 #[derive(Debug, Clone)]
@@ -176,7 +179,7 @@ impl Inbox {
             .is_some_and(|e| e.sending.is_some())
     }
 
-    /// True when the review is known to be answered or expired.
+    /// True when the review is known to be answered, expired or withdrawn.
     pub fn is_finished(&self, message_id: &str) -> bool {
         self.lock().finished.contains_key(message_id)
     }
@@ -184,6 +187,26 @@ impl Inbox {
     /// The known agents, newest first as the server lists them.
     pub fn agents(&self) -> Vec<Agent> {
         self.lock().agents.clone()
+    }
+
+    /// One agent, with its last reported status (`status`, `statusMessage`,
+    /// `statusSince`: what "busy since 14:00" is made of).
+    pub fn agent(&self, agent_id: &str) -> Option<Agent> {
+        self.lock()
+            .agents
+            .iter()
+            .find(|a| a.id == agent_id)
+            .cloned()
+    }
+
+    /// Streaming drafts the inbox waits on, as `(message id, channel id)`: after a
+    /// reconnect their end may have been missed, so the session looks them up.
+    pub fn open_drafts(&self) -> Vec<(String, String)> {
+        self.lock()
+            .drafts
+            .iter()
+            .map(|(id, d)| (id.clone(), d.channel_id.clone()))
+            .collect()
     }
 
     /// True when the agent (channel) is in the agent list.
@@ -244,6 +267,8 @@ impl Inbox {
                         a.status = s.status;
                         a.status_message = s.status_message.clone();
                         a.status_since = s.status_since;
+                        // The server stamps `lastActiveAt` on every ping it reports.
+                        a.last_active_at = Some(now);
                     }
                     vec![InboxChange::AgentStatus(s.clone())]
                 }
@@ -272,45 +297,76 @@ impl Inbox {
     }
 
     /// Reconciles with the server's list of pending reviews, fetched after `mark`.
-    /// Reviews that left the list are reported as answered elsewhere (or expired when
-    /// their time is up); reviews with a queued answer stay for the outbox to settle.
-    pub fn apply_snapshot(&self, mark: SyncMark, pending: Vec<Message>) {
-        let changes = {
+    ///
+    /// Returns the reviews the inbox holds that the list lacks (and that did not arrive
+    /// after `mark`, and have no queued answer, which the outbox settles): their fate is
+    /// unknown until the server is asked, see [`Inbox::settle_unlisted`]. They stay
+    /// pending meanwhile.
+    #[must_use = "unlisted reviews must be looked up and settled"]
+    pub fn apply_snapshot(&self, mark: SyncMark, pending: Vec<Message>) -> Vec<String> {
+        let (changes, unlisted) = {
             let mut st = self.lock();
             let now = Utc::now();
             st.prune(now);
             let mut changes = Vec::new();
             let listed: HashSet<String> = pending.iter().map(|m| m.id.clone()).collect();
             for m in &pending {
-                if m.is_pending_review() {
+                if st.wants_from_snapshot(m) {
                     changes.extend(st.offer(m, now));
                 }
             }
-            let gone: Vec<String> = st
+            let mut unlisted: Vec<String> = st
                 .pending
                 .iter()
                 .filter(|(id, e)| !listed.contains(*id) && e.seq <= mark.0 && e.sending.is_none())
                 .map(|(id, _)| id.clone())
                 .collect();
-            for id in gone {
-                let overdue = st
-                    .pending
-                    .get(&id)
-                    .and_then(|e| e.message.review.as_ref())
-                    .is_some_and(|r| r.is_overdue(now));
-                let change = if overdue {
-                    st.finish_expired(&id, now)
-                } else {
-                    st.finish_answered(&id, None, now)
-                };
-                changes.extend(change);
-            }
+            unlisted.sort();
             changes.push(InboxChange::Synced {
                 pending: st.pending.len(),
             });
-            changes
+            (changes, unlisted)
         };
         self.publish(changes);
+        unlisted
+    }
+
+    /// Settles a review that a snapshot no longer listed, with what the server said
+    /// about it: withdrawn by its agent, answered (by someone else, unless the answer is
+    /// the one we queued meanwhile), expired, or still pending (kept, updated).
+    pub fn settle_unlisted(&self, message_id: &str, fate: Unlisted) {
+        let change = {
+            let mut st = self.lock();
+            let now = Utc::now();
+            match fate {
+                Unlisted::Withdrawn => st.finish_withdrawn(message_id, now),
+                Unlisted::Found(m) if m.id == message_id => match &m.review {
+                    None => st.finish_withdrawn(message_id, now),
+                    Some(_) => st.offer(&m, now),
+                },
+                Unlisted::Found(m) => {
+                    tracing::warn!(asked = message_id, got = %m.id, "lookup returned another message; ignored");
+                    None
+                }
+            }
+        };
+        self.publish(change.into_iter().collect());
+    }
+
+    /// Settles a streaming draft whose end may have been missed while disconnected:
+    /// `Some(message)` as the server has it now, `None` when it is gone.
+    pub fn settle_draft(&self, message_id: &str, found: Option<Message>) {
+        let change = {
+            let mut st = self.lock();
+            match found {
+                Some(m) if m.id == message_id => st.offer(&m, Utc::now()),
+                _ => {
+                    st.drafts.remove(message_id);
+                    None
+                }
+            }
+        };
+        self.publish(change.into_iter().collect());
     }
 
     /// Expires, locally, reviews whose `expiresAt` has passed (the server's job runs only
@@ -399,6 +455,15 @@ impl Inbox {
         self.publish(changes.into_iter().collect());
     }
 
+    /// The review was withdrawn by its agent (found out when our answer met a 404).
+    pub fn mark_withdrawn(&self, message_id: &str) {
+        let changes = {
+            let mut st = self.lock();
+            st.finish_withdrawn(message_id, Utc::now())
+        };
+        self.publish(changes.into_iter().collect());
+    }
+
     /// The review expired (found out when our answer was refused).
     pub fn mark_expired(&self, message_id: &str) {
         let changes = {
@@ -409,104 +474,5 @@ impl Inbox {
             st.finish_expired(message_id, Utc::now())
         };
         self.publish(changes.into_iter().collect());
-    }
-}
-
-impl State {
-    /// Takes in a message from an event or a snapshot.
-    fn offer(&mut self, m: &Message, now: DateTime<Utc>) -> Option<InboxChange> {
-        let Some(review) = &m.review else {
-            if m.sender_type == SenderType::Agent && !self.finished.contains_key(&m.id) {
-                return Some(InboxChange::AgentMessage(Arc::new(m.clone())));
-            }
-            return None;
-        };
-        match review.status {
-            ReviewStatus::Pending => {}
-            ReviewStatus::Completed => {
-                return self.finish_answered(&m.id, review.response.clone(), now);
-            }
-            ReviewStatus::Expired | ReviewStatus::Other => return self.finish_expired(&m.id, now),
-        }
-        if self.finished.contains_key(&m.id) {
-            return None;
-        }
-        if let Some(e) = self.pending.get_mut(&m.id) {
-            // Keep `agentName` from the event when a REST snapshot lacks it.
-            let mut updated = m.clone();
-            if updated.agent_name.is_none() {
-                updated.agent_name = e.message.agent_name.clone();
-            }
-            if *e.message == updated {
-                return None;
-            }
-            e.message = Arc::new(updated);
-            return Some(InboxChange::Updated(e.message.clone()));
-        }
-        self.seq += 1;
-        let message = Arc::new(m.clone());
-        self.pending.insert(
-            m.id.clone(),
-            Entry {
-                message: message.clone(),
-                seq: self.seq,
-                sending: None,
-            },
-        );
-        Some(InboxChange::Added(message))
-    }
-
-    fn finish_answered(
-        &mut self,
-        id: &str,
-        response: Option<Value>,
-        now: DateTime<Utc>,
-    ) -> Option<InboxChange> {
-        let first_time = self.finished.insert(id.to_owned(), now).is_none();
-        let entry = self.pending.remove(id);
-        if !first_time && entry.is_none() {
-            return None;
-        }
-        let by = match (&entry, &response) {
-            (
-                Some(Entry {
-                    sending: Some(ours),
-                    ..
-                }),
-                Some(stored),
-            ) if ours == stored => AnsweredBy::Here,
-            (
-                Some(Entry {
-                    sending: Some(_), ..
-                }),
-                None,
-            ) => AnsweredBy::Here,
-            _ => AnsweredBy::Elsewhere,
-        };
-        // Only a review we showed is worth telling about.
-        entry.map(|_| InboxChange::Answered {
-            message_id: id.to_owned(),
-            by,
-            response,
-        })
-    }
-
-    fn finish_expired(&mut self, id: &str, now: DateTime<Utc>) -> Option<InboxChange> {
-        self.finished.entry(id.to_owned()).or_insert(now);
-        self.pending.remove(id).map(|_| InboxChange::Expired {
-            message_id: id.to_owned(),
-        })
-    }
-
-    fn prune(&mut self, now: DateTime<Utc>) {
-        if self
-            .last_prune
-            .is_some_and(|t| now - t < ChronoDuration::minutes(10))
-        {
-            return;
-        }
-        self.last_prune = Some(now);
-        let horizon = now - ChronoDuration::hours(REMEMBER_FINISHED_HOURS);
-        self.finished.retain(|_, t| *t > horizon);
     }
 }

@@ -1,10 +1,17 @@
 //! A Placet-compatible server for the tests of Placet Tray and for its demo mode.
 //!
-//! It implements the parts of the Placet server contract (`placet-api.md`) that a
-//! reviewer client and a test agent use, quirks included: the human REST API (JWT),
-//! the agent API (`x-api-key`), Socket.IO on `/ws`, the review-expiry job and an optional
-//! rate limit. It is an independent implementation built on `serde_json::Value`, so bugs
-//! in `placet-client` cannot cancel out against it.
+//! It implements the parts of the Placet server that a reviewer client and a test agent
+//! use, quirks included, following the upstream source (`placet-io/placet`) where it
+//! and `placet-api.md` disagree: the human REST API (JWT), the agent API (`x-api-key`)
+//! with streaming drafts, Socket.IO on `/ws`, webhooks with delivery tracking, the
+//! review-expiry and stale-stream jobs and an optional rate limit. It is an independent
+//! implementation built on `serde_json::Value`, so bugs in `placet-client` cannot cancel
+//! out against it.
+//!
+//! It is also the server of the app's demo mode, on a person's machine: every run has
+//! a random JWT secret and admin password, only loopback `Host` names are served (a
+//! DNS-rebinding page reads nothing), the `/__dev` routes are off unless asked for, and
+//! webhooks go to loopback receivers only.
 //!
 //! Tests start it in-process on `127.0.0.1:0` and drive faults through [`Controls`]:
 //!
@@ -41,12 +48,15 @@
 //!
 //! - `lib.rs`: [`DevServer`], the handle tests hold; `lifecycle.rs`: start/stop/restart.
 //! - `server.rs`: listener with cuttable connections; `routes/`: the HTTP surface
-//!   (`auth`, `agents`, `messages`, `files`, `agent_api`, `dev` for `/__dev/*`).
+//!   (`edge` for the request log, the `Host` rule and handshake refusal; `auth`,
+//!   `agents`, `messages`, `files`, `agent_api`, `dev` for `/__dev/*`).
 //! - `socket.rs`: the `/ws` namespace; `events.rs`: server-to-client emits.
-//! - `service/`: business operations shared by routes, helpers and the demo agent.
+//! - `service/`: business operations shared by routes, helpers and the demo agent
+//!   (`streams` and `webhooks` among them).
 //! - `store/`: SQLite tables; `wire.rs`: JSON shapes; `validate.rs`: zod-like checks.
-//! - `auth.rs`, `error.rs`, `extract.rs`, `throttle.rs`, `expiry.rs`, `seed.rs`,
-//!   `demo.rs`, `controls.rs`, `config.rs`.
+//! - `throttle.rs`: the NestJS-style rate limit; `expiry.rs`: the review-expiry job.
+//! - `auth.rs`, `error.rs`, `extract.rs`, `seed.rs`, `demo.rs`, `controls.rs`,
+//!   `config.rs`.
 
 mod auth;
 mod config;

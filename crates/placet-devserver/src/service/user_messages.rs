@@ -44,7 +44,8 @@ pub(crate) async fn create_user_message(
         channel_id: agent.id.clone(),
         sender_type: "user".to_owned(),
         sender_id: user_id.to_owned(),
-        text: text.map(str::to_owned),
+        // `...(text ? { text } : {})`: an empty text is not stored.
+        text: text.filter(|t| !t.is_empty()).map(str::to_owned),
         status: None,
         review: None,
         metadata: None,

@@ -182,13 +182,14 @@ async function streamsWebhooksAndStatus() {
   socket.on("message:updated", (m) => updated.push(m));
   socket.on("message:delivery", (d) => deliveries.push(d));
   socket.on("agent:status", (s) => statuses.push(s));
+  const connected = withTimeout(5000, "connect", (resolve, reject) => {
+    socket.on("connect_error", (err) => reject(new Error(`connect_error ${err.message}`)));
+    socket.on("connect", resolve);
+  });
   try {
     const hooked = await agentCall("POST", "/api/v1/agents", { name: "JS hooked", webhookUrl: hookUrl });
     if (hooked.status !== 201) fail(`creating an agent answered ${hooked.status}`);
-    await withTimeout(5000, "connect", (resolve, reject) => {
-      socket.on("connect_error", (err) => reject(new Error(`connect_error ${err.message}`)));
-      socket.on("connect", resolve);
-    });
+    await connected;
     socket.emit("subscribe:channel", CHANNEL_ID);
     socket.emit("subscribe:channel", hooked.body.id);
     await withTimeout(5000, "both channel rooms joined", (resolve) => {

@@ -250,8 +250,9 @@ async fn invalidate_tokens() {
     TestSocket::with_jwt(&api, &fresh).await;
 }
 
-/// The `/__dev` HTTP routes: seed, sockets, responses, drop-reply, invalidate-tokens,
-/// demo reviews and restart.
+/// The `/__dev` HTTP routes (when turned on): seed, sockets, responses, drop-reply,
+/// invalidate-tokens, handshakes, the stale-stream job, the request log, demo reviews
+/// and restart.
 #[tokio::test]
 async fn http_controls() {
     let server = server_with_dev_routes().await;
@@ -390,6 +391,45 @@ async fn http_controls() {
         StatusCode::OK,
         "accept again"
     );
+
+    let (status, body) = post("/__dev/abort-stale-streams").await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "aborted": [] })),
+        "stale-stream job on demand"
+    );
+    let log: Value = api
+        .http
+        .get(api.url("/__dev/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "/api/auth/me")
+        .expect("the request log over HTTP");
+    assert_eq!(
+        (
+            me["method"].clone(),
+            me["status"].clone(),
+            me["route"].clone()
+        ),
+        (json!("GET"), json!(401), json!("GET /api/auth/me")),
+        "method, status and route budget"
+    );
+    assert!(me["at"].is_string(), "arrival time");
+    let response = api
+        .http
+        .delete(api.url("/__dev/requests"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "clear the log");
 
     let (status, _) = post("/__dev/restart?downMs=300").await;
     assert_eq!(status, StatusCode::ACCEPTED, "restart accepted");

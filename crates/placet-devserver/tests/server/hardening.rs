@@ -4,7 +4,8 @@ use placet_devserver::DevServerConfig;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::{raw_http, server, server_with, Api};
+use crate::receiver::raw_http;
+use crate::support::{server, server_with, Api};
 
 fn get(path: &str, host: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")

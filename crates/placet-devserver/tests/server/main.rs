@@ -9,6 +9,7 @@ mod downloads;
 mod hardening;
 mod js_interop;
 mod rate_limit;
+mod receiver;
 mod reviews;
 mod sockets;
 mod status;

@@ -4,7 +4,8 @@ use placet_devserver::{DevServer, DevServerConfig};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{approval, joined, server, server_with, Api, Receiver, TestSocket};
+use crate::receiver::Receiver;
+use crate::support::{approval, joined, server, server_with, Api, TestSocket};
 
 /// An agent of the admin's whose webhook is `url`.
 async fn agent_with_webhook(api: &Api, server: &DevServer, url: &str) -> String {

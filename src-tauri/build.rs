@@ -6,6 +6,7 @@ fn main() {
         "review_get",
         "review_respond",
         "review_open",
+        "review_open_web",
         "attachment_download",
         "link_open",
         "inbox_list",

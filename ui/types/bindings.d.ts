@@ -3,13 +3,13 @@
 import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 
 /** Every command of the pages (the command table). */
-export type CommandName = "review_get" | "review_respond" | "review_open" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open";
+export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open";
 
-export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "internal";
+export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, };
 
-export type ReviewState = "pending" | "sending" | "answered" | "expired";
+export type ReviewState = "pending" | "sending" | "answered" | "expired" | "withdrawn";
 
 export type ReviewView = { id: string, agentId: string, agentName: string, createdAt: string, 
 /**
@@ -23,7 +23,38 @@ previousFeedback: string | null, previousResponse: unknown,
 /**
  * False in watch-only (API key) mode.
  */
-canAnswer: boolean, };
+canAnswer: boolean, 
+/**
+ * The message's page in Placet's web app ("Open in Placet").
+ */
+page: string, 
+/**
+ * Our answer to it, from the decision log.
+ */
+decision: DecisionView | null, };
+
+export type DecisionView = { 
+/**
+ * What was answered, in short ("option approve").
+ */
+summary: string, 
+/**
+ * Where it was given ("review window", "command line, confirmed by a click").
+ */
+givenIn: string, decidedAt: string, 
+/**
+ * `queued`, `sent`, `answeredElsewhere`, `expired`, `withdrawn`, `failed`, ...
+ */
+outcome: string, 
+/**
+ * The delivery to the agent (`sent`, `webhook_delivered`, `webhook_failed`,
+ * `agent_received`), when reported.
+ */
+delivery: string | null, 
+/**
+ * True once the agent has it (webhook delivered or the agent acknowledged).
+ */
+deliveredToAgent: boolean, };
 
 export type InboxItem = { id: string, agentId: string, agentName: string, 
 /**
@@ -33,13 +64,26 @@ title: string, review: Review, createdAt: string, sending: boolean, };
 
 export type InboxView = { items: Array<InboxItem>, agents: Array<AgentView>, canAnswer: boolean, };
 
-export type AgentView = { id: string, name: string, status: AgentStatus, };
+export type AgentView = { id: string, name: string, status: AgentStatus, 
+/**
+ * What the agent said about its status.
+ */
+statusMessage: string | null, 
+/**
+ * The status in words: "busy since 14:00".
+ */
+statusText: string, };
 
 export type AppStatus = { signedIn: boolean, server: string | null, account: string | null, watchOnly: boolean, 
 /**
  * False when the sign-in is held for this run only.
  */
-saved: boolean, state: SessionState, stateText: string, };
+saved: boolean, state: SessionState, stateText: string, 
+/**
+ * Connected over plain `http` to a server that is not on this machine (the person
+ * allowed it): passwords and sessions travel unencrypted.
+ */
+insecure: boolean, };
 
 export type NotifyFor = "reviews" | "all";
 
@@ -49,7 +93,16 @@ export type QuietHours = {
  */
 start: string, end: string, };
 
-export type Settings = { pausedUntil: string | null, quietHours: QuietHours | null, mutedAgents: Array<string>, notifyFor: NotifyFor, sound: boolean, autostart: boolean, };
+export type Settings = { pausedUntil: string | null, quietHours: QuietHours | null, mutedAgents: Array<string>, notifyFor: NotifyFor, sound: boolean, autostart: boolean, 
+/**
+ * Answers from the command line go out without the confirmation click (never a
+ * `danger` option).
+ */
+cliUnattended: boolean, 
+/**
+ * A notification when an agent reports an error.
+ */
+notifyAgentErrors: boolean, };
 
 export type SettingsView = { settings: Settings, agents: Array<AgentView>, };
 
@@ -71,4 +124,10 @@ retryAt?: string, };
 
 export type ReviewUpdatedEvent = { messageId: string, };
 
-export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": string };
+export type DownloadProgressEvent = { attachmentId: string, received: number, 
+/**
+ * The size, when the server said.
+ */
+total: number | null, };
+
+export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": string } | { "name": "download-progress", "payload": DownloadProgressEvent };

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use placet_client::outbox::{AnswerSource, NewAnswer, Outbox, StoreError};
+use placet_client::outbox::{AnswerSource, NewAnswer, Outbox, OutboxKey, StoreError};
 use placet_client::{
     Answer, ApiError, Credential, Inbox, InboxChange, InvalidAnswer, Message, RestClient, Secret,
     ServerUrl, Session, SessionConfig, SessionState,
@@ -23,6 +23,18 @@ pub enum Persist {
     Keychain,
     /// In memory only, for this run (no keychain is reachable, or demo mode).
     ThisRunOnly,
+}
+
+/// What sign-out does with answers still waiting to be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueuedOnSignOut {
+    /// Refuse with [`CoreError::AnswersQueued`] so the person can be asked.
+    Ask,
+    /// Deliver them now (each tried for up to this long) and sign out only when all
+    /// went out.
+    Deliver(std::time::Duration),
+    /// Discard them (the decision log says so).
+    Discard,
 }
 
 /// An error of a core operation, with the cases the UI and the command line tell apart.
@@ -46,6 +58,10 @@ pub enum CoreError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error("{0} answer(s) are still waiting to be sent: deliver them first, or discard them")]
+    AnswersQueued(usize),
+    #[error("{0} answer(s) could not be delivered now; signing out would discard them")]
+    Undelivered(usize),
 }
 
 /// The live account: what exists while signed in.
@@ -286,7 +302,10 @@ impl Core {
         }
         let rest = RestClient::new(account.server.clone()).authenticated(credential);
         let inbox = Inbox::new();
-        let outbox = Outbox::open(&self.paths.database(), &account.server)?;
+        // A watch-only account never queues an answer: its outbox key need not outlive
+        // the run (nor touch the keychain).
+        let key_kept = persisted && account.mode == AccountMode::User;
+        let outbox = self.open_outbox(&account, key_kept).await?;
         let session = Session::start(rest.clone(), inbox.clone(), self.session_config.clone());
         let state = session.watch();
         let mut tasks = Vec::new();
@@ -320,9 +339,68 @@ impl Core {
         Ok(live)
     }
 
-    /// Signs out: stops the session, forgets the secret (keychain entry deleted) and the
-    /// account. Answers still queued stay in the database for the next sign-in.
-    pub async fn sign_out(&self) -> Result<(), CoreError> {
+    /// Answers of the signed-in (or saved) account still waiting to be sent.
+    pub async fn queued_answers(&self) -> Result<usize, CoreError> {
+        Ok(match self.account_outbox().await? {
+            Some((outbox, _)) => outbox.queued_count()?,
+            None => 0,
+        })
+    }
+
+    /// The outbox and a client of the live account, or of the saved one.
+    async fn account_outbox(&self) -> Result<Option<(Outbox, Option<RestClient>)>, CoreError> {
+        if let Some(l) = self.live() {
+            return Ok((l.account.mode == AccountMode::User)
+                .then(|| (l.outbox.clone(), Some(l.rest.clone()))));
+        }
+        let Some(account) = self
+            .config()
+            .account
+            .filter(|a| a.mode == AccountMode::User)
+        else {
+            return Ok(None);
+        };
+        let outbox = self.open_outbox(&account, true).await?;
+        let rest = self
+            .saved_credential()
+            .await?
+            .map(|(a, c)| RestClient::new(a.server).authenticated(c));
+        Ok(Some((outbox, rest)))
+    }
+
+    /// Signs out: stops the session, forgets the secrets (keychain entries deleted) and
+    /// the account. Answers still queued are delivered first or discarded, as `queued`
+    /// says; [`QueuedOnSignOut::Ask`] refuses while any are queued, so the person can be
+    /// asked.
+    pub async fn sign_out(&self, queued: QueuedOnSignOut) -> Result<(), CoreError> {
+        if let Some((outbox, rest)) = self.account_outbox().await? {
+            let waiting = outbox.queued()?;
+            if !waiting.is_empty() {
+                match queued {
+                    QueuedOnSignOut::Ask => return Err(CoreError::AnswersQueued(waiting.len())),
+                    QueuedOnSignOut::Deliver(patience) => {
+                        let rest = rest.ok_or(CoreError::NotSignedIn)?;
+                        let inbox = self.live().map(|l| l.inbox.clone());
+                        for q in &waiting {
+                            outbox
+                                .deliver_now(&rest, &q.message_id, inbox.as_ref(), patience)
+                                .await?;
+                        }
+                        let left = outbox.queued_count()?;
+                        if left > 0 {
+                            return Err(CoreError::Undelivered(left));
+                        }
+                    }
+                    QueuedOnSignOut::Discard => {
+                        let gone = outbox.discard_all()?;
+                        tracing::info!(
+                            discarded = gone.len(),
+                            "queued answers discarded at sign-out"
+                        );
+                    }
+                }
+            }
+        }
         let live = lock(&self.live).take();
         let account = match &live {
             Some(l) => Some(l.account.clone()),
@@ -336,10 +414,15 @@ impl Core {
             }
         }
         if let Some(account) = account {
-            let store = self.secrets.clone();
-            let slot = SecretSlot::session(&account.server, &account.name);
-            if let Err(e) = blocking(move || store.delete(&slot)).await {
-                tracing::warn!(error = %e, "cannot delete the keychain entry");
+            // Nothing is queued any more, so the outbox key goes with the session.
+            for slot in [
+                SecretSlot::session(&account.server, &account.name),
+                SecretSlot::outbox_key(&account.server, &account.name),
+            ] {
+                let store = self.secrets.clone();
+                if let Err(e) = blocking(move || store.delete(&slot)).await {
+                    tracing::warn!(error = %e, "cannot delete a keychain entry");
+                }
             }
         }
         self.update_config(|c| c.account = None)?;
@@ -353,6 +436,47 @@ impl Core {
         if let Some(l) = live {
             l.stop().await;
         }
+    }
+
+    /// The outbox of `account`, sealed with its key from the keychain (created and stored
+    /// there on first use). With `keep_key` false the key lives for this run only:
+    /// answers it seals cannot be read by a later run, and are never sent by one.
+    pub async fn open_outbox(
+        &self,
+        account: &Account,
+        keep_key: bool,
+    ) -> Result<Outbox, CoreError> {
+        let key = if keep_key {
+            let slot = SecretSlot::outbox_key(&account.server, &account.name);
+            match self.load_secret(slot.clone()).await? {
+                Some(secret) => match OutboxKey::from_secret(&secret) {
+                    Ok(k) => k,
+                    Err(e) => {
+                        // A damaged entry would make every queued answer unreadable;
+                        // those stay in the database, reported, never sent.
+                        tracing::warn!(error = %e, "the outbox key in the keychain is unreadable; making a new one");
+                        self.new_outbox_key(slot).await?
+                    }
+                },
+                None => self.new_outbox_key(slot).await?,
+            }
+        } else {
+            OutboxKey::generate()
+        };
+        Ok(Outbox::open(
+            &self.paths.database(),
+            &account.server,
+            &account.name,
+            key,
+        )?)
+    }
+
+    async fn new_outbox_key(&self, slot: SecretSlot) -> Result<OutboxKey, KeychainError> {
+        let key = OutboxKey::generate();
+        let store = self.secrets.clone();
+        let secret = key.to_secret();
+        blocking(move || store.store(&slot, &secret)).await?;
+        Ok(key)
     }
 
     async fn load_secret(&self, slot: SecretSlot) -> Result<Option<Secret>, KeychainError> {

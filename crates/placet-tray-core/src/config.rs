@@ -87,6 +87,8 @@ pub struct NotificationPrefs {
     pub notify_for: NotifyFor,
     /// Play the notification sound.
     pub sound: bool,
+    /// Notify when an agent reports an error (off by default).
+    pub agent_errors: bool,
 }
 
 impl Default for NotificationPrefs {
@@ -98,6 +100,7 @@ impl Default for NotificationPrefs {
             muted_agents: Vec::new(),
             notify_for: NotifyFor::default(),
             sound: true,
+            agent_errors: false,
         }
     }
 }
@@ -130,6 +133,10 @@ pub struct Config {
     pub notifications: NotificationPrefs,
     /// Start at login (mirrors the autostart entry).
     pub autostart: bool,
+    /// Answers handed over by the command line (a script, an agent) are sent without a
+    /// click in the tray's confirmation notification. Off by default; a `danger`
+    /// option always needs the person. Changed only in the settings window.
+    pub cli_unattended: bool,
 }
 
 /// The file's shape. Kept apart so a hand-edited file with a bad value loses only that
@@ -140,8 +147,23 @@ struct RawConfig {
     server: Option<String>,
     account: Option<String>,
     account_mode: Option<AccountMode>,
+    /// The person allowed plain `http` to this (remote) server.
+    allow_insecure_http: bool,
     notifications: NotificationPrefs,
     autostart: bool,
+    cli_unattended: bool,
+}
+
+/// A server address, with plain `http` to a remote host only when the person allowed it.
+pub fn parse_server(
+    input: &str,
+    allow_insecure_http: bool,
+) -> Result<ServerUrl, placet_client::rest::ServerUrlError> {
+    if allow_insecure_http {
+        ServerUrl::parse_allowing_insecure_http(input)
+    } else {
+        ServerUrl::parse(input)
+    }
 }
 
 /// A settings file that could not be read or written.
@@ -178,7 +200,7 @@ impl Config {
 
     fn from_raw(raw: RawConfig) -> Self {
         let account = match (raw.server, raw.account) {
-            (Some(server), Some(name)) => match ServerUrl::parse(&server) {
+            (Some(server), Some(name)) => match parse_server(&server, raw.allow_insecure_http) {
                 Ok(server) => Some(Account {
                     server,
                     name,
@@ -195,6 +217,7 @@ impl Config {
             account,
             notifications: raw.notifications,
             autostart: raw.autostart,
+            cli_unattended: raw.cli_unattended,
         }
     }
 
@@ -204,19 +227,33 @@ impl Config {
             server: self.account.as_ref().map(|a| a.server.display().to_owned()),
             account: self.account.as_ref().map(|a| a.name.clone()),
             account_mode: self.account.as_ref().map(|a| a.mode),
+            allow_insecure_http: self
+                .account
+                .as_ref()
+                .is_some_and(|a| a.server.insecure_http_allowed()),
             notifications: self.notifications.clone(),
             autostart: self.autostart,
+            cli_unattended: self.cli_unattended,
         };
         let io = |source| ConfigError::Io {
             path: path.display().to_string(),
             source,
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+            crate::paths::private_dir(dir).map_err(io)?;
         }
         let tmp = path.with_extension("json.tmp");
         let text = serde_json::to_string_pretty(&raw).unwrap_or_default();
-        std::fs::write(&tmp, text).map_err(io)?;
+        {
+            use std::io::Write;
+            let _ = std::fs::remove_file(&tmp);
+            let mut f = crate::paths::private_file()
+                .create_new(true)
+                .write(true)
+                .open(&tmp)
+                .map_err(io)?;
+            f.write_all(text.as_bytes()).map_err(io)?;
+        }
         std::fs::rename(&tmp, path).map_err(io)
     }
 }

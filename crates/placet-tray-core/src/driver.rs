@@ -8,18 +8,22 @@
 //! of its buttons comes back here as a [`NoticeEvent`] and becomes an answer, unless the
 //! option could be dangerous: then the review's window opens for one confirming click.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::Utc;
 use placet_client::inbox::AnsweredBy as InboxAnsweredBy;
 use placet_client::outbox::{AnswerSource, Delivery};
-use placet_client::protocol::{OptionStyle, ReviewKind};
+use placet_client::protocol::{AgentStatus, OptionStyle, ReviewKind};
 use placet_client::{Answer, InboxChange, Message, SessionState};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::app::{CoreEvent, Live};
+use crate::app::{fetch_review, CoreError, CoreEvent, Live};
 use crate::config::{AccountMode, NotifyFor};
+use crate::endpoint::{Incoming, Outcome, Reply, Request};
 use crate::ipc::events::{AnsweredBy, ReviewStateEvent, ReviewUpdatedEvent};
 use crate::ipc::views::ReviewState;
 use crate::ipc::{commands, Ctx, UiEvent};
@@ -29,17 +33,60 @@ use crate::notify::{
 use crate::text::{self, Answering};
 use crate::windows::WindowKind;
 
+/// How long an answer from the command line waits for the person's click.
+pub const CONFIRM_WAIT: Duration = Duration::from_secs(300);
+/// How long a confirmed answer from the command line waits for the server.
+const DELIVERY_WAIT: Duration = Duration::from_secs(15);
+
+/// Answers from the command line waiting for the person's click, by notice number.
+#[derive(Debug, Default)]
+struct Confirms {
+    next: AtomicU64,
+    waiting: Mutex<HashMap<u64, oneshot::Sender<bool>>>,
+}
+
+impl Confirms {
+    fn open(&self) -> (u64, oneshot::Receiver<bool>) {
+        let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let (tx, rx) = oneshot::channel();
+        self.lock().insert(n, tx);
+        (n, rx)
+    }
+
+    fn resolve(&self, n: u64, confirmed: bool) {
+        if let Some(tx) = self.lock().remove(&n) {
+            let _ = tx.send(confirmed);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<bool>>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The action ids of the confirmation notice.
+const CONFIRM: &str = "confirm";
+const CANCEL: &str = "cancel";
+
 /// Starts following the core. `responses` is where the platform notifier reports what
-/// the person did.
+/// the person did; `requests` what comes through the command line's door.
 pub fn start(
     ctx: Ctx,
     center: NotificationCenter,
     responses: mpsc::UnboundedReceiver<NoticeEvent>,
+    requests: mpsc::Receiver<Incoming>,
 ) -> Vec<JoinHandle<()>> {
     let events = ctx.core.subscribe();
+    let confirms = Arc::new(Confirms::default());
     vec![
         tokio::spawn(follow_core(ctx.clone(), center.clone(), events)),
-        tokio::spawn(follow_responses(ctx, center, responses)),
+        tokio::spawn(follow_responses(
+            ctx.clone(),
+            center.clone(),
+            confirms.clone(),
+            responses,
+        )),
+        tokio::spawn(follow_requests(ctx, center, confirms, requests)),
     ]
 }
 
@@ -105,8 +152,8 @@ fn answering(live: &Live, m: &Message) -> Answering {
     if live.account.mode == AccountMode::ApiKey {
         return Answering::WatchOnly;
     }
-    match m.review.as_ref().map(|r| &r.kind) {
-        Some(ReviewKind::Unknown { .. }) => Answering::Elsewhere,
+    match m.review.as_ref().map(|r| r.answerable()) {
+        Some(Err(_)) => Answering::Elsewhere,
         _ => Answering::Buttons,
     }
 }
@@ -187,6 +234,7 @@ async fn follow_inbox(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
                 response,
             } => {
                 center.withdraw(message_id);
+                announce_cli_answer(&center, &live, message_id);
                 ctx.windows.emit(UiEvent::ReviewState(ReviewStateEvent {
                     by: Some(match by {
                         InboxAnsweredBy::Here => AnsweredBy::Here,
@@ -200,6 +248,21 @@ async fn follow_inbox(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
                 center.withdraw(message_id);
                 review_state(&ctx, message_id, ReviewState::Expired);
             }
+            InboxChange::Withdrawn { message_id } => {
+                center.withdraw(message_id);
+                review_state(&ctx, message_id, ReviewState::Withdrawn);
+            }
+            InboxChange::Delivery { message_id, status } => {
+                // Our own answers' delivery goes into the decision log ("delivered to the
+                // agent"); the review window reads it from there.
+                match live.outbox.record_delivery(message_id, *status) {
+                    Ok(true) => ctx.windows.emit(UiEvent::ReviewUpdated(ReviewUpdatedEvent {
+                        message_id: message_id.clone(),
+                    })),
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot record a delivery status"),
+                }
+            }
             InboxChange::Updated(m) => {
                 if let Some((notice, _)) = review_notice(&ctx, &live, m) {
                     center.refresh(notice);
@@ -208,10 +271,21 @@ async fn follow_inbox(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
                     message_id: m.id.clone(),
                 }));
             }
-            InboxChange::Delivery { .. }
-            | InboxChange::AgentStatus(_)
-            | InboxChange::AgentsChanged
-            | InboxChange::Synced { .. } => {}
+            InboxChange::AgentStatus(status) => {
+                let prefs = ctx.core.config().notifications;
+                let key = InfoKey::AgentError(status.agent_id.clone());
+                if status.status == AgentStatus::Error {
+                    if prefs.agent_errors && prefs.allows(&status.agent_id, Utc::now()) {
+                        if let Some(agent) = live.inbox.agent(&status.agent_id) {
+                            let (title, body) = text::agent_error(&agent);
+                            center.info(info_notice(key, &title, &body, prefs.sound));
+                        }
+                    }
+                } else {
+                    center.close(NoticeKey::Info(key));
+                }
+            }
+            InboxChange::AgentsChanged | InboxChange::Synced { .. } => {}
         }
         if !matches!(
             change,
@@ -307,6 +381,14 @@ async fn follow_outbox(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
                     ..ReviewStateEvent::new(d.message_id(), ReviewState::Sending)
                 }))
             }
+            Delivery::Withdrawn { .. } => {
+                let (title, body) = text::answer_to_withdrawn(&agent);
+                center.info(info_notice(key, &title, &body, false));
+            }
+            Delivery::Unreadable { .. } => {
+                let (title, body) = text::answer_unreadable();
+                center.info(info_notice(key, &title, &body, false));
+            }
             Delivery::Sent { .. } | Delivery::AuthExpired { .. } => {}
         }
     }
@@ -327,9 +409,18 @@ pub fn is_safe_option(live: &Live, message_id: &str, option_id: &str) -> bool {
 async fn follow_responses(
     ctx: Ctx,
     center: NotificationCenter,
+    confirms: Arc<Confirms>,
     mut responses: mpsc::UnboundedReceiver<NoticeEvent>,
 ) {
     while let Some(NoticeEvent { key, response }) = responses.recv().await {
+        if let NoticeKey::Info(InfoKey::Confirm(n)) = key {
+            match response {
+                Response::Action(a) if a == CONFIRM => confirms.resolve(n, true),
+                Response::Activated => {}
+                _ => confirms.resolve(n, false),
+            }
+            continue;
+        }
         if response == Response::Dismissed {
             center.dismissed(key);
             continue;
@@ -340,9 +431,15 @@ async fn follow_responses(
             }
             NoticeKey::Summary => ctx.windows.open(WindowKind::Inbox, None),
             NoticeKey::Info(InfoKey::AuthExpired) => ctx.windows.open(WindowKind::Settings, None),
-            NoticeKey::Info(InfoKey::Delivery(_) | InfoKey::Message(_)) => {
-                ctx.windows.open(WindowKind::Inbox, None)
+            NoticeKey::Info(InfoKey::CliAnswered(id)) => {
+                ctx.windows.open(WindowKind::review(&id), None)
             }
+            NoticeKey::Info(
+                InfoKey::Delivery(_)
+                | InfoKey::Message(_)
+                | InfoKey::Confirm(_)
+                | InfoKey::AgentError(_),
+            ) => ctx.windows.open(WindowKind::Inbox, None),
         }
     }
 }
@@ -372,7 +469,7 @@ async fn review_response(
     };
     if let Err(e) = ctx
         .core
-        .respond(message_id, &answer, AnswerSource::Notification)
+        .respond(message_id, &answer, AnswerSource::NotificationButton)
         .await
     {
         tracing::warn!(error = %e, "answer from a notification refused");
@@ -388,5 +485,216 @@ async fn review_response(
             &body,
             false,
         ));
+    }
+}
+
+/// Raises "Answered from the command line" when our decision log shows that the
+/// answer to `message_id` came from the command line without a click here.
+fn announce_cli_answer(center: &NotificationCenter, live: &Live, message_id: &str) {
+    let Ok(decisions) = live.outbox.decisions(50) else {
+        return;
+    };
+    let Some(d) = decisions.into_iter().find(|d| d.message_id == message_id) else {
+        return;
+    };
+    if !matches!(
+        d.source,
+        Some(AnswerSource::CliConfirmedAtTerminal | AnswerSource::CliUnattended)
+    ) {
+        return;
+    }
+    let line = format!("{}: {}", d.agent, d.summary);
+    let (title, body) = text::answered_from_cli(&line);
+    center.info(info_notice(
+        InfoKey::CliAnswered(message_id.to_owned()),
+        &title,
+        &body,
+        false,
+    ));
+}
+
+async fn follow_requests(
+    ctx: Ctx,
+    center: NotificationCenter,
+    confirms: Arc<Confirms>,
+    mut requests: mpsc::Receiver<Incoming>,
+) {
+    while let Some((request, reply)) = requests.recv().await {
+        match request {
+            Request::Show => {
+                let kind = if ctx.core.live().is_some() {
+                    WindowKind::Inbox
+                } else {
+                    WindowKind::Settings
+                };
+                ctx.windows.open(kind, None);
+                let _ = reply.send(Reply::Done);
+            }
+            Request::Open { window } => {
+                let _ = reply.send(match WindowKind::parse_spec(&window) {
+                    Some(kind) => {
+                        ctx.windows.open(kind, None);
+                        Reply::Done
+                    }
+                    None => Reply::Refused {
+                        message: format!("unknown window `{window}`"),
+                    },
+                });
+            }
+            Request::Propose { message_id, answer } => {
+                let (ctx, center, confirms) = (ctx.clone(), center.clone(), confirms.clone());
+                tokio::spawn(async move {
+                    let outcome = propose(&ctx, &center, &confirms, &message_id, answer).await;
+                    tracing::info!(message = %message_id, ?outcome, "answer from the command line");
+                    let _ = reply.send(Reply::Proposed(outcome));
+                });
+            }
+        }
+    }
+}
+
+/// An answer handed over by the command line: validated, confirmed by the person (or
+/// allowed unattended, never for a `danger` option), then sent like any answer.
+async fn propose(
+    ctx: &Ctx,
+    center: &NotificationCenter,
+    confirms: &Confirms,
+    message_id: &str,
+    answer: Answer,
+) -> Outcome {
+    let Some(live) = ctx.core.live() else {
+        return Outcome::NotSignedIn {
+            message: "Placet Tray is not signed in".to_owned(),
+        };
+    };
+    if live.account.mode == AccountMode::ApiKey {
+        return Outcome::NotSignedIn {
+            message: CoreError::WatchOnly.to_string(),
+        };
+    }
+    let message = match live.inbox.get(message_id) {
+        Some(m) => (*m).clone(),
+        None => match fetch_review(&live.rest, message_id).await {
+            Ok(m) => m,
+            Err(e @ (CoreError::NotPending | CoreError::NoReview(_))) => {
+                return Outcome::Gone {
+                    message: e.to_string(),
+                }
+            }
+            Err(e) => {
+                return Outcome::Failed {
+                    message: e.to_string(),
+                }
+            }
+        },
+    };
+    let Some(review) = message.review.as_ref() else {
+        return Outcome::Gone {
+            message: "this message has no review".to_owned(),
+        };
+    };
+    if let Err(e) = review.validate(&answer) {
+        return Outcome::Invalid {
+            message: e.to_string(),
+        };
+    }
+    let agent = live.inbox.agent_name(&message);
+    let line = text::answer_line(&message, &answer);
+    if let Answer::Approval { option_id, .. } = &answer {
+        if !is_safe_option(&live, message_id, option_id) {
+            // Never sent from outside the review window: open it for the person.
+            ctx.windows
+                .open(WindowKind::review(message_id), Some(option_id.clone()));
+            return Outcome::Opened {
+                message: "this option is marked dangerous: the review's window was opened for the person to answer".to_owned(),
+            };
+        }
+    }
+    let source = if ctx.core.config().cli_unattended {
+        AnswerSource::CliUnattended
+    } else {
+        let (n, confirmed) = confirms.open();
+        let key = NoticeKey::Info(InfoKey::Confirm(n));
+        let (title, body) = text::confirm_cli_answer(&agent, &line);
+        center.info(Notice {
+            key: key.clone(),
+            title,
+            body,
+            actions: vec![
+                crate::notify::NoticeAction {
+                    id: CONFIRM.to_owned(),
+                    label: "Confirm".to_owned(),
+                },
+                crate::notify::NoticeAction {
+                    id: CANCEL.to_owned(),
+                    label: "Cancel".to_owned(),
+                },
+            ],
+            open_label: None,
+            without_buttons: Some(
+                "This notification cannot show buttons here: answer in the review window instead."
+                    .to_owned(),
+            ),
+            reply: None,
+            sound: ctx.core.config().notifications.sound,
+            persistent: true,
+        });
+        let result = tokio::time::timeout(CONFIRM_WAIT, confirmed).await;
+        center.close(key);
+        match result {
+            Ok(Ok(true)) => AnswerSource::CliConfirmedByClick,
+            Ok(_) => return Outcome::Cancelled,
+            Err(_) => {
+                confirms.resolve(n, false);
+                return Outcome::TimedOut;
+            }
+        }
+    };
+    let mut deliveries = live.outbox.subscribe();
+    if let Err(e) = ctx.core.respond(message_id, &answer, source).await {
+        return match e {
+            CoreError::InvalidAnswer(i) => Outcome::Invalid {
+                message: i.to_string(),
+            },
+            CoreError::NotPending | CoreError::NoReview(_) => Outcome::Gone {
+                message: e.to_string(),
+            },
+            other => Outcome::Failed {
+                message: other.to_string(),
+            },
+        };
+    }
+    let waited = tokio::time::timeout(DELIVERY_WAIT, async {
+        loop {
+            match deliveries.recv().await {
+                Ok(d) if d.message_id() == message_id => return Some(d),
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+    .await;
+    match waited {
+        Ok(Some(Delivery::Sent { .. })) => Outcome::Sent { summary: line },
+        Ok(Some(Delivery::WillRetry { reason, .. })) => Outcome::Queued { reason },
+        Ok(Some(Delivery::AuthExpired { .. })) => Outcome::Queued {
+            reason: "the server no longer accepts the sign-in".to_owned(),
+        },
+        Ok(Some(
+            d @ (Delivery::AnsweredElsewhere { .. }
+            | Delivery::Expired { .. }
+            | Delivery::Withdrawn { .. }),
+        )) => Outcome::Gone {
+            message: match d {
+                Delivery::AnsweredElsewhere { .. } => "the review was answered elsewhere",
+                Delivery::Expired { .. } => "the review expired",
+                _ => "the agent withdrew the review",
+            }
+            .to_owned(),
+        },
+        Ok(Some(Delivery::Failed { reason, .. })) => Outcome::Failed { message: reason },
+        Ok(Some(Delivery::Unreadable { .. })) | Ok(None) | Err(_) => Outcome::Queued {
+            reason: "no reply from the server yet".to_owned(),
+        },
     }
 }

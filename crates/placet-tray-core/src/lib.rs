@@ -24,13 +24,15 @@
 //!   safe HTML; [`icons`]: the tray icons, drawn.
 //! - [`config`], [`paths`], [`secrets`] (the [`secrets::SecretStore`] seam and the OS
 //!   keychain), [`autostart`] (its seam), [`links`], [`logging`].
-//! - [`cli`]: the command line.
+//! - [`cli`]: the command line; [`endpoint`]: the running tray's door for it (a second
+//!   launch, answers from scripts to be confirmed by the person).
 
 pub mod app;
 pub mod autostart;
 pub mod cli;
 pub mod config;
 pub mod driver;
+pub mod endpoint;
 pub mod icons;
 pub mod ipc;
 pub mod links;
@@ -43,4 +45,4 @@ pub mod text;
 pub mod tray;
 pub mod windows;
 
-pub use app::{Core, CoreError, CoreEvent, Live, Persist};
+pub use app::{Core, CoreError, CoreEvent, Live, Persist, QueuedOnSignOut};

@@ -31,13 +31,20 @@ pub fn init_tray(file: &Path) {
         .unwrap_or_else(|_| "info,tao=warn,wry=warn,zbus=warn,tracing=warn".into());
     let file_writer = file
         .parent()
-        .and_then(|dir| std::fs::create_dir_all(dir).ok())
+        .and_then(|dir| crate::paths::private_dir(dir).ok())
         .and_then(|_| {
-            std::fs::OpenOptions::new()
+            let f = crate::paths::private_file()
                 .create(true)
                 .append(true)
                 .open(file)
-                .ok()
+                .ok()?;
+            // A log written by an earlier version may be readable by others.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = f.set_permissions(std::fs::Permissions::from_mode(0o600));
+            }
+            Some(f)
         });
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

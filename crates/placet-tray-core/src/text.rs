@@ -217,6 +217,82 @@ pub fn menu_line(message: &Message, agent: &str) -> String {
     one_line(&format!("{}: {}", one_line(agent, 24), first), MENU_CHARS).replace('_', "__")
 }
 
+// ---- answers from the command line ---------------------------------------------------
+
+/// What an answer says, in the review's own words: "Approve" (the option's label), the
+/// chosen items' labels, the text itself (cut), or a count for forms and JSON (whose
+/// values may be passwords).
+pub fn answer_words(message: &Message, answer: &placet_client::Answer) -> String {
+    use placet_client::Answer;
+    let kind = message.review.as_ref().map(|r| &r.kind);
+    match (answer, kind) {
+        (Answer::Approval { option_id, comment }, Some(ReviewKind::Approval(p))) => {
+            let label = p
+                .option(option_id)
+                .map(|o| one_line(&o.label, 40))
+                .unwrap_or_else(|| one_line(option_id, 40));
+            match comment.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                Some(c) => format!("{label} (“{}”)", one_line(c, 60)),
+                None => label,
+            }
+        }
+        (Answer::Selection { ids }, Some(ReviewKind::Selection(p))) => ids
+            .iter()
+            .map(|id| {
+                p.items
+                    .iter()
+                    .find(|i| &i.id == id)
+                    .map(|i| one_line(&i.label, 30))
+                    .unwrap_or_else(|| one_line(id, 30))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        (Answer::Text { text }, _) => format!("“{}”", one_line(text, 80)),
+        (Answer::Dismiss, Some(k)) => k.dismiss_label().unwrap_or("Dismiss").to_owned(),
+        (other, _) => other.summary(),
+    }
+}
+
+/// "Approve — Deploy v2?": an answer and the review it answers, on one line.
+pub fn answer_line(message: &Message, answer: &placet_client::Answer) -> String {
+    let first = markdown_to_plain(message.first_line());
+    let words = answer_words(message, answer);
+    if first.is_empty() {
+        words
+    } else {
+        one_line(&format!("{words} — {first}"), 160)
+    }
+}
+
+/// Where an answer was given, for the decision history.
+pub fn answer_source(source: Option<placet_client::outbox::AnswerSource>, stored: &str) -> String {
+    use placet_client::outbox::AnswerSource as S;
+    match source {
+        Some(S::NotificationButton) => "a notification button",
+        Some(S::NotificationReply) => "a reply typed in a notification",
+        Some(S::ReviewWindow) => "the review window",
+        Some(S::Inbox) => "the inbox",
+        Some(S::CliConfirmedAtTerminal) => "the command line, confirmed at the terminal",
+        Some(S::CliConfirmedByClick) => "the command line, confirmed by a click",
+        Some(S::CliUnattended) => "the command line, without confirmation",
+        None => return format!("elsewhere ({stored})"),
+    }
+    .to_owned()
+}
+
+/// The notice asking the person to confirm an answer handed over by the command line.
+pub fn confirm_cli_answer(agent: &str, line: &str) -> (String, String) {
+    (
+        "Confirm the answer from the command line".to_owned(),
+        format!("{line}\nTo {agent}. Only Confirm sends it."),
+    )
+}
+
+/// The notice for an answer sent from the command line without a click here.
+pub fn answered_from_cli(line: &str) -> (String, String) {
+    ("Answered from the command line".to_owned(), line.to_owned())
+}
+
 // ---- connection, tray and delivery wording ------------------------------------------------
 
 /// One line for a menu or `status`: "Connected", "Offline: … (retry in 4 s)".
@@ -318,6 +394,66 @@ pub fn answered_too_late(agent: &str) -> (String, String) {
         "Your answer arrived too late".to_owned(),
         format!("{agent}'s review expired before your answer reached the server."),
     )
+}
+
+/// The notice when the agent withdrew a review our answer was on its way to.
+pub fn answer_to_withdrawn(agent: &str) -> (String, String) {
+    (
+        "Your answer was not sent".to_owned(),
+        format!("{agent} withdrew the review before your answer arrived."),
+    )
+}
+
+/// The notice when answers queued earlier cannot be read (another key sealed them).
+pub fn answer_unreadable() -> (String, String) {
+    (
+        "A queued answer cannot be read".to_owned(),
+        "An answer queued earlier was sealed with a key this sign-in does not have; it is kept and never sent. Answer the review again.".to_owned(),
+    )
+}
+
+/// An agent's status in words: "active", "busy since 14:00", "error since Tue 08:00".
+pub fn agent_status(agent: &placet_client::protocol::Agent) -> String {
+    use placet_client::protocol::AgentStatus;
+    let word = match agent.status {
+        AgentStatus::Active => "active",
+        AgentStatus::Busy => "busy",
+        AgentStatus::Error => "error",
+        AgentStatus::Offline => "offline",
+        AgentStatus::Other => "unknown status",
+    };
+    match agent.status_since {
+        Some(t) => format!("{word} since {}", local_time_of(t)),
+        None => word.to_owned(),
+    }
+}
+
+/// The notice when an agent reports an error.
+pub fn agent_error(agent: &placet_client::protocol::Agent) -> (String, String) {
+    (
+        format!("{} reports an error", one_line(&agent.name, 60)),
+        agent
+            .status_message
+            .as_deref()
+            .map(|m| one_line(m, 200))
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "No details were given.".to_owned()),
+    )
+}
+
+/// "Deploy Bot: busy since 14:00 — Running migrations".
+pub fn agent_line(agent: &placet_client::protocol::Agent) -> String {
+    let name = one_line(&agent.name, 40);
+    let status = agent_status(agent);
+    match agent
+        .status_message
+        .as_deref()
+        .map(|m| one_line(m, 60))
+        .filter(|m| !m.is_empty())
+    {
+        Some(m) => format!("{name}: {status} — {m}"),
+        None => format!("{name}: {status}"),
+    }
 }
 
 /// The tray menu entry that pauses notifications shows this while paused.

@@ -6,12 +6,12 @@
 use chrono::{Duration as ChronoDuration, Local, TimeZone, Utc};
 use placet_client::SessionState;
 
-use crate::app::Core;
+use crate::app::{Core, CoreError, QueuedOnSignOut};
 use crate::config::AccountMode;
 use crate::icons::TrayLook;
 use crate::ipc::Ctx;
-use crate::text;
 use crate::windows::WindowKind;
+use crate::{links, text};
 
 /// Pending reviews listed in the menu.
 pub const MENU_REVIEWS: usize = 10;
@@ -30,6 +30,8 @@ pub enum MenuId {
     Status,
     Paused,
     Review(String),
+    /// The n-th line of the agents' status list (not clickable).
+    Agent(usize),
     InboxMore,
     Inbox,
     PauseHour,
@@ -47,6 +49,7 @@ impl MenuId {
     pub fn as_string(&self) -> String {
         match self {
             MenuId::Review(id) => format!("review:{id}"),
+            MenuId::Agent(i) => format!("agent:{i}"),
             other => other.fixed_name().to_owned(),
         }
     }
@@ -56,6 +59,7 @@ impl MenuId {
             MenuId::Status => "status",
             MenuId::Paused => "paused",
             MenuId::Review(_) => "review",
+            MenuId::Agent(_) => "agent",
             MenuId::InboxMore => "inbox-more",
             MenuId::Inbox => "inbox",
             MenuId::PauseHour => "pause:hour",
@@ -73,6 +77,9 @@ impl MenuId {
     pub fn parse(id: &str) -> Option<Self> {
         if let Some(message_id) = id.strip_prefix("review:") {
             return Some(MenuId::Review(message_id.to_owned()));
+        }
+        if let Some(i) = id.strip_prefix("agent:") {
+            return i.parse().ok().map(MenuId::Agent);
         }
         [
             MenuId::Status,
@@ -184,7 +191,7 @@ pub fn tray_view(core: &Core) -> TrayView {
             look: TrayLook::SignedOut,
             tooltip: "Placet Tray — signed out".into(),
             count: 0,
-            menu: menu("Signed out", paused, &[], 0, None, autostart),
+            menu: menu("Signed out", paused, &[], 0, None, autostart, &[]),
         };
     };
     let awaiting = live.inbox.awaiting();
@@ -208,7 +215,22 @@ pub fn tray_view(core: &Core) -> TrayView {
     let reviews: Vec<(String, String)> = awaiting
         .iter()
         .take(MENU_REVIEWS)
-        .map(|m| (m.id.clone(), text::menu_line(m, &live.inbox.agent_name(m))))
+        .map(|m| {
+            let line = text::menu_line(m, &live.inbox.agent_name(m));
+            let external = m.review.as_ref().is_some_and(|r| r.answerable().is_err());
+            let line = if external {
+                format!("{line} — open in Placet")
+            } else {
+                line
+            };
+            (m.id.clone(), line)
+        })
+        .collect();
+    let agents: Vec<String> = live
+        .inbox
+        .agents()
+        .iter()
+        .map(|a| text::escape_mnemonic(&text::agent_line(a)))
         .collect();
     let who = match live.account.mode {
         AccountMode::User => live.account.name.clone(),
@@ -225,6 +247,7 @@ pub fn tray_view(core: &Core) -> TrayView {
             count.saturating_sub(MENU_REVIEWS),
             Some(&who),
             autostart,
+            &agents,
         ),
     }
 }
@@ -236,6 +259,7 @@ fn menu(
     more: usize,
     signed_in: Option<&str>,
     autostart: bool,
+    agents: &[String],
 ) -> Vec<MenuEntry> {
     let mut m = vec![MenuEntry::disabled(
         MenuId::Status,
@@ -263,6 +287,16 @@ fn menu(
         m.push(MenuEntry::Separator);
     }
     m.push(MenuEntry::item(MenuId::Inbox, "Open inbox"));
+    if !agents.is_empty() {
+        m.push(MenuEntry::Submenu {
+            label: "Agents".into(),
+            entries: agents
+                .iter()
+                .enumerate()
+                .map(|(i, line)| MenuEntry::disabled(MenuId::Agent(i), line.clone()))
+                .collect(),
+        });
+    }
     m.push(MenuEntry::Submenu {
         label: "Pause notifications".into(),
         entries: vec![
@@ -298,7 +332,22 @@ fn menu(
 pub async fn menu_clicked(ctx: &Ctx, id: MenuId) {
     let core = &ctx.core;
     match id {
-        MenuId::Review(message_id) => ctx.windows.open(WindowKind::review(&message_id), None),
+        MenuId::Review(message_id) => {
+            // A review this app cannot answer opens in Placet's web app.
+            let web = core.live().and_then(|l| {
+                let m = l.inbox.get(&message_id)?;
+                let external = m.review.as_ref()?.answerable().is_err();
+                external.then(|| l.account.server.message_page(&m))
+            });
+            match web {
+                Some(page) => {
+                    if let Err(e) = links::open_link(page.as_str()) {
+                        tracing::warn!(error = %e, "cannot open the review in Placet");
+                    }
+                }
+                None => ctx.windows.open(WindowKind::review(&message_id), None),
+            }
+        }
         MenuId::Inbox | MenuId::InboxMore => ctx.windows.open(WindowKind::Inbox, None),
         MenuId::Settings | MenuId::SignIn => ctx.windows.open(WindowKind::Settings, None),
         MenuId::PauseHour | MenuId::PauseTomorrow | MenuId::PauseResume => {
@@ -324,13 +373,14 @@ pub async fn menu_clicked(ctx: &Ctx, id: MenuId) {
             }
             ctx.tray.refresh();
         }
-        MenuId::SignOut => {
-            if let Err(e) = core.sign_out().await {
-                tracing::warn!(error = %e, "sign-out");
-            }
-        }
+        MenuId::SignOut => match core.sign_out(QueuedOnSignOut::Ask).await {
+            Ok(()) => {}
+            // The settings window asks whether to deliver or discard them.
+            Err(CoreError::AnswersQueued(_)) => ctx.windows.open(WindowKind::Settings, None),
+            Err(e) => tracing::warn!(error = %e, "sign-out"),
+        },
         MenuId::Quit => ctx.tray.quit(),
-        MenuId::Status | MenuId::Paused => {}
+        MenuId::Status | MenuId::Paused | MenuId::Agent(_) => {}
     }
 }
 
@@ -352,6 +402,7 @@ mod tests {
     fn menu_ids_round_trip() {
         for id in [
             MenuId::Review("m 1".into()),
+            MenuId::Agent(3),
             MenuId::Inbox,
             MenuId::PauseTomorrow,
             MenuId::SignOut,
@@ -364,7 +415,7 @@ mod tests {
 
     #[test]
     fn signed_out_menu_offers_sign_in() {
-        let m = menu("Signed out", None, &[], 0, None, false);
+        let m = menu("Signed out", None, &[], 0, None, false, &[]);
         assert!(m.iter().any(
             |e| matches!(e, MenuEntry::Item { id: MenuId::SignIn, label, .. } if label == "Sign in…")
         ));
@@ -375,6 +426,7 @@ mod tests {
             3,
             Some("me_you@x"),
             true,
+            &["Bot: busy since 14:00".to_owned()],
         );
         assert_ne!(shape_of(&m), shape_of(&with));
         assert!(with.iter().any(

@@ -20,7 +20,7 @@ use placet_tray_core::notify::{CenterConfig, NotificationCenter};
 use placet_tray_core::paths::Paths;
 use placet_tray_core::secrets::Keychain;
 use placet_tray_core::windows::WindowKind;
-use placet_tray_core::{driver, links, Core, Persist};
+use placet_tray_core::{driver, endpoint, links, Core, Persist};
 use tauri::{AppHandle, RunEvent};
 use tokio::sync::{mpsc, Notify};
 
@@ -171,7 +171,13 @@ pub fn run(mode: Mode, open: Option<String>) -> i32 {
                 }
             }
             tray::create(&handle, setup_ctx.clone(), dirty.clone())?;
-            driver::start(setup_ctx.clone(), setup_center.clone(), responses);
+            let (requests_tx, requests) = mpsc::channel(16);
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = endpoint::serve(requests_tx).await {
+                    tracing::warn!(error = %e, "the command line cannot reach this tray");
+                }
+            });
+            driver::start(setup_ctx.clone(), setup_center.clone(), responses, requests);
             #[cfg(target_os = "linux")]
             tauri::async_runtime::spawn(system::follow(core.clone()));
             let ctx = setup_ctx.clone();

@@ -88,7 +88,7 @@ mod keychain {
                     "admin@placet.local",
                     "--password-stdin",
                 ],
-                Some("changeme\n"),
+                Some(&format!("{}\n", w.server.seed().admin().password)),
             )
             .await;
         assert_eq!(out.code, 3, "auth/keychain exit code: {out:?}");
@@ -266,7 +266,7 @@ mod notifications {
             .await;
         assert_eq!(
             failure.body,
-            "Deploy Bot: the review no longer exists on the server"
+            "Deploy Bot withdrew the review before your answer arrived."
         );
     }
 
@@ -621,11 +621,14 @@ mod resilience {
 mod cli {
     use super::*;
 
-    /// `reviews` lists pending reviews (text and JSON); `respond` validates, sends the web
-    /// UI's JSON, and rejects invalid answers with a clear message and exit code.
+    /// `reviews` lists pending reviews (text and JSON); `respond` validates and rejects
+    /// invalid answers with a clear message and exit code; from a script it sends nothing
+    /// without the running tray, and with it only after a click on Confirm in the tray's
+    /// notification (Cancel sends nothing; a danger option opens the review's window),
+    /// or, once the person allowed unattended answers, at once with a notice.
     #[tokio::test(flavor = "multi_thread")]
     async fn reviews_and_respond() {
-        let w = World::start().await;
+        let mut w = World::start().await;
         let out = w.cli(&["reviews"], None).await;
         assert_eq!(out.code, 3, "not signed in: {out:?}");
         let url = w.url();
@@ -713,33 +716,110 @@ mod cli {
         );
 
         let out = w
-            .cli(
-                &[
-                    "respond",
-                    &approval,
-                    "--option",
-                    "approve",
-                    "--comment",
-                    " lgtm ",
-                ],
-                None,
-            )
+            .cli(&["respond", &approval, "--option", "approve"], None)
             .await;
+        assert_eq!(out.code, 8, "no tray to confirm it: {out:?}");
+        assert!(
+            out.stderr.contains("Placet Tray is not running"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            w.server.controls().responses().is_empty(),
+            "nothing sent without the person"
+        );
+
+        w.launch();
+        w.wait_subscribed().await;
+        let notifications = w.desktop.notifications();
+        let confirm = |needle: &'static str, action: &'static str| {
+            let notifications = notifications.clone();
+            async move {
+                let n = notifications
+                    .wait_for_notify(
+                        move |n| {
+                            n.summary == "Confirm the answer from the command line"
+                                && n.body.contains(needle)
+                        },
+                        T,
+                    )
+                    .await;
+                assert!(
+                    n.actions.iter().any(|(k, _)| k == "confirm"),
+                    "{:?}",
+                    n.actions
+                );
+                notifications.invoke_action(n.id, action).await;
+            }
+        };
+        let args = [
+            "respond",
+            &approval,
+            "--option",
+            "approve",
+            "--comment",
+            " lgtm ",
+        ];
+        let (out, ()) = tokio::join!(
+            w.cli(&args, None),
+            confirm("Approve (“lgtm”) — CLI approval", "confirm")
+        );
         assert_eq!(out.code, 0, "{out:?}");
-        let out = w
-            .cli(&["--json", "respond", &text, "--text", "  Aurora  "], None)
-            .await;
-        assert_eq!(out.code, 0, "{out:?}");
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
-        assert_eq!(v["delivery"]["outcome"], "sent");
         assert_eq!(
             w.server.controls().responses_for(&approval)[0].body,
             json!({"response": {"selectedOption": "approve", "comment": "lgtm"}})
         );
+
+        let args = ["--json", "respond", &text, "--text", "  Aurora  "];
+        let (out, ()) = tokio::join!(w.cli(&args, None), confirm("“Aurora”", "cancel"));
+        assert_eq!(out.code, 7, "cancelled: {out:?}");
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+        assert_eq!(v["outcome"]["outcome"], "cancelled");
+        assert!(
+            w.server.controls().responses_for(&text).is_empty(),
+            "nothing sent when the person cancels"
+        );
+
+        let risky = w.approval("Drop the production database?").await;
+        let out = w
+            .cli(&["respond", &risky, "--option", "reject"], None)
+            .await;
+        assert_eq!(
+            out.code, 7,
+            "a danger option is left to the window: {out:?}"
+        );
+        w.wait_window("Placet review").await;
+        assert!(
+            w.server.controls().responses_for(&risky).is_empty(),
+            "a danger option is never sent from the command line"
+        );
+
+        if let Some(app) = w.app.as_mut() {
+            app.terminate(T).await;
+        }
+        let config = w.desktop.config_dir().join("placet-tray/config.json");
+        let mut settings: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&config).expect("config")).unwrap();
+        settings["cliUnattended"] = json!(true);
+        std::fs::write(&config, settings.to_string()).expect("write config");
+        w.launch();
+        w.wait_subscribed().await;
+        let out = w
+            .cli(&["--json", "respond", &text, "--text", "  Aurora  "], None)
+            .await;
+        assert_eq!(out.code, 0, "unattended: {out:?}");
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+        assert_eq!(v["outcome"]["outcome"], "sent");
         assert_eq!(
             w.server.controls().responses_for(&text)[0].body,
             json!({"response": {"text": "Aurora"}})
         );
+        let notice = w
+            .desktop
+            .notifications()
+            .wait_for_notify(|n| n.summary == "Answered from the command line", T)
+            .await;
+        assert!(notice.body.contains("text"), "{:?}", notice.body);
         let out = w
             .cli(&["respond", &approval, "--option", "approve"], None)
             .await;
@@ -748,7 +828,10 @@ mod cli {
         let out = w.cli(&["status", "--json"], None).await;
         assert_eq!(out.code, 0, "{out:?}");
         let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
-        assert_eq!(v["pending"], 0);
+        assert_eq!(
+            v["pending"], 1,
+            "only the dangerous review, left to its window"
+        );
         assert_eq!(v["queued"], 0);
     }
 }

@@ -27,9 +27,10 @@ pub fn app_binary() -> PathBuf {
     placet_e2e::app_binary(&["debug"])
 }
 
-/// The seeded owner's credentials.
+/// The seeded owner's credentials (the password is set for these tests; the dev server
+/// makes up a new one per run otherwise).
 pub const EMAIL: &str = "admin@placet.local";
-pub const PASSWORD: &str = "changeme";
+pub const PASSWORD: &str = "a-password-for-webview-tests";
 
 pub struct World {
     // Drop order: the driver (and with it the app) first, then the server and desktop.
@@ -51,6 +52,8 @@ impl World {
         let desktop = Desktop::start(options).await;
         let server = DevServer::start(DevServerConfig {
             expiry_tick: Duration::from_millis(100),
+            // The sign-in tests type it into the form.
+            admin_password: Some(PASSWORD.to_owned()),
             ..Default::default()
         })
         .await

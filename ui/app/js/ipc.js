@@ -57,7 +57,8 @@
 const CODE_TABLE = {
   notConnected: true, authExpired: true, wrongCredentials: true, keychainUnavailable: true,
   network: true, tls: true, notPlacet: true, badInput: true, invalidAnswer: true,
-  alreadyAnswered: true, notFound: true, watchOnly: true, notAllowed: true, internal: true,
+  alreadyAnswered: true, notFound: true, watchOnly: true, notAllowed: true, answersQueued: true,
+  insecureHttp: true, redirect: true, internal: true,
 };
 /** @type {ReadonlySet<string>} */
 const CODES = new Set(Object.keys(CODE_TABLE));
@@ -117,6 +118,9 @@ export const reviewRespond = (id, answer) => call('review_respond', { id, answer
 export const reviewOpen = (id, option) =>
   call('review_open', option === undefined ? { id } : { id, option });
 
+/** Opens the review's page in Placet's web app. @param {string} id @returns {Promise<null>} */
+export const reviewOpenWeb = (id) => call('review_open_web', { id });
+
 /** @param {string} id @returns {Promise<string>} the saved file's path */
 export const attachmentDownload = (id) => call('attachment_download', { id });
 
@@ -150,8 +154,13 @@ export const signIn = (args) => call('sign_in', args);
  */
 export const signInApiKey = (args) => call('sign_in_api_key', args);
 
-/** @returns {Promise<AppStatus>} */
-export const signOut = () => call('sign_out');
+/**
+ * Signs out. With answers still queued it rejects with `answersQueued` unless `queued`
+ * says whether to deliver them first or discard them.
+ * @param {'deliver'|'discard'} [queued]
+ * @returns {Promise<AppStatus>}
+ */
+export const signOut = (queued) => call('sign_out', queued === undefined ? {} : { queued });
 
 /** @returns {Promise<SettingsView>} */
 export const settingsGet = () => call('settings_get');

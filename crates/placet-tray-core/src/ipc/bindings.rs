@@ -5,9 +5,12 @@
 
 use ts_rs::{Config, TS};
 
-use super::events::{AnsweredBy, ReviewStateEvent, ReviewUpdatedEvent, UiEvent};
+use super::events::{
+    AnsweredBy, DownloadProgressEvent, ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
+};
 use super::views::{
-    AgentView, AppStatus, InboxItem, InboxView, ReviewState, ReviewView, Settings, SettingsView,
+    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ReviewState, ReviewView, Settings,
+    SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
 use crate::config::{NotifyFor, QuietHours};
@@ -20,6 +23,7 @@ pub fn declarations() -> String {
         IpcError::decl(&cfg),
         ReviewState::decl(&cfg),
         ReviewView::decl(&cfg),
+        DecisionView::decl(&cfg),
         InboxItem::decl(&cfg),
         InboxView::decl(&cfg),
         AgentView::decl(&cfg),
@@ -31,6 +35,7 @@ pub fn declarations() -> String {
         AnsweredBy::decl(&cfg),
         ReviewStateEvent::decl(&cfg),
         ReviewUpdatedEvent::decl(&cfg),
+        DownloadProgressEvent::decl(&cfg),
         UiEvent::decl(&cfg),
     ];
     let mut out = String::from(

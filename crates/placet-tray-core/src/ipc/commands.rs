@@ -9,16 +9,19 @@ use std::sync::Arc;
 
 use placet_client::outbox::AnswerSource;
 use placet_client::protocol::{OptionStyle, ReviewKind, ReviewStatus};
+use placet_client::rest::{DownloadOptions, ServerUrlError};
 use placet_client::{Answer, ApiError, Message, Secret, ServerUrl};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::events::DownloadProgressEvent;
 use super::views::{
-    AgentView, AppStatus, InboxItem, InboxView, ReviewState, ReviewView, Settings, SettingsView,
+    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ReviewState, ReviewView, Settings,
+    SettingsView,
 };
-use super::{ErrorCode, IpcError};
-use crate::app::{Core, CoreError, Live, Persist};
+use super::{ErrorCode, IpcError, UiEvent};
+use crate::app::{Core, CoreError, Live, Persist, QueuedOnSignOut};
 use crate::autostart::Autostart;
 use crate::config::AccountMode;
 use crate::tray::TrayHost;
@@ -31,6 +34,7 @@ pub enum CommandName {
     ReviewGet,
     ReviewRespond,
     ReviewOpen,
+    ReviewOpenWeb,
     AttachmentDownload,
     LinkOpen,
     InboxList,
@@ -49,10 +53,11 @@ use WindowClass::{Inbox as I, Review as R, Settings as S};
 
 impl CommandName {
     /// The whole table.
-    pub const ALL: [CommandName; 15] = [
+    pub const ALL: [CommandName; 16] = [
         CommandName::ReviewGet,
         CommandName::ReviewRespond,
         CommandName::ReviewOpen,
+        CommandName::ReviewOpenWeb,
         CommandName::AttachmentDownload,
         CommandName::LinkOpen,
         CommandName::InboxList,
@@ -73,6 +78,7 @@ impl CommandName {
             CommandName::ReviewGet => "review_get",
             CommandName::ReviewRespond => "review_respond",
             CommandName::ReviewOpen => "review_open",
+            CommandName::ReviewOpenWeb => "review_open_web",
             CommandName::AttachmentDownload => "attachment_download",
             CommandName::LinkOpen => "link_open",
             CommandName::InboxList => "inbox_list",
@@ -99,6 +105,7 @@ impl CommandName {
             CommandName::ReviewGet => &[R],
             CommandName::ReviewRespond => &[R, I],
             CommandName::ReviewOpen => &[I],
+            CommandName::ReviewOpenWeb => &[R, I],
             CommandName::AttachmentDownload => &[R],
             CommandName::LinkOpen => &[R],
             CommandName::InboxList => &[I],
@@ -161,9 +168,21 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             ctx.windows.open(WindowKind::review(&a.id), a.option);
             json(())
         }
+        CommandName::ReviewOpenWeb => {
+            let a: Id = args(cmd, value)?;
+            own_review(from, &a.id)?;
+            let live = live(&ctx.core)?;
+            let message = match live.inbox.get(&a.id) {
+                Some(m) => (*m).clone(),
+                None => live.rest.message(&a.id).await?,
+            };
+            let page = live.account.server.message_page(&message);
+            links::open_link(page.as_str()).map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+            json(())
+        }
         CommandName::AttachmentDownload => {
             let a: Id = args(cmd, value)?;
-            json(attachment_download(&ctx.core, from, &a.id).await?)
+            json(attachment_download(ctx, from, &a.id).await?)
         }
         CommandName::LinkOpen => {
             let a: Url = args(cmd, value)?;
@@ -178,11 +197,16 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         CommandName::AppStatus => json(status(&ctx.core)),
         CommandName::ServerCheck => {
             let a: Server = args(cmd, value)?;
-            json(placet_server(&a.server).await?.display().to_owned())
+            json(
+                placet_server(&a.server, a.allow_insecure_http)
+                    .await?
+                    .display()
+                    .to_owned(),
+            )
         }
         CommandName::SignIn => {
             let a: SignInArgs = args(cmd, value)?;
-            let url = placet_server(&a.server).await?;
+            let url = placet_server(&a.server, a.allow_insecure_http).await?;
             let result = ctx
                 .core
                 .sign_in(
@@ -196,7 +220,7 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         }
         CommandName::SignInApiKey => {
             let a: ApiKeyArgs = args(cmd, value)?;
-            let url = placet_server(&a.server).await?;
+            let url = placet_server(&a.server, a.allow_insecure_http).await?;
             let result = ctx
                 .core
                 .sign_in_with_api_key(url, Secret::new(a.key.trim()), persistence(a.this_run_only))
@@ -204,7 +228,13 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             json(signed_in(&ctx.core, result, "the API key was refused")?)
         }
         CommandName::SignOut => {
-            ctx.core.sign_out().await?;
+            let a: SignOutArgs = args(cmd, value)?;
+            let queued = match a.queued {
+                None => QueuedOnSignOut::Ask,
+                Some(QueuedChoice::Deliver) => QueuedOnSignOut::Deliver(SIGN_OUT_PATIENCE),
+                Some(QueuedChoice::Discard) => QueuedOnSignOut::Discard,
+            };
+            ctx.core.sign_out(queued).await?;
             json(status(&ctx.core))
         }
         CommandName::SettingsGet => json(settings_get(&ctx.core)),
@@ -280,8 +310,28 @@ pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
         previous_feedback,
         previous_response,
         can_answer: live.account.mode == AccountMode::User,
+        page: live.account.server.message_page(&message).to_string(),
+        decision: decision_of(&live, &message.id),
         review,
         id: message.id,
+    })
+}
+
+/// Our newest decision about a review, from the decision log.
+fn decision_of(live: &Live, message_id: &str) -> Option<DecisionView> {
+    let d = live
+        .outbox
+        .decisions(200)
+        .ok()?
+        .into_iter()
+        .find(|d| d.message_id == message_id)?;
+    Some(DecisionView {
+        given_in: text::answer_source(d.source, &d.source_label),
+        delivered_to_agent: d.delivered_to_agent(),
+        delivery: d.delivery.map(|s| s.as_str().to_owned()),
+        summary: d.summary,
+        decided_at: d.decided_at,
+        outcome: d.outcome,
     })
 }
 
@@ -292,9 +342,9 @@ async fn review_respond(ctx: &Ctx, from: &WindowKind, id: &str, answer: Answer) 
     let source = match from {
         WindowKind::Inbox => {
             inbox_may_answer(&ctx.core, id, &answer)?;
-            AnswerSource::Window
+            AnswerSource::Inbox
         }
-        _ => AnswerSource::Window,
+        _ => AnswerSource::ReviewWindow,
     };
     Ok(ctx.core.respond(id, &answer, source).await?)
 }
@@ -324,9 +374,10 @@ fn inbox_may_answer(core: &Core, id: &str, answer: &Answer) -> Result<()> {
     }
 }
 
-/// Saves an attachment of the window's own review into the Downloads folder; returns
-/// the file's path.
-async fn attachment_download(core: &Core, from: &WindowKind, id: &str) -> Result<String> {
+/// Saves an attachment of the window's own review into the Downloads folder, reporting
+/// progress to the pages; returns the file's path.
+async fn attachment_download(ctx: &Ctx, from: &WindowKind, id: &str) -> Result<String> {
+    let core = &ctx.core;
     let live = live(core)?;
     if let WindowKind::Review { message_id } = from {
         let message = match live.inbox.get(message_id) {
@@ -340,12 +391,31 @@ async fn attachment_download(core: &Core, from: &WindowKind, id: &str) -> Result
         }
     }
     let dir = core.paths().downloads_dir.clone();
-    match live.rest.download_attachment(id, &dir).await {
+    let windows = ctx.windows.clone();
+    let attachment_id = id.to_owned();
+    let last = std::sync::Mutex::new(std::time::Instant::now() - PROGRESS_EVERY);
+    let options = DownloadOptions::default().on_progress(move |p| {
+        // A few updates a second are enough for a progress bar.
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() < PROGRESS_EVERY && p.total != Some(p.received) {
+            return;
+        }
+        *last = std::time::Instant::now();
+        windows.emit(UiEvent::DownloadProgress(DownloadProgressEvent {
+            attachment_id: attachment_id.clone(),
+            received: p.received,
+            total: p.total,
+        }));
+    });
+    match live.rest.download_attachment_with(id, &dir, &options).await {
         Ok(saved) => Ok(saved.path.display().to_string()),
         Err(placet_client::rest::DownloadError::Api(e)) => Err(e.into()),
         Err(e) => Err(IpcError::new(ErrorCode::Internal, e.to_string())),
     }
 }
+
+/// The shortest gap between two progress events of one download.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The inbox: every pending review, newest first, and the agents.
 pub fn inbox_list(core: &Core) -> Result<InboxView> {
@@ -378,9 +448,11 @@ fn agents(live: &Live) -> Vec<AgentView> {
         .agents()
         .into_iter()
         .map(|a| AgentView {
+            status_text: text::agent_status(&a),
             id: a.id,
             name: a.name,
             status: a.status,
+            status_message: a.status_message,
         })
         .collect()
 }
@@ -398,6 +470,7 @@ pub fn status(core: &Core) -> AppStatus {
                 saved: l.persisted,
                 state_text: text::session_state(&state, chrono::Utc::now()),
                 state,
+                insecure: !l.account.server.is_encrypted() && !l.account.server.is_loopback(),
             }
         }
         None => AppStatus {
@@ -408,17 +481,21 @@ pub fn status(core: &Core) -> AppStatus {
             saved: false,
             state: placet_client::SessionState::SignedOut,
             state_text: "Signed out".into(),
+            insecure: false,
         },
     }
 }
 
-fn server_url(server: &str) -> Result<ServerUrl> {
-    ServerUrl::parse(server).map_err(|e| IpcError::new(ErrorCode::BadInput, e.to_string()))
+fn server_url(server: &str, allow_insecure_http: bool) -> Result<ServerUrl> {
+    crate::config::parse_server(server, allow_insecure_http).map_err(|e| match e {
+        ServerUrlError::Insecure(_) => IpcError::new(ErrorCode::InsecureHttp, e.to_string()),
+        other => IpcError::new(ErrorCode::BadInput, other.to_string()),
+    })
 }
 
 /// The checked URL of a server that answers like Placet.
-async fn placet_server(server: &str) -> Result<ServerUrl> {
-    let url = server_url(server)?;
+async fn placet_server(server: &str, allow_insecure_http: bool) -> Result<ServerUrl> {
+    let url = server_url(server, allow_insecure_http)?;
     placet_client::RestClient::new(url.clone()).probe().await?;
     Ok(url)
 }
@@ -456,6 +533,8 @@ fn settings_get(core: &Core) -> SettingsView {
             notify_for: c.notifications.notify_for,
             sound: c.notifications.sound,
             autostart: c.autostart,
+            cli_unattended: c.cli_unattended,
+            notify_agent_errors: c.notifications.agent_errors,
         },
         agents: core.live().map(|l| agents(&l)).unwrap_or_default(),
     }
@@ -477,6 +556,8 @@ fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
         c.notifications.notify_for = settings.notify_for;
         c.notifications.sound = settings.sound;
         c.autostart = settings.autostart;
+        c.cli_unattended = settings.cli_unattended;
+        c.notifications.agent_errors = settings.notify_agent_errors;
     })?;
     ctx.tray.refresh();
     Ok(())
@@ -507,8 +588,11 @@ struct Url {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Server {
     server: String,
+    #[serde(default)]
+    allow_insecure_http: bool,
 }
 
 #[derive(Deserialize)]
@@ -519,6 +603,8 @@ struct SignInArgs {
     password: String,
     #[serde(default)]
     this_run_only: bool,
+    #[serde(default)]
+    allow_insecure_http: bool,
 }
 
 #[derive(Deserialize)]
@@ -528,11 +614,30 @@ struct ApiKeyArgs {
     key: String,
     #[serde(default)]
     this_run_only: bool,
+    #[serde(default)]
+    allow_insecure_http: bool,
 }
 
 #[derive(Deserialize)]
 struct SettingsArgs {
     settings: Settings,
+}
+
+/// How long sign-out tries to deliver each queued answer.
+const SIGN_OUT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// What to do with answers still queued at sign-out.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum QueuedChoice {
+    Deliver,
+    Discard,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SignOutArgs {
+    queued: Option<QueuedChoice>,
 }
 
 fn args<T: DeserializeOwned>(cmd: &str, value: Value) -> Result<T> {

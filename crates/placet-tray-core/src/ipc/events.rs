@@ -61,6 +61,18 @@ pub struct ReviewUpdatedEvent {
     pub message_id: String,
 }
 
+/// An attachment download made progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadProgressEvent {
+    pub attachment_id: String,
+    #[ts(type = "number")]
+    pub received: u64,
+    /// The size, when the server said.
+    #[ts(type = "number | null")]
+    pub total: Option<u64>,
+}
+
 /// An event for pages: `name` says which, `payload` carries it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "name", content = "payload")]
@@ -80,6 +92,9 @@ pub enum UiEvent {
     /// Preselect this approval option (a danger option chosen from a notification).
     #[serde(rename = "review-preselect")]
     ReviewPreselect(String),
+    /// An attachment download made progress.
+    #[serde(rename = "download-progress")]
+    DownloadProgress(DownloadProgressEvent),
 }
 
 impl UiEvent {
@@ -91,6 +106,7 @@ impl UiEvent {
             UiEvent::InboxChanged(()) => "inbox-changed",
             UiEvent::StatusChanged(_) => "status-changed",
             UiEvent::ReviewPreselect(_) => "review-preselect",
+            UiEvent::DownloadProgress(_) => "download-progress",
         }
     }
 

@@ -44,6 +44,12 @@ pub enum ErrorCode {
     WatchOnly,
     /// The window may not do this (a review window asking about another review, say).
     NotAllowed,
+    /// Answers are still waiting to be sent: ask whether to deliver or discard them.
+    AnswersQueued,
+    /// Plain `http` to a server that is not on this machine, not allowed.
+    InsecureHttp,
+    /// The server answered with a redirect; the message names the address to use.
+    Redirect,
     Internal,
 }
 
@@ -88,6 +94,8 @@ impl From<ApiError> for IpcError {
             ApiError::NotFound { .. } => ErrorCode::NotFound,
             ApiError::Decode { .. } => ErrorCode::NotPlacet,
             ApiError::BadRequest { .. } => ErrorCode::BadInput,
+            ApiError::Redirect { .. } => ErrorCode::Redirect,
+            ApiError::Insecure { .. } => ErrorCode::InsecureHttp,
             _ => ErrorCode::Internal,
         };
         Self::new(code, e.to_string())
@@ -107,6 +115,9 @@ impl From<CoreError> for IpcError {
             CoreError::NoReview(_) => Self::new(ErrorCode::NotFound, message),
             CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
                 Self::new(ErrorCode::AlreadyAnswered, message)
+            }
+            CoreError::AnswersQueued(_) | CoreError::Undelivered(_) => {
+                Self::new(ErrorCode::AnswersQueued, message)
             }
             CoreError::Store(_) | CoreError::Config(_) => Self::new(ErrorCode::Internal, message),
         }

@@ -17,6 +17,8 @@ pub enum ReviewState {
     Sending,
     Answered,
     Expired,
+    /// The agent deleted the review: it takes no answer.
+    Withdrawn,
 }
 
 /// A review, ready to render.
@@ -42,6 +44,29 @@ pub struct ReviewView {
     pub previous_response: Option<serde_json::Value>,
     /// False in watch-only (API key) mode.
     pub can_answer: bool,
+    /// The message's page in Placet's web app ("Open in Placet").
+    pub page: String,
+    /// Our answer to it, from the decision log.
+    pub decision: Option<DecisionView>,
+}
+
+/// Our answer to a review, as the decision log has it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionView {
+    /// What was answered, in short ("option approve").
+    pub summary: String,
+    /// Where it was given ("review window", "command line, confirmed by a click").
+    pub given_in: String,
+    #[ts(type = "string")]
+    pub decided_at: DateTime<Utc>,
+    /// `queued`, `sent`, `answeredElsewhere`, `expired`, `withdrawn`, `failed`, ...
+    pub outcome: String,
+    /// The delivery to the agent (`sent`, `webhook_delivered`, `webhook_failed`,
+    /// `agent_received`), when reported.
+    pub delivery: Option<String>,
+    /// True once the agent has it (webhook delivered or the agent acknowledged).
+    pub delivered_to_agent: bool,
 }
 
 /// One row of the inbox.
@@ -77,6 +102,10 @@ pub struct AgentView {
     pub name: String,
     #[ts(type = "AgentStatus")]
     pub status: AgentStatus,
+    /// What the agent said about its status.
+    pub status_message: Option<String>,
+    /// The status in words: "busy since 14:00".
+    pub status_text: String,
 }
 
 /// The account and connection, for the sign-in and settings page.
@@ -92,6 +121,9 @@ pub struct AppStatus {
     #[ts(type = "SessionState")]
     pub state: SessionState,
     pub state_text: String,
+    /// Connected over plain `http` to a server that is not on this machine (the person
+    /// allowed it): passwords and sessions travel unencrypted.
+    pub insecure: bool,
 }
 
 /// The settings a page edits.
@@ -105,6 +137,11 @@ pub struct Settings {
     pub notify_for: NotifyFor,
     pub sound: bool,
     pub autostart: bool,
+    /// Answers from the command line go out without the confirmation click (never a
+    /// `danger` option).
+    pub cli_unattended: bool,
+    /// A notification when an agent reports an error.
+    pub notify_agent_errors: bool,
 }
 
 /// The settings, with the agents for the mute list.

@@ -38,6 +38,12 @@ pub enum InfoKey {
     Delivery(String),
     /// An agent message (when notifying for every message).
     Message(String),
+    /// An answer handed over by the command line, waiting for the person's click.
+    Confirm(u64),
+    /// An answer to this review was sent from the command line without a click here.
+    CliAnswered(String),
+    /// This agent reported an error.
+    AgentError(String),
 }
 
 impl NoticeKey {
@@ -50,6 +56,9 @@ impl NoticeKey {
             NoticeKey::Info(InfoKey::AuthExpired) => "info:auth-expired".to_owned(),
             NoticeKey::Info(InfoKey::Delivery(id)) => format!("info:delivery:{id}"),
             NoticeKey::Info(InfoKey::Message(id)) => format!("info:message:{id}"),
+            NoticeKey::Info(InfoKey::Confirm(n)) => format!("info:confirm:{n}"),
+            NoticeKey::Info(InfoKey::CliAnswered(id)) => format!("info:cli:{id}"),
+            NoticeKey::Info(InfoKey::AgentError(id)) => format!("info:agent-error:{id}"),
         }
     }
 
@@ -63,6 +72,15 @@ impl NoticeKey {
         }
         if let Some(id) = tag.strip_prefix("info:message:") {
             return Some(NoticeKey::Info(InfoKey::Message(id.to_owned())));
+        }
+        if let Some(n) = tag.strip_prefix("info:confirm:") {
+            return n.parse().ok().map(|n| NoticeKey::Info(InfoKey::Confirm(n)));
+        }
+        if let Some(id) = tag.strip_prefix("info:agent-error:") {
+            return Some(NoticeKey::Info(InfoKey::AgentError(id.to_owned())));
+        }
+        if let Some(id) = tag.strip_prefix("info:cli:") {
+            return Some(NoticeKey::Info(InfoKey::CliAnswered(id.to_owned())));
         }
         match tag {
             "summary" => Some(NoticeKey::Summary),

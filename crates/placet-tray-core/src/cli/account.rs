@@ -1,0 +1,225 @@
+//! `login`, `logout` and `status`.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use placet_client::protocol::Agent;
+use placet_client::{ApiError, Credential, RestClient, Secret};
+use serde_json::json;
+
+use super::{ask_yes_no, parse_server, read_stdin_line, Exit, Failure, LoginArgs, LogoutArgs, Out};
+use crate::app::{authenticate, authenticate_api_key, Core, CoreError, QueuedOnSignOut};
+use crate::config::{Account, AccountMode};
+use crate::text;
+
+/// How long sign-out tries to deliver each queued answer.
+const DELIVER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<Exit, Failure> {
+    let server = parse_server(&a.server, a.allow_insecure_http)?;
+    let (account, credential) = if a.api_key_stdin {
+        let key = read_stdin_line("API key")?;
+        match authenticate_api_key(server, key).await {
+            Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
+                return Err(Failure::new(
+                    Exit::Auth,
+                    "wrongCredentials",
+                    "the API key was refused",
+                ))
+            }
+            other => other?,
+        }
+    } else {
+        let email = a.email.clone().unwrap_or_default();
+        let password = if a.password_stdin {
+            read_stdin_line("password")?
+        } else if std::io::stdin().is_terminal() {
+            Secret::new(
+                rpassword::prompt_password(format!("Password for {email}: "))
+                    .map_err(|e| Failure::new(Exit::Usage, "badInput", e.to_string()))?,
+            )
+        } else {
+            return Err(Failure::new(
+                Exit::Usage,
+                "badInput",
+                "no terminal to ask for the password: use --password-stdin",
+            ));
+        };
+        match authenticate(server, &email, &password).await {
+            Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
+                return Err(Failure::new(
+                    Exit::Auth,
+                    "wrongCredentials",
+                    "wrong email or password",
+                ))
+            }
+            other => other?,
+        }
+    };
+    core.save_sign_in(&account, &credential).await?;
+    let watch_only = account.mode == AccountMode::ApiKey;
+    out.print(
+        || {
+            if watch_only {
+                format!("Signed in to {} with an API key (watch-only).", account.server)
+            } else {
+                format!("Signed in to {} as {}.", account.server, account.name)
+            }
+        },
+        json!({"signedIn": true, "server": account.server.display(), "account": account.name, "watchOnly": watch_only}),
+    );
+    Ok(Exit::Ok)
+}
+
+pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result<Exit, Failure> {
+    let mut queued = if a.deliver_queued {
+        QueuedOnSignOut::Deliver(DELIVER_PATIENCE)
+    } else if a.discard_queued {
+        QueuedOnSignOut::Discard
+    } else {
+        QueuedOnSignOut::Ask
+    };
+    let waiting = core.queued_answers().await.unwrap_or(0);
+    if waiting > 0 && queued == QueuedOnSignOut::Ask && std::io::stdin().is_terminal() {
+        queued = if ask_yes_no(&format!(
+            "{waiting} answer(s) are still waiting to be sent. Deliver them before signing out?"
+        )) {
+            QueuedOnSignOut::Deliver(DELIVER_PATIENCE)
+        } else if ask_yes_no("Discard them and sign out?") {
+            QueuedOnSignOut::Discard
+        } else {
+            return Err(Failure::new(
+                Exit::Failure,
+                "answersQueued",
+                "still signed in: nothing was discarded",
+            ));
+        };
+    }
+    let saved = core.saved_credential().await.ok().flatten();
+    let was = core.config().account;
+    core.sign_out(queued).await?;
+    if let Some((account, Credential::Jwt(token))) = &saved {
+        // Best effort: the server only clears its cookie; the entry went either way.
+        let _ = RestClient::new(account.server.clone())
+            .authenticated(Credential::Jwt(token.clone()))
+            .logout()
+            .await;
+    }
+    out.print(
+        || match &was {
+            Some(a) => format!("Signed out of {} ({}).", a.server, a.name),
+            None => "Not signed in.".to_owned(),
+        },
+        json!({"signedOut": true}),
+    );
+    Ok(Exit::Ok)
+}
+
+pub(super) async fn signed_in(core: &Arc<Core>) -> Result<(Account, RestClient), Failure> {
+    match core.saved_credential().await? {
+        Some((account, credential)) => {
+            let rest = RestClient::new(account.server.clone()).authenticated(credential);
+            Ok((account, rest))
+        }
+        None => Err(CoreError::NotSignedIn.into()),
+    }
+}
+
+pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> {
+    let (account, rest) = match signed_in(core).await {
+        Ok(v) => v,
+        Err(f) if f.code == Exit::Auth && f.kind == "notSignedIn" => {
+            out.print(|| "Not signed in.".to_owned(), json!({"signedIn": false}));
+            return Ok(Exit::Auth);
+        }
+        Err(f) => return Err(f),
+    };
+    let queued = core.queued_answers().await.unwrap_or(0);
+    let mut agents: Vec<Agent> = Vec::new();
+    let (reachable, pending, user, problem) = match account.mode {
+        AccountMode::User => match rest.me().await {
+            Ok(user) => {
+                let pending = rest.pending_reviews().await.map(|p| p.len()).ok();
+                agents = rest.agents().await.unwrap_or_default();
+                (true, pending, Some(user), None)
+            }
+            Err(e) => (
+                !matches!(e, ApiError::Network { .. }),
+                None,
+                None,
+                Some(Failure::from(e)),
+            ),
+        },
+        AccountMode::ApiKey => match rest.agent_agents().await {
+            Ok(list) => {
+                let mut n = 0;
+                for a in &list {
+                    n += rest
+                        .agent_pending_reviews(&a.id)
+                        .await
+                        .map(|p| p.len())
+                        .unwrap_or(0);
+                }
+                agents = list;
+                (true, Some(n), None, None)
+            }
+            Err(e) => (
+                !matches!(e, ApiError::Network { .. }),
+                None,
+                None,
+                Some(Failure::from(e)),
+            ),
+        },
+    };
+    let name = user
+        .as_ref()
+        .and_then(|u| u.display_name.clone())
+        .unwrap_or_default();
+    out.print(
+        || {
+            let mut lines = vec![format!(
+                "Signed in to {} as {}{}",
+                account.server,
+                account.name,
+                if name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({name})")
+                }
+            )];
+            if account.mode == AccountMode::ApiKey {
+                lines.push("Mode: watch-only (API key)".to_owned());
+            }
+            lines.push(match (&problem, reachable) {
+                (None, _) => "Server: reachable".to_owned(),
+                (Some(p), true) => format!("Server: {}", p.message),
+                (Some(p), false) => format!("Server: unreachable ({})", p.message),
+            });
+            if let Some(p) = pending {
+                lines.push(format!("Pending reviews: {p}"));
+            }
+            lines.push(format!("Answers waiting to be sent: {queued}"));
+            if !agents.is_empty() {
+                lines.push("Agents:".to_owned());
+                for a in &agents {
+                    lines.push(format!("  {}", text::agent_line(a)));
+                }
+            }
+            lines.join("\n")
+        },
+        json!({
+            "signedIn": true, "server": account.server.display(), "account": account.name,
+            "watchOnly": account.mode == AccountMode::ApiKey, "reachable": reachable,
+            "sessionValid": problem.is_none(), "pending": pending, "queued": queued,
+            "problem": problem.as_ref().map(|p| json!({"code": p.kind, "message": p.message})),
+            "agents": agents.iter().map(|a| json!({
+                "id": a.id, "name": a.name, "status": a.status,
+                "statusMessage": a.status_message, "statusSince": a.status_since,
+            })).collect::<Vec<_>>(),
+        }),
+    );
+    Ok(match problem {
+        None => Exit::Ok,
+        Some(p) => p.code,
+    })
+}

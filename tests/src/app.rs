@@ -9,21 +9,31 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
-/// The `placet-tray` binary: `PLACET_TRAY_BIN`, else the first of `profiles` that is
-/// built (`["debug"]` for tests, `["release", "debug"]` for the benchmark). Panics,
-/// saying how to build it, when there is none.
+/// The `placet-tray` binary (the tray and the command line): `PLACET_TRAY_BIN`, else
+/// the first of `profiles` that is built (`["debug"]` for tests, `["release", "debug"]`
+/// for the benchmark). Panics, saying how to build it, when there is none.
 pub fn app_binary(profiles: &[&str]) -> PathBuf {
-    if let Ok(p) = std::env::var("PLACET_TRAY_BIN") {
+    built("PLACET_TRAY_BIN", "placet-tray", profiles)
+}
+
+/// The `placet-tray-windows` binary (the window host, which WebDriver starts):
+/// `PLACET_TRAY_WINDOWS`, else as [`app_binary`].
+pub fn windows_binary(profiles: &[&str]) -> PathBuf {
+    built("PLACET_TRAY_WINDOWS", "placet-tray-windows", profiles)
+}
+
+fn built(var: &str, name: &str, profiles: &[&str]) -> PathBuf {
+    if let Ok(p) = std::env::var(var) {
         return p.into();
     }
     let target = target_dir();
     profiles
         .iter()
-        .map(|profile| target.join(profile).join("placet-tray"))
+        .map(|profile| target.join(profile).join(name))
         .find(|p| p.exists())
         .unwrap_or_else(|| {
             panic!(
-                "the app is not built: run `cargo build -p placet-tray` first (looked in {})",
+                "the app is not built: run `cargo build -p placet-tray -p placet-tray-windows` first (looked for {name} in {})",
                 target.display()
             )
         })

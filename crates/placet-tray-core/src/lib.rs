@@ -29,6 +29,7 @@
 
 pub mod app;
 pub mod autostart;
+pub mod channel;
 pub mod cli;
 pub mod config;
 pub mod driver;

@@ -213,8 +213,11 @@ pub fn menu_line(message: &Message, agent: &str) -> String {
     } else {
         first
     };
-    // Menus on Linux treat `_` as a mnemonic marker; double it to show it.
-    one_line(&format!("{}: {}", one_line(agent, 24), first), MENU_CHARS).replace('_', "__")
+    // The menu library reads `&` as a mnemonic marker; escape_mnemonic keeps it literal.
+    escape_mnemonic(&one_line(
+        &format!("{}: {}", one_line(agent, 24), first),
+        MENU_CHARS,
+    ))
 }
 
 // ---- answers from the command line ---------------------------------------------------
@@ -469,9 +472,10 @@ pub fn sign_out_entry(who: Option<&str>) -> String {
     }
 }
 
-/// Menus on Linux treat `_` as a mnemonic marker; doubling shows it.
+/// Menu labels mark a mnemonic with `&` (the menu library turns it into GTK's `_` and
+/// escapes underscores itself); doubling shows an `&` as it is.
 pub fn escape_mnemonic(text: &str) -> String {
-    text.replace('_', "__")
+    text.replace('&', "&&")
 }
 
 #[cfg(test)]
@@ -551,7 +555,7 @@ mod tests {
         );
         let line = menu_line(&m, "Deploy Bot");
         assert!(
-            line.starts_with("Deploy Bot: please check my__file.rs"),
+            line.starts_with("Deploy Bot: please check my_file.rs"),
             "{line}"
         );
         assert!(line.chars().count() <= MENU_CHARS + 2);

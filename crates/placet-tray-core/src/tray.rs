@@ -424,13 +424,13 @@ mod tests {
             Some("14:00".into()),
             &[("m1".into(), "Bot: hi".into())],
             3,
-            Some("me_you@x"),
+            Some("me_you&me@x"),
             true,
             &["Bot: busy since 14:00".to_owned()],
         );
         assert_ne!(shape_of(&m), shape_of(&with));
         assert!(with.iter().any(
-            |e| matches!(e, MenuEntry::Item { label, .. } if label == "Sign out (me__you@x)")
+            |e| matches!(e, MenuEntry::Item { label, .. } if label == "Sign out (me_you&&me@x)")
         ));
         assert!(with
             .iter()

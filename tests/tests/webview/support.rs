@@ -21,10 +21,15 @@ pub const T: Duration = Duration::from_secs(30);
 /// Each test runs a whole WebKit app; on two cores, one at a time is the stable choice.
 static GATE: Semaphore = Semaphore::const_new(1);
 
-/// The app under test: `PLACET_TRAY_BIN`, or the workspace's debug build. The pages are
-/// embedded in the binary, so build it after changing `ui/`.
+/// The app under test: `PLACET_TRAY_BIN`, or the workspace's debug build.
 pub fn app_binary() -> PathBuf {
     placet_e2e::app_binary(&["debug"])
+}
+
+/// The window host, which WebDriver starts (`--tray` starts the tray from there). The
+/// pages are embedded in it, so build it after changing `ui/`.
+pub fn windows_binary() -> PathBuf {
+    placet_e2e::windows_binary(&["debug"])
 }
 
 /// The seeded owner's credentials (the password is set for these tests; the dev server
@@ -92,12 +97,13 @@ impl World {
         world
     }
 
-    /// Starts the app with `--open <window>` and attaches to that window once its page
-    /// has started (its scripts set `data-*` state on the body).
+    /// Starts the app with `--open <window>` (the window host, which starts the tray) and
+    /// attaches to that window once its page has started (its scripts set `data-*`
+    /// state on the body).
     pub async fn open(&self, window: &str) -> Session {
         let session = self
             .driver
-            .session(&app_binary(), &["--open", window])
+            .session(&windows_binary(), &["--tray", "--open", window])
             .await;
         session
             .wait_script(

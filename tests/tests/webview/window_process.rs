@@ -1,78 +1,81 @@
-//! The shipped path: windows in their own processes, talking to the tray.
+//! The line between the windows and the tray: every command arrives with the window
+//! that sent it, and the tray answers a window only what that window is for.
 
-use placet_client::{Credential, RestClient, Secret, ServerUrl, ValidResponse};
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::support::{app_binary, wait_banner, wait_review_ready, World, EMAIL, PASSWORD, T};
+use crate::support::{World, T};
 
-/// The tray runs as people run it (no automation, so every window is its own process);
-/// WebDriver starts one `placet-tray window review:<id>` process the way the tray does.
-/// The page loads its review, sends its answer and receives "answered elsewhere", all
-/// through the tray.
+/// Calls a command from the page, as a script in it could; returns `{ok}` or `{err}`.
+async fn invoke(s: &placet_e2e::webdriver::Session, cmd: &str, args: Value) -> Value {
+    s.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI__.core.invoke(arguments[0], arguments[1])
+           .then((ok) => done({ ok: ok === undefined ? null : ok }), (err) => done({ err }));",
+        json!([cmd, args]),
+    )
+    .await
+}
+
+/// A script in a review window that asks for another review, answers another review
+/// (even its safe option), signs out or changes settings is refused, and nothing
+/// reaches the server; the window's own review still works.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_window_process_works_through_the_tray() {
+async fn a_review_window_may_only_touch_its_own_review() {
     let world = World::signed_in().await;
-    let _tray = world.desktop.spawn(world.desktop.command(app_binary()));
     let options = json!([
         { "id": "ship", "label": "Ship", "style": "primary" },
-        { "id": "hold", "label": "Hold" }
+        { "id": "drop", "label": "Drop it", "style": "danger" }
     ]);
     let review =
         json!({"type": "approval", "payload": {"options": options}, "expiresInSeconds": 3600});
-    let first = world
-        .post("Through the tray (first)?", review.clone())
-        .await;
-    let second = world.post("Through the tray (second)?", review).await;
-    for text in ["Through the tray (first)?", "Through the tray (second)?"] {
-        world
-            .desktop
-            .notifications()
-            .wait_for_notify(move |n| n.body == text, T)
-            .await;
-    }
+    let own = world.post("Mine to answer?", review.clone()).await;
+    let other = world.post("Drop the production database?", review).await;
+    let s = world.open_review(&own).await;
 
-    // Answer from a window process.
-    let s = world
-        .driver
-        .session(&app_binary(), &["window", &format!("review:{first}")])
-        .await;
-    assert_eq!(
-        wait_review_ready(&s).await,
-        "pending",
-        "the review came from the tray"
-    );
-    let agent = s
-        .execute(
-            "return document.querySelector('#agent').textContent",
-            json!([]),
+    let got = invoke(&s, "review_get", json!({ "id": other })).await;
+    assert_eq!(got["err"]["code"], "notAllowed", "another review: {got}");
+    for option in ["ship", "drop"] {
+        let got = invoke(
+            &s,
+            "review_respond",
+            json!({ "id": other, "answer": { "kind": "approval", "optionId": option } }),
         )
         .await;
-    assert_eq!(agent, json!("Deploy Bot"));
-    s.wait_for("[data-option='ship']", T).await.click().await;
-    assert_eq!(
-        world.wait_response(&first).await,
-        json!({"response": {"selectedOption": "ship"}}),
-        "the answer went through the tray's outbox"
+        assert_eq!(
+            got["err"]["code"], "notAllowed",
+            "answering another review: {got}"
+        );
+    }
+    for (cmd, args) in [
+        ("sign_out", json!({ "queued": "discard" })),
+        ("settings_set", json!({ "settings": {} })),
+        (
+            "sign_in",
+            json!({ "server": "http://127.0.0.1:9", "email": "x", "password": "y" }),
+        ),
+    ] {
+        let got = invoke(&s, cmd, args).await;
+        assert!(
+            got.get("err").is_some() && got.get("ok").is_none(),
+            "{cmd} from a review window: {got}"
+        );
+    }
+    assert!(
+        world.responses(&other).is_empty(),
+        "nothing reached the server for the other review"
     );
-    s.quit().await;
 
-    // Events reach a window process: answered elsewhere.
-    let s = world
-        .driver
-        .session(&app_binary(), &["window", &format!("review:{second}")])
-        .await;
-    wait_review_ready(&s).await;
-    let rest = RestClient::new(ServerUrl::parse(&world.server.base_url()).expect("a server URL"));
-    let (_, token) = rest
-        .login(EMAIL, &Secret::new(PASSWORD))
-        .await
-        .expect("REST login");
-    let mut answer = serde_json::Map::new();
-    answer.insert("selectedOption".into(), json!("hold"));
-    rest.authenticated(Credential::Jwt(token))
-        .respond(&second, &ValidResponse::from_stored(answer), None)
-        .await
-        .expect("answering over REST");
-    wait_banner(&s, "Answered elsewhere").await;
+    let got = invoke(&s, "review_get", json!({ "id": own })).await;
+    assert_eq!(got["ok"]["id"], own.as_str(), "its own review: {got}");
+    let admin = world.server.seed().admin().id.clone();
+    let controls = world.server.controls();
+    placet_e2e::wait_for("the tray to stay signed in", T, || {
+        let connected = controls
+            .sockets()
+            .iter()
+            .any(|s| s.user_id == admin && !s.api_key);
+        async move { connected.then_some(()) }
+    })
+    .await;
     s.quit().await;
 }

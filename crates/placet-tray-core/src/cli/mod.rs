@@ -59,6 +59,10 @@ pub struct Cli {
     /// With the tray: open a window at start (`inbox`, `settings` or `review:<message-id>`).
     #[arg(long, value_name = "WINDOW")]
     open: Option<String>,
+    /// The window host is on standard input and output (it started this tray: tests
+    /// that drive the windows over WebDriver).
+    #[arg(long, hide = true)]
+    windows_on_stdio: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -77,18 +81,6 @@ enum Command {
     Respond(RespondArgs),
     /// Run the tray against an embedded Placet dev server with a demo agent.
     Demo(DemoArgs),
-    /// One window of the running tray (started by the tray itself).
-    #[command(hide = true)]
-    Window(WindowArgs),
-}
-
-#[derive(Debug, Args)]
-struct WindowArgs {
-    /// `inbox`, `settings` or `review:<message-id>`.
-    target: String,
-    /// An approval option to preselect in a review.
-    #[arg(long)]
-    option: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -183,17 +175,16 @@ struct DemoArgs {
 #[derive(Debug)]
 pub enum Run {
     /// Run the tray, opening a window at start if asked.
-    Tray { open: Option<String> },
+    Tray {
+        open: Option<String>,
+        windows_on_stdio: bool,
+    },
     /// Run the tray in demo mode.
     Demo {
         interval: u64,
         port: u16,
         open: Option<String>,
-    },
-    /// Run one window of the running tray.
-    Window {
-        target: String,
-        option: Option<String>,
+        windows_on_stdio: bool,
     },
     /// A command ran; exit with this code.
     Done(i32),
@@ -214,11 +205,10 @@ pub fn dispatch() -> Run {
         }
     };
     let command = match cli.command {
-        None => return Run::Tray { open: cli.open },
-        Some(Command::Window(w)) => {
-            return Run::Window {
-                target: w.target,
-                option: w.option,
+        None => {
+            return Run::Tray {
+                open: cli.open,
+                windows_on_stdio: cli.windows_on_stdio,
             }
         }
         Some(Command::Demo(d)) => {
@@ -226,6 +216,7 @@ pub fn dispatch() -> Run {
                 interval: d.interval,
                 port: d.port,
                 open: d.open.or(cli.open),
+                windows_on_stdio: cli.windows_on_stdio,
             }
         }
         Some(c) => c,
@@ -257,7 +248,7 @@ pub fn dispatch() -> Run {
             Command::Status(a) => account::status(&core, Out::new(global_json || a.json)).await,
             Command::Reviews(a) => answer::reviews(&core, Out::new(global_json || a.json)).await,
             Command::Respond(a) => answer::respond(&core, a, Out::new(global_json)).await,
-            Command::Demo(_) | Command::Window(_) => Ok(Exit::Ok),
+            Command::Demo(_) => Ok(Exit::Ok),
         };
         let out = Out::new(global_json || command_json(&command));
         match result {

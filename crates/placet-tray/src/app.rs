@@ -1,0 +1,281 @@
+//! The tray app: one instance per user (a second launch asks the first to show itself),
+//! the core with its seams, and the event loop the tray icon lives on. Quit, SIGTERM and
+//! SIGINT end it the same way: notifications withdrawn, the window host told to exit,
+//! the session closed.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use placet_client::SessionConfig;
+use placet_tray_core::endpoint::{self, Request};
+use placet_tray_core::ipc::Ctx;
+use placet_tray_core::notify::{CenterConfig, NotificationCenter, Notifier};
+use placet_tray_core::paths::Paths;
+use placet_tray_core::secrets::Keychain;
+use placet_tray_core::tray::{menu_clicked, tray_view, MenuId, TrayHost};
+use placet_tray_core::windows::{WindowHost, WindowKind};
+use placet_tray_core::{driver, links, Core};
+use tao::event::{Event, StartCause};
+use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
+use tokio::sync::mpsc;
+
+use crate::tray::Tray;
+use crate::windows::{WindowProcess, Windows};
+
+/// How the tray runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// With the saved account, if any.
+    Normal,
+    /// Against an embedded dev server with a demo agent.
+    Demo { interval: u64, port: u16 },
+}
+
+/// What wakes the event loop.
+#[derive(Debug)]
+pub enum UserEvent {
+    /// The tray's state changed: draw it again.
+    Redraw,
+    /// A menu entry was clicked.
+    Menu(String),
+    /// End the app.
+    Quit,
+}
+
+/// The core's view of the tray: redraw requests and quit, as events for the loop.
+#[derive(Debug)]
+struct TrayHandle {
+    proxy: Mutex<EventLoopProxy<UserEvent>>,
+    /// A redraw is already on its way (a burst of changes costs one redraw).
+    dirty: AtomicBool,
+}
+
+impl TrayHandle {
+    fn send(&self, e: UserEvent) {
+        let proxy = self.proxy.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = proxy.send_event(e);
+    }
+}
+
+impl TrayHost for TrayHandle {
+    fn refresh(&self) {
+        if !self.dirty.swap(true, Ordering::AcqRel) {
+            self.send(UserEvent::Redraw);
+        }
+    }
+
+    fn quit(&self) {
+        self.send(UserEvent::Quit);
+    }
+}
+
+/// Runs the tray until Quit, opening `open` (`inbox`, `settings`, `review:<id>`) once
+/// started. Returns the exit code.
+pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
+    skip_gdk_gl();
+    let paths = Paths::from_env();
+    placet_tray_core::logging::init_tray(&paths.log_file());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("placet-tray")
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return 1;
+        }
+    };
+    let _guard = runtime.enter();
+
+    if !windows_on_stdio {
+        let request = match &open {
+            Some(window) => Request::Open {
+                window: window.clone(),
+            },
+            None => Request::Show,
+        };
+        if runtime
+            .block_on(endpoint::ask(&request, Duration::from_secs(5)))
+            .is_ok()
+        {
+            eprintln!("Placet Tray is already running; it was asked to show itself.");
+            return 0;
+        }
+    }
+
+    let core = match Core::new(paths, SessionConfig::default(), Arc::new(Keychain)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let host = if windows_on_stdio {
+        match WindowProcess::given(core.clone()) {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("error: no line to the window host: {e}");
+                return 1;
+            }
+        }
+    } else {
+        WindowProcess::spawned(core.clone())
+    };
+
+    let event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
+    let tray_handle = Arc::new(TrayHandle {
+        proxy: Mutex::new(event_loop.create_proxy()),
+        dirty: AtomicBool::new(false),
+    });
+    let windows: Arc<dyn WindowHost> = Arc::new(Windows(host.clone()));
+    let ctx = Ctx {
+        core: core.clone(),
+        windows: windows.clone(),
+        tray: tray_handle.clone(),
+        autostart: Arc::new(crate::autostart::LoginItem),
+    };
+    host.set_ctx(ctx.clone());
+
+    let (responses_tx, responses) = mpsc::unbounded_channel();
+    let notifier: Arc<dyn Notifier> = crate::notifier::platform(responses_tx);
+    let center = NotificationCenter::spawn(notifier, CenterConfig::default());
+    let (requests_tx, requests) = mpsc::channel(16);
+    tokio::spawn(async move {
+        if let Err(e) = endpoint::serve(requests_tx).await {
+            tracing::warn!(error = %e, "the command line cannot reach this tray");
+        }
+    });
+    driver::start(ctx.clone(), center.clone(), responses, requests);
+    #[cfg(target_os = "linux")]
+    tokio::spawn(crate::system::follow(core.clone()));
+    tokio::spawn(quit_on_signals(tray_handle.clone()));
+    {
+        let menu = tray_handle.clone();
+        tray_icon::menu::MenuEvent::set_event_handler(Some(
+            move |e: tray_icon::menu::MenuEvent| {
+                menu.send(UserEvent::Menu(e.id.0));
+            },
+        ));
+    }
+
+    #[cfg(feature = "demo")]
+    let demo: Arc<Mutex<Option<placet_devserver::DevServer>>> = Arc::new(Mutex::new(None));
+    {
+        let ctx = ctx.clone();
+        #[cfg(feature = "demo")]
+        let demo = demo.clone();
+        tokio::spawn(async move {
+            match mode {
+                Mode::Normal => {
+                    if let Ok(None) = ctx.core.resume().await {
+                        // Nothing saved: offer to sign in.
+                        if open.is_none() {
+                            ctx.windows.open(WindowKind::Settings, None);
+                        }
+                    }
+                }
+                Mode::Demo { interval, port } => {
+                    #[cfg(feature = "demo")]
+                    crate::demo::start(&ctx, &demo, interval, port).await;
+                    #[cfg(not(feature = "demo"))]
+                    {
+                        let _ = (interval, port);
+                        eprintln!("error: this build of Placet Tray has no demo; build it from source with `scripts/run`");
+                        ctx.tray.quit();
+                    }
+                }
+            }
+            match open.as_deref().map(WindowKind::parse_spec) {
+                Some(Some(kind)) => ctx.windows.open(kind, None),
+                Some(None) => tracing::warn!(window = ?open, "unknown window to open"),
+                None => {}
+            }
+        });
+    }
+
+    let mut tray: Option<Tray> = None;
+    let handle = runtime.handle().clone();
+    event_loop.run(move |event, _, control_flow| {
+        *control_flow = ControlFlow::Wait;
+        match event {
+            Event::NewEvents(StartCause::Init) => {
+                tray_handle.dirty.store(false, Ordering::Release);
+                match Tray::create(tray_view(&ctx.core)) {
+                    Ok(t) => tray = Some(t),
+                    Err(e) => tracing::error!(error = %e, "cannot create the tray icon"),
+                }
+            }
+            Event::UserEvent(UserEvent::Redraw) => {
+                tray_handle.dirty.store(false, Ordering::Release);
+                if let Some(t) = tray.as_mut() {
+                    t.show(tray_view(&ctx.core));
+                }
+            }
+            Event::UserEvent(UserEvent::Menu(id)) => {
+                if let Some(id) = MenuId::parse(&id) {
+                    let ctx = ctx.clone();
+                    handle.spawn(async move { menu_clicked(&ctx, id).await });
+                }
+            }
+            Event::UserEvent(UserEvent::Quit) => {
+                center.withdraw_all();
+                host.shutdown();
+                let core = ctx.core.clone();
+                let center = center.clone();
+                #[cfg(feature = "demo")]
+                let demo = demo.lock().unwrap_or_else(|p| p.into_inner()).take();
+                handle.block_on(async move {
+                    core.shutdown().await;
+                    #[cfg(feature = "demo")]
+                    if let Some(d) = demo {
+                        d.shutdown().await;
+                    }
+                    center.flush().await;
+                    // Give the notifier a moment to close notifications.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                });
+                tray = None;
+                *control_flow = ControlFlow::Exit;
+            }
+            _ => {}
+        }
+    })
+}
+
+/// SIGTERM and SIGINT end the app as Quit does.
+async fn quit_on_signals(tray: Arc<TrayHandle>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tray.quit();
+}
+
+/// GTK 3 initialises OpenGL when it opens the display, to pick visuals, which maps Mesa
+/// and (on software rendering) LLVM: about 50 MiB resident for a tray that never shows
+/// a window. So it is off unless the person set `GDK_GL` themselves; programs this one
+/// starts to open links do not inherit the change. Called first thing, while the
+/// process is still single-threaded.
+fn skip_gdk_gl() {
+    if std::env::var_os("GDK_GL").is_none() {
+        std::env::set_var("GDK_GL", "disable");
+        std::env::set_var(links::ENV_SET_HERE, "1");
+    }
+}

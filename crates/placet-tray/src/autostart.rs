@@ -1,0 +1,29 @@
+//! Start at login: an XDG autostart entry on Linux, a LaunchAgent on macOS, the Run key
+//! on Windows (the `auto-launch` crate), named by the app's id.
+
+use placet_tray_core::autostart::Autostart;
+
+/// The app's id, which names the autostart entry (`io.placet.tray.desktop`).
+pub const APP_ID: &str = "io.placet.tray";
+
+/// Start at login for this program.
+#[derive(Debug, Default)]
+pub struct LoginItem;
+
+impl Autostart for LoginItem {
+    fn set(&self, enabled: bool) -> Result<(), String> {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let launcher = auto_launch::AutoLaunchBuilder::new()
+            .set_app_name(APP_ID)
+            .set_app_path(&exe.display().to_string())
+            .set_macos_launch_mode(auto_launch::MacOSLaunchMode::LaunchAgent)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let result = if enabled {
+            launcher.enable()
+        } else {
+            launcher.disable()
+        };
+        result.map_err(|e| e.to_string())
+    }
+}

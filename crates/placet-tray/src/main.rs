@@ -1,0 +1,44 @@
+//! Placet Tray: the tray icon with its menu, the notifications, and the command line,
+//! around `placet-tray-core` (which does everything that is not drawing; see its crate
+//! documentation for the layout and for where a review becomes a notification). The
+//! windows live in a separate process, `placet-tray-windows`, that this one starts on
+//! demand: this process never loads a web engine.
+//!
+//! # Layout
+//! - [`app`]: start-up, single instance, the event loop, shutdown.
+//! - [`tray`]: draws the core's tray view with tray-icon and muda.
+//! - [`windows`]: the window host process and the line to it (the core's `WindowHost`).
+//! - [`notifier`]: notifications on the freedesktop D-Bus API (Linux).
+//! - [`autostart`], [`system`] (sleep and network events), [`demo`].
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod app;
+mod autostart;
+#[cfg(feature = "demo")]
+mod demo;
+mod notifier;
+#[cfg(target_os = "linux")]
+mod system;
+mod tray;
+mod windows;
+
+use placet_tray_core::cli::{self, Run};
+
+fn main() {
+    let code = match cli::dispatch() {
+        Run::Done(code) => code,
+        Run::Tray {
+            open,
+            windows_on_stdio,
+        } => app::run(app::Mode::Normal, open, windows_on_stdio),
+        Run::Demo {
+            interval,
+            port,
+            open,
+            windows_on_stdio,
+        } => app::run(app::Mode::Demo { interval, port }, open, windows_on_stdio),
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,381 @@
+//! The window host: the one process that shows the app's windows (`placet-tray-windows`,
+//! the only one that loads WebKit), behind the core's [`WindowHost`] seam.
+//!
+//! The tray starts it when a window is wanted, or ahead of time when a review
+//! notification goes up (so a click shows the window at once), and tells it to exit
+//! [`GRACE`] after its last window closed once no review is pending. The line to it is
+//! the host's standard input and output: nothing another process can open. Every
+//! command a page sends arrives with the label of its window, and the core answers each
+//! window only what that window may ask.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use placet_tray_core::channel::{self, ToHost, ToTray};
+use placet_tray_core::ipc::{dispatch, Ctx, IpcError, UiEvent};
+use placet_tray_core::windows::{title_for, WindowHost, WindowKind};
+use placet_tray_core::Core;
+use tokio::io::{AsyncRead, AsyncWrite, BufReader};
+use tokio::sync::mpsc;
+
+/// How long the host stays after its last window closed (with no review pending).
+pub const GRACE: Duration = Duration::from_secs(10);
+
+/// Where the host comes from.
+#[derive(Debug)]
+enum Origin {
+    /// This program starts it from here when needed.
+    Spawn(PathBuf),
+    /// It started this tray, with the line on our standard input and output: it is
+    /// never started or stopped from here.
+    Given,
+}
+
+#[derive(Debug)]
+struct Host {
+    tx: mpsc::UnboundedSender<ToHost>,
+    /// Windows open in it.
+    windows: HashSet<String>,
+    /// Which start this is (a host that exits must not clear its successor).
+    generation: u64,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    host: Option<Host>,
+    /// A review is pending: keep (or start) the host so a click shows a window at once.
+    warm: bool,
+    generation: u64,
+}
+
+/// The window host, seen from the tray.
+#[derive(Debug)]
+pub struct WindowProcess {
+    core: Arc<Core>,
+    /// What commands are dispatched with (it holds this host: set after creation).
+    ctx: OnceLock<Ctx>,
+    origin: Origin,
+    state: Mutex<State>,
+}
+
+impl WindowProcess {
+    /// A host started from here when needed: `placet-tray-windows` next to this program
+    /// (or where `PLACET_TRAY_WINDOWS` says).
+    pub fn spawned(core: Arc<Core>) -> Arc<Self> {
+        Arc::new(Self {
+            core,
+            ctx: OnceLock::new(),
+            origin: Origin::Spawn(host_program()),
+            state: Mutex::default(),
+        })
+    }
+
+    /// A host that started this tray and handed over the line on our standard input and
+    /// output (moved off them, so no child of ours inherits it).
+    pub fn given(core: Arc<Core>) -> std::io::Result<Arc<Self>> {
+        let me = Arc::new(Self {
+            core,
+            ctx: OnceLock::new(),
+            origin: Origin::Given,
+            state: Mutex::default(),
+        });
+        let (reader, writer) = own_stdio()?;
+        me.attach(reader, writer);
+        Ok(me)
+    }
+
+    /// Completes the set-up: commands from windows are dispatched with `ctx`.
+    pub fn set_ctx(&self, ctx: Ctx) {
+        let _ = self.ctx.set(ctx);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The line to a running host, starting one if needed.
+    fn ensure(self: &Arc<Self>) -> Option<mpsc::UnboundedSender<ToHost>> {
+        if let Some(h) = &self.lock().host {
+            return Some(h.tx.clone());
+        }
+        let Origin::Spawn(program) = &self.origin else {
+            return None;
+        };
+        let mut child = match tokio::process::Command::new(program)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+        {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, program = %program.display(), "cannot start the window host");
+                return None;
+            }
+        };
+        let (Some(stdout), Some(stdin)) = (child.stdout.take(), child.stdin.take()) else {
+            return None;
+        };
+        tracing::debug!("window host started");
+        let tx = self.attach(Box::new(stdout), Box::new(stdin));
+        tokio::spawn(async move {
+            // Reap it when it ends; the line's end tells the rest.
+            let _ = child.wait().await;
+        });
+        Some(tx)
+    }
+
+    /// Starts talking to a host over `reader` and `writer`.
+    fn attach(
+        self: &Arc<Self>,
+        reader: Box<dyn AsyncRead + Send + Unpin>,
+        mut writer: Box<dyn AsyncWrite + Send + Unpin>,
+    ) -> mpsc::UnboundedSender<ToHost> {
+        let (tx, mut rx) = mpsc::unbounded_channel::<ToHost>();
+        let generation = {
+            let mut st = self.lock();
+            st.generation += 1;
+            st.host = Some(Host {
+                tx: tx.clone(),
+                windows: HashSet::new(),
+                generation: st.generation,
+            });
+            st.generation
+        };
+        tokio::spawn(async move {
+            while let Some(message) = rx.recv().await {
+                let exit = message == ToHost::Exit;
+                if channel::write(&mut writer, &message).await.is_err() || exit {
+                    return;
+                }
+            }
+        });
+        let me = self.clone();
+        tokio::spawn(async move {
+            me.follow(BufReader::new(reader), generation).await;
+            let mut st = me.lock();
+            if st.host.as_ref().is_some_and(|h| h.generation == generation) {
+                st.host = None;
+            }
+            drop(st);
+            tracing::debug!("window host gone");
+            if matches!(me.origin, Origin::Given) {
+                // The host that started this tray is gone: so are the tests that drove it.
+                if let Some(ctx) = me.ctx.get() {
+                    ctx.tray.quit();
+                }
+            }
+        });
+        tx
+    }
+
+    /// Handles what the host sends until the line ends.
+    async fn follow(
+        self: &Arc<Self>,
+        mut reader: BufReader<Box<dyn AsyncRead + Send + Unpin>>,
+        generation: u64,
+    ) {
+        loop {
+            let message = match channel::read::<ToTray, _>(&mut reader).await {
+                Ok(Some(m)) => m,
+                Ok(None) => return,
+                Err(channel::LineError::Io(_)) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "from the window host");
+                    continue;
+                }
+            };
+            match message {
+                ToTray::Ready => tracing::debug!("window host ready"),
+                ToTray::Shown { label } => {
+                    if let Some(h) = self.lock().host.as_mut() {
+                        h.windows.insert(label);
+                    }
+                }
+                ToTray::Closed { label } => {
+                    let empty = match self.lock().host.as_mut() {
+                        Some(h) => {
+                            h.windows.remove(&label);
+                            h.windows.is_empty()
+                        }
+                        None => false,
+                    };
+                    if empty {
+                        self.exit_later(generation);
+                    }
+                }
+                ToTray::Call {
+                    id,
+                    label,
+                    cmd,
+                    args,
+                } => {
+                    let me = self.clone();
+                    tokio::spawn(async move {
+                        let result = match (me.ctx.get(), WindowKind::from_label(&label)) {
+                            (Some(ctx), Some(kind)) => dispatch(ctx, &kind, &cmd, args).await,
+                            _ => Err(IpcError::not_allowed("unknown window")),
+                        };
+                        let reply = match result {
+                            Ok(ok) => ToHost::Reply {
+                                id,
+                                ok: Some(ok),
+                                err: None,
+                            },
+                            Err(err) => ToHost::Reply {
+                                id,
+                                ok: None,
+                                err: Some(err),
+                            },
+                        };
+                        me.send(reply);
+                    });
+                }
+            }
+        }
+    }
+
+    fn send(&self, message: ToHost) {
+        if let Some(h) = &self.lock().host {
+            let _ = h.tx.send(message);
+        }
+    }
+
+    /// Tells the host to exit after [`GRACE`], unless by then it shows a window again or
+    /// a review is pending.
+    fn exit_later(self: &Arc<Self>, generation: u64) {
+        if matches!(self.origin, Origin::Given) {
+            return;
+        }
+        let me = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(GRACE).await;
+            let mut st = me.lock();
+            let idle = !st.warm
+                && st
+                    .host
+                    .as_ref()
+                    .is_some_and(|h| h.generation == generation && h.windows.is_empty());
+            if idle {
+                tracing::debug!("window host idle: exiting");
+                // Forgotten at once: a window wanted from now on starts a new host.
+                if let Some(h) = st.host.take() {
+                    let _ = h.tx.send(ToHost::Exit);
+                }
+            }
+        });
+    }
+
+    /// Closes every window and ends the host (on quit).
+    pub fn shutdown(&self) {
+        if let Some(h) = self.lock().host.take() {
+            let _ = h.tx.send(ToHost::Exit);
+        }
+    }
+
+    fn current_generation(&self) -> Option<u64> {
+        self.lock().host.as_ref().map(|h| h.generation)
+    }
+}
+
+/// `WindowHost` for `Arc<WindowProcess>` (starting a host needs the `Arc`).
+#[derive(Debug, Clone)]
+pub struct Windows(pub Arc<WindowProcess>);
+
+impl WindowHost for Windows {
+    fn open(&self, kind: WindowKind, option: Option<String>) {
+        let Some(tx) = self.0.ensure() else {
+            tracing::error!("windows are unavailable: no window host");
+            return;
+        };
+        let label = kind.label();
+        if let Some(h) = self.0.lock().host.as_mut() {
+            h.windows.insert(label.clone());
+        }
+        let (width, height) = kind.size();
+        let _ = tx.send(ToHost::Open {
+            title: title_for(&self.0.core, &kind),
+            page: kind.page(option.as_deref()),
+            label,
+            width,
+            height,
+            option,
+        });
+    }
+
+    fn emit(&self, event: UiEvent) {
+        self.0.send(ToHost::Event {
+            name: event.name().to_owned(),
+            payload: event.payload(),
+        });
+    }
+
+    fn prewarm(&self) {
+        self.0.lock().warm = true;
+        let _ = self.0.ensure();
+    }
+
+    fn cool_down(&self) {
+        self.0.lock().warm = false;
+        let idle = self
+            .0
+            .lock()
+            .host
+            .as_ref()
+            .is_some_and(|h| h.windows.is_empty());
+        if let (true, Some(generation)) = (idle, self.0.current_generation()) {
+            self.0.exit_later(generation);
+        }
+    }
+}
+
+/// `placet-tray-windows`: where `PLACET_TRAY_WINDOWS` says, next to this program, or
+/// in the package's private folder (`../libexec/placet-tray/`).
+fn host_program() -> PathBuf {
+    if let Some(p) = std::env::var_os("PLACET_TRAY_WINDOWS") {
+        return PathBuf::from(p);
+    }
+    let name = format!("placet-tray-windows{}", std::env::consts::EXE_SUFFIX);
+    let exe = std::env::current_exe().unwrap_or_default();
+    let beside = exe.with_file_name(&name);
+    if beside.exists() {
+        return beside;
+    }
+    exe.parent()
+        .and_then(|bin| bin.parent())
+        .map(|prefix| prefix.join("libexec/placet-tray").join(&name))
+        .filter(|p| p.exists())
+        .unwrap_or(beside)
+}
+
+/// This process's standard input and output, moved to descriptors that children do not
+/// inherit, with `/dev/null` in their place.
+#[cfg(unix)]
+fn own_stdio() -> std::io::Result<(
+    Box<dyn AsyncRead + Send + Unpin>,
+    Box<dyn AsyncWrite + Send + Unpin>,
+)> {
+    use std::os::fd::AsFd;
+    let input = rustix::io::fcntl_dupfd_cloexec(std::io::stdin().as_fd(), 3)?;
+    let output = rustix::io::fcntl_dupfd_cloexec(std::io::stdout().as_fd(), 3)?;
+    let null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")?;
+    rustix::stdio::dup2_stdin(&null)?;
+    rustix::stdio::dup2_stdout(&null)?;
+    Ok((
+        Box::new(tokio::net::unix::pipe::Receiver::from_owned_fd(input)?),
+        Box::new(tokio::net::unix::pipe::Sender::from_owned_fd(output)?),
+    ))
+}
+
+#[cfg(not(unix))]
+fn own_stdio() -> std::io::Result<(
+    Box<dyn AsyncRead + Send + Unpin>,
+    Box<dyn AsyncWrite + Send + Unpin>,
+)> {
+    Ok((Box::new(tokio::io::stdin()), Box::new(tokio::io::stdout())))
+}

@@ -364,7 +364,9 @@ function render(v, preselect) {
   main.setAttribute('aria-busy', 'false');
   // A refresh that races our own answer (still being queued) must not undo "Sending…".
   if (!(phase === 'sending' && v.state === 'pending')) {
-    applyState(v.state, { response: v.review.response });
+    // An answer our decision log says we sent was answered here.
+    const by = v.state === 'answered' && v.decision?.outcome === 'sent' ? 'here' : undefined;
+    applyState(v.state, { response: v.review.response, by });
   }
   window.clearInterval(countdown);
   countdown = window.setInterval(updateExpiry, 1000);

@@ -115,7 +115,11 @@ async fn plain_http_to_another_computer_needs_consent() {
 
     s.wait_for("#allow-insecure", T).await.click().await;
     let found = server_status_starting(&s, "Placet server found at ").await;
-    assert_eq!(found, format!("Placet server found at {base}."), "allowed");
+    assert_eq!(
+        found,
+        format!("Placet server found at {}.", world.server.base_url()),
+        "allowed"
+    );
     assert_eq!(submit(&s).await, Ok(()), "signed in over plain http");
     wait_signed_in(&s, true).await;
     assert!(
@@ -308,7 +312,7 @@ async fn signing_out_can_deliver_the_queued_answer_first() {
 /// read back by a new settings window, and the second one takes effect.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_and_agent_error_settings_persist() {
-    let world = World::signed_in().await;
+    let mut world = World::signed_in().await;
     let s = world.open("settings").await;
     wait_signed_in(&s, true).await;
 
@@ -349,7 +353,7 @@ async fn the_command_line_and_agent_error_settings_persist() {
     assert_eq!(c["notifications"]["agentErrors"], json!(true), "saved: {c}");
     s.quit().await;
 
-    let s = world.open("settings").await;
+    let s = world.reopen("settings").await;
     wait_signed_in(&s, true).await;
     s.wait_script(
         "the new window to show the saved settings",

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::support::{
-    artifact_screenshot, controls_disabled, text_of, wait_banner, World, T,
+    artifact_screenshot, controls_disabled, text_of, wait_banner, wait_review_ready, World, T,
 };
 
 /// A review the agent deletes while its window is open: after the app's next re-sync
@@ -64,7 +64,7 @@ async fn a_withdrawn_review_says_so_and_sends_nothing() {
 /// says "delivered to the agent" without being reloaded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_decision_line_follows_the_answer_to_the_agent() {
-    let world = World::signed_in().await;
+    let mut world = World::signed_in().await;
     let bot = world.deploy_bot();
     let id = world
         .post(
@@ -93,7 +93,8 @@ async fn the_decision_line_follows_the_answer_to_the_agent() {
     s.wait_window_closed(&handle, T).await;
     s.quit().await;
 
-    let s = world.open_review(&id).await;
+    let s = world.reopen(&format!("review:{id}")).await;
+    wait_review_ready(&s).await;
     let line = s
         .wait_script(
             "the decision line",

@@ -111,6 +111,13 @@ impl World {
         session
     }
 
+    /// Starts the app again (after `Session::quit`), with a fresh tauri-driver:
+    /// tauri-driver does not start a second session once the first one's app is gone.
+    pub async fn reopen(&mut self, window: &str) -> Session {
+        self.driver = TauriDriver::start(&self.desktop).await;
+        self.open(window).await
+    }
+
     /// Opens a review's window and waits until it has rendered the review.
     pub async fn open_review(&self, id: &str) -> Session {
         let session = self.open(&format!("review:{id}")).await;

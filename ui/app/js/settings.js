@@ -362,6 +362,8 @@ function setDialogBusy(text) {
  * @param {boolean} afterDeliver
  */
 function askAboutQueued(e, afterDeliver) {
+  // The buttons are enabled again before one of them takes the focus.
+  setDialogBusy(null);
   const n = Number.parseInt(/^\d+/.exec(e.message)?.[0] ?? '', 10);
   const count = Number.isFinite(n) && n > 0 ? n : null;
   const one = count === 1;

@@ -127,7 +127,9 @@ async fn plain_http_to_another_computer_needs_consent() {
         "the account says it is not encrypted"
     );
     assert!(
-        text_of(&s, "#insecure-note").await.contains("travel unencrypted"),
+        text_of(&s, "#insecure-note")
+            .await
+            .contains("travel unencrypted"),
         "and why it matters"
     );
 
@@ -273,10 +275,13 @@ async fn signing_out_with_a_queued_answer_asks_then_can_discard_it() {
     s.wait_for("#sign-out-discard", T).await.click().await;
     wait_signed_in(&s, false).await;
     assert!(
-        !s.execute("return document.getElementById('sign-out-dialog').open", json!([]))
-            .await
-            .as_bool()
-            .unwrap_or(true),
+        !s.execute(
+            "return document.getElementById('sign-out-dialog').open",
+            json!([])
+        )
+        .await
+        .as_bool()
+        .unwrap_or(true),
         "the dialog is closed"
     );
     assert!(
@@ -318,7 +323,11 @@ async fn the_command_line_and_agent_error_settings_persist() {
 
     let cli = s.wait_for("#cli-unattended", T).await;
     let errors = s.wait_for("#notify-agent-errors", T).await;
-    assert_eq!(cli.property("checked").await, json!(false), "off by default");
+    assert_eq!(
+        cli.property("checked").await,
+        json!(false),
+        "off by default"
+    );
     assert_eq!(
         errors.property("checked").await,
         json!(false),
@@ -339,7 +348,8 @@ async fn the_command_line_and_agent_error_settings_persist() {
     );
     let sentence = meaning[1].as_str().unwrap_or_default();
     assert!(
-        sentence.starts_with("Scripts and agents on this computer could then answer reviews for you")
+        sentence
+            .starts_with("Scripts and agents on this computer could then answer reviews for you")
             && sentence.contains("except options marked dangerous"),
         "one sentence on what it means: {sentence}"
     );

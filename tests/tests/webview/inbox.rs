@@ -304,12 +304,18 @@ async fn the_inbox_shows_agent_status_and_sends_external_reviews_to_placet() {
     press(&s, keys::HOME).await;
     assert_eq!(selected(&s).await, json!(audit), "the newest is selected");
     assert_eq!(
-        s.execute("return document.querySelector(`[data-id='${arguments[0]}'] .badge`).textContent", json!([audit]))
-            .await,
+        s.execute(
+            "return document.querySelector(`[data-id='${arguments[0]}'] .badge`).textContent",
+            json!([audit])
+        )
+        .await,
         json!("Answer in Placet"),
         "the row says where it is answered"
     );
-    assert!(is_shown(&s, "#action-web").await, "Open in Placet is offered");
+    assert!(
+        is_shown(&s, "#action-web").await,
+        "Open in Placet is offered"
+    );
     assert!(
         !is_shown(&s, "#action-approve").await,
         "no answer action for it"
@@ -339,7 +345,11 @@ async fn the_inbox_shows_agent_status_and_sends_external_reviews_to_placet() {
 
     // The approval: its safe option is the answer action.
     press(&s, keys::DOWN).await;
-    assert_eq!(selected(&s).await, json!(approval), "the approval is selected");
+    assert_eq!(
+        selected(&s).await,
+        json!(approval),
+        "the approval is selected"
+    );
     assert!(
         !is_shown(&s, "#action-web").await,
         "no Open in Placet for a review answered here"

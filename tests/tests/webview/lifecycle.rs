@@ -48,7 +48,8 @@ async fn a_withdrawn_review_says_so_and_sends_nothing() {
         "the header says so instead of a countdown"
     );
     assert_eq!(
-        s.execute("return document.body.dataset.state", json!([])).await,
+        s.execute("return document.body.dataset.state", json!([]))
+            .await,
         json!("withdrawn"),
         "the page's state"
     );
@@ -78,8 +79,11 @@ async fn the_decision_line_follows_the_answer_to_the_agent() {
         .await;
     let s = world.open_review(&id).await;
     assert!(
-        s.execute("return document.getElementById('decision').hidden", json!([]))
-            .await
+        s.execute(
+            "return document.getElementById('decision').hidden",
+            json!([])
+        )
+        .await
             == json!(true),
         "no decision line before an answer"
     );
@@ -126,11 +130,7 @@ async fn the_decision_line_follows_the_answer_to_the_agent() {
             .starts_with("Answered in the review window at "),
         "the same decision, now delivered: {line}"
     );
-    assert_eq!(
-        world.responses(&id).len(),
-        1,
-        "reopening sent nothing more"
-    );
+    assert_eq!(world.responses(&id).len(), 1, "reopening sent nothing more");
     artifact_screenshot(&s, "decision").await;
     s.quit().await;
 }

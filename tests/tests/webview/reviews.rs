@@ -8,8 +8,8 @@ use placet_e2e::webdriver::{keys, Session};
 use serde_json::{json, Value};
 
 use crate::support::{
-    artifact_screenshot, banner, controls_disabled, screenshot, text_of, wait_banner, wait_review_ready, World, EMAIL,
-    PASSWORD, T,
+    artifact_screenshot, banner, controls_disabled, screenshot, text_of, wait_banner,
+    wait_review_ready, World, EMAIL, PASSWORD, T,
 };
 
 /// What to click in a notification.

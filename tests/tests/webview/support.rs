@@ -197,7 +197,10 @@ impl World {
     /// server reports `agent_received` to the subscribers.
     pub async fn ack_as_agent(&self, id: &str, channel: &str) {
         let reply = reqwest::Client::new()
-            .post(format!("{}/api/v1/messages/{id}/ack", self.server.base_url()))
+            .post(format!(
+                "{}/api/v1/messages/{id}/ack",
+                self.server.base_url()
+            ))
             .query(&[("channel", channel)])
             .header("x-api-key", self.api_key())
             .json(&json!({}))
@@ -477,10 +480,7 @@ impl LinkRecorder {
         let script = desktop.home().join("record-link");
         std::fs::write(
             &script,
-            format!(
-                "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
-                log.display()
-            ),
+            format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
         )
         .expect("writing the link recorder");
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))

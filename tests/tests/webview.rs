@@ -39,11 +39,19 @@
 //!
 //! # Layout
 //!
-//! - `support`: the per-test world and helpers (banners, screenshots, tripwire).
+//! - `support`: the per-test world and helpers (banners, screenshots, tripwire, a link
+//!   recorder standing in for the browser, a redirecting server).
 //! - `sign_in`: sign-in errors, keychain fallback, watch-only, settings, sign-out.
+//! - `account`: plain http to another computer and redirects, signing out with queued
+//!   answers, the command-line and agent-error settings.
 //! - `reviews`: answering each review type and the exact JSON the server records;
-//!   validation errors; expiry; answered elsewhere; iterations and attachments.
-//! - `inbox`: listing, filtering, live updates and keyboard answers.
+//!   validation errors; the schema hint; expiry; answered elsewhere; iterations and
+//!   attachments.
+//! - `external`: reviews only Placet's web app can answer (plugins, unknown types).
+//! - `lifecycle`: a review withdrawn by its agent; our answer's way to the agent.
+//! - `attachments`: download progress, saved path, failure.
+//! - `inbox`: listing, filtering, live updates, keyboard answers, agent status, and
+//!   reviews only Placet can answer.
 //! - `hostile`: agent-supplied text never runs, never loads anything, shows as text.
 //! - `window_process`: the shipped path, a window in its own process talking to the
 //!   tray (the other tests drive windows inside the process tauri-driver started, which
@@ -55,8 +63,20 @@ mod support;
 #[path = "webview/sign_in.rs"]
 mod sign_in;
 
+#[path = "webview/account.rs"]
+mod account;
+
 #[path = "webview/reviews.rs"]
 mod reviews;
+
+#[path = "webview/external.rs"]
+mod external;
+
+#[path = "webview/lifecycle.rs"]
+mod lifecycle;
+
+#[path = "webview/attachments.rs"]
+mod attachments;
 
 #[path = "webview/inbox.rs"]
 mod inbox;

@@ -45,18 +45,30 @@ export type TextInputPayload = {
   dismissLabel?: string | null;
 };
 
-export type RenderAs = 'approval' | 'selection' | 'form' | 'text-input' | 'freeform';
+/**
+ * The renderer of a review. `external`: a review this app cannot answer faithfully (drawn
+ * by a plugin of Placet's web app, a type it does not know, or a known type whose payload
+ * does not fit); it is shown and sent to Placet's web app, never answered here.
+ */
+export type RenderAs = 'approval' | 'selection' | 'form' | 'text-input' | 'freeform' | 'external';
 export type ReviewStatus = 'pending' | 'completed' | 'expired' | 'other';
 
 /**
- * A review as Rust normalised it: `renderAs` says which renderer to use; the payload has
- * the shape of that renderer (any JSON for freeform).
+ * A review as Rust normalised it (`ReviewOut` in placet-client's protocol/review.rs):
+ * `renderAs` says which renderer to use; the payload has the shape of that renderer (any
+ * JSON for freeform and external).
  */
 export type Review = {
   type: string;
   renderAs: RenderAs;
   payload: any;
   status: ReviewStatus;
+  /** The plugin of Placet's web app that draws it (external reviews only). */
+  plugin?: string;
+  /** Why this app cannot answer it, for the person (external reviews only). */
+  notAnswerable?: string;
+  /** A freeform payload's `schema`: a hint for the answer, shown as text. */
+  schema?: unknown;
   response?: unknown;
   expiresAt: string | null;
   completedAt?: string | null;

@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use placet_e2e::POLL_INTERVAL;
 
-use crate::support::{screenshot, wait_review_ready, World, T};
+use crate::support::{
+    artifact_screenshot, is_shown, screenshot, text_of, wait_review_ready, LinkRecorder, World, T,
+};
 
 /// The message ids of the rows shown, top to bottom.
 async fn rows(s: &Session) -> Vec<String> {
@@ -230,4 +232,158 @@ async fn the_inbox_lists_filters_and_answers_with_the_keyboard() {
 async fn rows_after_switch(s: &Session, handle: &str) -> Vec<String> {
     s.switch_to(handle).await.expect("switching windows");
     rows(s).await
+}
+
+/// The inbox shows each agent's status and what it said, as text, in its group and in
+/// the agent filter, and follows changes live. A review only Placet can answer offers
+/// "Open in Placet" instead of an answer: the keys that answer send nothing, and the
+/// button (or `o`) hands the review's page to the desktop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_shows_agent_status_and_sends_external_reviews_to_placet() {
+    let world = World::signed_in().await;
+    let links = LinkRecorder::install(&world.desktop);
+    let bot = world.deploy_bot();
+    let (status, body) = world
+        .server
+        .ping_status(
+            &world.api_key(),
+            json!({ "agentId": bot, "status": "busy", "message": "Running <b>migrations</b>" }),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201, "{body}");
+    let approval = world
+        .post(
+            "Ship v3?",
+            json!({ "type": "approval", "payload": { "options": [
+                { "id": "ship", "label": "Ship it", "style": "primary" },
+                { "id": "stop", "label": "Stop", "style": "danger" }
+            ] }, "expiresInSeconds": 3600 }),
+        )
+        .await;
+    let audit = world
+        .post(
+            "Audit the access log (custom type).",
+            json!({ "type": "x-audit", "payload": { "rows": 3 }, "expiresInSeconds": 3600 }),
+        )
+        .await;
+
+    let s = world.open("inbox").await;
+    wait_rows(&s, &[&audit, &approval]).await;
+    let group = s
+        .wait_script(
+            "Deploy Bot's status in its group",
+            "const g = document.querySelector(`.group[data-agent='${arguments[0]}'] .group-status`); \
+             return g && g.textContent.includes('migrations') ? g.textContent : null",
+            json!([bot]),
+            T,
+        )
+        .await;
+    let group = group.as_str().unwrap_or_default().to_owned();
+    assert!(
+        group.starts_with("busy since ") && group.ends_with(": Running <b>migrations</b>"),
+        "status word, time and message, as text: {group}"
+    );
+    assert!(
+        s.find(".group-status b").await.is_err(),
+        "the agent's message is not markup"
+    );
+    let option = s
+        .execute(
+            "return document.querySelector(`#agent-filter option[value='${arguments[0]}']`).textContent",
+            json!([bot]),
+        )
+        .await;
+    let option = option.as_str().unwrap_or_default().to_owned();
+    assert!(
+        option.starts_with("Deploy Bot — busy since ")
+            && option.ends_with(": Running <b>migrations</b> (2)"),
+        "the filter names the status too: {option}"
+    );
+
+    // The external review: "Open in Placet", no answer.
+    press(&s, keys::HOME).await;
+    assert_eq!(selected(&s).await, json!(audit), "the newest is selected");
+    assert_eq!(
+        s.execute(
+            "return document.querySelector(`[data-id='${arguments[0]}'] .badge`).textContent",
+            json!([audit])
+        )
+        .await,
+        json!("Answer in Placet"),
+        "the row says where it is answered"
+    );
+    assert!(
+        is_shown(&s, "#action-web").await,
+        "Open in Placet is offered"
+    );
+    assert!(
+        !is_shown(&s, "#action-approve").await,
+        "no answer action for it"
+    );
+    assert_eq!(
+        text_of(&s, "#actions-note").await,
+        "Only Placet can answer this review: open it there.",
+        "and says why"
+    );
+    press(&s, "a").await;
+    s.wait_script(
+        "the inbox to refuse `a`",
+        "return document.getElementById('inbox-message').textContent.startsWith('Only Placet can answer this review')",
+        json!([]),
+        T,
+    )
+    .await;
+    assert!(
+        world.responses(&audit).is_empty(),
+        "`a` sent nothing for it"
+    );
+    s.wait_for("#action-web", T).await.click().await;
+    links
+        .wait_opened(&format!("{}/inbox/{audit}", world.server.base_url()))
+        .await;
+    artifact_screenshot(&s, "inbox-external").await;
+
+    // The approval: its safe option is the answer action.
+    press(&s, keys::DOWN).await;
+    assert_eq!(
+        selected(&s).await,
+        json!(approval),
+        "the approval is selected"
+    );
+    assert!(
+        !is_shown(&s, "#action-web").await,
+        "no Open in Placet for a review answered here"
+    );
+    let approve = s.wait_for("#action-approve", T).await;
+    assert_eq!(approve.text().await, "Ship it", "the first safe option");
+    approve.click().await;
+    assert_eq!(
+        world.wait_response(&approval).await,
+        json!({ "response": { "selectedOption": "ship" } }),
+        "the action sends that option"
+    );
+    wait_rows(&s, &[&audit]).await;
+
+    // A new status shows without reopening.
+    let (status, body) = world
+        .server
+        .ping_status(
+            &world.api_key(),
+            json!({ "agentId": bot, "status": "error", "message": "Disk full" }),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201, "{body}");
+    s.wait_script(
+        "the new status",
+        "const g = document.querySelector(`.group[data-agent='${arguments[0]}'] .group-status`); \
+         return g !== null && g.textContent.startsWith('error since ') && g.textContent.endsWith(': Disk full')",
+        json!([bot]),
+        T,
+    )
+    .await;
+    assert!(
+        world.responses(&audit).is_empty(),
+        "nothing was ever sent for the external review"
+    );
+    s.quit().await;
 }

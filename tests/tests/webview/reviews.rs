@@ -8,8 +8,8 @@ use placet_e2e::webdriver::{keys, Session};
 use serde_json::{json, Value};
 
 use crate::support::{
-    banner, controls_disabled, screenshot, wait_banner, wait_review_ready, World, EMAIL, PASSWORD,
-    T,
+    artifact_screenshot, banner, controls_disabled, screenshot, text_of, wait_banner,
+    wait_review_ready, World, EMAIL, PASSWORD, T,
 };
 
 /// What to click in a notification.
@@ -47,19 +47,6 @@ async fn open_from_notification(
         .wait_for_window("review", &[], |url| url.contains(id), T)
         .await;
     wait_review_ready(session).await;
-}
-
-/// The text of an element (its `textContent`, exactly).
-async fn text_of(session: &Session, css: &str) -> String {
-    let v = session
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null",
-            json!([css]),
-        )
-        .await;
-    v.as_str()
-        .unwrap_or_else(|| panic!("no element {css}"))
-        .to_owned()
 }
 
 /// Whether the element matching `css` is enabled.
@@ -787,7 +774,8 @@ async fn text_input_enforces_its_length_limits_and_sends_trimmed_text() {
 }
 
 /// Freeform: the schema is shown as text; the editor refuses invalid JSON and
-/// non-objects; the object is sent as is. An unknown review type is answered the same way.
+/// non-objects; the object is sent as is. A review type the app does not know is not
+/// answered as JSON: it must be answered in Placet, and nothing can be sent from here.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn freeform_sends_a_json_object() {
     let world = World::signed_in().await;
@@ -846,19 +834,87 @@ async fn freeform_sends_a_json_object() {
         )
         .await;
     open_from_notification(&world, &s, "(custom type)", &custom, Click::Body).await;
-    assert_eq!(
-        text_of(&s, ".type-name").await,
-        "x-audit",
-        "the unknown type is named"
+    let reason = text_of(&s, "#external-reason").await;
+    assert!(
+        reason.contains("`x-audit`"),
+        "the unknown type is named in the reason: {reason}"
     );
+    assert_eq!(
+        text_of(&s, ".external-title").await,
+        "This review can only be answered in Placet.",
+        "it says where to answer it"
+    );
+    assert!(
+        s.find("textarea").await.is_err() && s.find("fieldset.controls").await.is_err(),
+        "an unknown type has no answer controls"
+    );
+    assert!(
+        world.responses(&custom).is_empty(),
+        "nothing was sent for the unknown type"
+    );
+    s.quit().await;
+}
+
+/// A freeform review's `schema` is shown pretty-printed, as text, right above the JSON
+/// editor; the payload's other keys are not mistaken for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_freeform_schema_hint_is_shown_above_the_editor() {
+    let world = World::signed_in().await;
+    let schema = json!({
+        "type": "object",
+        "required": ["budget"],
+        "properties": {
+            "budget": { "type": "number", "description": "<b>EUR</b>, per month" },
+            "regions": { "type": "array", "items": { "enum": ["eu", "us"] } }
+        }
+    });
+    let id = world
+        .post(
+            "Set the monthly budget (schema).",
+            json!({ "type": "freeform", "payload": { "schema": schema, "note": "not the schema" }, "expiresInSeconds": 3600 }),
+        )
+        .await;
+    let s = world.open_review(&id).await;
+
+    let shown = text_of(&s, "#schema").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&shown).expect("the hint is JSON text"),
+        schema,
+        "the hint is the payload's schema, nothing else"
+    );
+    assert_eq!(
+        shown,
+        serde_json::to_string_pretty(&schema).expect("pretty JSON"),
+        "pretty-printed with two-space indents"
+    );
+    assert!(
+        s.find("#schema b").await.is_err(),
+        "markup in the schema stays text"
+    );
+    let order = s
+        .execute(
+            "const hint = document.getElementById('schema'); const area = document.querySelector('textarea'); \
+             return [hint.closest('fieldset.controls') === area.closest('fieldset.controls'), \
+                     !!(hint.compareDocumentPosition(area) & Node.DOCUMENT_POSITION_FOLLOWING), \
+                     hint.parentElement.querySelector('.field-label').textContent]",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        order,
+        json!([true, true, "Schema (a hint from the agent)"]),
+        "the labelled hint sits with the editor, above it"
+    );
+    artifact_screenshot(&s, "freeform-schema").await;
+
     let area = s.wait_for("textarea", T).await;
     area.clear().await;
-    area.send_keys("{\"ok\": true}").await;
+    area.send_keys("{\"budget\": 1200}").await;
     s.wait_for("#submit", T).await.click().await;
     assert_eq!(
-        world.wait_response(&custom).await,
-        json!({ "response": { "ok": true } }),
-        "an unknown type is answered as freeform"
+        world.wait_response(&id).await,
+        json!({ "response": { "budget": 1200 } }),
+        "the answer is the object typed, whatever the hint says"
     );
     s.quit().await;
 }

@@ -10,7 +10,7 @@ use crate::support::{screenshot, wait_review_ready, NotPlacet, World, EMAIL, PAS
 
 /// Waits until the settings page is ready and shows the signed-out (`false`) or
 /// signed-in (`true`) card.
-async fn wait_signed_in(s: &Session, signed_in: bool) {
+pub(crate) async fn wait_signed_in(s: &Session, signed_in: bool) {
     s.wait_script(
         if signed_in {
             "the signed-in card"
@@ -26,7 +26,7 @@ async fn wait_signed_in(s: &Session, signed_in: bool) {
 }
 
 /// Types a server URL, leaves the field, and returns the message the check produced.
-async fn check_server(s: &Session, url: &str) -> (String, String) {
+pub(crate) async fn check_server(s: &Session, url: &str) -> (String, String) {
     let field = s.wait_for("#server", T).await;
     field.clear().await;
     s.execute(
@@ -51,7 +51,7 @@ async fn check_server(s: &Session, url: &str) -> (String, String) {
 }
 
 /// Clicks "Sign in" and waits for the outcome: `Ok(())` signed in, `Err(message)`.
-async fn submit(s: &Session) -> Result<(), String> {
+pub(crate) async fn submit(s: &Session) -> Result<(), String> {
     s.execute(
         "document.getElementById('sign-in-message').textContent = ''",
         json!([]),
@@ -74,7 +74,7 @@ async fn submit(s: &Session) -> Result<(), String> {
     }
 }
 
-fn config(world: &World) -> Value {
+pub(crate) fn config(world: &World) -> Value {
     let path = world.desktop.config_dir().join("placet-tray/config.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
@@ -82,7 +82,7 @@ fn config(world: &World) -> Value {
 }
 
 /// Waits until a settings change was saved.
-async fn saved(s: &Session) {
+pub(crate) async fn saved(s: &Session) {
     s.wait_script(
         "the change to be saved",
         "const t = document.getElementById('save-status').textContent; \

@@ -53,16 +53,17 @@ impl World {
 
     /// As [`signed_out`](Self::signed_out), on a desktop with `options`.
     pub async fn with(options: DesktopOptions) -> World {
+        World::with_server(options, server_config()).await
+    }
+
+    /// As [`with`](Self::with), with the dev server started from `config` (start from
+    /// [`server_config`]).
+    pub async fn with_server(options: DesktopOptions, config: DevServerConfig) -> World {
         let turn = GATE.acquire().await.expect("the test gate is never closed");
         let desktop = Desktop::start(options).await;
-        let server = DevServer::start(DevServerConfig {
-            expiry_tick: Duration::from_millis(100),
-            // The sign-in tests type it into the form.
-            admin_password: Some(PASSWORD.to_owned()),
-            ..Default::default()
-        })
-        .await
-        .expect("the dev server starts");
+        let server = DevServer::start(config)
+            .await
+            .expect("the dev server starts");
         let driver = TauriDriver::start(&desktop).await;
         World {
             driver,
@@ -114,6 +115,13 @@ impl World {
             )
             .await;
         session
+    }
+
+    /// Starts the app again (after `Session::quit`), with a fresh tauri-driver:
+    /// tauri-driver does not start a second session once the first one's app is gone.
+    pub async fn reopen(&mut self, window: &str) -> Session {
+        self.driver = TauriDriver::start(&self.desktop).await;
+        self.open(window).await
     }
 
     /// Opens a review's window and waits until it has rendered the review.
@@ -176,6 +184,40 @@ impl World {
         body["id"].as_str().expect("an agent id").to_owned()
     }
 
+    /// Deletes a message as its agent would (`DELETE /api/v1/messages/:id`); the server
+    /// tells no client.
+    pub async fn delete_as_agent(&self, id: &str, channel: &str) {
+        let reply = reqwest::Client::new()
+            .delete(format!("{}/api/v1/messages/{id}", self.server.base_url()))
+            .query(&[("channel", channel)])
+            .header("x-api-key", self.api_key())
+            .send()
+            .await
+            .expect("DELETE /api/v1/messages/:id");
+        let status = reply.status().as_u16();
+        let body = reply.text().await.unwrap_or_default();
+        assert_eq!(status, 200, "deleting {id} as the agent: {body}");
+    }
+
+    /// Acknowledges a message as its agent would (`POST /api/v1/messages/:id/ack`): the
+    /// server reports `agent_received` to the subscribers.
+    pub async fn ack_as_agent(&self, id: &str, channel: &str) {
+        let reply = reqwest::Client::new()
+            .post(format!(
+                "{}/api/v1/messages/{id}/ack",
+                self.server.base_url()
+            ))
+            .query(&[("channel", channel)])
+            .header("x-api-key", self.api_key())
+            .json(&json!({}))
+            .send()
+            .await
+            .expect("POST /api/v1/messages/:id/ack");
+        let status = reply.status().as_u16();
+        let body = reply.text().await.unwrap_or_default();
+        assert_eq!(status, 200, "acknowledging {id} as the agent: {body}");
+    }
+
     /// The bodies of every respond request for `id`, oldest first.
     pub fn responses(&self, id: &str) -> Vec<Value> {
         self.server
@@ -200,6 +242,29 @@ impl World {
     }
 }
 
+/// The dev server's configuration for these tests (start from it to change something).
+pub fn server_config() -> DevServerConfig {
+    DevServerConfig {
+        expiry_tick: Duration::from_millis(100),
+        // The sign-in tests type it into the form.
+        admin_password: Some(PASSWORD.to_owned()),
+        ..Default::default()
+    }
+}
+
+/// An address of this machine that is not loopback (the one its default route leaves
+/// from): a server there is, to the app, "another computer" reached over plain http.
+pub fn non_loopback_ip() -> std::net::IpAddr {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").expect("a UDP socket");
+    // Connecting a UDP socket sends nothing; it only picks the route and source address.
+    socket
+        .connect("198.51.100.1:9")
+        .expect("this test needs a network interface with a default route");
+    let ip = socket.local_addr().expect("a local address").ip();
+    assert!(!ip.is_loopback(), "the default route leaves from {ip}");
+    ip
+}
+
 /// Waits until a review page has rendered its review (or its error).
 pub async fn wait_review_ready(session: &Session) -> String {
     let state = session
@@ -211,6 +276,32 @@ pub async fn wait_review_ready(session: &Session) -> String {
         )
         .await;
     state.as_str().unwrap_or_default().to_owned()
+}
+
+/// The text of an element (its `textContent`, exactly); panics when there is none.
+pub async fn text_of(session: &Session, css: &str) -> String {
+    let v = session
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : null",
+            json!([css]),
+        )
+        .await;
+    v.as_str()
+        .unwrap_or_else(|| panic!("no element {css}"))
+        .to_owned()
+}
+
+/// Whether the element matching `css` exists and is shown (not `hidden`, nor inside a
+/// hidden element).
+pub async fn is_shown(session: &Session, css: &str) -> bool {
+    session
+        .execute(
+            "const e = document.querySelector(arguments[0]); \
+             return e !== null && e.closest('[hidden]') === null && e.getClientRects().length > 0",
+            json!([css]),
+        )
+        .await
+        == json!(true)
 }
 
 /// The text of the review page's status banner ("" when hidden).
@@ -375,6 +466,100 @@ impl NotPlacet {
 }
 
 impl Drop for NotPlacet {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Records the links the app hands to the desktop (`xdg-open`): a URL handler in the
+/// desktop's own `XDG_*` directories appends each URL to a file instead of starting a
+/// browser.
+pub struct LinkRecorder {
+    log: PathBuf,
+}
+
+impl LinkRecorder {
+    /// Registers the recorder as the desktop's handler of `http` and `https` links.
+    pub fn install(desktop: &Desktop) -> LinkRecorder {
+        use std::os::unix::fs::PermissionsExt;
+        let log = desktop.home().join("opened-links.log");
+        let script = desktop.home().join("record-link");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
+        )
+        .expect("writing the link recorder");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+            .expect("making the link recorder executable");
+        let apps = desktop.data_dir().join("applications");
+        std::fs::create_dir_all(&apps).expect("creating the applications folder");
+        std::fs::write(
+            apps.join("record-link.desktop"),
+            format!(
+                "[Desktop Entry]\nType=Application\nName=Link recorder\nExec={} %u\n\
+                 MimeType=x-scheme-handler/http;x-scheme-handler/https;\nNoDisplay=true\n",
+                script.display()
+            ),
+        )
+        .expect("writing the link recorder's desktop entry");
+        std::fs::write(
+            desktop.config_dir().join("mimeapps.list"),
+            "[Default Applications]\nx-scheme-handler/http=record-link.desktop\n\
+             x-scheme-handler/https=record-link.desktop\n",
+        )
+        .expect("writing mimeapps.list");
+        LinkRecorder { log }
+    }
+
+    /// Every link opened so far, oldest first.
+    pub fn opened(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Waits until `url` was opened.
+    pub async fn wait_opened(&self, url: &str) {
+        wait_for(format!("the desktop to be asked to open {url}"), T, || {
+            let opened = self.opened();
+            async move { opened.iter().any(|u| u == url).then_some(()) }
+        })
+        .await;
+    }
+}
+
+/// An HTTP server that answers every request with a redirect to `location`.
+pub struct Redirector {
+    pub url: String,
+    task: JoinHandle<()>,
+}
+
+impl Redirector {
+    pub async fn start(location: &str) -> Redirector {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("binding");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        let location = location.to_owned();
+        let task = tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let location = location.clone();
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = socket.read(&mut buf).await;
+                    let reply = format!(
+                        "HTTP/1.1 301 Moved Permanently\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    );
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        Redirector { url, task }
+    }
+}
+
+impl Drop for Redirector {
     fn drop(&mut self) {
         self.task.abort();
     }

@@ -8,7 +8,12 @@
  * selection, Enter opens the review. On an approval review, `a` sends its first option
  * that is not `danger` ("approve"); `r` opens the review with its reject option (the
  * first `danger` one, else the one with id "reject") preselected for a confirming click.
- * A danger option is never sent by a single key.
+ * A danger option is never sent by a single key. `o` opens the review in Placet's web app.
+ *
+ * Below the list, the selected review's actions: Open, and its first safe option for an
+ * approval, or "Open in Placet" for a review this app must not answer (`external`).
+ * Each agent's status ("busy since 14:00: Running migrations") shows in its group title
+ * and in the agent filter.
  */
 
 import * as ipc from './ipc.js';
@@ -25,6 +30,15 @@ const statusLine = byId('status');
 const statusText = byId('status-text');
 const signInButton = byId('sign-in', HTMLButtonElement);
 const message = byId('inbox-message');
+const insecureNote = byId('insecure');
+const actions = {
+  bar: byId('actions'),
+  title: byId('actions-title'),
+  note: byId('actions-note'),
+  open: byId('action-open', HTMLButtonElement),
+  approve: byId('action-approve', HTMLButtonElement),
+  web: byId('action-web', HTMLButtonElement),
+};
 
 /** @type {ipc.InboxView|null} */
 let data = null;
@@ -62,7 +76,8 @@ function kindLabel(item) {
     case 'selection': return 'Selection';
     case 'form': return 'Form';
     case 'text-input': return 'Text';
-    default: return 'JSON';
+    case 'freeform': return 'JSON';
+    default: return 'Answer in Placet';
   }
 }
 
@@ -73,6 +88,17 @@ function matches(item) {
   if (!q) return true;
   return [item.title, item.agentName, item.review.type, kindLabel(item)]
     .some((s) => s.toLocaleLowerCase().includes(q));
+}
+
+/**
+ * An agent's status in words: "busy since 14:00: Running migrations".
+ * @param {ipc.AgentView|undefined} agent
+ */
+function agentStatus(agent) {
+  if (!agent) return '';
+  const said = agent.statusMessage?.replace(/\s+/g, ' ').trim() ?? '';
+  const short = [...said].length > 80 ? `${[...said].slice(0, 79).join('')}…` : said;
+  return short ? `${agent.statusText}: ${short}` : agent.statusText;
 }
 
 /** @param {ipc.AgentView[]} agents @param {ipc.InboxItem[]} items */
@@ -87,7 +113,9 @@ function renderAgentFilter(agents, items) {
   replace(agentFilter, h('option', { value: '', text: `All agents (${items.length})` }));
   const sorted = [...names].sort((a, b) => a[1].localeCompare(b[1]));
   for (const [id, name] of sorted) {
-    agentFilter.append(h('option', { value: id, dir: 'auto', text: `${name} (${counts.get(id) ?? 0})` }));
+    const status = agentStatus(agents.find((a) => a.id === id));
+    const text = `${name}${status ? ` — ${status}` : ''} (${counts.get(id) ?? 0})`;
+    agentFilter.append(h('option', { value: id, dir: 'auto', text }));
   }
   agentFilter.value = names.has(current) ? current : '';
 }
@@ -113,9 +141,11 @@ function render() {
   let index = 0;
   for (const [agentId, g] of groups) {
     const titleId = `group-${nodes.length}`;
+    const status = agentStatus(data.agents.find((a) => a.id === agentId));
     const group = h('div', { class: 'group', role: 'group', aria: { labelledby: titleId }, data: { agent: agentId } },
       h('div', { class: 'group-title', id: titleId },
         h('span', { class: 'group-name', dir: 'auto', text: g.name }),
+        status ? h('span', { class: 'group-status', dir: 'auto', text: status }) : null,
         h('span', { class: 'group-count', text: `${g.items.length} pending` })));
     for (const item of g.items) {
       const left = timeLeft(item);
@@ -182,6 +212,34 @@ function select(id, scroll = true) {
   } else {
     list.removeAttribute('aria-activedescendant');
   }
+  renderActions();
+}
+
+/** The first option `a` may send: the first one that is not dangerous. @param {ipc.InboxItem} item */
+function safeOption(item) {
+  return optionsOf(item).find((o) => o.style !== 'danger') ?? null;
+}
+
+/** The selected review's actions, below the list. */
+function renderActions() {
+  const item = selected();
+  actions.bar.hidden = item === null;
+  if (!item) return;
+  actions.title.textContent = `${item.agentName}: ${item.title || `${kindLabel(item)} review`}`;
+  const external = item.review.renderAs === 'external';
+  const option = safeOption(item);
+  const sending = item.sending || sentHere.has(item.id);
+  actions.web.hidden = !external;
+  actions.approve.hidden = external || option === null || !data?.canAnswer;
+  actions.approve.disabled = sending;
+  actions.approve.textContent = option?.label ?? '';
+  actions.approve.setAttribute('aria-label', option ? `Send “${option.label}” to ${item.agentName}` : '');
+  actions.note.textContent = external
+    ? 'Only Placet can answer this review: open it there.'
+    : item.review.renderAs === 'approval' && option === null
+      ? 'Every option needs a confirming click: open the review.'
+      : '';
+  actions.note.hidden = actions.note.textContent === '';
 }
 
 /** @param {number} delta */
@@ -214,12 +272,16 @@ async function approve(item) {
     say('Watch-only: sign in with your account to answer.', true);
     return;
   }
+  if (item.review.renderAs === 'external') {
+    say('Only Placet can answer this review. Press O to open it there.');
+    return;
+  }
   if (item.review.renderAs !== 'approval') {
     say('Only approvals can be answered with A. Press Enter to open this review.');
     return;
   }
   if (item.sending || sentHere.has(item.id)) return;
-  const option = optionsOf(item).find((o) => o.style !== 'danger');
+  const option = safeOption(item);
   if (!option) {
     say('Every option of this review needs a confirming click. Press Enter to open it.');
     return;
@@ -236,8 +298,20 @@ async function approve(item) {
   }
 }
 
+/** `o`: opens the review in Placet's web app. @param {ipc.InboxItem} item */
+function openWeb(item) {
+  say('Opening in your browser…');
+  ipc.reviewOpenWeb(item.id)
+    .then(() => say('Opened in your browser.'))
+    .catch((err) => say(describeError(ipc.toIpcError(err)), true));
+}
+
 /** `r`: opens the review with its reject option preselected. @param {ipc.InboxItem} item */
 function reject(item) {
+  if (item.review.renderAs === 'external') {
+    say('Only Placet can answer this review. Press O to open it there.');
+    return;
+  }
   const options = optionsOf(item);
   const option = options.find((o) => o.style === 'danger') ?? options.find((o) => o.id === 'reject');
   open(item, option?.id);
@@ -269,6 +343,9 @@ function onKey(e) {
     case 'r': case 'R':
       if (item) { e.preventDefault(); reject(item); }
       break;
+    case 'o': case 'O':
+      if (item) { e.preventDefault(); openWeb(item); }
+      break;
     default:
   }
 }
@@ -279,7 +356,9 @@ function showStatus(s) {
   const parts = [s.stateText];
   if (s.signedIn && s.account) parts.push(s.account);
   if (s.watchOnly) parts.push('watch-only');
+  if (s.signedIn && s.insecure) parts.push('not encrypted');
   statusText.textContent = parts.join(' · ');
+  insecureNote.hidden = !(s.signedIn && s.insecure);
   signInButton.hidden = s.signedIn && s.state.state !== 'authExpired';
 }
 
@@ -298,6 +377,7 @@ async function load() {
     const e = ipc.toIpcError(err);
     data = null;
     shownItems = [];
+    actions.bar.hidden = true;
     replace(list);
     list.hidden = true;
     empty.hidden = false;
@@ -326,6 +406,18 @@ async function start() {
   });
   signInButton.addEventListener('click', () => {
     ipc.settingsOpen().catch((err) => say(describeError(ipc.toIpcError(err)), true));
+  });
+  actions.open.addEventListener('click', () => {
+    const item = selected();
+    if (item) open(item);
+  });
+  actions.approve.addEventListener('click', () => {
+    const item = selected();
+    if (item) void approve(item);
+  });
+  actions.web.addEventListener('click', () => {
+    const item = selected();
+    if (item) openWeb(item);
   });
   await Promise.all([
     listeners.onInboxChanged(() => { void load(); }),

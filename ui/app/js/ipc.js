@@ -18,6 +18,7 @@
 /** @typedef {import('../../types/bindings').IpcError} IpcError */
 /** @typedef {import('../../types/bindings').ReviewState} ReviewState */
 /** @typedef {import('../../types/bindings').ReviewView} ReviewView */
+/** @typedef {import('../../types/bindings').DecisionView} DecisionView */
 /** @typedef {import('../../types/bindings').InboxItem} InboxItem */
 /** @typedef {import('../../types/bindings').InboxView} InboxView */
 /** @typedef {import('../../types/bindings').AgentView} AgentView */
@@ -26,6 +27,7 @@
 /** @typedef {import('../../types/bindings').Settings} Settings */
 /** @typedef {import('../../types/bindings').SettingsView} SettingsView */
 /** @typedef {import('../../types/bindings').ReviewStateEvent} ReviewStateEvent */
+/** @typedef {import('../../types/bindings').DownloadProgressEvent} DownloadProgressEvent */
 /** @typedef {import('../../types/bindings').UiEvent} UiEvent */
 /** Each event's payload by its name. @typedef {{[E in UiEvent as E['name']]: E['payload']}} UiEventPayloads */
 
@@ -139,17 +141,23 @@ export const settingsOpen = () => call('settings_open');
 /** @returns {Promise<AppStatus>} */
 export const appStatus = () => call('app_status');
 
-/** @param {string} server @returns {Promise<string>} the normalised URL */
-export const serverCheck = (server) => call('server_check', { server });
+/**
+ * Checks that a server answers like Placet. Plain `http` to a host that is not this
+ * machine is refused (`insecureHttp`) unless `allowInsecureHttp`.
+ * @param {string} server @param {boolean} [allowInsecureHttp]
+ * @returns {Promise<string>} the normalised URL
+ */
+export const serverCheck = (server, allowInsecureHttp = false) =>
+  call('server_check', { server, allowInsecureHttp });
 
 /**
- * @param {{server: string, email: string, password: string, thisRunOnly: boolean}} args
+ * @param {{server: string, email: string, password: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
  * @returns {Promise<AppStatus>}
  */
 export const signIn = (args) => call('sign_in', args);
 
 /**
- * @param {{server: string, key: string, thisRunOnly: boolean}} args
+ * @param {{server: string, key: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
  * @returns {Promise<AppStatus>}
  */
 export const signInApiKey = (args) => call('sign_in_api_key', args);
@@ -240,6 +248,11 @@ export class Listeners {
     return this.listen('review-preselect', (p) => {
       if (typeof p === 'string') handler(p);
     });
+  }
+
+  /** @param {(e: DownloadProgressEvent) => void} handler */
+  onDownloadProgress(handler) {
+    return this.listen('download-progress', handler);
   }
 
   /** Stops every listener of the page. */

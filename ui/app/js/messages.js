@@ -34,6 +34,12 @@ export function describeError(e) {
       return 'This review was already answered, or it has expired.';
     case 'invalidAnswer':
       return sentence(e.message);
+    case 'notAllowed':
+      return `This window may not do that: ${sentence(e.message)}`;
+    case 'insecureHttp':
+      return 'Not sent: the server is reached over plain http, so your password and session would travel unencrypted. Use https, or allow unencrypted http for this server in the settings.';
+    case 'redirect':
+      return `The server sent Placet Tray to another address: ${sentence(e.message)}`;
     default:
       return sentence(e.message || 'Something went wrong.');
   }

@@ -6,8 +6,11 @@
  * Lifecycle: the page registers its event listeners, then fetches the review. States
  * come from `review_get` and then from `review-state` events; an answer sent from here
  * shows "Sending…", then "Sent", and the window closes itself 1.5 s later. A review
- * answered elsewhere, or expired (by the server or by the countdown reaching zero),
- * keeps the window open with its controls disabled and says so.
+ * answered elsewhere, expired (by the server or by the countdown reaching zero), or
+ * withdrawn (the agent deleted it) keeps the window open with its controls disabled and
+ * says so. A review this app must not answer (`renderAs: "external"`) has no controls,
+ * only "Open in Placet". Our own answer, from the decision log, is one line under the
+ * banner, read again on `review-updated` (its delivery to the agent).
  *
  * Security: the message HTML from Rust is the only HTML ever inserted (it was rendered
  * from markdown and sanitised there); every other agent-supplied string is set as text.
@@ -17,19 +20,22 @@
 import * as ipc from './ipc.js';
 import { byId, h, replace } from './dom.js';
 import { describeError } from './messages.js';
-import { formatLeft, formatReceived, formatSize, parseTime } from './time.js';
+import { formatLeft, formatReceived, parseTime } from './time.js';
+import { renderAttachments, showProgress } from './attachments.js';
+import { decisionLine } from './decision.js';
 import { renderApproval } from './render/approval.js';
 import { renderSelection } from './render/selection.js';
 import { renderForm } from './render/form.js';
 import { renderTextInput } from './render/text-input.js';
 import { renderFreeform } from './render/freeform.js';
+import { renderExternal } from './render/external.js';
 
 /** How long "Sent" stays up before the window closes. */
 const CLOSE_AFTER_SENT_MS = 1500;
 /** When no state event follows a queued answer for this long, ask Rust for the state. */
 const RECHECK_AFTER_MS = 5000;
 
-/** @typedef {'loading'|'error'|'pending'|'sending'|'answered'|'expired'} Phase */
+/** @typedef {'loading'|'error'|'pending'|'sending'|'answered'|'expired'|'withdrawn'} Phase */
 
 const params = new URLSearchParams(window.location.search);
 const messageId = params.get('id') ?? '';
@@ -115,7 +121,7 @@ function applyState(state, info = {}) {
   window.clearTimeout(recheck);
   switch (state) {
     case 'pending':
-      if (phase === 'answered' || phase === 'expired') return;
+      if (phase === 'answered' || phase === 'expired' || phase === 'withdrawn') return;
       if (view && isOverdue(view)) {
         applyState('expired');
         return;
@@ -129,7 +135,7 @@ function applyState(state, info = {}) {
       }
       break;
     case 'sending':
-      if (phase === 'answered') return;
+      if (phase === 'answered' || phase === 'withdrawn') return;
       setPhase('sending');
       showBanner('info', 'Sending…', info.detail ? `(retrying: ${info.detail})` : undefined);
       break;
@@ -152,6 +158,13 @@ function applyState(state, info = {}) {
       setPhase('expired');
       showBanner('warning', 'Expired.', 'This review expired; it can no longer be answered.');
       break;
+    case 'withdrawn':
+      setPhase('withdrawn');
+      showBanner('warning', 'Withdrawn by the agent.', submittedHere
+        ? 'The agent deleted this review before your answer reached it; nothing was sent.'
+        : 'The agent deleted this review; it can no longer be answered.');
+      submittedHere = false;
+      break;
   }
   updateExpiry();
 }
@@ -168,6 +181,10 @@ function updateExpiry() {
   expiryEl.classList.remove('soon', 'over');
   if (phase === 'answered') {
     expiryEl.textContent = 'Answered';
+    return;
+  }
+  if (phase === 'withdrawn') {
+    expiryEl.textContent = 'Withdrawn';
     return;
   }
   if (t === null) {
@@ -223,17 +240,32 @@ async function recheckState() {
   try {
     const v = await ipc.reviewGet(messageId);
     if (v.state === 'answered') applyState('answered', { by: 'here', response: v.review.response });
-    else if (v.state === 'expired') applyState('expired');
-  } catch {
-    // Events will tell.
+    else if (v.state === 'expired' || v.state === 'withdrawn') applyState(v.state);
+  } catch (err) {
+    if (ipc.toIpcError(err).code === 'notFound') applyState('withdrawn');
+    // Otherwise events will tell.
+  }
+}
+
+/**
+ * Opens the review in Placet's web app; resolves to what to tell the person on failure.
+ * @returns {Promise<string|null>}
+ */
+async function openWeb() {
+  try {
+    await ipc.reviewOpenWeb(messageId);
+    return null;
+  } catch (err) {
+    return `Cannot open it: ${describeError(ipc.toIpcError(err))}`;
   }
 }
 
 /** @param {ipc.ReviewView} v @param {string|null} preselect */
 function renderControls(v, preselect) {
   /** @type {import('./render/common.js').RenderContext} */
-  const ctx = { view: v, submit, preselect };
+  const ctx = { view: v, submit, preselect, openWeb, withdrawn: () => phase === 'withdrawn' };
   switch (v.review.renderAs) {
+    case 'external': return renderExternal(ctx);
     case 'approval': return renderApproval(ctx);
     case 'selection': return renderSelection(ctx);
     case 'form': return renderForm(ctx);
@@ -285,37 +317,20 @@ function renderPrevious(v) {
   section.hidden = false;
 }
 
-/** @param {ipc.ReviewView} v */
-function renderAttachments(v) {
-  const section = byId('attachments');
-  const list = byId('attachment-list');
-  replace(list);
-  section.hidden = v.attachments.length === 0;
-  for (const a of v.attachments) {
-    const status = h('span', { class: 'attachment-status', role: 'status', aria: { live: 'polite' } });
-    const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: 'Download' });
-    const name = h('span', { class: 'attachment-name', dir: 'auto', text: a.filename || 'attachment' });
-    button.setAttribute('aria-label', `Download ${a.filename || 'attachment'}`);
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      status.className = 'attachment-status';
-      status.textContent = 'Downloading…';
-      try {
-        const path = await ipc.attachmentDownload(a.id);
-        status.textContent = `Saved to ${path}`;
-      } catch (err) {
-        status.className = 'attachment-status error';
-        status.textContent = describeError(ipc.toIpcError(err));
-      } finally {
-        button.disabled = false;
-      }
-    });
-    const meta = [a.mimeType ?? '', formatSize(a.size)].filter(Boolean).join(' · ');
-    list.append(h('li', { class: 'attachment' },
-      h('span', { class: 'attachment-text' }, name, meta ? h('span', { class: 'attachment-meta', text: meta }) : null),
-      button,
-      status));
+/** Our own answer from the decision log, in words. @param {ipc.ReviewView} v */
+function renderDecision(v) {
+  const el = byId('decision');
+  if (!v.decision) {
+    el.hidden = true;
+    el.textContent = '';
+    delete el.dataset.outcome;
+    return;
   }
+  el.textContent = decisionLine(v.decision);
+  el.dataset.outcome = v.decision.outcome;
+  el.dataset.delivered = String(v.decision.deliveredToAgent);
+  el.setAttribute('title', v.decision.summary);
+  el.hidden = false;
 }
 
 /**
@@ -329,12 +344,14 @@ function render(v, preselect) {
   renderHeader(v);
   renderMessage(v);
   renderPrevious(v);
-  renderAttachments(v);
+  renderAttachments(v.attachments);
+  renderDecision(v);
 
-  const payloadKey = JSON.stringify([v.review.type, v.review.payload, v.canAnswer]);
+  const payloadKey = JSON.stringify([v.review.type, v.review.renderAs, v.review.payload, v.canAnswer]);
   if (payloadKey !== renderedPayload) {
     renderedPayload = payloadKey;
-    if (v.canAnswer) {
+    // A review that must be answered in Placet says so, whatever the sign-in.
+    if (v.canAnswer || v.review.renderAs === 'external') {
       controls = renderControls(v, preselect);
       replace(answerSection, controls.element);
     } else {
@@ -347,7 +364,9 @@ function render(v, preselect) {
   main.setAttribute('aria-busy', 'false');
   // A refresh that races our own answer (still being queued) must not undo "Sending…".
   if (!(phase === 'sending' && v.state === 'pending')) {
-    applyState(v.state, { response: v.review.response });
+    // An answer our decision log says we sent was answered here.
+    const by = v.state === 'answered' && v.decision?.outcome === 'sent' ? 'here' : undefined;
+    applyState(v.state, { response: v.review.response, by });
   }
   window.clearInterval(countdown);
   countdown = window.setInterval(updateExpiry, 1000);
@@ -359,6 +378,11 @@ async function refresh() {
     render(v, null);
   } catch (err) {
     const e = ipc.toIpcError(err);
+    if (view && e.code === 'notFound') {
+      // The message is gone from the server: the agent deleted it.
+      applyState('withdrawn');
+      return;
+    }
     if (!view) {
       phase = 'error';
       document.body.dataset.state = 'error';
@@ -408,6 +432,7 @@ async function start() {
     listeners.onReviewPreselect((optionId) => {
       if (phase === 'pending') controls?.preselect?.(optionId);
     }),
+    listeners.onDownloadProgress(showProgress),
   ]).catch(() => {});
   try {
     render(await ipc.reviewGet(messageId), params.get('option'));

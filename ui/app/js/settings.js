@@ -2,9 +2,13 @@
 /**
  * Sign-in and settings (`settings.html`). Signed out, it is the sign-in form: server URL
  * (checked when the field is left), email and password, or an API key (watch-only), with
- * a distinct message for each way signing in can fail. Signed in, it shows the account
- * and the live connection state, and offers Sign out. Below, the notification settings;
- * each change is saved at once with `settings_set` (Rust writes the config file).
+ * a distinct message for each way signing in can fail. An `http://` address of another
+ * computer gets a warning and a checkbox that allows it (`allowInsecureHttp`); a server
+ * that redirects gets an offer to use the address it names. Signed in, it shows the
+ * account and the live connection state (warning when it is not encrypted), and offers
+ * Sign out, which asks in a dialog what to do with answers still waiting to be sent.
+ * Below, the settings; each change is saved at once with `settings_set` (Rust writes the
+ * config file).
  */
 
 import * as ipc from './ipc.js';
@@ -19,6 +23,11 @@ const $ = {
   form: byId('sign-in-form', HTMLFormElement),
   server: byId('server', HTMLInputElement),
   serverStatus: byId('server-status'),
+  redirectOffer: byId('redirect-offer'),
+  redirectText: byId('redirect-text'),
+  useRedirect: byId('use-redirect', HTMLButtonElement),
+  insecureWarning: byId('insecure-warning'),
+  allowInsecure: byId('allow-insecure', HTMLInputElement),
   email: byId('email', HTMLInputElement),
   password: byId('password', HTMLInputElement),
   apiKey: byId('api-key', HTMLInputElement),
@@ -33,10 +42,18 @@ const $ = {
   serverName: byId('server-name'),
   connection: byId('connection'),
   watchOnlyNote: byId('watch-only-note'),
+  insecureNote: byId('insecure-note'),
   runOnlyNote: byId('run-only-note'),
   openInbox: byId('open-inbox', HTMLButtonElement),
   signOut: byId('sign-out', HTMLButtonElement),
   accountMessage: byId('account-message'),
+  signOutDialog: byId('sign-out-dialog', HTMLDialogElement),
+  signOutTitle: byId('sign-out-title'),
+  signOutText: byId('sign-out-text'),
+  signOutProgress: byId('sign-out-progress'),
+  signOutCancel: byId('sign-out-cancel', HTMLButtonElement),
+  signOutDiscard: byId('sign-out-discard', HTMLButtonElement),
+  signOutDeliver: byId('sign-out-deliver', HTMLButtonElement),
   pauseStatus: byId('pause-status'),
   pauseHour: byId('pause-hour', HTMLButtonElement),
   pauseTomorrow: byId('pause-tomorrow', HTMLButtonElement),
@@ -47,8 +64,10 @@ const $ = {
   notifyReviews: byId('notify-reviews', HTMLInputElement),
   notifyAll: byId('notify-all', HTMLInputElement),
   sound: byId('sound', HTMLInputElement),
+  notifyAgentErrors: byId('notify-agent-errors', HTMLInputElement),
   mutedList: byId('muted-list'),
   autostart: byId('autostart', HTMLInputElement),
+  cliUnattended: byId('cli-unattended', HTMLInputElement),
   saveStatus: byId('save-status'),
 };
 
@@ -64,6 +83,82 @@ let busy = false;
 let mutedListKey = '';
 
 // ---- sign-in ----------------------------------------------------------------------------
+
+/**
+ * Whether an address is plain `http` to another computer: anything but this machine
+ * (`localhost`, 127.0.0.0/8, ::1, also IPv4-mapped), as Rust decides it.
+ * @param {string} input
+ */
+function isRemoteHttp(input) {
+  let url;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/\.$/, '').toLowerCase();
+  if (host === 'localhost' || host === '[::1]') return false;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return false;
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}\]$/.exec(host)
+    ?? /^\[::ffff:(127)\.\d{1,3}\.\d{1,3}\.\d{1,3}\]$/.exec(host);
+  if (mapped) {
+    const high = mapped[1] === '127' ? 127 : Number.parseInt(mapped[1], 16) >> 8;
+    if (high === 127) return false;
+  }
+  return true;
+}
+
+/** The host the insecure-http allowance was given for: it does not carry to another. */
+let insecureHost = '';
+
+/** Shows the warning for a plain-http address of another computer, with its checkbox. */
+function updateInsecureWarning() {
+  const value = $.server.value.trim();
+  const remote = isRemoteHttp(value);
+  $.insecureWarning.hidden = !remote;
+  const host = remote ? new URL(value).host : '';
+  if (host !== insecureHost) {
+    insecureHost = host;
+    $.allowInsecure.checked = false;
+  }
+}
+
+/** Whether the person allowed plain http for the address in the field. */
+function allowInsecureHttp() {
+  return isRemoteHttp($.server.value) && $.allowInsecure.checked;
+}
+
+/**
+ * The server address a redirect names (Rust: "… a redirect (301) to <URL>; use that
+ * address"): the URL without the API path it was asked for.
+ * @param {string} message
+ * @returns {string|null}
+ */
+function redirectTarget(message) {
+  const m = /\bto (https?:\/\/[^\s;]+)/.exec(message);
+  if (!m) return null;
+  let url;
+  try {
+    url = new URL(m[1]);
+  } catch {
+    return null;
+  }
+  const api = url.pathname.lastIndexOf('/api/');
+  url.pathname = api >= 0 ? url.pathname.slice(0, api + 1) : url.pathname;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}
+
+/** @param {ipc.IpcError|null} e a `redirect` error, or null to hide the offer */
+function showRedirectOffer(e) {
+  const target = e && e.code === 'redirect' ? redirectTarget(e.message) : null;
+  $.redirectOffer.hidden = target === null;
+  $.redirectOffer.dataset.target = target ?? '';
+  $.redirectText.textContent = target ? `The server points to ${target} instead.` : '';
+  $.useRedirect.textContent = target ? `Use ${target}` : 'Use this address';
+}
 
 /**
  * What a failed server check or sign-in means for the person.
@@ -83,6 +178,14 @@ function signInError(e) {
       return mode === 'key' ? 'The API key was refused. Check that you copied all of it.' : 'Wrong email or password.';
     case 'keychainUnavailable':
       return `The system keychain is not available: ${e.message}.`;
+    case 'insecureHttp':
+      return 'Not sent: this address is plain http to another computer, so your password and session would travel unencrypted. Use the server’s https address, or, if you trust every network in between, tick “Allow unencrypted http for this server”.';
+    case 'redirect': {
+      const target = redirectTarget(e.message);
+      return target
+        ? `The server redirects this address to ${target}. Placet Tray follows no redirect with your password: use that address instead.`
+        : `The server answered with a redirect: ${sentence(e.message)}`;
+    }
     default:
       return sentence(e.message || 'Signing in failed.');
   }
@@ -107,16 +210,19 @@ async function checkServer() {
     return;
   }
   serverMessage('Checking…');
+  showRedirectOffer(null);
   try {
-    const url = await ipc.serverCheck(value);
+    const url = await ipc.serverCheck(value, allowInsecureHttp());
     if (seq !== checkSeq) return;
     if ($.server.value.trim() === value) $.server.value = url;
     $.server.removeAttribute('aria-invalid');
     serverMessage(`Placet server found at ${url}.`, 'ok');
   } catch (err) {
     if (seq !== checkSeq) return;
+    const e = ipc.toIpcError(err);
     $.server.setAttribute('aria-invalid', 'true');
-    serverMessage(signInError(ipc.toIpcError(err)), 'error');
+    serverMessage(signInError(e), 'error');
+    showRedirectOffer(e);
   }
 }
 
@@ -159,9 +265,12 @@ async function signIn(thisRunOnly) {
   $.signInMessage.textContent = '';
   try {
     const server = $.server.value.trim();
+    const insecure = allowInsecureHttp();
     const s = mode === 'password'
-      ? await ipc.signIn({ server, email: $.email.value.trim(), password: $.password.value, thisRunOnly })
-      : await ipc.signInApiKey({ server, key: $.apiKey.value.trim(), thisRunOnly });
+      ? await ipc.signIn({
+        server, email: $.email.value.trim(), password: $.password.value, thisRunOnly, allowInsecureHttp: insecure,
+      })
+      : await ipc.signInApiKey({ server, key: $.apiKey.value.trim(), thisRunOnly, allowInsecureHttp: insecure });
     $.password.value = '';
     $.apiKey.value = '';
     $.keychainOffer.hidden = true;
@@ -172,7 +281,12 @@ async function signIn(thisRunOnly) {
     $.signInMessage.textContent = signInError(e);
     $.signInMessage.dataset.code = e.code;
     $.keychainOffer.hidden = e.code !== 'keychainUnavailable' || thisRunOnly;
-    if (e.code === 'badInput' || e.code === 'network' || e.code === 'tls' || e.code === 'notPlacet') {
+    showRedirectOffer(e);
+    if (e.code === 'insecureHttp') {
+      $.allowInsecure.focus();
+    } else if (e.code === 'redirect' && !$.redirectOffer.hidden) {
+      $.useRedirect.focus();
+    } else if (e.code === 'badInput' || e.code === 'network' || e.code === 'tls' || e.code === 'notPlacet') {
       $.server.setAttribute('aria-invalid', 'true');
       $.server.focus();
     } else if (e.code === 'wrongCredentials') {
@@ -188,17 +302,94 @@ async function signIn(thisRunOnly) {
   }
 }
 
-async function signOut() {
+/** Whether a sign-out is being run (the dialog's buttons wait for it). */
+let signingOut = false;
+
+/**
+ * Signs out; with answers still queued, Rust refuses (`answersQueued`) unless told what
+ * to do with them, and the dialog asks.
+ * @param {'deliver'|'discard'} [queued]
+ */
+async function signOut(queued) {
+  if (signingOut) return;
+  signingOut = true;
   $.signOut.disabled = true;
   $.accountMessage.textContent = '';
+  setDialogBusy(queued === 'deliver' ? 'Delivering… this can take a few seconds.' : queued ? 'Signing out…' : '');
   try {
-    showStatus(await ipc.signOut());
+    const s = await ipc.signOut(queued);
+    closeSignOutDialog(false);
+    showStatus(s);
     void loadSettings();
   } catch (err) {
-    $.accountMessage.textContent = sentence(ipc.toIpcError(err).message);
+    const e = ipc.toIpcError(err);
+    if (e.code === 'answersQueued') {
+      askAboutQueued(e, queued === 'deliver');
+    } else if ($.signOutDialog.open) {
+      $.signOutProgress.textContent = `Not signed out: ${sentence(e.message)}`;
+      $.signOutProgress.classList.add('error');
+    } else {
+      $.accountMessage.textContent = sentence(e.message);
+    }
   } finally {
+    signingOut = false;
     $.signOut.disabled = false;
+    setDialogBusy(null);
   }
+}
+
+/**
+ * Disables the dialog's buttons while a sign-out runs (`text` says what happens), or
+ * enables them again (`null`).
+ * @param {string|null} text
+ */
+function setDialogBusy(text) {
+  const busyNow = text !== null;
+  for (const b of [$.signOutCancel, $.signOutDiscard, $.signOutDeliver]) b.disabled = busyNow;
+  $.signOutDialog.setAttribute('aria-busy', String(busyNow));
+  if (text) {
+    $.signOutProgress.classList.remove('error');
+    $.signOutProgress.textContent = text;
+  } else if (busyNow === false && !$.signOutProgress.classList.contains('error')) {
+    $.signOutProgress.textContent = '';
+  }
+}
+
+/**
+ * The dialog about queued answers. After a failed "Deliver" (the answers could not be
+ * delivered now), it offers only to discard them or to cancel.
+ * @param {ipc.IpcError} e
+ * @param {boolean} afterDeliver
+ */
+function askAboutQueued(e, afterDeliver) {
+  // The buttons are enabled again before one of them takes the focus.
+  setDialogBusy(null);
+  const n = Number.parseInt(/^\d+/.exec(e.message)?.[0] ?? '', 10);
+  const count = Number.isFinite(n) && n > 0 ? n : null;
+  const one = count === 1;
+  const answers = count === null ? 'Some answers' : one ? 'One answer' : `${count} answers`;
+  $.signOutDialog.dataset.step = afterDeliver ? 'undelivered' : 'queued';
+  if (afterDeliver) {
+    $.signOutTitle.textContent = one ? 'The answer could not be delivered' : 'The answers could not be delivered';
+    $.signOutText.textContent = `${answers} you gave could not be delivered now: the server cannot be reached. `
+      + 'Discard them and sign out (the agents never get them), or cancel and sign out later, once the server is back.';
+  } else {
+    $.signOutTitle.textContent = one ? 'An answer is waiting to be sent' : 'Answers are waiting to be sent';
+    $.signOutText.textContent = `${answers} you gave ${one ? 'has' : 'have'} not reached the server yet. `
+      + 'Placet Tray can deliver them before signing out, or discard them (the agents never get them).';
+  }
+  $.signOutDeliver.hidden = afterDeliver;
+  $.signOutProgress.textContent = '';
+  $.signOutProgress.classList.remove('error');
+  if (!$.signOutDialog.open) $.signOutDialog.showModal();
+  (afterDeliver ? $.signOutCancel : $.signOutDeliver).focus();
+}
+
+/** @param {boolean} [refocus] give the focus back to "Sign out" */
+function closeSignOutDialog(refocus = true) {
+  if ($.signOutDialog.open) $.signOutDialog.close();
+  delete $.signOutDialog.dataset.step;
+  if (refocus && !$.signedIn.hidden) $.signOut.focus();
 }
 
 /** @param {ipc.AppStatus} s */
@@ -213,8 +404,11 @@ function showStatus(s) {
   $.connection.textContent = s.stateText;
   $.connection.dataset.state = s.state.state;
   $.watchOnlyNote.hidden = !s.watchOnly;
+  $.insecureNote.hidden = !(s.signedIn && s.insecure);
   $.runOnlyNote.hidden = !s.signedIn || s.saved;
   if (!s.signedIn && $.server.value.trim() === '' && s.server) $.server.value = s.server;
+  updateInsecureWarning();
+  if (!s.signedIn && $.signOutDialog.open) closeSignOutDialog(false);
   if (!s.signedIn && wasSignedIn !== false) {
     $.signInMessage.textContent = '';
     (($.server.value.trim() === '') ? $.server : mode === 'password' ? $.email : $.apiKey).focus();
@@ -251,7 +445,9 @@ function renderSettings() {
   $.notifyReviews.checked = s.notifyFor === 'reviews';
   $.notifyAll.checked = s.notifyFor === 'all';
   $.sound.checked = s.sound;
+  $.notifyAgentErrors.checked = s.notifyAgentErrors;
   $.autostart.checked = s.autostart;
+  $.cliUnattended.checked = s.cliUnattended;
 
   const muted = new Set(s.mutedAgents);
   // Rebuild the list only when it changes, so a refresh never steals the focus.
@@ -274,7 +470,11 @@ function renderSettings() {
           next.mutedAgents = [...set];
         });
       });
-      return h('label', { class: 'check', for: id }, box, h('span', { dir: 'auto', text: a.name }));
+      const status = a.statusMessage ? `${a.statusText}: ${a.statusMessage}` : a.statusText;
+      return h('label', { class: 'check', for: id }, box,
+        h('span', { class: 'agent-line' },
+          h('span', { dir: 'auto', text: a.name }),
+          status ? h('span', { class: 'field-desc agent-status', dir: 'auto', text: ` — ${status}` }) : null));
     }));
   }
 }
@@ -373,6 +573,14 @@ function wireSettings() {
     const on = $.autostart.checked;
     void save((s) => { s.autostart = on; });
   });
+  $.notifyAgentErrors.addEventListener('change', () => {
+    const on = $.notifyAgentErrors.checked;
+    void save((s) => { s.notifyAgentErrors = on; });
+  });
+  $.cliUnattended.addEventListener('change', () => {
+    const on = $.cliUnattended.checked;
+    void save((s) => { s.cliUnattended = on; });
+  });
 }
 
 // ---- start ------------------------------------------------------------------------------
@@ -387,10 +595,30 @@ async function start() {
   $.server.addEventListener('input', () => {
     $.server.removeAttribute('aria-invalid');
     serverMessage('');
+    showRedirectOffer(null);
+    updateInsecureWarning();
+  });
+  $.allowInsecure.addEventListener('change', () => { void checkServer(); });
+  $.useRedirect.addEventListener('click', () => {
+    const target = $.redirectOffer.dataset.target;
+    if (!target) return;
+    $.server.value = target;
+    showRedirectOffer(null);
+    updateInsecureWarning();
+    $.server.focus();
+    void checkServer();
   });
   $.modeToggle.addEventListener('click', () => setMode(mode === 'password' ? 'key' : 'password'));
   $.thisRunOnly.addEventListener('click', () => { void signIn(true); });
   $.signOut.addEventListener('click', () => { void signOut(); });
+  $.signOutDeliver.addEventListener('click', () => { void signOut('deliver'); });
+  $.signOutDiscard.addEventListener('click', () => { void signOut('discard'); });
+  $.signOutCancel.addEventListener('click', () => closeSignOutDialog());
+  $.signOutDialog.addEventListener('cancel', (e) => {
+    // Escape is Cancel, except while a sign-out runs.
+    e.preventDefault();
+    if (!signingOut) closeSignOutDialog();
+  });
   $.openInbox.addEventListener('click', () => {
     ipc.inboxOpen().catch((err) => { $.accountMessage.textContent = sentence(ipc.toIpcError(err).message); });
   });

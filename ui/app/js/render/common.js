@@ -4,17 +4,22 @@
  *
  * A renderer builds the controls of one review type inside a `<fieldset>`; the page
  * disables that fieldset (and so every control in it) while an answer is being sent and
- * once the review is answered or expired. Renderers never talk to Rust: they hand an
+ * once the review is answered, expired or withdrawn. The external renderer has no answer
+ * controls at all, only "Open in Placet". Renderers never talk to Rust: they hand an
  * {@link import('../ipc.js').Answer} to `submit`, which resolves `true` once it was accepted.
  */
 
 import { h } from '../dom.js';
 
 /**
+ * `openWeb` opens the review in Placet's web app and resolves to an error to show, or
+ * `null`; `withdrawn` says whether the agent deleted the review.
  * @typedef {{
  *   view: import('../ipc.js').ReviewView,
  *   submit: (answer: import('../ipc.js').Answer) => Promise<boolean>,
  *   preselect: string|null,
+ *   openWeb: () => Promise<string|null>,
+ *   withdrawn: () => boolean,
  * }} RenderContext
  */
 

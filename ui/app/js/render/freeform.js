@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Freeform (and review types Placet Tray does not know): a JSON editor that must parse to
- * an object, with the parse error shown as the person types. A `schema` in the payload is
- * shown as a hint, as text.
+ * Freeform: a JSON editor that must parse to an object, with the parse error shown as the
+ * person types. The review's `schema` hint is shown above it, pretty-printed, as text.
+ * (Review types this app does not know are `external`, never answered as JSON.)
  *
  * Sends `{kind: "freeform", object}`.
  */
@@ -36,20 +36,12 @@ export function parseObject(text) {
  */
 export function renderFreeform(ctx) {
   const review = ctx.view.review;
-  /** @type {unknown} */
-  const payload = review.payload;
   const root = controlsRoot('freeform');
   const form = h('form', { class: 'stack', aria: { label: 'JSON answer' } });
   form.noValidate = true;
 
-  if (review.type !== 'freeform') {
-    form.append(h('p', { class: 'note' },
-      'Placet Tray does not know the review type “',
-      h('span', { dir: 'auto', class: 'type-name', text: review.type }),
-      '”. Answer it with a JSON object.'));
-  }
-  if (payload && typeof payload === 'object' && 'schema' in payload) {
-    const schema = /** @type {{schema: unknown}} */ (payload).schema;
+  const schema = review.schema;
+  if (schema !== null && schema !== undefined) {
     let text;
     try {
       text = JSON.stringify(schema, null, 2) ?? String(schema);
@@ -57,7 +49,7 @@ export function renderFreeform(ctx) {
       text = String(schema);
     }
     form.append(h('div', { class: 'schema' },
-      h('p', { class: 'field-label', text: 'Schema' }),
+      h('p', { class: 'field-label', text: 'Schema (a hint from the agent)' }),
       h('pre', { class: 'code', id: 'schema', dir: 'ltr', text })));
   }
 

@@ -9,11 +9,15 @@
 //! D-Bus activation, which the desktop's bus does not do), the extensions enabled through
 //! `org.gnome.shell enabled-extensions`, and `--x11 --replace` on the Xvfb display.
 //!
+//! The shell shows the banners, but `org.freedesktop.Notifications` belongs to a small
+//! gjs service (`org.gnome.Shell.Notifications`) that forwards each call to the shell; a
+//! normal session bus starts it on demand, here the harness starts it.
+//!
 //! GNOME Shell 43 has no command-line switch for unsafe mode, which `org.gnome.Shell.Eval`
 //! needs; a four-line test extension installed in the private HOME turns it on. Everything
 //! else the test does goes through the shell as a person would meet it: the AppIndicator
-//! extension hosts the app's StatusNotifierItem, the shell itself is the notification
-//! daemon, and banners are clicked with the pointer at the positions the shell reports.
+//! extension hosts the app's StatusNotifierItem, the shell shows the banners, and banners
+//! are clicked with the pointer at the positions the shell reports.
 
 use std::time::Duration;
 
@@ -52,14 +56,15 @@ const BANNER_JS: &str = "(() => {
   const box = a => {
     const [x, y] = a.get_transformed_position();
     const [w, h] = a.get_transformed_size();
-    return {x: Math.round(x), y: Math.round(y), w: Math.round(w), h: Math.round(h)};
+    const n = v => Math.round(v) || 0;
+    return {x: n(x), y: n(y), w: n(w), h: n(h)};
   };
   const buttons = b._buttonBox ? b._buttonBox.get_children().map(c =>
     Object.assign({label: c.label || '', shown: c.mapped && c.visible}, box(c))) : [];
   const actionsShown = b.expanded && b._actionBin.visible && b._actionBin.scale_y === 1;
   return Object.assign({
     title: b.notification.title || '',
-    body: b.notification.bannerBodyText || '',
+    body: (b.notification.bannerBodyText || '').replace(/<[^>]*>/g, ''),
     expanded: !!b.expanded,
     actionsShown,
     buttons,
@@ -71,7 +76,7 @@ const BANNER_JS: &str = "(() => {
 pub struct GnomeBanner {
     /// The summary.
     pub title: String,
-    /// The body as the banner shows it (markup removed by the shell).
+    /// The body, with its markup tags removed as the banner renders them.
     pub body: String,
     /// Whether the banner is expanded (it expands while the pointer is on it).
     pub expanded: bool,
@@ -107,9 +112,15 @@ pub struct GnomeButton {
     pub h: i32,
 }
 
+/// GNOME's notification service: it owns `org.freedesktop.Notifications` and passes each
+/// call on to the shell, which shows the banner. A normal session bus starts it on demand.
+const NOTIFICATIONS_SERVICE: &str = "/usr/share/gnome-shell/org.gnome.Shell.Notifications";
+
 /// A running GNOME Shell; stopped on drop.
 #[derive(Debug)]
 pub struct GnomeShell {
+    // Drop order: the notification service before the shell it talks to.
+    notifications: Option<Process>,
     process: Process,
     connection: Connection,
 }
@@ -134,15 +145,19 @@ impl GnomeShell {
             .env("XDG_SESSION_DESKTOP", "gnome")
             .env("XDG_SESSION_CLASS", "user");
         let process = desktop.spawn(command);
-        let shell = GnomeShell {
+        let mut shell = GnomeShell {
+            notifications: None,
             process,
             connection: desktop.connection().clone(),
         };
-        for name in [
-            "org.gnome.Shell",
-            crate::NOTIFICATIONS_NAME,
-            crate::WATCHER_NAME,
-        ] {
+        shell.wait_name("org.gnome.Shell", timeout).await;
+        let mut command = desktop.command("gjs");
+        command
+            .arg(NOTIFICATIONS_SERVICE)
+            .env("GSETTINGS_BACKEND", "keyfile")
+            .env("XDG_CURRENT_DESKTOP", "GNOME");
+        shell.notifications = Some(desktop.spawn(command));
+        for name in [crate::NOTIFICATIONS_NAME, crate::WATCHER_NAME] {
             shell.wait_name(name, timeout).await;
         }
         shell
@@ -174,9 +189,14 @@ impl GnomeShell {
         }
     }
 
-    /// The shell's log, for failure messages.
+    /// The logs of the shell and its notification service, for failure messages.
     pub fn report(&self) -> String {
-        self.process.report()
+        let mut report = self.process.report();
+        if let Some(notifications) = &self.notifications {
+            report.push('\n');
+            report.push_str(&notifications.report());
+        }
+        report
     }
 
     /// Runs `code` in the shell (`org.gnome.Shell.Eval`) and returns its value as JSON, or
@@ -238,12 +258,34 @@ impl GnomeShell {
         serde_json::from_value(value).ok()
     }
 
-    /// Waits for a banner whose body contains `needle`. Panics after `timeout`.
+    /// Waits for a banner whose body contains `needle`. Panics after `timeout`, saying what
+    /// the shell showed instead.
     pub async fn wait_banner(&self, needle: &str, timeout: Duration) -> GnomeBanner {
-        crate::wait_for(format!("a GNOME banner saying {needle:?}"), timeout, || async {
-            self.banner().await.filter(|b| b.body.contains(needle) || b.title.contains(needle))
-        })
-        .await
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let banner = self.banner().await;
+            if let Some(banner) = banner
+                .as_ref()
+                .filter(|b| b.body.contains(needle) || b.title.contains(needle))
+            {
+                return banner.clone();
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let raw = self.eval(BANNER_JS).await;
+                let state = self
+                    .eval(
+                        "({state: Main.messageTray._notificationState, \
+                          queued: Main.messageTray._notificationQueue.map(n => [n.title, n.bannerBodyText]), \
+                          sources: Main.messageTray.getSources().map(s => s.title)})",
+                    )
+                    .await;
+                panic!(
+                    "no GNOME banner saying {needle:?} within {timeout:?}; showing {banner:?} \
+                     ({raw:?}); message tray {state:?}"
+                );
+            }
+            tokio::time::sleep(crate::POLL_INTERVAL).await;
+        }
     }
 
     /// Moves the pointer onto the banner saying `needle`, which expands it, and waits until
@@ -254,15 +296,31 @@ impl GnomeShell {
         needle: &str,
         timeout: Duration,
     ) -> GnomeBanner {
-        let banner = self.wait_banner(needle, timeout).await;
-        // Over the title, away from where the buttons will appear.
-        hover_at(desktop, banner.x + banner.w / 2, banner.y + 12).await;
-        crate::wait_for("the banner to expand and show its buttons", timeout, || async {
-            self.banner().await.filter(|b| {
-                b.body.contains(needle) && b.actions_shown && b.buttons.iter().all(|b| b.shown)
-            })
-        })
-        .await
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let banner = self.wait_banner(needle, timeout).await;
+            // Off the banner, then onto its title, away from where the buttons will appear:
+            // the shell expands a banner when the pointer enters it.
+            hover_at(desktop, banner.x + banner.w / 2, banner.y + banner.h + 150).await;
+            hover_at(desktop, banner.x + banner.w / 2, banner.y + 12).await;
+            let entered = tokio::time::Instant::now();
+            while entered.elapsed() < Duration::from_secs(2) {
+                if let Some(expanded) = self.banner().await.filter(|b| {
+                    b.body.contains(needle)
+                        && b.actions_shown
+                        && b.buttons.iter().all(|b| b.shown && b.w > 0)
+                }) {
+                    return expanded;
+                }
+                tokio::time::sleep(crate::POLL_INTERVAL).await;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the banner saying {needle:?} did not expand under the pointer within \
+                 {timeout:?}: {:?}",
+                self.banner().await
+            );
+        }
     }
 
     /// Clicks the button `label` of the banner saying `needle`, with the pointer.
@@ -282,18 +340,27 @@ impl GnomeShell {
         click_at(desktop, button.x + button.w / 2, button.y + button.h / 2).await;
     }
 
-    /// Clicks the body of the banner saying `needle` (its default action).
+    /// Clicks the body of the banner saying `needle` (its default action), once the banner
+    /// has finished showing.
     pub async fn click_banner(&self, desktop: &Desktop, needle: &str, timeout: Duration) {
         let banner = self.wait_banner(needle, timeout).await;
-        click_at(desktop, banner.x + banner.w / 2, banner.y + 20).await;
+        self.wait_eval(
+            "the banner to finish showing",
+            "Main.messageTray._notificationState === 2",
+            timeout,
+        )
+        .await;
+        click_at(desktop, banner.x + banner.w / 2, banner.y + banner.h / 2).await;
     }
 
     /// Where the AppIndicator extension shows the app's icon in the top bar, as
-    /// (x, y, width, height), once it is shown.
+    /// (x, y, width, height), once it is shown and its image has loaded (until then the
+    /// extension shows a "loading" placeholder).
     pub async fn wait_indicator(&self, timeout: Duration) -> (i32, i32, u32, u32) {
         const JS: &str = "(() => {
           const found = Object.entries(Main.panel.statusArea)
-            .filter(([role, a]) => role.startsWith('appindicator-') && a.container.mapped && a.container.visible);
+            .filter(([role, a]) => role.startsWith('appindicator-') && a.container.mapped
+              && a.container.visible && a._icon && a._icon.gicon);
           if (!found.length) return null;
           const a = found[0][1].container;
           const [x, y] = a.get_transformed_position();

@@ -67,8 +67,8 @@ async fn watcher_property(
     reply.body().deserialize()
 }
 
-/// The items registered with whatever owns `org.kde.StatusNotifierWatcher`, in the KDE
-/// form (`<service><path>`, or a bare service name).
+/// The items registered with whatever owns `org.kde.StatusNotifierWatcher`, as it lists
+/// them (`<service><path>`, `<service>@<path>` or a bare service name).
 pub async fn registered_items(connection: &Connection) -> zbus::Result<Vec<String>> {
     let value = watcher_property(connection, "RegisteredStatusNotifierItems").await?;
     Ok(Vec::<String>::try_from(value).unwrap_or_default())
@@ -90,11 +90,17 @@ pub async fn tray_client(desktop: &Desktop, timeout: Duration) -> TrayClient {
         || async move { registered_items(connection).await.ok()?.into_iter().next() },
     )
     .await;
-    let item = match entry.find('/') {
-        Some(slash) => RegisteredItem {
-            service: entry[..slash].to_owned(),
-            path: entry[slash..].to_owned(),
-            sender: entry[..slash].to_owned(),
+    // KDE's form is `<service><path>`; GNOME's AppIndicator extension lists
+    // `<service>@<path>`.
+    let split = entry
+        .find('@')
+        .map(|at| (&entry[..at], &entry[at + 1..]))
+        .or_else(|| entry.find('/').map(|slash| (&entry[..slash], &entry[slash..])));
+    let item = match split {
+        Some((service, path)) => RegisteredItem {
+            service: service.to_owned(),
+            path: path.to_owned(),
+            sender: service.to_owned(),
         },
         None => RegisteredItem {
             service: entry.clone(),
@@ -117,7 +123,7 @@ pub async fn run(desktop: &Desktop, program: &str, args: &[&str]) -> Result<Stri
 /// `xdotool`, as a person would.
 pub async fn click_at(desktop: &Desktop, x: i32, y: i32) {
     let (x, y) = (x.to_string(), y.to_string());
-    run(desktop, "xdotool", &["mousemove", "--sync", &x, &y, "click", "1"])
+    run(desktop, "xdotool", &["mousemove", &x, &y, "click", "1"])
         .await
         .unwrap_or_else(|e| panic!("clicking at {x},{y}: {e}"));
 }
@@ -125,7 +131,7 @@ pub async fn click_at(desktop: &Desktop, x: i32, y: i32) {
 /// Moves the pointer to (`x`, `y`) on the X screen.
 pub async fn hover_at(desktop: &Desktop, x: i32, y: i32) {
     let (x, y) = (x.to_string(), y.to_string());
-    run(desktop, "xdotool", &["mousemove", "--sync", &x, &y])
+    run(desktop, "xdotool", &["mousemove", &x, &y])
         .await
         .unwrap_or_else(|e| panic!("moving the pointer to {x},{y}: {e}"));
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use placet_devserver::{DevServer, DevServerConfig};
 use placet_e2e::desktops::{self, Region};
-use placet_e2e::{wait_for, Desktop, DesktopOptions, Process};
+use placet_e2e::{wait_for, Desktop, DesktopOptions, Process, TrayClient};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -188,4 +188,14 @@ pub fn around(region: Region, margin: i32) -> Region {
         u32::try_from(right - left).unwrap_or(1),
         u32::try_from(bottom - top).unwrap_or(1),
     )
+}
+
+/// Waits until the tray menu says `n` review(s) are waiting (the icon draws the same count).
+pub async fn wait_pending(tray: &TrayClient, n: usize) {
+    let text = match n {
+        1 => "1 review waiting".to_owned(),
+        n => format!("{n} reviews waiting"),
+    };
+    tray.wait_for_layout(|m| m.visible_texts().iter().any(|t| t.contains(&text)), T)
+        .await;
 }

@@ -37,15 +37,7 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         note.action_keys().contains(&"approve"),
         "the notification has an Approve button: {note}"
     );
-    tray.wait_for_properties(
-        |p| {
-            p.tool_tip
-                .as_ref()
-                .is_some_and(|t| t.description.contains("1 pending") || t.title.contains("1 pending"))
-        },
-        T,
-    )
-    .await;
+    crate::support::wait_pending(&tray, 1).await;
     let panel = (1280 - 240, 0, 240, xfce_panel_height());
     let path = desktops::artifacts_dir().join("xfce-tray.png");
     desktops::wait_painted(&w.desktop, panel, &path, 16, T).await;
@@ -97,7 +89,7 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
     );
     let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
     let path = desktops::artifacts_dir().join("xfce-review-window.png");
-    desktops::wait_painted(&w.desktop, (0, 0, 1280, 800), &path, 2000, T).await;
+    desktops::wait_painted(&w.desktop, crate::support::around(window, 24), &path, 300, T).await;
     crate::support::publish(&path);
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(

@@ -14,9 +14,9 @@ use crate::keyring::{self, CommandFailure};
 use crate::{Desktop, Process};
 
 /// The output's size.
-pub const WIDTH: u32 = 1024;
+pub const WIDTH: u32 = 1280;
 /// The output's size.
-pub const HEIGHT: u32 = 640;
+pub const HEIGHT: u32 = 800;
 
 const WESTON_INI: &str = "[core]
 idle-time=0

@@ -29,7 +29,7 @@ async fn a_review_window_renders_under_weston() {
     let deadline = tokio::time::Instant::now() + T;
     loop {
         if weston.screenshot(&w.desktop, &path).await.is_ok()
-            && desktops::colours(&w.desktop, &path).await > 2000
+            && desktops::colours(&w.desktop, &path).await > 600
         {
             break;
         }

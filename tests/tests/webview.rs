@@ -45,6 +45,8 @@
 //!   validation errors; expiry; answered elsewhere; iterations and attachments.
 //! - `inbox`: listing, filtering, live updates and keyboard answers.
 //! - `hostile`: agent-supplied text never runs, never loads anything, shows as text.
+//! - `a11y`: axe-core finds no serious or critical violation in any window, and every
+//!   review type is answered with the keyboard alone.
 //! - `window_process`: the shipped path, a window in its own process talking to the
 //!   tray (the other tests drive windows inside the process tauri-driver started, which
 //!   the app does under `TAURI_WEBVIEW_AUTOMATION`).
@@ -66,3 +68,6 @@ mod hostile;
 
 #[path = "webview/window_process.rs"]
 mod window_process;
+
+#[path = "webview/a11y.rs"]
+mod a11y;

@@ -409,10 +409,10 @@ impl Desktop {
             self.system_bus.as_ref(),
             self.keyring.as_ref(),
         ]
-            .into_iter()
-            .flatten()
-            .map(Daemon::pid)
-            .collect()
+        .into_iter()
+        .flatten()
+        .map(Daemon::pid)
+        .collect()
     }
 
     /// The top-level X11 windows (empty without X).
@@ -578,7 +578,7 @@ impl Drop for Desktop {
                 self.keyring.as_ref(),
             ]
             .into_iter()
-                .flatten()
+            .flatten()
             {
                 let log = daemon.log();
                 if !log.trim().is_empty() {

@@ -426,8 +426,13 @@ impl Session {
     /// Presses `keys` down in order and releases them in reverse (WebDriver actions), as a
     /// person plays a chord such as Shift+Tab; delivered to whatever has the focus.
     pub async fn press_chord(&self, keys: &[&str]) {
-        let down = keys.iter().map(|k| json!({ "type": "keyDown", "value": k }));
-        let up = keys.iter().rev().map(|k| json!({ "type": "keyUp", "value": k }));
+        let down = keys
+            .iter()
+            .map(|k| json!({ "type": "keyDown", "value": k }));
+        let up = keys
+            .iter()
+            .rev()
+            .map(|k| json!({ "type": "keyUp", "value": k }));
         let actions: Vec<Value> = down.chain(up).collect();
         self.must(
             Method::POST,

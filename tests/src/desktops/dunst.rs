@@ -104,9 +104,11 @@ impl Dunst {
 
     /// Waits until dunst shows at least `n` notifications. Panics after `timeout`.
     pub async fn wait_displayed(&self, desktop: &Desktop, n: u32, timeout: Duration) {
-        crate::wait_for(format!("dunst to show {n} notification(s)"), timeout, || async {
-            (self.displayed(desktop).await >= n).then_some(())
-        })
+        crate::wait_for(
+            format!("dunst to show {n} notification(s)"),
+            timeout,
+            || async { (self.displayed(desktop).await >= n).then_some(()) },
+        )
         .await;
     }
 
@@ -119,7 +121,12 @@ impl Dunst {
 
     /// `dunstctl context`, choosing the menu line that contains `label`. Returns the menu
     /// dunst offered, one line per action.
-    pub async fn context_action(&self, desktop: &Desktop, label: &str, timeout: Duration) -> String {
+    pub async fn context_action(
+        &self,
+        desktop: &Desktop,
+        label: &str,
+        timeout: Duration,
+    ) -> String {
         let menu = self.dir.join("menu.txt");
         let _ = std::fs::remove_file(&menu);
         std::fs::write(self.dir.join("pick"), label).expect("writing the menu choice");
@@ -127,7 +134,9 @@ impl Dunst {
             .await
             .unwrap_or_else(|e| panic!("dunstctl context: {e}\n{}", self.report()));
         crate::wait_for("dunst to open its context menu", timeout, || async {
-            std::fs::read_to_string(&menu).ok().filter(|m| !m.is_empty())
+            std::fs::read_to_string(&menu)
+                .ok()
+                .filter(|m| !m.is_empty())
         })
         .await
     }

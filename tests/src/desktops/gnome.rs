@@ -131,7 +131,10 @@ impl GnomeShell {
     /// names, and shows an empty desktop (overview closed, start-up notifications gone).
     /// Panics, with the shell's log, if it does not.
     pub async fn start(desktop: &Desktop, timeout: Duration) -> GnomeShell {
-        assert!(desktop.display().is_some(), "GNOME Shell needs the X server");
+        assert!(
+            desktop.display().is_some(),
+            "GNOME Shell needs the X server"
+        );
         assert!(
             desktop.system_bus_address().is_some(),
             "GNOME Shell needs a system bus: start the desktop with `system_bus: true`"
@@ -161,7 +164,11 @@ impl GnomeShell {
             shell.wait_name(name, timeout).await;
         }
         shell
-            .wait_eval("the shell to finish starting up", "!Main.layoutManager._startingUp", timeout)
+            .wait_eval(
+                "the shell to finish starting up",
+                "!Main.layoutManager._startingUp",
+                timeout,
+            )
             .await;
         // A fresh session opens the overview, and root gets a "privileged user" notice.
         shell
@@ -185,7 +192,10 @@ impl GnomeShell {
         )
         .await;
         if found.is_err() {
-            panic!("GNOME Shell did not own {name} within {timeout:?}\n{}", self.report());
+            panic!(
+                "GNOME Shell did not own {name} within {timeout:?}\n{}",
+                self.report()
+            );
         }
     }
 

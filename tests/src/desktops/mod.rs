@@ -51,10 +51,7 @@ pub async fn wait_for_name(connection: &Connection, name: &str, timeout: Duratio
 }
 
 /// A property of whatever owns `org.kde.StatusNotifierWatcher`.
-async fn watcher_property(
-    connection: &Connection,
-    name: &str,
-) -> zbus::Result<zbus::OwnedVariant> {
+async fn watcher_property(connection: &Connection, name: &str) -> zbus::Result<zbus::OwnedVariant> {
     let reply = connection
         .call_method(
             Some(WATCHER_NAME),
@@ -95,7 +92,11 @@ pub async fn tray_client(desktop: &Desktop, timeout: Duration) -> TrayClient {
     let split = entry
         .find('@')
         .map(|at| (&entry[..at], &entry[at + 1..]))
-        .or_else(|| entry.find('/').map(|slash| (&entry[..slash], &entry[slash..])));
+        .or_else(|| {
+            entry
+                .find('/')
+                .map(|slash| (&entry[..slash], &entry[slash..]))
+        });
     let item = match split {
         Some((service, path)) => RegisteredItem {
             service: service.to_owned(),
@@ -112,7 +113,11 @@ pub async fn tray_client(desktop: &Desktop, timeout: Duration) -> TrayClient {
 }
 
 /// Runs `program args…` on the desktop and returns its stdout; fails with its stderr.
-pub async fn run(desktop: &Desktop, program: &str, args: &[&str]) -> Result<String, CommandFailure> {
+pub async fn run(
+    desktop: &Desktop,
+    program: &str,
+    args: &[&str],
+) -> Result<String, CommandFailure> {
     let mut command = desktop.command(program);
     command.args(args);
     let (stdout, _) = keyring::run(command, b"").await?;
@@ -148,7 +153,10 @@ pub async fn screenshot(
     let mut command = desktop.command("import");
     command.args(["-window", "root"]);
     if let Some((x, y, w, h)) = region {
-        command.arg("-crop").arg(format!("{w}x{h}+{x}+{y}")).arg("+repage");
+        command
+            .arg("-crop")
+            .arg(format!("{w}x{h}+{x}+{y}"))
+            .arg("+repage");
     }
     command.arg(path);
     keyring::run(command, b"").await.map(drop)
@@ -164,9 +172,13 @@ pub fn artifacts_dir() -> std::path::PathBuf {
 /// A shown window whose title contains `title`, found however the window manager nests it
 /// (`xdotool search`), with its place on the screen.
 pub async fn find_window(desktop: &Desktop, title: &str) -> Option<(u32, Region)> {
-    let ids = run(desktop, "xdotool", &["search", "--onlyvisible", "--name", title])
-        .await
-        .ok()?;
+    let ids = run(
+        desktop,
+        "xdotool",
+        &["search", "--onlyvisible", "--name", title],
+    )
+    .await
+    .ok()?;
     let id = ids.lines().next()?.trim().to_owned();
     let geometry = run(desktop, "xdotool", &["getwindowgeometry", "--shell", &id])
         .await

@@ -117,10 +117,12 @@ impl Weston {
                 stderr: "it wrote no PNG".into(),
             });
         };
-        std::fs::copy(&shot, path).map(drop).map_err(|e| CommandFailure {
-            command: format!("copying {}", shot.display()),
-            status: None,
-            stderr: e.to_string(),
-        })
+        std::fs::copy(&shot, path)
+            .map(drop)
+            .map_err(|e| CommandFailure {
+                command: format!("copying {}", shot.display()),
+                status: None,
+                stderr: e.to_string(),
+            })
     }
 }

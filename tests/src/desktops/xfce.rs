@@ -137,7 +137,9 @@ impl Xfce {
         wait_or_panic(connection, "org.xfce.Xfconf", timeout, &xfconfd).await;
 
         let mut command = desktop.command("xfwm4");
-        command.args(["--compositor=off"]).env("XDG_CURRENT_DESKTOP", "XFCE");
+        command
+            .args(["--compositor=off"])
+            .env("XDG_CURRENT_DESKTOP", "XFCE");
         let xfwm4 = desktop.spawn(command);
         let mut command = desktop.command("xfce4-panel");
         command.env("XDG_CURRENT_DESKTOP", "XFCE");
@@ -204,7 +206,12 @@ impl Xfce {
     }
 
     /// Clicks xfce4-notifyd's button `label` with the pointer.
-    pub async fn click_notification_button(&self, desktop: &Desktop, label: &str, timeout: Duration) {
+    pub async fn click_notification_button(
+        &self,
+        desktop: &Desktop,
+        label: &str,
+        timeout: Duration,
+    ) {
         let buttons = self
             .wait_notification_buttons(desktop, &[label], timeout)
             .await;

@@ -345,7 +345,10 @@ mod tray {
         assert!(entries.len() >= 3, "the menu has entries: {menu}");
         for (raw, text) in &entries {
             let shown = text.trim();
-            assert!(!shown.is_empty(), "an entry has no label (raw {raw:?}): {menu}");
+            assert!(
+                !shown.is_empty(),
+                "an entry has no label (raw {raw:?}): {menu}"
+            );
             assert!(
                 !known_ids.iter().any(|known| shown.contains(known.as_str())),
                 "an entry shows an id instead of words: {shown:?}"

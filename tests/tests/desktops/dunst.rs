@@ -37,7 +37,12 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
         .await;
     assert_eq!(note.summary, "Deploy Bot needs your review", "{note}");
     dunst.wait_displayed(&w.desktop, 1, T).await;
-    screenshot(&w.desktop, "dunst-notification.png", Some((1280 - 460, 20, 460, 140))).await;
+    screenshot(
+        &w.desktop,
+        "dunst-notification.png",
+        Some((1280 - 460, 20, 460, 140)),
+    )
+    .await;
 
     if !has_actions {
         println!("dunst does not advertise actions ({capabilities:?}): no button to press");
@@ -75,7 +80,14 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
     );
     let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
     let path = desktops::artifacts_dir().join("dunst-review-window.png");
-    desktops::wait_painted(&w.desktop, crate::support::around(window, 24), &path, 500, T).await;
+    desktops::wait_painted(
+        &w.desktop,
+        crate::support::around(window, 24),
+        &path,
+        500,
+        T,
+    )
+    .await;
     crate::support::publish(&path);
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(

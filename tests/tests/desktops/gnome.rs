@@ -44,7 +44,10 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
     );
     crate::support::wait_pending(&tray, 1).await;
     let indicator = shell.wait_indicator(T).await;
-    assert!(indicator.2 > 0 && indicator.3 > 0, "the icon has a size: {indicator:?}");
+    assert!(
+        indicator.2 > 0 && indicator.3 > 0,
+        "the icon has a size: {indicator:?}"
+    );
     screenshot(&w.desktop, "gnome-tray.png", Some(around(indicator, 40))).await;
 
     // The banner, expanded by the pointer, with its buttons; "Approve" answers.
@@ -59,7 +62,15 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
     screenshot(
         &w.desktop,
         "gnome-notification.png",
-        Some(around((banner.x, banner.y, banner.w.unsigned_abs(), banner.h.unsigned_abs()), 16)),
+        Some(around(
+            (
+                banner.x,
+                banner.y,
+                banner.w.unsigned_abs(),
+                banner.h.unsigned_abs(),
+            ),
+            16,
+        )),
     )
     .await;
     shell
@@ -85,10 +96,18 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
         .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
         .await;
     crate::support::wait_pending(&tray, 1).await;
-    tray.click_text("Deploy Bot: Rotate the signing keys?").await;
+    tray.click_text("Deploy Bot: Rotate the signing keys?")
+        .await;
     let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
     let path = desktops::artifacts_dir().join("gnome-review-window.png");
-    desktops::wait_painted(&w.desktop, crate::support::around(window, 24), &path, 500, T).await;
+    desktops::wait_painted(
+        &w.desktop,
+        crate::support::around(window, 24),
+        &path,
+        500,
+        T,
+    )
+    .await;
     crate::support::publish(&path);
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(

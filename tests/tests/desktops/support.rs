@@ -61,7 +61,13 @@ impl World {
         let admin = self.server.seed().admin();
         let mut command = self.desktop.command(app_binary());
         command
-            .args(["login", "--server", &self.server.base_url(), "--email", &admin.email])
+            .args([
+                "login",
+                "--server",
+                &self.server.base_url(),
+                "--email",
+                &admin.email,
+            ])
             .arg("--password-stdin")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

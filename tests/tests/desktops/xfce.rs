@@ -52,10 +52,16 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
     screenshot(
         &w.desktop,
         "xfce-notification.png",
-        Some(((left - 30).max(0), (top - 90).max(0), 1280 - (left - 30).max(0).unsigned_abs(), 160)),
+        Some((
+            (left - 30).max(0),
+            (top - 90).max(0),
+            1280 - (left - 30).max(0).unsigned_abs(),
+            160,
+        )),
     )
     .await;
-    xfce.click_notification_button(&w.desktop, "Approve", T).await;
+    xfce.click_notification_button(&w.desktop, "Approve", T)
+        .await;
     assert_eq!(
         monitor.wait_action_invoked(note.id, T).await,
         "approve",
@@ -74,10 +80,18 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
         .await;
     crate::support::wait_pending(&tray, 1).await;
-    tray.click_text("Deploy Bot: Rotate the signing keys?").await;
+    tray.click_text("Deploy Bot: Rotate the signing keys?")
+        .await;
     let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
     let path = desktops::artifacts_dir().join("xfce-review-window.png");
-    desktops::wait_painted(&w.desktop, crate::support::around(window, 24), &path, 500, T).await;
+    desktops::wait_painted(
+        &w.desktop,
+        crate::support::around(window, 24),
+        &path,
+        500,
+        T,
+    )
+    .await;
     crate::support::publish(&path);
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(

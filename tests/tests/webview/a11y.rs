@@ -16,8 +16,8 @@ use crate::support::{wait_review_ready, World, T};
 
 /// axe-core's browser build.
 fn axe_source() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../ui/node_modules/axe-core/axe.min.js");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "reading {}: {e} (run scripts/setup, which installs ui/'s devDependencies)",
@@ -55,7 +55,10 @@ async fn axe(session: &Session, page: &str) -> Vec<Value> {
     for v in &violations {
         println!("axe [{page}] {} ({}): {}", v["id"], v["impact"], v["help"]);
         for node in v["nodes"].as_array().into_iter().flatten() {
-            println!("    {}", node.as_str().unwrap_or_default().replace('\n', " "));
+            println!(
+                "    {}",
+                node.as_str().unwrap_or_default().replace('\n', " ")
+            );
         }
     }
     violations
@@ -324,7 +327,9 @@ async fn a_single_selection_is_answered_with_the_keyboard() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_multi_selection_is_answered_with_the_keyboard() {
     let world = World::signed_in().await;
-    let id = world.post("Backfill which tables?", selection("multi")).await;
+    let id = world
+        .post("Backfill which tables?", selection("multi"))
+        .await;
     let s = world.open_review(&id).await;
     tab_to(&s, ".choice-input[data-item='orders']", 15).await;
     s.type_keys(keys::SPACE).await;

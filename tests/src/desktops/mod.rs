@@ -180,22 +180,21 @@ pub async fn find_window(desktop: &Desktop, title: &str) -> Option<(u32, Region)
     .await
     .ok()?;
     let id = ids.lines().next()?.trim().to_owned();
-    let geometry = run(desktop, "xdotool", &["getwindowgeometry", "--shell", &id])
-        .await
-        .ok()?;
+    // Absolute coordinates: a window manager reparents the window into its frame, and
+    // xdotool's geometry is then relative to that frame.
+    let info = run(desktop, "xwininfo", &["-id", &id]).await.ok()?;
     let field = |name: &str| -> Option<i64> {
-        geometry
-            .lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))?
+        info.lines()
+            .find_map(|l| l.trim().strip_prefix(name)?.strip_prefix(':'))?
             .trim()
             .parse()
             .ok()
     };
     let region = (
-        i32::try_from(field("X")?).ok()?,
-        i32::try_from(field("Y")?).ok()?,
-        u32::try_from(field("WIDTH")?).ok()?,
-        u32::try_from(field("HEIGHT")?).ok()?,
+        i32::try_from(field("Absolute upper-left X")?).ok()?,
+        i32::try_from(field("Absolute upper-left Y")?).ok()?,
+        u32::try_from(field("Width")?).ok()?,
+        u32::try_from(field("Height")?).ok()?,
     );
     Some((id.parse().ok()?, region))
 }
@@ -218,10 +217,30 @@ pub async fn colours(desktop: &Desktop, png: &Path) -> u32 {
         .unwrap_or(0)
 }
 
-/// Captures `region` to `path` until it shows more than `min_colours` colours, which tells
-/// a painted window (text, buttons, anti-aliasing) from an empty or single-colour one.
-/// Panics after `timeout`.
+/// Waits until the window at `window` has painted its page, then saves `window` with
+/// a margin to `path`. Painted means the window's body (below its title bar) shows more
+/// than `min_colours` colours: text, buttons and anti-aliasing, where an unpainted
+/// webview is one flat colour. Panics after `timeout`.
 pub async fn wait_painted(
+    desktop: &Desktop,
+    window: Region,
+    path: &Path,
+    min_colours: u32,
+    timeout: Duration,
+) {
+    let (x, y, w, h) = window;
+    let body = (x, y + 80, w, h.saturating_sub(80).max(1));
+    wait_colours(desktop, body, path, min_colours, timeout).await;
+    let (left, top) = ((x - 24).max(0), (y - 24).max(0));
+    let shot = (left, top, w + 48, h + 48);
+    screenshot(desktop, path, Some(shot))
+        .await
+        .unwrap_or_else(|e| panic!("saving {}: {e}", path.display()));
+}
+
+/// Captures `region` to `path` until it shows more than `min_colours` colours (something
+/// drawn there, not a flat background). Panics after `timeout`.
+pub async fn wait_colours(
     desktop: &Desktop,
     region: Region,
     path: &Path,
@@ -229,7 +248,7 @@ pub async fn wait_painted(
     timeout: Duration,
 ) {
     crate::wait_for(
-        format!("{region:?} to be painted (over {min_colours} colours)"),
+        format!("{region:?} to show over {min_colours} colours"),
         timeout,
         || async move {
             screenshot(desktop, path, Some(region)).await.ok()?;

@@ -80,14 +80,7 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
     );
     let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
     let path = desktops::artifacts_dir().join("dunst-review-window.png");
-    desktops::wait_painted(
-        &w.desktop,
-        crate::support::around(window, 24),
-        &path,
-        500,
-        T,
-    )
-    .await;
+    desktops::wait_painted(&w.desktop, window, &path, 200, T).await;
     crate::support::publish(&path);
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(

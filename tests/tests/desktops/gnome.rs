@@ -99,15 +99,12 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
     tray.click_text("Deploy Bot: Rotate the signing keys?")
         .await;
     let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
+    // The review's banner times out and leaves the window in view.
+    shell
+        .wait_eval("the banner to go", "!Main.messageTray._banner", T)
+        .await;
     let path = desktops::artifacts_dir().join("gnome-review-window.png");
-    desktops::wait_painted(
-        &w.desktop,
-        crate::support::around(window, 24),
-        &path,
-        500,
-        T,
-    )
-    .await;
+    desktops::wait_painted(&w.desktop, window, &path, 200, T).await;
     crate::support::publish(&path);
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(

@@ -40,7 +40,7 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
     crate::support::wait_pending(&tray, 1).await;
     let panel = (1280 - 240, 0, 240, xfce_panel_height());
     let path = desktops::artifacts_dir().join("xfce-tray.png");
-    desktops::wait_painted(&w.desktop, panel, &path, 16, T).await;
+    desktops::wait_colours(&w.desktop, panel, &path, 16, T).await;
     crate::support::publish(&path);
 
     let buttons = xfce
@@ -84,14 +84,7 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         .await;
     let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
     let path = desktops::artifacts_dir().join("xfce-review-window.png");
-    desktops::wait_painted(
-        &w.desktop,
-        crate::support::around(window, 24),
-        &path,
-        500,
-        T,
-    )
-    .await;
+    desktops::wait_painted(&w.desktop, window, &path, 200, T).await;
     crate::support::publish(&path);
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(

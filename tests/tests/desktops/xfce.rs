@@ -38,7 +38,7 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         "the notification has an Approve button: {note}"
     );
     crate::support::wait_pending(&tray, 1).await;
-    let panel = (1280 - 240, 0, 240, xfce_panel_height());
+    let panel = (1280 - 240, 0, 240, desktops::XFCE_PANEL_HEIGHT);
     let path = desktops::artifacts_dir().join("xfce-tray.png");
     desktops::wait_colours(&w.desktop, panel, &path, 16, T).await;
     crate::support::publish(&path);
@@ -92,8 +92,4 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         "opening the review answers nothing"
     );
     drop(xfce);
-}
-
-fn xfce_panel_height() -> u32 {
-    placet_e2e::desktops::XFCE_PANEL_HEIGHT
 }

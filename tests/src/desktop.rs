@@ -62,6 +62,11 @@ pub struct DesktopOptions {
     pub notifications: bool,
     /// The [`StatusNotifierWatcher`]. Off: libayatana falls back to an invisible XEmbed icon.
     pub status_notifier_watcher: bool,
+    /// A private system bus, exported as `DBUS_SYSTEM_BUS_ADDRESS`, with nothing on it.
+    /// GNOME Shell needs one to connect to: its proxies for logind and friends tolerate
+    /// absent names, not an absent bus. Off (the default): the variable is not set, as
+    /// before, and children use the machine's system bus if it has one.
+    pub system_bus: bool,
 }
 
 impl Default for DesktopOptions {
@@ -71,6 +76,7 @@ impl Default for DesktopOptions {
             keyring: true,
             notifications: true,
             status_notifier_watcher: true,
+            system_bus: false,
         }
     }
 }
@@ -151,6 +157,7 @@ pub struct Desktop {
     connection: Connection,
     keyring: Option<Daemon>,
     bus: Daemon,
+    system_bus: Option<Daemon>,
     xvfb: Option<Daemon>,
     _sweeper: Sweeper,
     root: Option<tempfile::TempDir>,
@@ -158,6 +165,7 @@ pub struct Desktop {
     marker: String,
     display: Option<String>,
     bus_address: String,
+    system_bus_address: Option<String>,
     /// How many processes of each name were spawned, to give each its own log files.
     spawned: Mutex<HashMap<String, u32>>,
 }
@@ -203,6 +211,23 @@ impl Desktop {
         .unwrap_or_else(|e| fail("dbus-daemon", e));
         env.push(("DBUS_SESSION_BUS_ADDRESS".into(), bus_address.clone()));
 
+        let (system_bus, system_bus_address) = if options.system_bus {
+            let (bus, address) = session::start_bus_of_type(
+                daemon_command("dbus-daemon", &env),
+                session::BusType::System,
+                &root.path().join("system.conf"),
+                &dirs.runtime.join("system_bus"),
+                &dirs.logs.join("dbus-daemon-system.log"),
+                STARTUP_TIMEOUT,
+            )
+            .await
+            .unwrap_or_else(|e| fail("system dbus-daemon", e));
+            env.push(("DBUS_SYSTEM_BUS_ADDRESS".into(), address.clone()));
+            (Some(bus), Some(address))
+        } else {
+            (None, None)
+        };
+
         let connection = zbus::connection::Builder::address(bus_address.as_str())
             .build()
             .await
@@ -247,6 +272,7 @@ impl Desktop {
             connection,
             keyring,
             bus,
+            system_bus,
             xvfb,
             _sweeper: sweeper,
             root: Some(root),
@@ -254,6 +280,7 @@ impl Desktop {
             marker,
             display,
             bus_address,
+            system_bus_address,
             spawned: Mutex::default(),
         }
     }
@@ -270,6 +297,9 @@ impl Desktop {
             env.push(("DISPLAY".into(), display.clone()));
         }
         env.push(("DBUS_SESSION_BUS_ADDRESS".into(), self.bus_address.clone()));
+        if let Some(address) = &self.system_bus_address {
+            env.push(("DBUS_SYSTEM_BUS_ADDRESS".into(), address.clone()));
+        }
         env
     }
 
@@ -355,6 +385,11 @@ impl Desktop {
         &self.bus_address
     }
 
+    /// `DBUS_SYSTEM_BUS_ADDRESS` of the private system bus, if the desktop has one.
+    pub fn system_bus_address(&self) -> Option<&str> {
+        self.system_bus_address.as_deref()
+    }
+
     /// The harness's own connection to the desktop's session bus.
     pub fn connection(&self) -> &Connection {
         &self.connection
@@ -365,13 +400,19 @@ impl Desktop {
         &self.marker
     }
 
-    /// The PIDs of the desktop's daemons (Xvfb, dbus-daemon, gnome-keyring-daemon).
+    /// The PIDs of the desktop's daemons (Xvfb, dbus-daemon, gnome-keyring-daemon, and the
+    /// system bus's dbus-daemon if there is one).
     pub fn daemon_pids(&self) -> Vec<u32> {
-        [self.xvfb.as_ref(), Some(&self.bus), self.keyring.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(Daemon::pid)
-            .collect()
+        [
+            self.xvfb.as_ref(),
+            Some(&self.bus),
+            self.system_bus.as_ref(),
+            self.keyring.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(Daemon::pid)
+        .collect()
     }
 
     /// The top-level X11 windows (empty without X).
@@ -530,9 +571,14 @@ impl Desktop {
 impl Drop for Desktop {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            for daemon in [self.xvfb.as_ref(), Some(&self.bus), self.keyring.as_ref()]
-                .into_iter()
-                .flatten()
+            for daemon in [
+                self.xvfb.as_ref(),
+                Some(&self.bus),
+                self.system_bus.as_ref(),
+                self.keyring.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
             {
                 let log = daemon.log();
                 if !log.trim().is_empty() {

@@ -44,6 +44,8 @@
 //! - `app`: where the app under test is ([`app_binary`]).
 //! - `desktop`: [`Desktop`] and [`DesktopOptions`]: directories, environment, startup and
 //!   shutdown order, the keychain and disk inspection helpers.
+//! - `desktops`: real desktop environments on a [`Desktop`] (GNOME Shell, XFCE, dunst,
+//!   weston) and a monitor of the notification traffic to their daemons.
 //! - `session`: starting Xvfb and the private session bus (and why it activates nothing).
 //! - `keyring`: gnome-keyring startup, `secret-tool`, and listing Secret Service items.
 //! - `notifications`: [`NotificationServer`], the recording `org.freedesktop.Notifications`.
@@ -61,6 +63,7 @@
 
 mod app;
 mod desktop;
+pub mod desktops;
 mod files;
 mod keyring;
 mod notifications;

@@ -87,7 +87,7 @@ pub enum Hint {
 }
 
 impl Hint {
-    fn from_variant(value: &Variant<'_>) -> Self {
+    pub(crate) fn from_variant(value: &Variant<'_>) -> Self {
         match value {
             Variant::Bool(b) => Self::Bool(*b),
             Variant::U8(n) => Self::Int((*n).into()),

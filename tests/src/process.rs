@@ -73,19 +73,73 @@ fn start_time(pid: u32) -> Option<String> {
     after_name.split(' ').nth(19).map(str::to_owned)
 }
 
+/// How long [`environments`] waits for a process in the middle of `execve` to show its
+/// new environment. Exec maps the new program and its loader from disk, so it can take a
+/// while on a loaded machine; a process that stays empty longer really has no variables.
+const EXEC_GRACE: Duration = Duration::from_millis(500);
+
+/// `PF_KTHREAD` in the flags field of `/proc/<pid>/stat`.
+const PF_KTHREAD: u64 = 0x0020_0000;
+
 /// Every other process whose environment we can read, with that environment's variables.
 /// Zombies and processes we may not inspect have no readable environment and are skipped.
+///
+/// A process in the middle of `execve` reads as an empty environment (the kernel has
+/// switched it to the new program's memory but not yet copied the variables in), so a
+/// process that just forked and is starting its program would be invisible to a single
+/// look. Empty environments of user processes are therefore read again until they fill
+/// in or [`EXEC_GRACE`] passes.
 fn environments() -> impl Iterator<Item = (u32, Vec<Vec<u8>>)> {
-    std::fs::read_dir("/proc")
+    let mut found = Vec::new();
+    let mut empty = Vec::new();
+    for pid in std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|&pid| pid != std::process::id())
-        .filter_map(|pid| {
-            let environ = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
-            let vars = environ.split(|&b| b == 0).map(<[u8]>::to_vec).collect();
-            Some((pid, vars))
+    {
+        match std::fs::read(format!("/proc/{pid}/environ")) {
+            Ok(environ) if environ.is_empty() => {
+                if is_running(pid) && !is_kernel_thread_or_init(pid) {
+                    empty.push(pid);
+                }
+            }
+            Ok(environ) => found.push((pid, split_environ(&environ))),
+            Err(_) => {}
+        }
+    }
+    let deadline = std::time::Instant::now() + EXEC_GRACE;
+    while !empty.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+        empty.retain(|&pid| match std::fs::read(format!("/proc/{pid}/environ")) {
+            Ok(environ) if environ.is_empty() => is_running(pid),
+            Ok(environ) => {
+                found.push((pid, split_environ(&environ)));
+                false
+            }
+            Err(_) => false,
+        });
+    }
+    found.into_iter()
+}
+
+fn split_environ(environ: &[u8]) -> Vec<Vec<u8>> {
+    environ.split(|&b| b == 0).map(<[u8]>::to_vec).collect()
+}
+
+/// Whether `pid` never has an environment of ours: a kernel thread, or a process without a
+/// parent (init, which some containers start with no variables at all).
+fn is_kernel_thread_or_init(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            // Fields after the name: state, ppid, pgrp, session, tty, tpgid, flags.
+            let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+            let ppid = fields.get(1)?.parse::<u32>().ok()?;
+            let flags = fields.get(6)?.parse::<u64>().ok()?;
+            Some(ppid == 0 || flags & PF_KTHREAD != 0)
         })
+        .unwrap_or(true)
 }
 
 /// The value of `name` in a list of `NAME=value` variables.

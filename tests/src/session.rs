@@ -70,12 +70,16 @@ pub(crate) async fn start_xvfb(
 ///   `org.freedesktop.secrets` would start a gnome-keyring the test did not ask for (so
 ///   `keyring: false` would not mean "no keychain"). Here such calls fail at once with
 ///   `ServiceUnknown`.
-fn bus_config(socket: &Path) -> String {
+fn bus_config(socket: &Path, bus_type: BusType) -> String {
+    let bus_type = match bus_type {
+        BusType::Session => "session",
+        BusType::System => "system",
+    };
     format!(
         r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
-  <type>session</type>
+  <type>{bus_type}</type>
   <keep_umask/>
   <listen>unix:path={}</listen>
   <auth>EXTERNAL</auth>
@@ -90,9 +94,29 @@ fn bus_config(socket: &Path) -> String {
     )
 }
 
+/// Which bus a private dbus-daemon plays. Both get the same open policy and no service
+/// directories; the type is what the daemon reports to clients that ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BusType {
+    Session,
+    System,
+}
+
 /// Starts a private session bus listening on `socket` and returns it with its address.
 pub(crate) async fn start_bus(
+    command: Command,
+    config_path: &Path,
+    socket: &Path,
+    log: &Path,
+    timeout: Duration,
+) -> Result<(Daemon, String), String> {
+    start_bus_of_type(command, BusType::Session, config_path, socket, log, timeout).await
+}
+
+/// Starts a private bus of `bus_type` listening on `socket` and returns it with its address.
+pub(crate) async fn start_bus_of_type(
     mut command: Command,
+    bus_type: BusType,
     config_path: &Path,
     socket: &Path,
     log: &Path,
@@ -106,7 +130,7 @@ pub(crate) async fn start_bus(
             socket.display()
         ));
     }
-    std::fs::write(config_path, bus_config(socket))
+    std::fs::write(config_path, bus_config(socket, bus_type))
         .map_err(|e| format!("writing {}: {e}", config_path.display()))?;
     command
         .arg(format!("--config-file={}", config_path.display()))

@@ -69,6 +69,10 @@ pub mod keys {
     pub const END: &str = "\u{E010}";
     /// Control (held until the end of the `send_keys` text).
     pub const CONTROL: &str = "\u{E009}";
+    /// Shift (held by [`Session::press_chord`](super::Session::press_chord)).
+    pub const SHIFT: &str = "\u{E008}";
+    /// Space.
+    pub const SPACE: &str = "\u{E00D}";
 }
 
 /// A WebDriver error reply (or a transport failure, with `error = "transport"`).
@@ -410,6 +414,26 @@ impl Session {
             actions.push(json!({ "type": "keyDown", "value": c.to_string() }));
             actions.push(json!({ "type": "keyUp", "value": c.to_string() }));
         }
+        self.must(
+            Method::POST,
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        )
+        .await;
+        let _ = self.command(Method::DELETE, "/actions", None).await;
+    }
+
+    /// Presses `keys` down in order and releases them in reverse (WebDriver actions), as a
+    /// person plays a chord such as Shift+Tab; delivered to whatever has the focus.
+    pub async fn press_chord(&self, keys: &[&str]) {
+        let down = keys
+            .iter()
+            .map(|k| json!({ "type": "keyDown", "value": k }));
+        let up = keys
+            .iter()
+            .rev()
+            .map(|k| json!({ "type": "keyUp", "value": k }));
+        let actions: Vec<Value> = down.chain(up).collect();
         self.must(
             Method::POST,
             "/actions",

@@ -593,16 +593,24 @@ mod desktop {
         let home = desktop.home().to_owned();
         let mut pids = desktop.daemon_pids();
         assert_eq!(pids.len(), 3, "Xvfb, dbus-daemon and gnome-keyring-daemon");
+        // The escaped shell announces its own pid once it runs its final program image
+        // (no `exec` follows), and the outer shell stays a shell: a process in the middle
+        // of `execve` shows an empty environment in /proc, so announcing a pid before its
+        // last exec (`setsid sleep 600 & echo $!`) let the count below miss it.
         let mut command = desktop.command("sh");
-        command.args(["-c", "setsid sleep 600 & echo $!; exec sleep 600"]);
+        command.args(["-c", "setsid sh -c 'echo $$; sleep 600' & wait"]);
         let mut sleeper = desktop.spawn(command);
         let escaped = sleeper.wait_for_stdout_line(|_| true, T).await;
+        let escaped: u32 = escaped.parse().expect("the escaped pid");
         pids.push(sleeper.pid());
-        pids.push(escaped.parse().expect("the escaped pid"));
-        assert!(
-            processes_with_marker(&marker).len() >= 5,
-            "the marker finds the daemons and both sleepers"
-        );
+        pids.push(escaped);
+        let marked = processes_with_marker(&marker);
+        for pid in &pids {
+            assert!(
+                marked.contains(pid),
+                "the marker finds process {pid} (daemons, the shell and the escaped shell): {marked:?}"
+            );
+        }
 
         drop(desktop);
 

@@ -53,6 +53,8 @@
 //! - `inbox`: listing, filtering, live updates, keyboard answers, agent status, and
 //!   reviews only Placet can answer.
 //! - `hostile`: agent-supplied text never runs, never loads anything, shows as text.
+//! - `a11y`: axe-core finds no serious or critical violation in any window, and every
+//!   review type is answered with the keyboard alone.
 //! - `window_process`: the shipped path, a window in its own process talking to the
 //!   tray (the other tests drive windows inside the process tauri-driver started, which
 //!   the app does under `TAURI_WEBVIEW_AUTOMATION`).
@@ -86,3 +88,6 @@ mod hostile;
 
 #[path = "webview/window_process.rs"]
 mod window_process;
+
+#[path = "webview/a11y.rs"]
+mod a11y;

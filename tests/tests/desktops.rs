@@ -1,0 +1,39 @@
+//! End-to-end tests of the built app on the desktops people run: GNOME Shell 43 with the
+//! AppIndicator extension, XFCE (xfwm4, xfce4-panel, xfce4-notifyd), dunst, and a Wayland
+//! compositor (weston, headless). Each test starts one real desktop on a private Xvfb
+//! display and session bus (`placet_e2e::Desktop`), signs the app in against an in-process
+//! dev server, and plays the user through the desktop's own interfaces: the pointer on the
+//! shell's banner buttons, the panel's tray, `dunstctl`. The app is driven only as a user
+//! does (its command line, its tray icon, its notifications, its windows).
+//!
+//! Run:
+//!
+//! ```text
+//! cargo build -p placet-tray
+//! cargo test -p placet-e2e --test desktops -- --test-threads=1
+//! ```
+//!
+//! Needs the desktop packages that `scripts/setup` installs (`gnome-shell`,
+//! `gnome-shell-extension-appindicator`, `xfwm4`, `xfce4-panel`, `xfce4-notifyd`, `dunst`,
+//! `weston`, `xdotool`, `imagemagick`). Screenshots go to `target/artifacts/desktops/`;
+//! `PLACET_UPDATE_SCREENSHOTS=1` also copies them to `docs/desktops/`.
+//!
+//! # Layout
+//!
+//! - `support`: the per-test world (desktop, dev server, the app) and screenshots.
+//! - `gnome`, `xfce`, `dunst`, `wayland`: one module per desktop.
+
+#[path = "desktops/support.rs"]
+mod support;
+
+#[path = "desktops/gnome.rs"]
+mod gnome;
+
+#[path = "desktops/xfce.rs"]
+mod xfce;
+
+#[path = "desktops/dunst.rs"]
+mod dunst;
+
+#[path = "desktops/wayland.rs"]
+mod wayland;

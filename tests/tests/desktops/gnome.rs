@@ -1,0 +1,114 @@
+//! GNOME Shell 43 (X11) with the AppIndicator extension: the shell is the notification
+//! daemon and, through the extension, the tray.
+
+use placet_e2e::desktops::{self, GnomeShell, NotifyMonitor};
+use placet_e2e::DesktopOptions;
+use serde_json::json;
+
+use crate::support::{around, real_desktop_options, screenshot, World, T};
+
+/// On GNOME Shell the app's icon shows in the top bar with its count, a review's banner
+/// shows its buttons, clicking "Approve" with the pointer answers the review, and the
+/// review's tray menu entry opens its window.
+#[tokio::test(flavor = "multi_thread")]
+async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
+    let mut w = World::start(DesktopOptions {
+        system_bus: true,
+        ..real_desktop_options()
+    })
+    .await;
+    let shell = GnomeShell::start(&w.desktop, T).await;
+    let monitor = NotifyMonitor::start(w.desktop.bus_address())
+        .await
+        .expect("monitoring the session bus");
+    let capabilities = desktops::capabilities(w.desktop.connection())
+        .await
+        .expect("GetCapabilities");
+    println!("GNOME Shell capabilities: {capabilities:?}");
+    assert!(
+        capabilities.iter().any(|c| c == "actions"),
+        "GNOME Shell offers actions: {capabilities:?}"
+    );
+    w.running().await;
+
+    // The tray: the extension hosts the app's item, and shows it in the top bar.
+    let tray = desktops::tray_client(&w.desktop, T).await;
+    let id = w.approval("Deploy **v2** to production?").await;
+    let note = monitor
+        .wait_for_notify(|n| n.body.contains("Deploy v2 to production?"), T)
+        .await;
+    assert_eq!(note.summary, "Deploy Bot needs your review", "{note}");
+    assert!(
+        note.action_keys().contains(&"approve"),
+        "the notification has an Approve button: {note}"
+    );
+    crate::support::wait_pending(&tray, 1).await;
+    let indicator = shell.wait_indicator(T).await;
+    assert!(
+        indicator.2 > 0 && indicator.3 > 0,
+        "the icon has a size: {indicator:?}"
+    );
+    screenshot(&w.desktop, "gnome-tray.png", Some(around(indicator, 40))).await;
+
+    // The banner, expanded by the pointer, with its buttons; "Approve" answers.
+    let banner = shell
+        .expand_banner(&w.desktop, "Deploy v2 to production?", T)
+        .await;
+    let labels: Vec<&str> = banner.buttons.iter().map(|b| b.label.as_str()).collect();
+    assert!(
+        labels.contains(&"Approve"),
+        "the banner shows an Approve button: {banner:?}"
+    );
+    screenshot(
+        &w.desktop,
+        "gnome-notification.png",
+        Some(around(
+            (
+                banner.x,
+                banner.y,
+                banner.w.unsigned_abs(),
+                banner.h.unsigned_abs(),
+            ),
+            16,
+        )),
+    )
+    .await;
+    shell
+        .click_banner_button(&w.desktop, "Deploy v2 to production?", "Approve", T)
+        .await;
+    assert_eq!(
+        monitor.wait_action_invoked(note.id, T).await,
+        "approve",
+        "the shell reports the Approve button"
+    );
+    assert_eq!(
+        w.wait_response(&id).await,
+        json!({"response": {"selectedOption": "approve"}}),
+        "the button's answer reached the server\n{}",
+        w.app_report()
+    );
+
+    // The review's entry in the tray menu opens it in a window (the menu the extension
+    // shows when the icon is clicked; its items are activated over dbusmenu, as the
+    // extension does).
+    let second = w.approval("Rotate the signing keys?").await;
+    monitor
+        .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
+        .await;
+    crate::support::wait_pending(&tray, 1).await;
+    tray.click_text("Deploy Bot: Rotate the signing keys?")
+        .await;
+    let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
+    // The review's banner times out and leaves the window in view.
+    shell
+        .wait_eval("the banner to go", "!Main.messageTray._banner", T)
+        .await;
+    let path = desktops::artifacts_dir().join("gnome-review-window.png");
+    desktops::wait_painted(&w.desktop, window, &path, 200, T).await;
+    crate::support::publish(&path);
+    assert!(window.2 > 100, "the review window has a size: {window:?}");
+    assert!(
+        w.server.controls().responses_for(&second).is_empty(),
+        "opening the review answers nothing"
+    );
+}

@@ -1,0 +1,95 @@
+//! XFCE 4.18: xfwm4, xfce4-panel's systray (the StatusNotifierWatcher and host) and
+//! xfce4-notifyd.
+
+use placet_e2e::desktops::{self, NotifyMonitor, Xfce};
+use serde_json::json;
+
+use crate::support::{real_desktop_options, screenshot, World, T};
+
+/// On XFCE the app's icon shows in the panel with its count, xfce4-notifyd shows a
+/// review's notification with its buttons, clicking "Approve" with the pointer answers the
+/// review, and the review's tray menu entry opens its window.
+#[tokio::test(flavor = "multi_thread")]
+async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
+    let mut w = World::start(real_desktop_options()).await;
+    let xfce = Xfce::start(&w.desktop, T).await;
+    let monitor = NotifyMonitor::start(w.desktop.bus_address())
+        .await
+        .expect("monitoring the session bus");
+    let capabilities = desktops::capabilities(w.desktop.connection())
+        .await
+        .expect("GetCapabilities");
+    println!("xfce4-notifyd capabilities: {capabilities:?}");
+    for expected in ["actions", "body-markup", "body-hyperlinks", "icon-static"] {
+        assert!(
+            capabilities.iter().any(|c| c == expected),
+            "xfce4-notifyd advertises {expected}: {capabilities:?}"
+        );
+    }
+    w.running().await;
+
+    let tray = desktops::tray_client(&w.desktop, T).await;
+    let id = w.approval("Deploy **v2** to production?").await;
+    let note = monitor
+        .wait_for_notify(|n| n.body.contains("Deploy v2 to production?"), T)
+        .await;
+    assert!(
+        note.action_keys().contains(&"approve"),
+        "the notification has an Approve button: {note}"
+    );
+    crate::support::wait_pending(&tray, 1).await;
+    let panel = (1280 - 240, 0, 240, desktops::XFCE_PANEL_HEIGHT);
+    let path = desktops::artifacts_dir().join("xfce-tray.png");
+    desktops::wait_colours(&w.desktop, panel, &path, 16, T).await;
+    crate::support::publish(&path);
+
+    let buttons = xfce
+        .wait_notification_buttons(&w.desktop, &["Approve", "Reject…"], T)
+        .await;
+    let (left, top) = buttons
+        .iter()
+        .fold((i32::MAX, i32::MAX), |(l, t), b| (l.min(b.x), t.min(b.y)));
+    screenshot(
+        &w.desktop,
+        "xfce-notification.png",
+        Some((
+            (left - 30).max(0),
+            (top - 90).max(0),
+            1280 - (left - 30).max(0).unsigned_abs(),
+            160,
+        )),
+    )
+    .await;
+    xfce.click_notification_button(&w.desktop, "Approve", T)
+        .await;
+    assert_eq!(
+        monitor.wait_action_invoked(note.id, T).await,
+        "approve",
+        "xfce4-notifyd reports the Approve button"
+    );
+    assert_eq!(
+        w.wait_response(&id).await,
+        json!({"response": {"selectedOption": "approve"}}),
+        "the button's answer reached the server\n{}",
+        w.app_report()
+    );
+
+    // The review's entry in the panel's tray menu opens it in a window.
+    let second = w.approval("Rotate the signing keys?").await;
+    monitor
+        .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
+        .await;
+    crate::support::wait_pending(&tray, 1).await;
+    tray.click_text("Deploy Bot: Rotate the signing keys?")
+        .await;
+    let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
+    let path = desktops::artifacts_dir().join("xfce-review-window.png");
+    desktops::wait_painted(&w.desktop, window, &path, 200, T).await;
+    crate::support::publish(&path);
+    assert!(window.2 > 100, "the review window has a size: {window:?}");
+    assert!(
+        w.server.controls().responses_for(&second).is_empty(),
+        "opening the review answers nothing"
+    );
+    drop(xfce);
+}

@@ -204,6 +204,7 @@ fn run(line: Line) -> i32 {
         })
         .setup(move |app| {
             let handle = app.handle().clone();
+            webview::create_anchor(&handle);
             let _ = out_tx.send(ToTray::Ready);
             tauri::async_runtime::spawn(follow_tray(handle, reader, pending, out_tx));
             Ok(())
@@ -267,13 +268,12 @@ async fn follow_tray(
                         title: &title,
                         size: (width, height),
                     };
-                    match webview::open(&app2, &target, option.as_deref()) {
-                        Ok(()) => {
-                            let _ = out.send(ToTray::Shown { label });
-                        }
-                        Err(e) => {
-                            tracing::error!(error = %e, window = %label, "cannot open a window")
-                        }
+                    let shown = out.clone();
+                    let loaded = move |label| {
+                        let _ = shown.send(ToTray::Shown { label });
+                    };
+                    if let Err(e) = webview::open(&app2, &target, option.as_deref(), loaded) {
+                        tracing::error!(error = %e, window = %label, "cannot open a window")
                     }
                 });
             }

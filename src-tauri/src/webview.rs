@@ -1,9 +1,13 @@
 //! The windows: created when the tray asks, destroyed when closed, and what WebKit is
-//! told about them. A review form needs neither a GPU nor a browser's caches: WebKit
-//! renders on the CPU and keeps a document viewer's caches, which is most of what a
-//! window costs.
+//! told about them.
+//!
+//! On Linux every window's page runs in one WebKit web process: a hidden, empty anchor
+//! page is created when the host starts, and each window is related to it, so the web
+//! process is up before the first window is wanted (it shows at once) and a second
+//! window costs a page, not a process. Caches are a document viewer's.
 
 use placet_tray_core::ipc::UiEvent;
+use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 
 /// A window the tray asked for.
@@ -23,14 +27,56 @@ pub fn prepare_environment() {
     }
 }
 
+#[cfg(target_os = "linux")]
+thread_local! {
+    /// The anchor page's view, which every window is related to (main thread only).
+    static ANCHOR: std::cell::RefCell<Option<webkit2gtk::WebView>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The label of the hidden anchor window.
+pub const ANCHOR_LABEL: &str = "anchor";
+
+/// Creates the hidden anchor page (Linux; elsewhere nothing): its web process is the one
+/// every window's page runs in. On the main thread.
+pub fn create_anchor(app: &AppHandle) {
+    #[cfg(target_os = "linux")]
+    {
+        let built = WebviewWindowBuilder::new(app, ANCHOR_LABEL, WebviewUrl::App("blank.html".into()))
+            .title("Placet Tray")
+            .visible(false)
+            .skip_taskbar(true)
+            .inner_size(1.0, 1.0)
+            .build();
+        match built {
+            Ok(window) => {
+                tune(&window);
+                let _ = window.with_webview(|webview| {
+                    let view = webview.inner();
+                    ANCHOR.with(|a| *a.borrow_mut() = Some(view));
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "no anchor page: each window gets a web process"),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}
+
 /// Pages may only ever show the app's own files; links go to the system browser.
 fn is_app_url(url: &url::Url) -> bool {
     url.scheme() == "tauri" || url.host_str() == Some("tauri.localhost")
 }
 
 /// Shows the window: brought to the front when it exists (with `option` preselected in
-/// a review), created otherwise.
-pub fn open(app: &AppHandle, target: &Target<'_>, option: Option<&str>) -> tauri::Result<()> {
+/// a review), created otherwise; `loaded` is called with its label once its page has
+/// loaded.
+pub fn open(
+    app: &AppHandle,
+    target: &Target<'_>,
+    option: Option<&str>,
+    loaded: impl Fn(String) + Send + Sync + 'static,
+) -> tauri::Result<()> {
     if let Some(w) = app.get_webview_window(target.label) {
         let _ = w.unminimize();
         let _ = w.show();
@@ -42,19 +88,30 @@ pub fn open(app: &AppHandle, target: &Target<'_>, option: Option<&str>) -> tauri
         return Ok(());
     }
     let (w, h) = target.size;
-    let window = WebviewWindowBuilder::new(app, target.label, WebviewUrl::App(target.page.into()))
-        .title(target.title)
-        .inner_size(w, h)
-        .min_inner_size(360.0, 320.0)
-        .focused(true)
-        .on_navigation(|url| {
-            let ok = is_app_url(url);
-            if !ok {
-                tracing::warn!(url = %url, "navigation away from the app blocked");
-            }
-            ok
-        })
-        .build()?;
+    let builder =
+        WebviewWindowBuilder::new(app, target.label, WebviewUrl::App(target.page.into()))
+            .title(target.title)
+            .inner_size(w, h)
+            .min_inner_size(360.0, 320.0)
+            .focused(true)
+            .on_navigation(|url| {
+                let ok = is_app_url(url);
+                if !ok {
+                    tracing::warn!(url = %url, "navigation away from the app blocked");
+                }
+                ok
+            })
+            .on_page_load(move |window, payload| {
+                if matches!(payload.event(), PageLoadEvent::Finished) {
+                    loaded(window.label().to_owned());
+                }
+            });
+    #[cfg(target_os = "linux")]
+    let builder = match ANCHOR.with(|a| a.borrow().clone()) {
+        Some(anchor) => builder.with_related_view(anchor),
+        None => builder,
+    };
+    let window = builder.build()?;
     tune(&window);
     Ok(())
 }

@@ -55,7 +55,16 @@ pub fn windows(display: &str) -> Vec<X11Window> {
     let net_wm_name = atom(&conn, "_NET_WM_NAME");
     let utf8 = atom(&conn, "UTF8_STRING");
     let net_wm_pid = atom(&conn, "_NET_WM_PID");
-    tree.children
+    // A window manager reparents each client window into a frame of its own: look one
+    // level below the root's children too.
+    let mut candidates = Vec::new();
+    for w in tree.children {
+        candidates.push(w);
+        if let Some(inner) = conn.query_tree(w).ok().and_then(|c| c.reply().ok()) {
+            candidates.extend(inner.children);
+        }
+    }
+    candidates
         .into_iter()
         .filter_map(|w| {
             let title = net_wm_name

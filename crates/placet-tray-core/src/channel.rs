@@ -59,7 +59,7 @@ pub enum ToTray {
         cmd: String,
         args: Value,
     },
-    /// The window is on screen.
+    /// The window's page has loaded: it is on screen with its content.
     Shown { label: String },
     /// The window is gone.
     Closed { label: String },

@@ -2,16 +2,16 @@
 //! the only one that loads WebKit), behind the core's [`WindowHost`] seam.
 //!
 //! The tray starts it when a window is wanted, or ahead of time when a review
-//! notification goes up (so a click shows the window at once), and tells it to exit
-//! [`GRACE`] after its last window closed once no review is pending. The line to it is
+//! notification goes up (so a click shows the window at once; for [`WARM_FOR`]), and
+//! tells it to exit [`GRACE`] after its last window closed once nothing keeps it warm. The line to it is
 //! the host's standard input and output: nothing another process can open. Every
 //! command a page sends arrives with the label of its window, and the core answers each
 //! window only what that window may ask.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use placet_tray_core::channel::{self, ToHost, ToTray};
 use placet_tray_core::ipc::{dispatch, Ctx, IpcError, UiEvent};
@@ -22,6 +22,10 @@ use tokio::sync::mpsc;
 
 /// How long the host stays after its last window closed (with no review pending).
 pub const GRACE: Duration = Duration::from_secs(10);
+
+/// How long a review notification keeps the host warm: the time a person takes to
+/// reach for it. A review left waiting longer does not keep a web engine in memory.
+pub const WARM_FOR: Duration = Duration::from_secs(120);
 
 /// Where the host comes from.
 #[derive(Debug)]
@@ -38,6 +42,8 @@ struct Host {
     tx: mpsc::UnboundedSender<ToHost>,
     /// Windows open in it.
     windows: HashSet<String>,
+    /// When each window was asked for, until its page loaded.
+    asked: HashMap<String, Instant>,
     /// Which start this is (a host that exits must not clear its successor).
     generation: u64,
 }
@@ -45,9 +51,16 @@ struct Host {
 #[derive(Debug, Default)]
 struct State {
     host: Option<Host>,
-    /// A review is pending: keep (or start) the host so a click shows a window at once.
-    warm: bool,
+    /// A review notification went up: keep (or start) the host so a click shows a window
+    /// at once, until then.
+    warm_until: Option<Instant>,
     generation: u64,
+}
+
+impl State {
+    fn warm(&self) -> bool {
+        self.warm_until.is_some_and(|t| Instant::now() < t)
+    }
 }
 
 /// The window host, seen from the tray.
@@ -140,6 +153,7 @@ impl WindowProcess {
             st.host = Some(Host {
                 tx: tx.clone(),
                 windows: HashSet::new(),
+                asked: HashMap::new(),
                 generation: st.generation,
             });
             st.generation
@@ -191,10 +205,14 @@ impl WindowProcess {
                 ToTray::Ready => tracing::debug!("window host ready"),
                 ToTray::Shown { label } => {
                     if let Some(h) = self.lock().host.as_mut() {
+                        if let Some(t) = h.asked.remove(&label) {
+                            tracing::info!(window = %label, ms = t.elapsed().as_millis() as u64, "window shown");
+                        }
                         h.windows.insert(label);
                     }
                 }
                 ToTray::Closed { label } => {
+                    tracing::debug!(window = %label, "window closed");
                     let empty = match self.lock().host.as_mut() {
                         Some(h) => {
                             h.windows.remove(&label);
@@ -249,11 +267,12 @@ impl WindowProcess {
         if matches!(self.origin, Origin::Given) {
             return;
         }
+        tracing::debug!(?GRACE, "the window host goes when idle this long");
         let me = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(GRACE).await;
             let mut st = me.lock();
-            let idle = !st.warm
+            let idle = !st.warm()
                 && st
                     .host
                     .as_ref()
@@ -293,6 +312,7 @@ impl WindowHost for Windows {
         let label = kind.label();
         if let Some(h) = self.0.lock().host.as_mut() {
             h.windows.insert(label.clone());
+            h.asked.insert(label.clone(), Instant::now());
         }
         let (width, height) = kind.size();
         let _ = tx.send(ToHost::Open {
@@ -313,12 +333,21 @@ impl WindowHost for Windows {
     }
 
     fn prewarm(&self) {
-        self.0.lock().warm = true;
+        self.0.lock().warm_until = Some(Instant::now() + WARM_FOR);
         let _ = self.0.ensure();
+        // Cool down on its own once the warm time is over.
+        let me = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(WARM_FOR).await;
+            if !me.0.lock().warm() {
+                me.cool_down();
+            }
+        });
     }
 
     fn cool_down(&self) {
-        self.0.lock().warm = false;
+        tracing::debug!("no window is likely soon: the window host may go");
+        self.0.lock().warm_until = None;
         let idle = self
             .0
             .lock()

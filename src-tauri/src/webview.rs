@@ -39,15 +39,20 @@ pub const ANCHOR_LABEL: &str = "anchor";
 
 /// Creates the hidden anchor page (Linux; elsewhere nothing): its web process is the one
 /// every window's page runs in. On the main thread.
+///
+/// Not under WebDriver (tauri-driver sets `TAURI_WEBVIEW_AUTOMATION`): WebKit cannot
+/// hand a page related to another one to automation, so there each window keeps a web
+/// process of its own. The end-to-end tests that run without WebDriver cover the anchor.
 pub fn create_anchor(app: &AppHandle) {
     #[cfg(target_os = "linux")]
-    {
-        let built = WebviewWindowBuilder::new(app, ANCHOR_LABEL, WebviewUrl::App("blank.html".into()))
-            .title("Placet Tray")
-            .visible(false)
-            .skip_taskbar(true)
-            .inner_size(1.0, 1.0)
-            .build();
+    if std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() != Ok("true") {
+        let built =
+            WebviewWindowBuilder::new(app, ANCHOR_LABEL, WebviewUrl::App("blank.html".into()))
+                .title("Placet Tray")
+                .visible(false)
+                .skip_taskbar(true)
+                .inner_size(1.0, 1.0)
+                .build();
         match built {
             Ok(window) => {
                 tune(&window);
@@ -88,24 +93,23 @@ pub fn open(
         return Ok(());
     }
     let (w, h) = target.size;
-    let builder =
-        WebviewWindowBuilder::new(app, target.label, WebviewUrl::App(target.page.into()))
-            .title(target.title)
-            .inner_size(w, h)
-            .min_inner_size(360.0, 320.0)
-            .focused(true)
-            .on_navigation(|url| {
-                let ok = is_app_url(url);
-                if !ok {
-                    tracing::warn!(url = %url, "navigation away from the app blocked");
-                }
-                ok
-            })
-            .on_page_load(move |window, payload| {
-                if matches!(payload.event(), PageLoadEvent::Finished) {
-                    loaded(window.label().to_owned());
-                }
-            });
+    let builder = WebviewWindowBuilder::new(app, target.label, WebviewUrl::App(target.page.into()))
+        .title(target.title)
+        .inner_size(w, h)
+        .min_inner_size(360.0, 320.0)
+        .focused(true)
+        .on_navigation(|url| {
+            let ok = is_app_url(url);
+            if !ok {
+                tracing::warn!(url = %url, "navigation away from the app blocked");
+            }
+            ok
+        })
+        .on_page_load(move |window, payload| {
+            if matches!(payload.event(), PageLoadEvent::Finished) {
+                loaded(window.label().to_owned());
+            }
+        });
     #[cfg(target_os = "linux")]
     let builder = match ANCHOR.with(|a| a.borrow().clone()) {
         Some(anchor) => builder.with_related_view(anchor),

@@ -332,11 +332,19 @@ impl Bench {
     /// How long each window took from the tray asking for it to its page loaded, as
     /// the tray logged (`window shown … ms=N`), in order.
     fn page_loads(&self) -> Vec<Duration> {
-        let log = std::fs::read_to_string(self.desktop.state_dir().join("placet-tray/placet-tray.log"))
-            .unwrap_or_default();
+        let log =
+            std::fs::read_to_string(self.desktop.state_dir().join("placet-tray/placet-tray.log"))
+                .unwrap_or_default();
         log.lines()
             .filter(|l| l.contains("window shown"))
-            .filter_map(|l| l.split("ms=").nth(1)?.split_whitespace().next()?.parse().ok())
+            .filter_map(|l| {
+                l.split("ms=")
+                    .nth(1)?
+                    .split_whitespace()
+                    .next()?
+                    .parse()
+                    .ok()
+            })
             .map(Duration::from_millis)
             .collect()
     }
@@ -452,8 +460,7 @@ async fn memory_and_speed(b: &mut Bench) {
     let before = tree(b.pid());
     tokio::time::sleep(Duration::from_secs(idle_secs)).await;
     let idle = tree(b.pid());
-    let (idle_rss, idle_pss) =
-        report(&format!("idle {idle_secs} s, no window ever opened"), &idle);
+    let (idle_rss, idle_pss) = report(&format!("idle {idle_secs} s, no window ever opened"), &idle);
     println!(
         "    CPU over the idle time: {:.3} % of one core",
         cpu_percent(&before, &idle, idle_secs as f64)
@@ -466,7 +473,10 @@ async fn memory_and_speed(b: &mut Bench) {
         .wait_for_notify(|n| n.body.contains("Warm probe"), T)
         .await;
     tokio::time::sleep(Duration::from_secs(5)).await;
-    report("a review pending, no window (window host warm)", &tree(b.pid()));
+    report(
+        "a review pending, no window (window host warm)",
+        &tree(b.pid()),
+    );
 
     // Click → visible, then one and two windows open.
     let clicks = env_num("BENCH_CLICKS", 10) as usize;
@@ -581,7 +591,11 @@ fn by_route(list: &[placet_devserver::RecordedRequest]) -> String {
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for r in list {
         *counts
-            .entry(format!("{} {}", r.method, r.route.clone().unwrap_or_else(|| r.path.clone())))
+            .entry(format!(
+                "{} {}",
+                r.method,
+                r.route.clone().unwrap_or_else(|| r.path.clone())
+            ))
             .or_default() += 1;
     }
     counts

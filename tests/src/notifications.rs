@@ -403,6 +403,15 @@ impl NotificationsIface {
         action_key: &str,
     ) -> zbus::Result<()>;
 
+    /// KDE's inline reply (`inline-reply` capability): the text typed into the
+    /// notification.
+    #[zbus(signal)]
+    async fn notification_replied(
+        emitter: &SignalEmitter<'_>,
+        id: u32,
+        text: &str,
+    ) -> zbus::Result<()>;
+
     #[zbus(signal)]
     async fn activation_token(
         emitter: &SignalEmitter<'_>,
@@ -582,6 +591,32 @@ impl NotificationServer {
             && !resident
             && self.shared.lock().open.remove(&id).is_some();
         if still_open {
+            close(&self.shared, &self.emitter(), id, CloseReason::Dismissed)
+                .await
+                .expect("emitting NotificationClosed");
+        }
+    }
+
+    /// Plays the user typing `text` into notification `id`'s inline reply field and
+    /// sending it, as KDE Plasma does: `NotificationReplied(id, text)`, then the
+    /// notification closes. Panics unless it offered a reply (`inline-reply` action).
+    pub async fn reply(&self, id: u32, text: &str) {
+        {
+            let state = self.shared.lock();
+            let call = state
+                .open
+                .get(&id)
+                .unwrap_or_else(|| panic!("cannot reply to notification {id}: it is not shown"));
+            assert!(
+                call.action_label("inline-reply").is_some(),
+                "notification {id} offers no inline reply; its actions are {:?}",
+                call.actions
+            );
+        }
+        NotificationsIface::notification_replied(&self.emitter(), id, text)
+            .await
+            .expect("emitting NotificationReplied");
+        if self.shared.lock().open.remove(&id).is_some() {
             close(&self.shared, &self.emitter(), id, CloseReason::Dismissed)
                 .await
                 .expect("emitting NotificationClosed");

@@ -5,9 +5,9 @@ import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 /** Every command of the pages (the command table). */
 export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open";
 
-export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "internal";
+export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "internal";
 
-export type IpcError = { code: ErrorCode, message: string, };
+export type IpcError = { code: ErrorCode, message: string, count?: number, location?: string, };
 
 export type ReviewState = "pending" | "sending" | "answered" | "expired" | "withdrawn";
 
@@ -39,7 +39,8 @@ export type DecisionView = {
  */
 summary: string, 
 /**
- * Where it was given ("review window", "command line, confirmed by a click").
+ * Where it was given, to follow "Answered ": "in the review window", "from the
+ * command line, confirmed by a click".
  */
 givenIn: string, decidedAt: string, 
 /**

@@ -17,7 +17,7 @@ use chrono::Utc;
 use placet_client::inbox::AnsweredBy as InboxAnsweredBy;
 use placet_client::outbox::{AnswerSource, Delivery};
 use placet_client::protocol::{AgentStatus, OptionStyle, ReviewKind};
-use placet_client::{Answer, InboxChange, Message, SessionState};
+use placet_client::{Answer, Inbox, InboxChange, Message, SessionState};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -397,8 +397,8 @@ async fn follow_outbox(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
 /// True only when `option_id` is an option of the pending approval `message_id` known
 /// not to be `danger`. Anything unknown (the review is not in the inbox, it is not an
 /// approval, the option is not there) counts as dangerous: it fails closed.
-pub fn is_safe_option(live: &Live, message_id: &str, option_id: &str) -> bool {
-    live.inbox.get(message_id).is_some_and(|m| {
+pub fn is_safe_option(inbox: &Inbox, message_id: &str, option_id: &str) -> bool {
+    inbox.get(message_id).is_some_and(|m| {
         matches!(
             m.review.as_ref().map(|r| &r.kind),
             Some(ReviewKind::Approval(p)) if p.option(option_id).is_some_and(|o| o.style != OptionStyle::Danger)
@@ -412,6 +412,7 @@ async fn follow_responses(
     confirms: Arc<Confirms>,
     mut responses: mpsc::UnboundedReceiver<NoticeEvent>,
 ) {
+    let comments = Comments::default();
     while let Some(NoticeEvent { key, response }) = responses.recv().await {
         if let NoticeKey::Info(InfoKey::Confirm(n)) = key {
             match response {
@@ -427,7 +428,7 @@ async fn follow_responses(
         }
         match key {
             NoticeKey::Review(message_id) => {
-                review_response(&ctx, &center, &message_id, response).await
+                review_response(&ctx, &center, &comments, &message_id, response).await
             }
             NoticeKey::Summary => ctx.windows.open(WindowKind::Inbox, None),
             NoticeKey::Info(InfoKey::AuthExpired) => ctx.windows.open(WindowKind::Settings, None),
@@ -447,6 +448,7 @@ async fn follow_responses(
 async fn review_response(
     ctx: &Ctx,
     center: &NotificationCenter,
+    comments: &Comments,
     message_id: &str,
     response: Response,
 ) {
@@ -454,24 +456,24 @@ async fn review_response(
     let option_id = match response {
         Response::Action(action) if action == text::OPEN_IN_PLACET => return open(None),
         Response::Action(action) => option_of_action(&action).to_owned(),
-        Response::Activated | Response::Replied(_) | Response::Dismissed => return open(None),
+        Response::Replied(reply) => return replied(ctx, center, comments, message_id, reply).await,
+        Response::Activated | Response::Dismissed => return open(None),
     };
     let Some(live) = ctx.core.live() else {
         return open(Some(option_id));
     };
-    if !is_safe_option(&live, message_id, &option_id) {
+    if !is_safe_option(&live.inbox, message_id, &option_id) {
         // Never sent by a button alone: one confirming click in the window.
         return open(Some(option_id));
     }
-    let answer = Answer::Approval {
-        option_id,
-        comment: None,
+    let comment = lock(comments).remove(message_id);
+    let source = if comment.is_some() {
+        AnswerSource::NotificationReply
+    } else {
+        AnswerSource::NotificationButton
     };
-    if let Err(e) = ctx
-        .core
-        .respond(message_id, &answer, AnswerSource::NotificationButton)
-        .await
-    {
+    let answer = Answer::Approval { option_id, comment };
+    if let Err(e) = ctx.core.respond(message_id, &answer, source).await {
         tracing::warn!(error = %e, "answer from a notification refused");
         let agent = live
             .inbox
@@ -485,6 +487,62 @@ async fn review_response(
             &body,
             false,
         ));
+    }
+}
+
+/// Comments typed into an approval's notification, waiting for the option to go with.
+type Comments = Mutex<HashMap<String, String>>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Text typed into a review's notification: a text-input review's answer (validated
+/// and queued like any answer), or an approval's comment (kept, and the notification
+/// shown again to choose the option). What cannot be sent opens the review's window,
+/// with a notice saying why.
+async fn replied(
+    ctx: &Ctx,
+    center: &NotificationCenter,
+    comments: &Comments,
+    message_id: &str,
+    reply: String,
+) {
+    let Some(live) = ctx.core.live() else {
+        return ctx.windows.open(WindowKind::review(message_id), None);
+    };
+    let Some(message) = live.inbox.get(message_id) else {
+        return ctx.windows.open(WindowKind::review(message_id), None);
+    };
+    let refused = |reason: String| {
+        let (title, body) = text::reply_refused(&reason);
+        center.info(info_notice(
+            InfoKey::Delivery(message_id.to_owned()),
+            &title,
+            &body,
+            false,
+        ));
+        ctx.windows.open(WindowKind::review(message_id), None);
+    };
+    match message.review.as_ref().map(|r| &r.kind) {
+        Some(ReviewKind::Approval(p)) if p.allow_comment => {
+            lock(comments).insert(message_id.to_owned(), reply.clone());
+            if let Some((notice, agent)) = review_notice(ctx, &live, &message) {
+                center.withdraw(message_id);
+                center.review(text::with_comment(notice, &reply), &agent);
+            }
+        }
+        Some(ReviewKind::TextInput(_)) => {
+            let answer = Answer::Text { text: reply };
+            if let Err(e) = ctx
+                .core
+                .respond(message_id, &answer, AnswerSource::NotificationReply)
+                .await
+            {
+                refused(e.to_string());
+            }
+        }
+        _ => refused("this review takes no typed reply".to_owned()),
     }
 }
 
@@ -601,7 +659,7 @@ async fn propose(
     let agent = live.inbox.agent_name(&message);
     let line = text::answer_line(&message, &answer);
     if let Answer::Approval { option_id, .. } = &answer {
-        if !is_safe_option(&live, message_id, option_id) {
+        if !is_safe_option(&live.inbox, message_id, option_id) {
             // Never sent from outside the review window: open it for the person.
             ctx.windows
                 .open(WindowKind::review(message_id), Some(option_id.clone()));
@@ -664,22 +722,30 @@ async fn propose(
             },
         };
     }
+    // A transport error is retried by the outbox within the wait (a lost reply is then
+    // recognised as our own answer); only what is still not through is "queued".
+    let mut last_retry = None;
     let waited = tokio::time::timeout(DELIVERY_WAIT, async {
         loop {
             match deliveries.recv().await {
-                Ok(d) if d.message_id() == message_id => return Some(d),
+                Ok(Delivery::WillRetry {
+                    reason,
+                    message_id: m,
+                    ..
+                }) if m == message_id => last_retry = Some(reason),
+                Ok(d) if d.message_id() == message_id && d.is_settled() => return Some(d),
+                Ok(Delivery::AuthExpired { .. }) => return None,
                 Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     })
     .await;
+    let queued = |fallback: &str| Outcome::Queued {
+        reason: last_retry.clone().unwrap_or_else(|| fallback.to_owned()),
+    };
     match waited {
         Ok(Some(Delivery::Sent { .. })) => Outcome::Sent { summary: line },
-        Ok(Some(Delivery::WillRetry { reason, .. })) => Outcome::Queued { reason },
-        Ok(Some(Delivery::AuthExpired { .. })) => Outcome::Queued {
-            reason: "the server no longer accepts the sign-in".to_owned(),
-        },
         Ok(Some(
             d @ (Delivery::AnsweredElsewhere { .. }
             | Delivery::Expired { .. }
@@ -693,8 +759,60 @@ async fn propose(
             .to_owned(),
         },
         Ok(Some(Delivery::Failed { reason, .. })) => Outcome::Failed { message: reason },
-        Ok(Some(Delivery::Unreadable { .. })) | Ok(None) | Err(_) => Outcome::Queued {
-            reason: "no reply from the server yet".to_owned(),
-        },
+        Ok(Some(_)) | Ok(None) | Err(_) => queued("no reply from the server yet"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use placet_client::ServerEvent;
+    use serde_json::json;
+
+    fn inbox_with(review: serde_json::Value) -> Inbox {
+        let inbox = Inbox::new();
+        let m: Message = serde_json::from_value(json!({
+            "id": "m1", "channelId": "a1", "text": "?", "review": review,
+            "createdAt": "2026-01-01T00:00:00.000Z"
+        }))
+        .unwrap();
+        inbox.apply(&ServerEvent::MessageCreated(m));
+        inbox
+    }
+
+    /// Only an option known not to be dangerous passes; everything unknown fails closed.
+    #[test]
+    fn danger_fails_closed() {
+        let approval = inbox_with(
+            json!({"type": "approval", "status": "pending", "payload": {"options": [
+                {"id": "go", "label": "Go", "style": "primary"},
+                {"id": "wipe", "label": "Wipe", "style": "danger"}
+            ]}}),
+        );
+        assert!(is_safe_option(&approval, "m1", "go"));
+        assert!(!is_safe_option(&approval, "m1", "wipe"), "danger");
+        assert!(
+            !is_safe_option(&approval, "m1", "nope"),
+            "an option it does not have"
+        );
+        assert!(
+            !is_safe_option(&approval, "m2", "go"),
+            "a review not in the inbox"
+        );
+        let form = inbox_with(
+            json!({"type": "form", "status": "pending", "payload": {"fields": [
+                {"name": "go", "type": "text"}
+            ]}}),
+        );
+        assert!(!is_safe_option(&form, "m1", "go"), "not an approval");
+        let odd = inbox_with(
+            json!({"type": "approval", "status": "pending", "payload": {"options": [
+                {"id": "go", "label": "Go", "style": 7}
+            ]}}),
+        );
+        assert!(
+            !is_safe_option(&odd, "m1", "go"),
+            "a style that cannot be read"
+        );
     }
 }

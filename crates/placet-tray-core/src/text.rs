@@ -9,7 +9,7 @@ use placet_client::protocol::{ApprovalOption, OptionStyle, ReviewKind};
 use placet_client::{Message, SessionState};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::notify::{option_action_id, Notice, NoticeAction, NoticeKey};
+use crate::notify::{option_action_id, Notice, NoticeAction, NoticeKey, ReplyField};
 
 /// Longest notification body, in characters (before escaping).
 pub const BODY_CHARS: usize = 200;
@@ -134,6 +134,24 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
         Answering::Buttons if actions.is_empty() => None,
         Answering::Buttons => Some("Click to open the review and answer.".to_owned()),
     };
+    let reply = match (answering, kind) {
+        (Answering::Buttons, Some(ReviewKind::TextInput(p))) => Some(ReplyField {
+            placeholder: p
+                .placeholder
+                .as_deref()
+                .map(|s| one_line(s, 60))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "Your answer".to_owned()),
+            submit_label: one_line(&p.submit_label, 30),
+        }),
+        (Answering::Buttons, Some(ReviewKind::Approval(p))) if p.allow_comment => {
+            Some(ReplyField {
+                placeholder: "A comment, then choose an option".to_owned(),
+                submit_label: "Add comment".to_owned(),
+            })
+        }
+        _ => None,
+    };
     Notice {
         key: NoticeKey::Review(message.id.clone()),
         title,
@@ -141,10 +159,33 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
         actions,
         open_label: Some("Open".to_owned()),
         without_buttons,
-        reply: None,
+        reply,
         sound,
         persistent: true,
     }
+}
+
+/// A review's notice again, after a comment was typed in place: the comment shown, the
+/// options to choose from.
+pub fn with_comment(mut notice: Notice, comment: &str) -> Notice {
+    notice.body = format!(
+        "Your comment: “{}”\nChoose an option to send it.",
+        one_line(comment, 120)
+    );
+    notice.reply = None;
+    notice.sound = false;
+    notice
+}
+
+/// The notice when a reply typed in a notification cannot be sent.
+pub fn reply_refused(reason: &str) -> (String, String) {
+    (
+        "Your reply was not sent".to_owned(),
+        format!(
+            "{}. The review is open to answer there.",
+            one_line(reason, 160)
+        ),
+    )
 }
 
 /// The action that opens a review in Placet's web app (a review this app cannot answer).
@@ -267,17 +308,17 @@ pub fn answer_line(message: &Message, answer: &placet_client::Answer) -> String 
     }
 }
 
-/// Where an answer was given, for the decision history.
+/// Where an answer was given, for the decision history: "Answered " + this.
 pub fn answer_source(source: Option<placet_client::outbox::AnswerSource>, stored: &str) -> String {
     use placet_client::outbox::AnswerSource as S;
     match source {
-        Some(S::NotificationButton) => "a notification button",
-        Some(S::NotificationReply) => "a reply typed in a notification",
-        Some(S::ReviewWindow) => "the review window",
-        Some(S::Inbox) => "the inbox",
-        Some(S::CliConfirmedAtTerminal) => "the command line, confirmed at the terminal",
-        Some(S::CliConfirmedByClick) => "the command line, confirmed by a click",
-        Some(S::CliUnattended) => "the command line, without confirmation",
+        Some(S::NotificationButton) => "with a notification button",
+        Some(S::NotificationReply) => "with a reply typed in a notification",
+        Some(S::ReviewWindow) => "in the review window",
+        Some(S::Inbox) => "in the inbox",
+        Some(S::CliConfirmedAtTerminal) => "from the command line, confirmed at the terminal",
+        Some(S::CliConfirmedByClick) => "from the command line, confirmed by a click",
+        Some(S::CliUnattended) => "from the command line, without confirmation",
         None => return format!("elsewhere ({stored})"),
     }
     .to_owned()
@@ -326,6 +367,10 @@ pub fn session_state(state: &SessionState, now: DateTime<Utc>) -> String {
         SessionState::AuthExpired => "Signed out by the server: sign in again".to_owned(),
     }
 }
+
+/// Added to the tray's status line when the person allowed plain `http` to a remote
+/// server.
+pub const NOT_ENCRYPTED: &str = " — not encrypted";
 
 /// The tray's status line for `host` with `count` reviews waiting.
 pub fn tray_status(state: &SessionState, host: &str, count: usize) -> String {

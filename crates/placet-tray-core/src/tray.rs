@@ -210,7 +210,10 @@ pub fn tray_view(core: &Core) -> TrayView {
         SessionState::AuthExpired | SessionState::SignedOut => TrayLook::SignedOut,
         _ => TrayLook::Offline,
     };
-    let status = text::tray_status(&state, &host, count);
+    let mut status = text::tray_status(&state, &host, count);
+    if !live.account.server.is_encrypted() && !live.account.server.is_loopback() {
+        status.push_str(text::NOT_ENCRYPTED);
+    }
     let tooltip = text::tray_tooltip(&state, count, &status);
     let reviews: Vec<(String, String)> = awaiting
         .iter()

@@ -64,29 +64,10 @@ async fn axe(session: &Session, page: &str) -> Vec<Value> {
     violations
 }
 
-/// Violations left in the app on purpose until the UI changes, each as (rule, a fragment
-/// of axe-core's failure summary that pins it to one cause). Anything else fails.
-///
-/// - The secondary text colour `--text-3: #85857e` (counts, footers, hints, timestamps)
-///   has a contrast of 3.71:1 on white and 3.43:1 on `#f6f6f4`, under WCAG AA's 4.5:1 for
-///   small text. `#6b6b65` keeps the look and passes (5.36:1 and 4.96:1).
-/// - Settings: `<dd id="connection" role="status">` gives a definition list a child that
-///   is a status region, not a `dd`. Moving the role into the `dd`
-///   (`<dd><span id="connection" role="status" aria-live="polite"></span></dd>`) fixes it.
-/// - Freeform: the schema (`<pre id="schema">`) scrolls when long but cannot take the
-///   focus, so a keyboard user cannot scroll it. `tabindex="0"` on it (with
-///   `role="region"` and an `aria-label`, such as "Expected schema") fixes it.
-const KNOWN_VIOLATIONS: &[(&str, &str)] = &[
-    ("color-contrast", "foreground color: #85857e"),
-    (
-        "scrollable-region-focusable",
-        "#schema: Fix any of the following:",
-    ),
-    (
-        "definition-list",
-        "dl element has direct children that are not allowed: [role=status]",
-    ),
-];
+/// Violations left in the app on purpose, each as (rule, a fragment of axe-core's
+/// failure summary that pins it to one cause). None today; anything listed here is
+/// printed all the same.
+const KNOWN_VIOLATIONS: &[(&str, &str)] = &[];
 
 /// Asserts the page has no serious or critical axe-core violation other than the
 /// [`KNOWN_VIOLATIONS`] (which are printed all the same).

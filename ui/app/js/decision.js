@@ -7,19 +7,6 @@
 import { formatReceived, parseTime } from './time.js';
 
 /**
- * Where the answer was given, with the right preposition: Rust's `givenIn` reads "the
- * review window", "the inbox", "a notification button", "the command line, confirmed by
- * a click" or "elsewhere (…)".
- * @param {string} givenIn
- */
-function where(givenIn) {
-  if (givenIn.startsWith('elsewhere')) return givenIn;
-  if (givenIn.startsWith('a ')) return `with ${givenIn}`;
-  if (givenIn.startsWith('the command line')) return `from ${givenIn}`;
-  return `in ${givenIn}`;
-}
-
-/**
  * What became of the answer: the outcome of its delivery to the server, then how far it
  * got towards the agent.
  * @param {import('./ipc.js').DecisionView} d
@@ -55,5 +42,5 @@ export function outcomeWords(d) {
 export function decisionLine(d, now = new Date()) {
   const at = parseTime(d.decidedAt);
   const when = at ? ` at ${formatReceived(at, now)}` : '';
-  return `Answered ${where(d.givenIn)}${when} · ${outcomeWords(d)}`;
+  return `Answered ${d.givenIn}${when} · ${outcomeWords(d)}`;
 }

@@ -60,7 +60,7 @@ const CODE_TABLE = {
   notConnected: true, authExpired: true, wrongCredentials: true, keychainUnavailable: true,
   network: true, tls: true, notPlacet: true, badInput: true, invalidAnswer: true,
   alreadyAnswered: true, notFound: true, watchOnly: true, notAllowed: true, answersQueued: true,
-  insecureHttp: true, redirect: true, internal: true,
+  insecureHttp: true, redirect: true, withdrawn: true, internal: true,
 };
 /** @type {ReadonlySet<string>} */
 const CODES = new Set(Object.keys(CODE_TABLE));

@@ -28,6 +28,8 @@ export function describeError(e) {
       return `The secure connection to the server failed: ${e.message}`;
     case 'watchOnly':
       return 'You are signed in watch-only (with an API key). Sign in with your account to answer.';
+    case 'withdrawn':
+      return 'The agent withdrew this review.';
     case 'notFound':
       return 'This review no longer exists on the server.';
     case 'alreadyAnswered':

@@ -378,7 +378,7 @@ async function refresh() {
     render(v, null);
   } catch (err) {
     const e = ipc.toIpcError(err);
-    if (view && e.code === 'notFound') {
+    if (e.code === 'withdrawn' || (view && e.code === 'notFound')) {
       // The message is gone from the server: the agent deleted it.
       applyState('withdrawn');
       return;

@@ -130,20 +130,20 @@ function allowInsecureHttp() {
 }
 
 /**
- * The server address a redirect names (Rust: "… a redirect (301) to <URL>; use that
- * address"): the URL without the API path it was asked for.
- * @param {string} message
+ * The server address a redirect names (the error's `location`): the URL without the API
+ * path it was asked for.
+ * @param {ipc.IpcError} e
  * @returns {string|null}
  */
-function redirectTarget(message) {
-  const m = /\bto (https?:\/\/[^\s;]+)/.exec(message);
-  if (!m) return null;
+function redirectTarget(e) {
+  if (!e.location) return null;
   let url;
   try {
-    url = new URL(m[1]);
+    url = new URL(e.location);
   } catch {
     return null;
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   const api = url.pathname.lastIndexOf('/api/');
   url.pathname = api >= 0 ? url.pathname.slice(0, api + 1) : url.pathname;
   url.search = '';
@@ -153,7 +153,7 @@ function redirectTarget(message) {
 
 /** @param {ipc.IpcError|null} e a `redirect` error, or null to hide the offer */
 function showRedirectOffer(e) {
-  const target = e && e.code === 'redirect' ? redirectTarget(e.message) : null;
+  const target = e && e.code === 'redirect' ? redirectTarget(e) : null;
   $.redirectOffer.hidden = target === null;
   $.redirectOffer.dataset.target = target ?? '';
   $.redirectText.textContent = target ? `The server points to ${target} instead.` : '';
@@ -181,7 +181,7 @@ function signInError(e) {
     case 'insecureHttp':
       return 'Not sent: this address is plain http to another computer, so your password and session would travel unencrypted. Use the server’s https address, or, if you trust every network in between, tick “Allow unencrypted http for this server”.';
     case 'redirect': {
-      const target = redirectTarget(e.message);
+      const target = redirectTarget(e);
       return target
         ? `The server redirects this address to ${target}. Placet Tray follows no redirect with your password: use that address instead.`
         : `The server answered with a redirect: ${sentence(e.message)}`;
@@ -364,8 +364,7 @@ function setDialogBusy(text) {
 function askAboutQueued(e, afterDeliver) {
   // The buttons are enabled again before one of them takes the focus.
   setDialogBusy(null);
-  const n = Number.parseInt(/^\d+/.exec(e.message)?.[0] ?? '', 10);
-  const count = Number.isFinite(n) && n > 0 ? n : null;
+  const count = e.count !== undefined && e.count > 0 ? e.count : null;
   const one = count === 1;
   const answers = count === null ? 'Some answers' : one ? 'One answer' : `${count} answers`;
   $.signOutDialog.dataset.step = afterDeliver ? 'undelivered' : 'queued';

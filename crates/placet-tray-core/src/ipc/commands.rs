@@ -280,7 +280,18 @@ pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
     let live = live(core)?;
     let (message, sending) = match live.inbox.get(id) {
         Some(m) => ((*m).clone(), live.inbox.is_sending(id)),
-        None => (live.rest.message(id).await?, false),
+        None => match live.rest.message(id).await {
+            Ok(m) => (m, false),
+            // Answered and expired reviews stay on the server; one we saw that is gone
+            // was deleted by its agent.
+            Err(ApiError::NotFound { .. }) if live.inbox.is_finished(id) => {
+                return Err(IpcError::new(
+                    ErrorCode::Withdrawn,
+                    "the agent withdrew this review",
+                ))
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
     let review = message
         .review

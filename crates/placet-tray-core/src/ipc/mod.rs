@@ -18,12 +18,20 @@ pub use events::UiEvent;
 
 use crate::app::CoreError;
 
-/// The error every command returns: `{code, message}`; pages switch on `code`.
+/// The error every command returns: `{code, message}`; pages switch on `code`. A few
+/// codes carry a value the page acts on: how many answers are queued
+/// (`answersQueued`), the address a redirect names (`redirect`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub location: Option<String>,
 }
 
 /// What went wrong, for the page to switch on.
@@ -48,8 +56,10 @@ pub enum ErrorCode {
     AnswersQueued,
     /// Plain `http` to a server that is not on this machine, not allowed.
     InsecureHttp,
-    /// The server answered with a redirect; the message names the address to use.
+    /// The server answered with a redirect; `location` is the address to use.
     Redirect,
+    /// The agent deleted this review.
+    Withdrawn,
     Internal,
 }
 
@@ -59,6 +69,8 @@ impl IpcError {
         Self {
             code,
             message: message.into(),
+            count: None,
+            location: None,
         }
     }
 
@@ -83,6 +95,12 @@ impl std::error::Error for IpcError {}
 
 impl From<ApiError> for IpcError {
     fn from(e: ApiError) -> Self {
+        if let ApiError::Redirect { location, .. } = &e {
+            return Self {
+                location: location.clone(),
+                ..Self::new(ErrorCode::Redirect, e.to_string())
+            };
+        }
         let code = match &e {
             ApiError::Unauthorized { .. } => ErrorCode::AuthExpired,
             ApiError::Network {
@@ -116,9 +134,10 @@ impl From<CoreError> for IpcError {
             CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
                 Self::new(ErrorCode::AlreadyAnswered, message)
             }
-            CoreError::AnswersQueued(_) | CoreError::Undelivered(_) => {
-                Self::new(ErrorCode::AnswersQueued, message)
-            }
+            CoreError::AnswersQueued(n) | CoreError::Undelivered(n) => Self {
+                count: u32::try_from(n).ok(),
+                ..Self::new(ErrorCode::AnswersQueued, message)
+            },
             CoreError::Store(_) | CoreError::Config(_) => Self::new(ErrorCode::Internal, message),
         }
     }

@@ -56,7 +56,8 @@ pub struct ReviewView {
 pub struct DecisionView {
     /// What was answered, in short ("option approve").
     pub summary: String,
-    /// Where it was given ("review window", "command line, confirmed by a click").
+    /// Where it was given, to follow "Answered ": "in the review window", "from the
+    /// command line, confirmed by a click".
     pub given_in: String,
     #[ts(type = "string")]
     pub decided_at: DateTime<Utc>,

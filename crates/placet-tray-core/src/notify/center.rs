@@ -2,10 +2,11 @@
 //! one summary, updated in place, when they come in a burst or a flood.
 //!
 //! - A review (or, with "notify for all messages", an agent message) shows on its own
-//!   unless [`CenterConfig::burst_size`] arrived within [`CenterConfig::burst_window`] or
-//!   more than [`CenterConfig::flood_size`] within [`CenterConfig::flood_window`]. Then
-//!   it joins the summary, and the notifications of that window still on screen fold
-//!   into it.
+//!   unless [`CenterConfig::burst_size`] arrived within [`CenterConfig::burst_window`], or
+//!   more than [`CenterConfig::flood_size`] of those raised within
+//!   [`CenterConfig::flood_window`] are still on screen (a steady flood nobody keeps up
+//!   with). Then it joins the summary, and the notifications of that window still on
+//!   screen fold into it.
 //! - The summary appears at once; later changes to it are coalesced: the first update
 //!   waits [`CenterConfig::first_update`], each further one twice as long as the last,
 //!   up to [`CenterConfig::slowest_update`] (far below four updates a second, and a
@@ -33,7 +34,8 @@ pub struct CenterConfig {
     /// This many within `burst_window` fold into the summary.
     pub burst_size: usize,
     pub flood_window: Duration,
-    /// More than this many within `flood_window` fold into the summary.
+    /// More than this many raised within `flood_window` and still on screen fold into
+    /// the summary.
     pub flood_size: usize,
     /// The summary's first update comes no sooner than this after it appeared.
     pub first_update: Duration,
@@ -274,7 +276,14 @@ impl State {
             .iter()
             .filter(|(t, _)| now.duration_since(*t) <= self.config.burst_window)
             .count();
-        let fold = in_burst >= self.config.burst_size || self.recent.len() > self.config.flood_size;
+        // The flood rule counts only what is still on screen (the new one included): a
+        // person who answers each review as it comes is not flooded.
+        let on_screen = self
+            .recent
+            .iter()
+            .filter(|(_, k)| *k == key || self.known(k))
+            .count();
+        let fold = in_burst >= self.config.burst_size || on_screen > self.config.flood_size;
         if !fold {
             self.shown.insert(key, (agent, kind));
             self.notifier.show(notice);
@@ -429,6 +438,27 @@ mod tests {
         )
     }
 
+    /// A person who answers each review as it comes is not flooded: every one gets its
+    /// own notification, however many arrive in a minute.
+    #[tokio::test(start_paused = true)]
+    async fn answered_reviews_do_not_count_as_a_flood() {
+        let (c, rec) = center();
+        for i in 0..30 {
+            c.review(notice(&format!("r{i}")), "A");
+            tokio::time::advance(Duration::from_millis(1000)).await;
+            c.withdraw(&format!("r{i}"));
+        }
+        c.flush().await;
+        assert_eq!(
+            rec.shown_keys()
+                .iter()
+                .filter(|k| k.starts_with("review:"))
+                .count(),
+            30
+        );
+        assert!(!rec.shown_keys().contains(&"summary".to_owned()));
+    }
+
     /// Reviews one at a time each get a notification; answering withdraws it.
     #[tokio::test(start_paused = true)]
     async fn single_reviews_show_and_withdraw() {
@@ -490,7 +520,10 @@ mod tests {
         c.flush().await;
         let shows = rec.shown_keys();
         let individual = shows.iter().filter(|k| k.starts_with("review:")).count();
-        assert_eq!(individual, 10, "at most ten a minute on their own");
+        assert_eq!(
+            individual, 10,
+            "at most ten on their own while none is answered"
+        );
         assert!(shows.len() <= 25, "{} shows", shows.len());
         assert_eq!(
             rec.last_shown(&NoticeKey::Summary).unwrap().title,

@@ -50,7 +50,10 @@ export function renderFreeform(ctx) {
     }
     form.append(h('div', { class: 'schema' },
       h('p', { class: 'field-label', text: 'Schema (a hint from the agent)' }),
-      h('pre', { class: 'code', id: 'schema', dir: 'ltr', text })));
+      h('pre', {
+        class: 'code', id: 'schema', dir: 'ltr', text,
+        tabindex: 0, role: 'region', aria: { label: 'Expected schema' },
+      })));
   }
 
   const id = freshId('json');

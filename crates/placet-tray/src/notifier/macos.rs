@@ -19,6 +19,7 @@
 // crate allows it.
 #![allow(unsafe_code)]
 
+use std::ptr::NonNull;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -146,7 +147,7 @@ fn show(center: &UNUserNotificationCenter, categories: &mut Categories, notice: 
         center.setNotificationCategories(&NSSet::from_retained_slice(&all));
         // Reading the categories back returns once the system has them.
         let (done, registered) = mpsc::channel();
-        let block = RcBlock::new(move |_| {
+        let block = RcBlock::new(move |_: NonNull<NSSet<UNNotificationCategory>>| {
             let _ = done.send(());
         });
         center.getNotificationCategoriesWithCompletionHandler(&block);

@@ -133,7 +133,7 @@ pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, EndpointErr
     {
         let pipe = pipe::connect(wait).await?;
         let token =
-            pipe::read_token().ok_or_else(|| EndpointError::Protocol(pipe::NOT_OURS.to_owned()))?;
+            pipe::read_token().ok_or_else(|| EndpointError::Protocol(NOT_OURS.to_owned()))?;
         exchange(pipe, Some(&token), request, wait).await
     }
     #[cfg(not(any(unix, windows)))]
@@ -142,6 +142,10 @@ pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, EndpointErr
         Err(EndpointError::NotRunning)
     }
 }
+
+/// Why the command line refuses a door that does not greet it as expected.
+#[cfg(any(unix, windows))]
+const NOT_OURS: &str = "the door is held by a program that is not this user's Placet Tray";
 
 /// Sends `request` over a connection to the door and reads the reply, after checking
 /// the door's greeting where it gives one.
@@ -160,9 +164,7 @@ where
     if let Some(expected) = greeting {
         let line = read_line(&mut reader, wait).await?;
         if line.trim_end() != expected {
-            return Err(EndpointError::Protocol(
-                "the door is held by a program that is not this user's Placet Tray".to_owned(),
-            ));
+            return Err(EndpointError::Protocol(NOT_OURS.to_owned()));
         }
     }
     let mut line =
@@ -320,9 +322,6 @@ mod pipe {
 
     use super::{serve_one, user_id, EndpointError, Incoming};
 
-    /// Why the command line refuses a door that does not greet it with the token.
-    pub const NOT_OURS: &str = "the door is held by a program that is not this user's Placet Tray";
-
     /// `ERROR_PIPE_BUSY`: every instance of the pipe is serving a client.
     const ERROR_PIPE_BUSY: i32 = 231;
 
@@ -434,5 +433,75 @@ mod pipe {
             }
         });
         Ok(())
+    }
+}
+
+#[cfg(all(test, any(unix, windows)))]
+mod tests {
+    use super::*;
+
+    /// Serves one connection on `server` and answers its request with `Done`; returns
+    /// what arrived.
+    fn door(
+        server: tokio::io::DuplexStream,
+        greeting: Option<&str>,
+    ) -> tokio::task::JoinHandle<Option<Request>> {
+        let (tx, mut rx) = mpsc::channel(1);
+        tokio::spawn(serve_one(server, greeting.map(str::to_owned), tx));
+        tokio::spawn(async move {
+            let (request, reply) = rx.recv().await?;
+            let _ = reply.send(Reply::Done);
+            Some(request)
+        })
+    }
+
+    /// Without a greeting (the Unix socket), one request and its reply.
+    #[tokio::test]
+    async fn a_plain_door_answers() {
+        let (client, server) = tokio::io::duplex(4096);
+        let seen = door(server, None);
+        let reply = exchange(client, None, &Request::Show, Duration::from_secs(5)).await;
+        assert_eq!(reply.ok(), Some(Reply::Done), "the reply comes back");
+        assert!(
+            matches!(seen.await.unwrap(), Some(Request::Show)),
+            "the request arrived"
+        );
+    }
+
+    /// A door that greets with the expected token (the Windows pipe) is asked.
+    #[tokio::test]
+    async fn a_door_that_greets_rightly_answers() {
+        let (client, server) = tokio::io::duplex(4096);
+        let seen = door(server, Some("t0k3n"));
+        let reply = exchange(
+            client,
+            Some("t0k3n"),
+            &Request::Show,
+            Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(reply.ok(), Some(Reply::Done), "the reply comes back");
+        assert!(seen.await.unwrap().is_some(), "the request arrived");
+    }
+
+    /// A door that greets otherwise (another user's program holding the pipe's name) is
+    /// never sent the request.
+    #[tokio::test]
+    async fn a_stranger_door_learns_nothing() {
+        let (client, server) = tokio::io::duplex(4096);
+        let seen = door(server, Some("someone else"));
+        let propose = Request::Propose {
+            message_id: "m1".into(),
+            answer: Answer::Approval {
+                option_id: "approve".into(),
+                comment: None,
+            },
+        };
+        let reply = exchange(client, Some("t0k3n"), &propose, Duration::from_secs(5)).await;
+        assert!(
+            matches!(reply, Err(EndpointError::Protocol(ref m)) if m == NOT_OURS),
+            "refused: {reply:?}"
+        );
+        assert!(seen.await.unwrap().is_none(), "nothing reached the door");
     }
 }

@@ -1,9 +1,9 @@
 //! The platform's notifications behind the core's `Notifier` seam: the freedesktop
 //! D-Bus API on Linux, WinRT toasts on Windows, UNUserNotificationCenter on macOS.
 //!
-//! - [`freedesktop`] (Linux), [`windows`] with [`toast`] (what a toast is made of, pure
-//!   and tested everywhere), [`macos`] with [`apple`] (what a notification request is
-//!   made of, pure and tested everywhere).
+//! - `freedesktop` (Linux); `windows` with `toast` (what a toast is made of, pure and
+//!   tested everywhere); `macos` with `apple` (what a notification request is made of,
+//!   pure and tested everywhere). Each platform compiles only its own.
 
 #[cfg(any(target_os = "macos", test))]
 mod apple;

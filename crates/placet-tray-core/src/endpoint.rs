@@ -6,8 +6,15 @@
 //! covers a `danger` option).
 //!
 //! On Unix it is a socket in the user's runtime directory (a folder only the user can
-//! enter); the tray also checks that the peer runs as the same user. One JSON request
-//! and one JSON reply per connection, each a line of at most [`MAX_LINE`] bytes.
+//! enter); the tray also checks that the peer runs as the same user. On Windows it is a
+//! named pipe, `\\.\pipe\placet-tray-<user>`: local clients only, and only the
+//! user (with the system and administrators) may write to it, which is the default
+//! security of a pipe. Pipe names are one namespace for every user, so the tray that
+//! opens the door first writes a fresh token into the user's private local data folder
+//! and greets each connection with it; the command line reads the token and talks only
+//! to a door that greets it so (another user's program holding the name learns
+//! nothing). One JSON request and one JSON reply per connection, each a line of at most
+//! [`MAX_LINE`] bytes.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -120,30 +127,70 @@ pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, EndpointErr
             }
             Err(e) => return Err(e.into()),
         };
-        let (read, mut write) = stream.into_split();
-        let mut line =
-            serde_json::to_string(request).map_err(|e| EndpointError::Protocol(e.to_string()))?;
-        line.push('\n');
-        write.write_all(line.as_bytes()).await?;
-        let mut reader = BufReader::new(read.take(MAX_LINE as u64 + 1));
-        let mut reply = String::new();
-        match tokio::time::timeout(wait, reader.read_line(&mut reply)).await {
-            Ok(r) => {
-                r?;
-            }
-            Err(_) => {
-                return Err(EndpointError::Io(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    "no reply in time",
-                )))
-            }
-        }
-        serde_json::from_str(reply.trim_end()).map_err(|e| EndpointError::Protocol(e.to_string()))
+        exchange(stream, None, request, wait).await
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        let pipe = pipe::connect(wait).await?;
+        let token =
+            pipe::read_token().ok_or_else(|| EndpointError::Protocol(NOT_OURS.to_owned()))?;
+        exchange(pipe, Some(&token), request, wait).await
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = (request, wait);
         Err(EndpointError::NotRunning)
+    }
+}
+
+/// Why the command line refuses a door that does not greet it as expected.
+#[cfg(any(unix, windows))]
+const NOT_OURS: &str = "the door is held by a program that is not this user's Placet Tray";
+
+/// Sends `request` over a connection to the door and reads the reply, after checking
+/// the door's greeting where it gives one.
+#[cfg(any(unix, windows))]
+async fn exchange<S>(
+    stream: S,
+    greeting: Option<&str>,
+    request: &Request,
+    wait: Duration,
+) -> Result<Reply, EndpointError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite,
+{
+    let (read, mut write) = tokio::io::split(stream);
+    let mut reader = BufReader::new(read.take(MAX_LINE as u64 + 1));
+    if let Some(expected) = greeting {
+        let line = read_line(&mut reader, wait).await?;
+        if line.trim_end() != expected {
+            return Err(EndpointError::Protocol(NOT_OURS.to_owned()));
+        }
+    }
+    let mut line =
+        serde_json::to_string(request).map_err(|e| EndpointError::Protocol(e.to_string()))?;
+    line.push('\n');
+    write.write_all(line.as_bytes()).await?;
+    let reply = read_line(&mut reader, wait).await?;
+    serde_json::from_str(reply.trim_end()).map_err(|e| EndpointError::Protocol(e.to_string()))
+}
+
+/// One line, waiting at most `wait`.
+#[cfg(any(unix, windows))]
+async fn read_line<R>(reader: &mut R, wait: Duration) -> Result<String, EndpointError>
+where
+    R: tokio::io::AsyncBufRead + Unpin,
+{
+    let mut line = String::new();
+    match tokio::time::timeout(wait, reader.read_line(&mut line)).await {
+        Ok(r) => {
+            r?;
+            Ok(line)
+        }
+        Err(_) => Err(EndpointError::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "no reply in time",
+        ))),
     }
 }
 
@@ -153,7 +200,11 @@ pub async fn tray_is_running() -> bool {
     {
         tokio::net::UnixStream::connect(socket_path()).await.is_ok()
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        pipe::connect(Duration::from_millis(500)).await.is_ok()
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         false
     }
@@ -194,21 +245,41 @@ pub async fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
                     continue;
                 }
             }
-            tokio::spawn(serve_one(stream, requests.clone()));
+            tokio::spawn(serve_one(stream, None, requests.clone()));
         }
     });
     Ok(())
 }
 
-/// Opens the door (not on this platform yet: a second launch and scripts find no tray).
-#[cfg(not(unix))]
+/// Opens the door: requests go to `requests`. Fails when another tray holds it.
+#[cfg(windows)]
+pub async fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
+    pipe::serve(requests)
+}
+
+/// Opens the door (not on this platform: a second launch and scripts find no tray).
+#[cfg(not(any(unix, windows)))]
 pub async fn serve(_requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-#[cfg(unix)]
-async fn serve_one(stream: tokio::net::UnixStream, requests: mpsc::Sender<Incoming>) {
-    let (read, mut write) = stream.into_split();
+/// Answers one connection: the greeting (where the door gives one), then one request
+/// and its reply.
+#[cfg(any(unix, windows))]
+async fn serve_one<S>(stream: S, greeting: Option<String>, requests: mpsc::Sender<Incoming>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite,
+{
+    let (read, mut write) = tokio::io::split(stream);
+    if let Some(greeting) = greeting {
+        if write
+            .write_all(format!("{greeting}\n").as_bytes())
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
     let mut reader = BufReader::new(read.take(MAX_LINE as u64 + 1));
     let mut line = String::new();
     let reply = match reader.read_line(&mut line).await {
@@ -238,4 +309,199 @@ async fn serve_one(stream: tokio::net::UnixStream, requests: mpsc::Sender<Incomi
     let mut out = serde_json::to_string(&reply).unwrap_or_default();
     out.push('\n');
     let _ = write.write_all(out.as_bytes()).await;
+}
+
+/// The door on Windows: a named pipe, with a greeting token only this user can read.
+#[cfg(windows)]
+mod pipe {
+    use std::path::PathBuf;
+    use std::time::{Duration, Instant};
+
+    use tokio::net::windows::named_pipe::{ClientOptions, NamedPipeClient, ServerOptions};
+    use tokio::sync::mpsc;
+
+    use super::{serve_one, user_id, EndpointError, Incoming};
+
+    /// `ERROR_PIPE_BUSY`: every instance of the pipe is serving a client.
+    const ERROR_PIPE_BUSY: i32 = 231;
+
+    /// `\\.\pipe\placet-tray-<user>`, with the user name reduced to characters that are
+    /// safe in a pipe name.
+    pub fn name() -> String {
+        let user: String = user_id()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!(r"\\.\pipe\placet-tray-{user}")
+    }
+
+    /// Where the running tray's token is kept: the user's local data folder, which only
+    /// the user (and the system and administrators) can read.
+    fn token_file() -> Option<PathBuf> {
+        Some(
+            dirs::data_local_dir()?
+                .join("placet-tray")
+                .join("door-token"),
+        )
+    }
+
+    /// The running tray's token.
+    pub fn read_token() -> Option<String> {
+        let text = std::fs::read_to_string(token_file()?).ok()?;
+        let token = text.trim().to_owned();
+        (!token.is_empty()).then_some(token)
+    }
+
+    /// A fresh token, written for the command line to read.
+    fn write_token() -> std::io::Result<String> {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let file = token_file().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no local data folder")
+        })?;
+        if let Some(dir) = file.parent() {
+            crate::paths::private_dir(dir)?;
+        }
+        std::fs::write(&file, &token)?;
+        Ok(token)
+    }
+
+    /// Connects to the door, waiting up to `wait` while it is busy.
+    pub async fn connect(wait: Duration) -> Result<NamedPipeClient, EndpointError> {
+        let name = name();
+        let start = Instant::now();
+        loop {
+            match ClientOptions::new().open(&name) {
+                Ok(client) => return Ok(client),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(EndpointError::NotRunning)
+                }
+                Err(e) if e.raw_os_error() == Some(ERROR_PIPE_BUSY) && start.elapsed() < wait => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Opens the door; fails when the pipe exists already (another tray, or a program
+    /// of another user holding the name).
+    pub fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
+        let name = name();
+        let first = ServerOptions::new()
+            .first_pipe_instance(true)
+            .reject_remote_clients(true)
+            .create(&name)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::PermissionDenied => std::io::Error::new(
+                    std::io::ErrorKind::AddrInUse,
+                    "another Placet Tray is running",
+                ),
+                _ => e,
+            })?;
+        // Only once the name is ours: a second tray must not replace the first's token.
+        let token = write_token()?;
+        tokio::spawn(async move {
+            let mut server = first;
+            loop {
+                if let Err(e) = server.connect().await {
+                    tracing::warn!(error = %e, "command-line connection failed");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+                // The next client waits on a new instance while this one is served.
+                let next = match ServerOptions::new()
+                    .reject_remote_clients(true)
+                    .create(&name)
+                {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the door for the command line closed");
+                        return;
+                    }
+                };
+                let connected = std::mem::replace(&mut server, next);
+                tokio::spawn(serve_one(connected, Some(token.clone()), requests.clone()));
+            }
+        });
+        Ok(())
+    }
+}
+
+#[cfg(all(test, any(unix, windows)))]
+mod tests {
+    use super::*;
+
+    /// Serves one connection on `server` and answers its request with `Done`; returns
+    /// what arrived.
+    fn door(
+        server: tokio::io::DuplexStream,
+        greeting: Option<&str>,
+    ) -> tokio::task::JoinHandle<Option<Request>> {
+        let (tx, mut rx) = mpsc::channel(1);
+        tokio::spawn(serve_one(server, greeting.map(str::to_owned), tx));
+        tokio::spawn(async move {
+            let (request, reply) = rx.recv().await?;
+            let _ = reply.send(Reply::Done);
+            Some(request)
+        })
+    }
+
+    /// Without a greeting (the Unix socket), one request and its reply.
+    #[tokio::test]
+    async fn a_plain_door_answers() {
+        let (client, server) = tokio::io::duplex(4096);
+        let seen = door(server, None);
+        let reply = exchange(client, None, &Request::Show, Duration::from_secs(5)).await;
+        assert_eq!(reply.ok(), Some(Reply::Done), "the reply comes back");
+        assert!(
+            matches!(seen.await.unwrap(), Some(Request::Show)),
+            "the request arrived"
+        );
+    }
+
+    /// A door that greets with the expected token (the Windows pipe) is asked.
+    #[tokio::test]
+    async fn a_door_that_greets_rightly_answers() {
+        let (client, server) = tokio::io::duplex(4096);
+        let seen = door(server, Some("t0k3n"));
+        let reply = exchange(
+            client,
+            Some("t0k3n"),
+            &Request::Show,
+            Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(reply.ok(), Some(Reply::Done), "the reply comes back");
+        assert!(seen.await.unwrap().is_some(), "the request arrived");
+    }
+
+    /// A door that greets otherwise (another user's program holding the pipe's name) is
+    /// never sent the request.
+    #[tokio::test]
+    async fn a_stranger_door_learns_nothing() {
+        let (client, server) = tokio::io::duplex(4096);
+        let seen = door(server, Some("someone else"));
+        let propose = Request::Propose {
+            message_id: "m1".into(),
+            answer: Answer::Approval {
+                option_id: "approve".into(),
+                comment: None,
+            },
+        };
+        let reply = exchange(client, Some("t0k3n"), &propose, Duration::from_secs(5)).await;
+        assert!(
+            matches!(reply, Err(EndpointError::Protocol(ref m)) if m == NOT_OURS),
+            "refused: {reply:?}"
+        );
+        assert!(seen.await.unwrap().is_none(), "nothing reached the door");
+    }
 }

@@ -66,6 +66,7 @@ pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
 
 /// Options that create a file readable and writable by this user only (0600 on Unix).
 pub fn private_file() -> std::fs::OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut o = std::fs::OpenOptions::new();
     #[cfg(unix)]
     {

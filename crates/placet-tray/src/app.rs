@@ -125,7 +125,14 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
         WindowProcess::spawned(core.clone())
     };
 
-    let event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
+    #[cfg_attr(not(target_os = "macos"), allow(unused_mut))]
+    let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
+    #[cfg(target_os = "macos")]
+    {
+        // A menu-bar item, not an app in the Dock (the window host shows the windows).
+        use tao::platform::macos::{ActivationPolicy, EventLoopExtMacOS};
+        event_loop.set_activation_policy(ActivationPolicy::Accessory);
+    }
     let tray_handle = Arc::new(TrayHandle {
         proxy: Mutex::new(event_loop.create_proxy()),
         dirty: AtomicBool::new(false),

@@ -13,10 +13,17 @@ pub struct LoginItem;
 impl Autostart for LoginItem {
     fn set(&self, enabled: bool) -> Result<(), String> {
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let path = exe.display().to_string();
+        // The Run key's value is a command line: a path under `Program Files` must be
+        // quoted, or Windows tries `C:\Program.exe` first.
+        #[cfg(windows)]
+        let path = format!("\"{path}\"");
         let launcher = auto_launch::AutoLaunchBuilder::new()
             .set_app_name(APP_ID)
-            .set_app_path(&exe.display().to_string())
+            .set_app_path(&path)
             .set_macos_launch_mode(auto_launch::MacOSLaunchMode::LaunchAgent)
+            // This user's Run key, even when the tray runs elevated.
+            .set_windows_enable_mode(auto_launch::WindowsEnableMode::CurrentUser)
             .build()
             .map_err(|e| e.to_string())?;
         let result = if enabled {

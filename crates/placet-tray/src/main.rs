@@ -8,7 +8,8 @@
 //! - [`app`]: start-up, single instance, the event loop, shutdown.
 //! - [`tray`]: draws the core's tray view with tray-icon and muda.
 //! - [`windows`]: the window host process and the line to it (the core's `WindowHost`).
-//! - [`notifier`]: notifications on the freedesktop D-Bus API (Linux).
+//! - [`notifier`]: notifications (freedesktop D-Bus on Linux, WinRT toasts on Windows,
+//!   UNUserNotificationCenter on macOS).
 //! - [`autostart`], [`system`] (sleep and network events), [`demo`].
 
 // No console window on Windows release builds.

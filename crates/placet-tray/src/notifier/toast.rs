@@ -1,0 +1,245 @@
+//! What a Windows toast is made of for a [`Notice`], and what its activation means. Pure,
+//! so every rule is tested on any platform; [`windows`](super::windows) only hands the
+//! XML to WinRT and reads the activation back.
+//!
+//! - The toast itself carries `launch="open"` when a click on it does something
+//!   ([`Notice::open_label`]).
+//! - Each of the notice's actions is a button whose arguments are `action:<id>`, the id
+//!   exactly as the core gave it (an approval option, or `option:default`).
+//! - An inline reply is a text box with a send button (`reply`); toasts always offer one,
+//!   so [`Notice::reply`] is honoured whenever it is set.
+//! - Toasts always show buttons: [`Notice::without_buttons`] is never needed.
+//! - A review waiting for the person uses the reminder scenario (it stays on screen until
+//!   answered or dismissed) when it has buttons, and the long duration otherwise;
+//!   information follows the system's default.
+//! - Agent text is data: every text is XML-escaped and stripped of the characters XML
+//!   cannot carry, so it can never add elements.
+
+use placet_tray_core::notify::{Notice, Response};
+
+/// The arguments of a click on the toast itself.
+pub const OPEN: &str = "open";
+/// The arguments of the reply's send button.
+pub const REPLY: &str = "reply";
+/// The id of the reply's text box (the key of the typed text in the activation).
+pub const REPLY_INPUT: &str = "replyText";
+/// The prefix of a button's arguments.
+const ACTION: &str = "action:";
+
+/// The toast XML for `notice`.
+pub fn xml(notice: &Notice) -> String {
+    let mut toast = String::from("<toast");
+    if notice.open_label.is_some() {
+        toast.push_str(&format!(" launch=\"{OPEN}\""));
+    }
+    if notice.persistent {
+        if notice.actions.is_empty() && notice.reply.is_none() {
+            toast.push_str(" duration=\"long\"");
+        } else {
+            toast.push_str(" scenario=\"reminder\"");
+        }
+    }
+    toast.push('>');
+    toast.push_str("<visual><binding template=\"ToastGeneric\">");
+    toast.push_str(&format!(
+        "<text hint-maxLines=\"2\">{}</text>",
+        escape(&notice.title)
+    ));
+    if !notice.body.is_empty() {
+        toast.push_str(&format!("<text>{}</text>", escape(&notice.body)));
+    }
+    toast.push_str("</binding></visual>");
+    if !notice.actions.is_empty() || notice.reply.is_some() {
+        toast.push_str("<actions>");
+        if let Some(reply) = &notice.reply {
+            toast.push_str(&format!(
+                "<input id=\"{REPLY_INPUT}\" type=\"text\" placeHolderContent=\"{}\"/>",
+                escape(&reply.placeholder)
+            ));
+        }
+        for a in &notice.actions {
+            toast.push_str(&format!(
+                "<action content=\"{}\" arguments=\"{}\"/>",
+                escape(&a.label),
+                escape(&format!("{ACTION}{}", a.id))
+            ));
+        }
+        if let Some(reply) = &notice.reply {
+            toast.push_str(&format!(
+                "<action content=\"{}\" arguments=\"{REPLY}\" hint-inputId=\"{REPLY_INPUT}\"/>",
+                escape(&reply.submit_label)
+            ));
+        }
+        toast.push_str("</actions>");
+    }
+    if notice.sound {
+        toast.push_str("<audio src=\"ms-winsoundevent:Notification.IM\"/>");
+    } else {
+        toast.push_str("<audio silent=\"true\"/>");
+    }
+    toast.push_str("</toast>");
+    toast
+}
+
+/// What an activation with `arguments` (and the text typed into the reply box, if any)
+/// means, or `None` when it means nothing (a click on a toast that opens nothing).
+pub fn response(arguments: &str, typed: Option<String>) -> Option<Response> {
+    if let Some(id) = arguments.strip_prefix(ACTION) {
+        return Some(Response::Action(id.to_owned()));
+    }
+    match arguments {
+        REPLY => Some(Response::Replied(typed.unwrap_or_default())),
+        OPEN => Some(Response::Activated),
+        _ => None,
+    }
+}
+
+/// Escapes `text` for XML text and attribute values, dropping the characters XML 1.0
+/// cannot carry (the toast would fail to load).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use placet_tray_core::notify::{NoticeAction, NoticeKey, ReplyField};
+
+    fn review() -> Notice {
+        Notice {
+            key: NoticeKey::Review("m1".into()),
+            title: "Bot needs your review".into(),
+            body: "Ship <b>v2</b> & \"more\"?\u{1}".into(),
+            actions: vec![
+                NoticeAction {
+                    id: "approve".into(),
+                    label: "Approve".into(),
+                },
+                NoticeAction {
+                    id: "option:default".into(),
+                    label: "Delete all…".into(),
+                },
+            ],
+            open_label: Some("Open".into()),
+            without_buttons: Some("Click to open the review and answer.".into()),
+            reply: None,
+            sound: true,
+            persistent: true,
+        }
+    }
+
+    /// A review's options become buttons with the core's ids, in order, after the text,
+    /// and the toast stays on screen.
+    #[test]
+    fn a_review_has_its_options_as_buttons() {
+        let x = xml(&review());
+        assert!(
+            x.starts_with("<toast launch=\"open\" scenario=\"reminder\">"),
+            "{x}"
+        );
+        let approve = x
+            .find("<action content=\"Approve\" arguments=\"action:approve\"/>")
+            .expect("approve button");
+        let danger = x
+            .find("<action content=\"Delete all…\" arguments=\"action:option:default\"/>")
+            .expect("danger button, with the core's label");
+        assert!(approve < danger, "buttons keep their order: {x}");
+        assert!(
+            !x.contains("Click to open"),
+            "toasts show buttons, so no hint: {x}"
+        );
+        assert!(
+            x.contains("<audio src=\"ms-winsoundevent:Notification.IM\"/>"),
+            "{x}"
+        );
+    }
+
+    /// Agent text cannot add elements, and characters XML cannot carry are dropped.
+    #[test]
+    fn agent_text_is_escaped() {
+        let x = xml(&review());
+        assert!(
+            x.contains("<text>Ship &lt;b&gt;v2&lt;/b&gt; &amp; &quot;more&quot;?</text>"),
+            "{x}"
+        );
+        assert!(!x.contains('\u{1}'), "control character dropped");
+    }
+
+    /// The reply box comes first among the actions and its send button names it.
+    #[test]
+    fn inline_reply_is_a_text_box() {
+        let mut n = review();
+        n.reply = Some(ReplyField {
+            placeholder: "Comment".into(),
+            submit_label: "Send".into(),
+        });
+        let x = xml(&n);
+        let input = x
+            .find("<input id=\"replyText\" type=\"text\" placeHolderContent=\"Comment\"/>")
+            .expect("text box");
+        let send = x
+            .find("<action content=\"Send\" arguments=\"reply\" hint-inputId=\"replyText\"/>")
+            .expect("send button");
+        assert!(input < send, "{x}");
+    }
+
+    /// Information without buttons follows the system's timeout, silently when asked;
+    /// a notice that opens nothing has no launch arguments.
+    #[test]
+    fn information_is_plain() {
+        let n = Notice {
+            key: NoticeKey::Summary,
+            title: "3 reviews need you".into(),
+            body: String::new(),
+            actions: Vec::new(),
+            open_label: None,
+            without_buttons: None,
+            reply: None,
+            sound: false,
+            persistent: false,
+        };
+        assert_eq!(
+            xml(&n),
+            "<toast><visual><binding template=\"ToastGeneric\"><text hint-maxLines=\"2\">3 reviews need you</text></binding></visual><audio silent=\"true\"/></toast>"
+        );
+        let mut kept = n.clone();
+        kept.persistent = true;
+        assert!(xml(&kept).starts_with("<toast duration=\"long\">"));
+    }
+
+    /// Activations map back to the core's responses; unknown arguments mean nothing.
+    #[test]
+    fn activations_become_responses() {
+        assert_eq!(response(OPEN, None), Some(Response::Activated));
+        assert_eq!(
+            response("action:approve", None),
+            Some(Response::Action("approve".into()))
+        );
+        assert_eq!(
+            response("action:option:default", None),
+            Some(Response::Action("option:default".into()))
+        );
+        assert_eq!(
+            response(REPLY, Some("looks good".into())),
+            Some(Response::Replied("looks good".into()))
+        );
+        assert_eq!(
+            response("", None),
+            None,
+            "a click on a toast that opens nothing"
+        );
+    }
+}

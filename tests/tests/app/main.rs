@@ -140,7 +140,7 @@ mod notifications {
         );
         assert_eq!(
             n.hints.desktop_entry(),
-            Some("Placet Tray"),
+            Some("io.placet.tray"),
             "the packaged desktop file"
         );
 

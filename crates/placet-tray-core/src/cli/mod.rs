@@ -14,6 +14,8 @@
 
 mod account;
 mod answer;
+#[cfg(test)]
+mod manpage;
 
 use std::io::BufRead;
 use std::sync::Arc;

@@ -20,9 +20,11 @@ use tokio::sync::mpsc;
 use zbus::Variant as Value;
 
 const APP_NAME: &str = "Placet Tray";
-/// The packaged desktop file is named after the product (`Placet Tray.desktop`).
-const DESKTOP_ENTRY: &str = "Placet Tray";
-const ICON: &str = "placet-tray";
+/// The app's id, which names the packaged desktop file (`io.placet.tray.desktop`): the
+/// notification daemon finds the app's name, icon and settings through it.
+const DESKTOP_ENTRY: &str = crate::autostart::APP_ID;
+/// The app icon's name in the icon theme (the packages install it in hicolor).
+const ICON: &str = crate::autostart::APP_ID;
 
 const DEST: &str = "org.freedesktop.Notifications";
 const PATH: &str = "/org/freedesktop/Notifications";

@@ -35,7 +35,8 @@ thread_local! {
 }
 
 /// The label of the hidden anchor window.
-pub const ANCHOR_LABEL: &str = "anchor";
+#[cfg(target_os = "linux")]
+const ANCHOR_LABEL: &str = "anchor";
 
 /// Creates the hidden anchor page (Linux; elsewhere nothing): its web process is the one
 /// every window's page runs in. On the main thread.

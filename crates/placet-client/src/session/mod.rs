@@ -130,35 +130,6 @@ impl SessionState {
     pub fn is_connected(&self) -> bool {
         matches!(self, SessionState::Connected { .. })
     }
-
-    /// One line for a menu or `status`: "Connected", "Offline: ... (retry in 4 s)".
-    pub fn describe(&self, now: DateTime<Utc>) -> String {
-        let retry = |at: &DateTime<Utc>| {
-            let secs = (*at - now).num_seconds().max(0);
-            if secs == 0 {
-                "retrying now".to_owned()
-            } else {
-                format!("retry in {secs} s")
-            }
-        };
-        match self {
-            SessionState::SignedOut => "Signed out".to_owned(),
-            SessionState::Connecting => "Connecting…".to_owned(),
-            SessionState::Connected { .. } => "Connected".to_owned(),
-            SessionState::Reconnecting {
-                attempt,
-                retry_at,
-                reason,
-            } => format!(
-                "Reconnecting (attempt {attempt}, {}): {reason}",
-                retry(retry_at)
-            ),
-            SessionState::Offline {
-                retry_at, reason, ..
-            } => format!("Offline: {reason} ({})", retry(retry_at)),
-            SessionState::AuthExpired => "Signed out by the server: sign in again".to_owned(),
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -492,17 +463,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn states_describe_themselves() {
+    fn states_serialise_with_their_tag() {
         let now = Utc::now();
         let s = SessionState::Offline {
             attempt: 2,
             retry_at: now + chrono::Duration::seconds(4),
             reason: "connection refused".into(),
         };
-        assert_eq!(
-            s.describe(now),
-            "Offline: connection refused (retry in 4 s)"
-        );
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["state"], "offline");
         assert_eq!(json["attempt"], 2);

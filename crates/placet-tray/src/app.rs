@@ -90,6 +90,10 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
     };
     let _guard = runtime.enter();
 
+    if windows_on_stdio && !cfg!(feature = "webdriver") {
+        eprintln!("error: --windows-on-stdio is for the test builds only");
+        return 2;
+    }
     if !windows_on_stdio {
         let request = match &open {
             Some(window) => Request::Open {

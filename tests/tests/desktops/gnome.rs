@@ -3,7 +3,6 @@
 
 use placet_e2e::desktops::{self, GnomeShell, NotifyMonitor};
 use placet_e2e::DesktopOptions;
-use serde_json::json;
 
 use crate::support::{around, real_desktop_options, screenshot, World, T};
 
@@ -76,29 +75,18 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
     shell
         .click_banner_button(&w.desktop, "Deploy v2 to production?", "Approve", T)
         .await;
-    assert_eq!(
-        monitor.wait_action_invoked(note.id, T).await,
-        "approve",
-        "the shell reports the Approve button"
-    );
-    assert_eq!(
-        w.wait_response(&id).await,
-        json!({"response": {"selectedOption": "approve"}}),
-        "the button's answer reached the server\n{}",
-        w.app_report()
-    );
+    w.assert_approved(
+        &monitor,
+        note.id,
+        &id,
+        "the shell reports the Approve button",
+    )
+    .await;
 
     // The review's entry in the tray menu opens it in a window (the menu the extension
     // shows when the icon is clicked; its items are activated over dbusmenu, as the
     // extension does).
-    let second = w.approval("Rotate the signing keys?").await;
-    monitor
-        .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
-        .await;
-    crate::support::wait_pending(&tray, 1).await;
-    tray.click_text("Deploy Bot: Rotate the signing keys?")
-        .await;
-    let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
+    let (second, (_, window)) = w.open_from_tray_menu(&monitor, &tray).await;
     // The review's banner times out and leaves the window in view.
     shell
         .wait_eval("the banner to go", "!Main.messageTray._banner", T)

@@ -154,6 +154,46 @@ impl World {
         .await
     }
 
+    /// After a click on the notification's Approve button: the daemon reported the
+    /// action (`reporter` says who) and the answer reached the server.
+    pub async fn assert_approved(
+        &self,
+        monitor: &desktops::NotifyMonitor,
+        note_id: u32,
+        id: &str,
+        reporter: &str,
+    ) {
+        assert_eq!(
+            monitor.wait_action_invoked(note_id, T).await,
+            "approve",
+            "{reporter}"
+        );
+        assert_eq!(
+            self.wait_response(id).await,
+            json!({"response": {"selectedOption": "approve"}}),
+            "the button's answer reached the server\n{}",
+            self.app_report()
+        );
+    }
+
+    /// Posts a second review, waits for its notification and for the tray's count, and
+    /// opens it from its entry in the tray menu; returns its id and its window.
+    pub async fn open_from_tray_menu(
+        &self,
+        monitor: &desktops::NotifyMonitor,
+        tray: &TrayClient,
+    ) -> (String, (u32, Region)) {
+        let second = self.approval("Rotate the signing keys?").await;
+        monitor
+            .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
+            .await;
+        wait_pending(tray, 1).await;
+        tray.click_text("Deploy Bot: Rotate the signing keys?")
+            .await;
+        let window = desktops::wait_window(&self.desktop, "Placet review", T).await;
+        (second, window)
+    }
+
     /// The app's logs, for failure messages.
     pub fn app_report(&self) -> String {
         self.app.as_ref().map(Process::report).unwrap_or_default()

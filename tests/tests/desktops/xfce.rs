@@ -2,7 +2,6 @@
 //! xfce4-notifyd.
 
 use placet_e2e::desktops::{self, NotifyMonitor, Xfce};
-use serde_json::json;
 
 use crate::support::{real_desktop_options, screenshot, World, T};
 
@@ -62,27 +61,16 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
     .await;
     xfce.click_notification_button(&w.desktop, "Approve", T)
         .await;
-    assert_eq!(
-        monitor.wait_action_invoked(note.id, T).await,
-        "approve",
-        "xfce4-notifyd reports the Approve button"
-    );
-    assert_eq!(
-        w.wait_response(&id).await,
-        json!({"response": {"selectedOption": "approve"}}),
-        "the button's answer reached the server\n{}",
-        w.app_report()
-    );
+    w.assert_approved(
+        &monitor,
+        note.id,
+        &id,
+        "xfce4-notifyd reports the Approve button",
+    )
+    .await;
 
     // The review's entry in the panel's tray menu opens it in a window.
-    let second = w.approval("Rotate the signing keys?").await;
-    monitor
-        .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
-        .await;
-    crate::support::wait_pending(&tray, 1).await;
-    tray.click_text("Deploy Bot: Rotate the signing keys?")
-        .await;
-    let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
+    let (second, (_, window)) = w.open_from_tray_menu(&monitor, &tray).await;
     let path = desktops::artifacts_dir().join("xfce-review-window.png");
     desktops::wait_painted(&w.desktop, window, &path, 200, T).await;
     crate::support::publish(&path);

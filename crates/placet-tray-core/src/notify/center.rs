@@ -277,13 +277,15 @@ impl State {
             .filter(|(t, _)| now.duration_since(*t) <= self.config.burst_window)
             .count();
         // The flood rule counts only what is still on screen (the new one included): a
-        // person who answers each review as it comes is not flooded.
-        let on_screen = self
-            .recent
-            .iter()
-            .filter(|(_, k)| *k == key || self.known(k))
-            .count();
-        let fold = in_burst >= self.config.burst_size || on_screen > self.config.flood_size;
+        // person who answers each review as it comes is not flooded. Counted only when
+        // the burst rule has not already decided.
+        let fold = in_burst >= self.config.burst_size
+            || self
+                .recent
+                .iter()
+                .filter(|(_, k)| *k == key || self.known(k))
+                .count()
+                > self.config.flood_size;
         if !fold {
             self.shown.insert(key, (agent, kind));
             self.notifier.show(notice);

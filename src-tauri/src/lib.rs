@@ -1,7 +1,7 @@
 //! Placet Tray's window host: every window of the app (reviews, the inbox, settings) in
 //! one process, the only one that loads WebKit. The tray (`placet-tray`, which never
 //! links a web engine) starts it when a window is wanted, talks to it over the host's
-//! standard input and output ([`placet_tray_core::channel`]), and ends it a little while
+//! standard input and output ([`placet_tray_core::ui_line`]), and ends it a little while
 //! after the last window closed.
 //!
 //! The host forwards each page's command to the tray with the label of the window that
@@ -11,7 +11,7 @@
 //! there.
 //!
 //! For WebDriver tests (tauri-driver can only reach webviews of the process it starts),
-//! `placet-tray-windows --tray ARGS…` starts the tray itself, with the line the other way
+//! `placet-tray-ui --tray ARGS…` starts the tray itself, with the line the other way
 //! round.
 //!
 //! # Layout
@@ -24,21 +24,21 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use placet_tray_core::channel::{self, ToHost, ToTray};
+use placet_tray_core::ui_line::{self, ToHost, ToTray};
 use placet_tray_core::ipc::IpcError;
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
-/// The program: `placet-tray-windows` (started by the tray) or `--tray ARGS…`.
+/// The program: `placet-tray-ui` (started by the tray) or `--tray ARGS…`.
 pub fn main() -> i32 {
     placet_tray_core::logging::init_cli();
     webview::prepare_environment();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
-        .thread_name("placet-tray-windows")
+        .thread_name("placet-tray-ui")
         .enable_all()
         .build()
     {
@@ -117,7 +117,7 @@ fn start_tray(args: &[String]) -> std::io::Result<Line> {
         })
         .ok_or_else(|| std::io::Error::other("cannot find placet-tray"))?;
     let mut child = tokio::process::Command::new(tray)
-        .arg("--windows-on-stdio")
+        .arg("--ui-on-stdio")
         .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -155,7 +155,7 @@ fn run(line: Line) -> i32 {
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<ToTray>();
     tokio::spawn(async move {
         while let Some(message) = out_rx.recv().await {
-            if let Err(e) = channel::write(&mut writer, &message).await {
+            if let Err(e) = ui_line::write(&mut writer, &message).await {
                 tracing::debug!(error = %e, "the tray is gone");
                 return;
             }
@@ -238,10 +238,10 @@ async fn follow_tray(
 ) {
     let mut reader = BufReader::new(reader);
     loop {
-        let message = match channel::read::<ToHost, _>(&mut reader).await {
+        let message = match ui_line::read::<ToHost, _>(&mut reader).await {
             Ok(Some(m)) => m,
             Ok(None) => break,
-            Err(channel::LineError::Io(e)) => {
+            Err(ui_line::LineError::Io(e)) => {
                 tracing::debug!(error = %e, "the line to the tray broke");
                 break;
             }
@@ -312,7 +312,7 @@ mod contract {
     use std::collections::BTreeSet;
 
     use placet_tray_core::ipc::CommandName;
-    use placet_tray_core::windows::{WindowClass, WindowKind};
+    use placet_tray_core::window::{WindowClass, WindowKind};
 
     fn file(path: &str) -> String {
         let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);

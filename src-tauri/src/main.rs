@@ -2,5 +2,5 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    std::process::exit(placet_tray_windows::main());
+    std::process::exit(placet_tray_ui::main());
 }

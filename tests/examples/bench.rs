@@ -15,8 +15,8 @@
 //!   `BENCH_REQUEST_IDLE_SECS`, one reconnect, five server restarts in a minute;
 //! - the packages' sizes, when `scripts/package` built them.
 //!
-//! Run: `cargo build --release -p placet-tray -p placet-tray-windows && cargo run --release
-//! -p placet-e2e --example bench` (`PLACET_TRAY_BIN`/`PLACET_TRAY_WINDOWS` pick other
+//! Run: `cargo build --release -p placet-tray -p placet-tray-ui && cargo run --release
+//! -p placet-e2e --example bench` (`PLACET_TRAY_BIN`/`PLACET_TRAY_UI` pick other
 //! binaries; `BENCH_ONLY=memory,speed` runs some sections: latency, memory, speed, floods,
 //! requests, packages).
 
@@ -375,7 +375,7 @@ impl Bench {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let bin = placet_e2e::app_binary(&["release", "debug"]);
-    let host = placet_e2e::windows_binary(&["release", "debug"]);
+    let host = placet_e2e::ui_binary(&["release", "debug"]);
     println!(
         "Placet Tray benchmark — {} and {}",
         bin.display(),

@@ -16,10 +16,10 @@ pub fn app_binary(profiles: &[&str]) -> PathBuf {
     built("PLACET_TRAY_BIN", "placet-tray", profiles)
 }
 
-/// The `placet-tray-windows` binary (the window host, which WebDriver starts):
-/// `PLACET_TRAY_WINDOWS`, else as [`app_binary`].
-pub fn windows_binary(profiles: &[&str]) -> PathBuf {
-    built("PLACET_TRAY_WINDOWS", "placet-tray-windows", profiles)
+/// The `placet-tray-ui` binary (the window host, which WebDriver starts):
+/// `PLACET_TRAY_UI`, else as [`app_binary`].
+pub fn ui_binary(profiles: &[&str]) -> PathBuf {
+    built("PLACET_TRAY_UI", "placet-tray-ui", profiles)
 }
 
 fn built(var: &str, name: &str, profiles: &[&str]) -> PathBuf {
@@ -33,7 +33,7 @@ fn built(var: &str, name: &str, profiles: &[&str]) -> PathBuf {
         .find(|p| p.exists())
         .unwrap_or_else(|| {
             panic!(
-                "the app is not built: run `cargo build -p placet-tray -p placet-tray-windows` first (looked for {name} in {})",
+                "the app is not built: run `cargo build -p placet-tray -p placet-tray-ui` first (looked for {name} in {})",
                 target.display()
             )
         })

@@ -74,7 +74,7 @@ mod wait;
 pub mod webdriver;
 mod x11;
 
-pub use app::{app_binary, target_dir, windows_binary};
+pub use app::{app_binary, target_dir, ui_binary};
 pub use desktop::{Desktop, DesktopOptions, KEEP_DIRS_VAR};
 pub use keyring::{CommandFailure, SecretItem, SecretToolItem, KEYRING_PASSWORD};
 pub use notifications::{

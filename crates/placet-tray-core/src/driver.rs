@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::{fetch_review, CoreError, CoreEvent, Live};
 use crate::config::{AccountMode, NotifyFor};
-use crate::endpoint::{Incoming, Outcome, Reply, Request};
+use crate::door::{Incoming, Outcome, Reply, Request};
 use crate::ipc::events::{AnsweredBy, ReviewStateEvent, ReviewUpdatedEvent};
 use crate::ipc::views::ReviewState;
 use crate::ipc::{commands, Ctx, UiEvent};
@@ -31,7 +31,7 @@ use crate::notify::{
     option_of_action, InfoKey, Notice, NoticeEvent, NoticeKey, NotificationCenter, Response,
 };
 use crate::text::{self, Answering};
-use crate::windows::WindowKind;
+use crate::window::WindowKind;
 
 /// How long an answer from the command line waits for the person's click.
 pub const CONFIRM_WAIT: Duration = Duration::from_secs(300);

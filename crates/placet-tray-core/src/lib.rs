@@ -19,21 +19,21 @@
 //!   floods, the summary), and what a freedesktop daemon is sent.
 //! - [`ipc`]: the command table, views and events of the web pages.
 //! - [`tray`]: what the tray shows and what its menu does.
-//! - [`windows`]: the windows and the [`windows::WindowHost`] seam.
+//! - [`window`]: the windows and the [`window::WindowHost`] seam; [`ui_line`]: the line
+//!   between the tray and the window host (`placet-tray-ui`).
 //! - [`text`]: every word shown outside the web pages; [`markdown`]: message text as
 //!   safe HTML; [`icons`]: the tray icons, drawn.
 //! - [`config`], [`paths`], [`secrets`] (the [`secrets::SecretStore`] seam and the OS
 //!   keychain), [`autostart`] (its seam), [`links`], [`logging`].
-//! - [`cli`]: the command line; [`endpoint`]: the running tray's door for it (a second
+//! - [`cli`]: the command line; [`door`]: the running tray's door for it (a second
 //!   launch, answers from scripts to be confirmed by the person).
 
 pub mod app;
 pub mod autostart;
-pub mod channel;
 pub mod cli;
 pub mod config;
+pub mod door;
 pub mod driver;
-pub mod endpoint;
 pub mod icons;
 pub mod ipc;
 pub mod links;
@@ -44,6 +44,7 @@ pub mod paths;
 pub mod secrets;
 pub mod text;
 pub mod tray;
-pub mod windows;
+pub mod ui_line;
+pub mod window;
 
 pub use app::{Core, CoreError, CoreEvent, Live, Persist, QueuedOnSignOut};

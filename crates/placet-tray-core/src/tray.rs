@@ -10,7 +10,7 @@ use crate::app::{Core, CoreError, QueuedOnSignOut};
 use crate::config::AccountMode;
 use crate::icons::TrayLook;
 use crate::ipc::Ctx;
-use crate::windows::WindowKind;
+use crate::window::WindowKind;
 use crate::{links, text};
 
 /// Pending reviews listed in the menu.

@@ -8,20 +8,20 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use placet_client::SessionConfig;
-use placet_tray_core::endpoint::{self, Request};
+use placet_tray_core::door::{self, Request};
 use placet_tray_core::ipc::Ctx;
 use placet_tray_core::notify::{CenterConfig, NotificationCenter, Notifier};
 use placet_tray_core::paths::Paths;
 use placet_tray_core::secrets::Keychain;
 use placet_tray_core::tray::{menu_clicked, tray_view, MenuId, TrayHost};
-use placet_tray_core::windows::{WindowHost, WindowKind};
+use placet_tray_core::window::{WindowHost, WindowKind};
 use placet_tray_core::{driver, links, Core};
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
 use tokio::sync::mpsc;
 
 use crate::tray::Tray;
-use crate::windows::{WindowProcess, Windows};
+use crate::ui_host::{UiProcess, UiWindows};
 
 /// How the tray runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl TrayHost for TrayHandle {
 
 /// Runs the tray until Quit, opening `open` (`inbox`, `settings`, `review:<id>`) once
 /// started. Returns the exit code.
-pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
+pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     skip_gdk_gl();
     let paths = Paths::from_env();
     placet_tray_core::logging::init_tray(&paths.log_file());
@@ -90,11 +90,11 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
     };
     let _guard = runtime.enter();
 
-    if windows_on_stdio && !cfg!(feature = "webdriver") {
-        eprintln!("error: --windows-on-stdio is for the test builds only");
+    if ui_on_stdio && !cfg!(feature = "webdriver") {
+        eprintln!("error: --ui-on-stdio is for the test builds only");
         return 2;
     }
-    if !windows_on_stdio {
+    if !ui_on_stdio {
         let request = match &open {
             Some(window) => Request::Open {
                 window: window.clone(),
@@ -102,7 +102,7 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
             None => Request::Show,
         };
         if runtime
-            .block_on(endpoint::ask(&request, Duration::from_secs(5)))
+            .block_on(door::ask(&request, Duration::from_secs(5)))
             .is_ok()
         {
             eprintln!("Placet Tray is already running; it was asked to show itself.");
@@ -117,8 +117,8 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
             return 1;
         }
     };
-    let host = if windows_on_stdio {
-        match WindowProcess::given(core.clone()) {
+    let host = if ui_on_stdio {
+        match UiProcess::given(core.clone()) {
             Ok(h) => h,
             Err(e) => {
                 eprintln!("error: no line to the window host: {e}");
@@ -126,7 +126,7 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
             }
         }
     } else {
-        WindowProcess::spawned(core.clone())
+        UiProcess::spawned(core.clone())
     };
 
     #[cfg_attr(not(target_os = "macos"), allow(unused_mut))]
@@ -141,7 +141,7 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
         proxy: Mutex::new(event_loop.create_proxy()),
         dirty: AtomicBool::new(false),
     });
-    let windows: Arc<dyn WindowHost> = Arc::new(Windows(host.clone()));
+    let windows: Arc<dyn WindowHost> = Arc::new(UiWindows(host.clone()));
     let ctx = Ctx {
         core: core.clone(),
         windows: windows.clone(),
@@ -155,7 +155,7 @@ pub fn run(mode: Mode, open: Option<String>, windows_on_stdio: bool) -> i32 {
     let center = NotificationCenter::spawn(notifier, CenterConfig::default());
     let (requests_tx, requests) = mpsc::channel(16);
     tokio::spawn(async move {
-        if let Err(e) = endpoint::serve(requests_tx).await {
+        if let Err(e) = door::serve(requests_tx).await {
             tracing::warn!(error = %e, "the command line cannot reach this tray");
         }
     });

@@ -1,13 +1,13 @@
 //! Placet Tray: the tray icon with its menu, the notifications, and the command line,
 //! around `placet-tray-core` (which does everything that is not drawing; see its crate
 //! documentation for the layout and for where a review becomes a notification). The
-//! windows live in a separate process, `placet-tray-windows`, that this one starts on
+//! windows live in a separate process, `placet-tray-ui`, that this one starts on
 //! demand: this process never loads a web engine.
 //!
 //! # Layout
 //! - [`app`]: start-up, single instance, the event loop, shutdown.
 //! - [`tray`]: draws the core's tray view with tray-icon and muda.
-//! - [`windows`]: the window host process and the line to it (the core's `WindowHost`).
+//! - [`ui_host`]: the window host process (`placet-tray-ui`) and the line to it (the core's `WindowHost`).
 //! - [`notifier`]: notifications (freedesktop D-Bus on Linux, WinRT toasts on Windows,
 //!   UNUserNotificationCenter on macOS).
 //! - [`autostart`], [`system`] (sleep and network events), [`demo`].
@@ -23,7 +23,7 @@ mod notifier;
 #[cfg(target_os = "linux")]
 mod system;
 mod tray;
-mod windows;
+mod ui_host;
 
 use placet_tray_core::cli::{self, Run};
 
@@ -32,14 +32,14 @@ fn main() {
         Run::Done(code) => code,
         Run::Tray {
             open,
-            windows_on_stdio,
-        } => app::run(app::Mode::Normal, open, windows_on_stdio),
+            ui_on_stdio,
+        } => app::run(app::Mode::Normal, open, ui_on_stdio),
         Run::Demo {
             interval,
             port,
             open,
-            windows_on_stdio,
-        } => app::run(app::Mode::Demo { interval, port }, open, windows_on_stdio),
+            ui_on_stdio,
+        } => app::run(app::Mode::Demo { interval, port }, open, ui_on_stdio),
     };
     std::process::exit(code);
 }

@@ -28,8 +28,8 @@ pub fn app_binary() -> PathBuf {
 
 /// The window host, which WebDriver starts (`--tray` starts the tray from there). The
 /// pages are embedded in it, so build it after changing `ui/`.
-pub fn windows_binary() -> PathBuf {
-    placet_e2e::windows_binary(&["debug"])
+pub fn ui_binary() -> PathBuf {
+    placet_e2e::ui_binary(&["debug"])
 }
 
 /// The seeded owner's credentials (the password is set for these tests; the dev server
@@ -104,7 +104,7 @@ impl World {
     pub async fn open(&self, window: &str) -> Session {
         let session = self
             .driver
-            .session(&windows_binary(), &["--tray", "--open", window])
+            .session(&ui_binary(), &["--tray", "--open", window])
             .await;
         session
             .wait_script(

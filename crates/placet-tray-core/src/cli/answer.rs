@@ -1,6 +1,6 @@
 //! `reviews` and `respond`. An answer from the command line is confirmed by a person
 //! before it is sent: at a terminal by a question here, otherwise by a click in the
-//! running tray's notification ([`crate::endpoint`]), unless the person allowed
+//! running tray's notification ([`crate::door`]), unless the person allowed
 //! unattended answers in Settings. A `danger` option is never sent from here.
 
 use std::io::IsTerminal;
@@ -16,7 +16,7 @@ use super::account::signed_in;
 use super::{ask_yes_no, Exit, Failure, Out, RespondArgs};
 use crate::app::{fetch_review, queue_answer, Core, CoreError};
 use crate::config::{Account, AccountMode};
-use crate::endpoint::{self, EndpointError, Outcome, Reply, Request};
+use crate::door::{self, DoorError, Outcome, Reply, Request};
 use crate::text;
 
 /// How long the command retries a transport error before leaving the answer queued.
@@ -260,12 +260,12 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
         if !out.json {
             eprintln!("Waiting for the answer to be confirmed in Placet Tray…");
         }
-        match endpoint::ask(&request, TRAY_WAIT).await {
+        match door::ask(&request, TRAY_WAIT).await {
             Ok(Reply::Proposed(outcome)) => outcome,
             Ok(other) => Outcome::Failed {
                 message: format!("unexpected reply from Placet Tray: {other:?}"),
             },
-            Err(EndpointError::NotRunning) => {
+            Err(DoorError::NotRunning) => {
                 return Err(Failure::new(
                     Exit::NoTray,
                     "noTray",

@@ -10,7 +10,7 @@
 //! - `account`: `login`, `logout`, `status`.
 //! - `answer`: `reviews`, `respond`. An answer is confirmed by a person before it is
 //!   sent: at the terminal, or by a click in the tray's notification (see
-//!   [`crate::endpoint`]).
+//!   [`crate::door`]).
 
 mod account;
 mod answer;
@@ -64,7 +64,7 @@ pub struct Cli {
     /// The window host is on standard input and output (it started this tray: tests
     /// that drive the windows over WebDriver).
     #[arg(long, hide = true)]
-    windows_on_stdio: bool,
+    ui_on_stdio: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -179,14 +179,14 @@ pub enum Run {
     /// Run the tray, opening a window at start if asked.
     Tray {
         open: Option<String>,
-        windows_on_stdio: bool,
+        ui_on_stdio: bool,
     },
     /// Run the tray in demo mode.
     Demo {
         interval: u64,
         port: u16,
         open: Option<String>,
-        windows_on_stdio: bool,
+        ui_on_stdio: bool,
     },
     /// A command ran; exit with this code.
     Done(i32),
@@ -210,7 +210,7 @@ pub fn dispatch() -> Run {
         None => {
             return Run::Tray {
                 open: cli.open,
-                windows_on_stdio: cli.windows_on_stdio,
+                ui_on_stdio: cli.ui_on_stdio,
             }
         }
         Some(Command::Demo(d)) => {
@@ -218,7 +218,7 @@ pub fn dispatch() -> Run {
                 interval: d.interval,
                 port: d.port,
                 open: d.open.or(cli.open),
-                windows_on_stdio: cli.windows_on_stdio,
+                ui_on_stdio: cli.ui_on_stdio,
             }
         }
         Some(c) => c,

@@ -25,7 +25,7 @@ use crate::app::{Core, CoreError, Live, Persist, QueuedOnSignOut};
 use crate::autostart::Autostart;
 use crate::config::AccountMode;
 use crate::tray::TrayHost;
-use crate::windows::{WindowClass, WindowHost, WindowKind};
+use crate::window::{WindowClass, WindowHost, WindowKind};
 use crate::{links, markdown, text};
 
 /// Every command of the pages.

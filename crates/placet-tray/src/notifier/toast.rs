@@ -1,5 +1,5 @@
 //! What a Windows toast is made of for a [`Notice`], and what its activation means. Pure,
-//! so every rule is tested on any platform; [`windows`](super::windows) only hands the
+//! so every rule is tested on any platform; [`window`](super::windows) only hands the
 //! XML to WinRT and reads the activation back.
 //!
 //! - The toast itself carries `launch="open"` when a click on it does something

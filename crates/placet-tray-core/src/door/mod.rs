@@ -78,7 +78,7 @@ pub enum Reply {
 
 /// Why the tray could not be asked.
 #[derive(Debug, thiserror::Error)]
-pub enum EndpointError {
+pub enum DoorError {
     #[error("Placet Tray is not running")]
     NotRunning,
     #[error("cannot talk to Placet Tray: {0}")]
@@ -112,7 +112,7 @@ fn user_id() -> String {
 }
 
 /// Asks the running tray; `Err(NotRunning)` when there is none.
-pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, EndpointError> {
+pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, DoorError> {
     #[cfg(unix)]
     {
         let stream = match tokio::net::UnixStream::connect(socket_path()).await {
@@ -123,7 +123,7 @@ pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, EndpointErr
                     std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
                 ) =>
             {
-                return Err(EndpointError::NotRunning)
+                return Err(DoorError::NotRunning)
             }
             Err(e) => return Err(e.into()),
         };
@@ -133,13 +133,13 @@ pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, EndpointErr
     {
         let pipe = pipe::connect(wait).await?;
         let token =
-            pipe::read_token().ok_or_else(|| EndpointError::Protocol(NOT_OURS.to_owned()))?;
+            pipe::read_token().ok_or_else(|| DoorError::Protocol(NOT_OURS.to_owned()))?;
         exchange(pipe, Some(&token), request, wait).await
     }
     #[cfg(not(any(unix, windows)))]
     {
         let _ = (request, wait);
-        Err(EndpointError::NotRunning)
+        Err(DoorError::NotRunning)
     }
 }
 
@@ -155,7 +155,7 @@ async fn exchange<S>(
     greeting: Option<&str>,
     request: &Request,
     wait: Duration,
-) -> Result<Reply, EndpointError>
+) -> Result<Reply, DoorError>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite,
 {
@@ -164,20 +164,20 @@ where
     if let Some(expected) = greeting {
         let line = read_line(&mut reader, wait).await?;
         if line.trim_end() != expected {
-            return Err(EndpointError::Protocol(NOT_OURS.to_owned()));
+            return Err(DoorError::Protocol(NOT_OURS.to_owned()));
         }
     }
     let mut line =
-        serde_json::to_string(request).map_err(|e| EndpointError::Protocol(e.to_string()))?;
+        serde_json::to_string(request).map_err(|e| DoorError::Protocol(e.to_string()))?;
     line.push('\n');
     write.write_all(line.as_bytes()).await?;
     let reply = read_line(&mut reader, wait).await?;
-    serde_json::from_str(reply.trim_end()).map_err(|e| EndpointError::Protocol(e.to_string()))
+    serde_json::from_str(reply.trim_end()).map_err(|e| DoorError::Protocol(e.to_string()))
 }
 
 /// One line, waiting at most `wait`.
 #[cfg(any(unix, windows))]
-async fn read_line<R>(reader: &mut R, wait: Duration) -> Result<String, EndpointError>
+async fn read_line<R>(reader: &mut R, wait: Duration) -> Result<String, DoorError>
 where
     R: tokio::io::AsyncBufRead + Unpin,
 {
@@ -187,7 +187,7 @@ where
             r?;
             Ok(line)
         }
-        Err(_) => Err(EndpointError::Io(std::io::Error::new(
+        Err(_) => Err(DoorError::Io(std::io::Error::new(
             std::io::ErrorKind::TimedOut,
             "no reply in time",
         ))),
@@ -313,128 +313,7 @@ where
 
 /// The door on Windows: a named pipe, with a greeting token only this user can read.
 #[cfg(windows)]
-mod pipe {
-    use std::path::PathBuf;
-    use std::time::{Duration, Instant};
-
-    use tokio::net::windows::named_pipe::{ClientOptions, NamedPipeClient, ServerOptions};
-    use tokio::sync::mpsc;
-
-    use super::{serve_one, user_id, EndpointError, Incoming};
-
-    /// `ERROR_PIPE_BUSY`: every instance of the pipe is serving a client.
-    const ERROR_PIPE_BUSY: i32 = 231;
-
-    /// `\\.\pipe\placet-tray-<user>`, with the user name reduced to characters that are
-    /// safe in a pipe name.
-    pub fn name() -> String {
-        let user: String = user_id()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        format!(r"\\.\pipe\placet-tray-{user}")
-    }
-
-    /// Where the running tray's token is kept: the user's local data folder, which only
-    /// the user (and the system and administrators) can read.
-    fn token_file() -> Option<PathBuf> {
-        Some(
-            dirs::data_local_dir()?
-                .join("placet-tray")
-                .join("door-token"),
-        )
-    }
-
-    /// The running tray's token.
-    pub fn read_token() -> Option<String> {
-        let text = std::fs::read_to_string(token_file()?).ok()?;
-        let token = text.trim().to_owned();
-        (!token.is_empty()).then_some(token)
-    }
-
-    /// A fresh token, written for the command line to read.
-    fn write_token() -> std::io::Result<String> {
-        use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let file = token_file().ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no local data folder")
-        })?;
-        if let Some(dir) = file.parent() {
-            crate::paths::private_dir(dir)?;
-        }
-        std::fs::write(&file, &token)?;
-        Ok(token)
-    }
-
-    /// Connects to the door, waiting up to `wait` while it is busy.
-    pub async fn connect(wait: Duration) -> Result<NamedPipeClient, EndpointError> {
-        let name = name();
-        let start = Instant::now();
-        loop {
-            match ClientOptions::new().open(&name) {
-                Ok(client) => return Ok(client),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(EndpointError::NotRunning)
-                }
-                Err(e) if e.raw_os_error() == Some(ERROR_PIPE_BUSY) && start.elapsed() < wait => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// Opens the door; fails when the pipe exists already (another tray, or a program
-    /// of another user holding the name).
-    pub fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
-        let name = name();
-        let first = ServerOptions::new()
-            .first_pipe_instance(true)
-            .reject_remote_clients(true)
-            .create(&name)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::PermissionDenied => std::io::Error::new(
-                    std::io::ErrorKind::AddrInUse,
-                    "another Placet Tray is running",
-                ),
-                _ => e,
-            })?;
-        // Only once the name is ours: a second tray must not replace the first's token.
-        let token = write_token()?;
-        tokio::spawn(async move {
-            let mut server = first;
-            loop {
-                if let Err(e) = server.connect().await {
-                    tracing::warn!(error = %e, "command-line connection failed");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                    continue;
-                }
-                // The next client waits on a new instance while this one is served.
-                let next = match ServerOptions::new()
-                    .reject_remote_clients(true)
-                    .create(&name)
-                {
-                    Ok(s) => s,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "the door for the command line closed");
-                        return;
-                    }
-                };
-                let connected = std::mem::replace(&mut server, next);
-                tokio::spawn(serve_one(connected, Some(token.clone()), requests.clone()));
-            }
-        });
-        Ok(())
-    }
-}
+mod pipe;
 
 #[cfg(all(test, any(unix, windows)))]
 mod tests {
@@ -499,7 +378,7 @@ mod tests {
         };
         let reply = exchange(client, Some("t0k3n"), &propose, Duration::from_secs(5)).await;
         assert!(
-            matches!(reply, Err(EndpointError::Protocol(ref m)) if m == NOT_OURS),
+            matches!(reply, Err(DoorError::Protocol(ref m)) if m == NOT_OURS),
             "refused: {reply:?}"
         );
         assert!(seen.await.unwrap().is_none(), "nothing reached the door");

@@ -1,4 +1,4 @@
-//! The window host: the one process that shows the app's windows (`placet-tray-windows`,
+//! The window host: the one process that shows the app's windows (`placet-tray-ui`,
 //! the only one that loads WebKit), behind the core's [`WindowHost`] seam.
 //!
 //! The tray starts it when a window is wanted, or ahead of time when a review
@@ -13,9 +13,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use placet_tray_core::channel::{self, ToHost, ToTray};
+use placet_tray_core::ui_line::{self, ToHost, ToTray};
 use placet_tray_core::ipc::{dispatch, Ctx, IpcError, UiEvent};
-use placet_tray_core::windows::{title_for, WindowHost, WindowKind};
+use placet_tray_core::window::{title_for, WindowHost, WindowKind};
 use placet_tray_core::Core;
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use tokio::sync::mpsc;
@@ -65,7 +65,7 @@ impl State {
 
 /// The window host, seen from the tray.
 #[derive(Debug)]
-pub struct WindowProcess {
+pub struct UiProcess {
     core: Arc<Core>,
     /// What commands are dispatched with (it holds this host: set after creation).
     ctx: OnceLock<Ctx>,
@@ -73,9 +73,9 @@ pub struct WindowProcess {
     state: Mutex<State>,
 }
 
-impl WindowProcess {
-    /// A host started from here when needed: `placet-tray-windows` next to this program
-    /// (or where `PLACET_TRAY_WINDOWS` says).
+impl UiProcess {
+    /// A host started from here when needed: `placet-tray-ui` next to this program
+    /// (or where `PLACET_TRAY_UI` says).
     pub fn spawned(core: Arc<Core>) -> Arc<Self> {
         Arc::new(Self {
             core,
@@ -161,7 +161,7 @@ impl WindowProcess {
         tokio::spawn(async move {
             while let Some(message) = rx.recv().await {
                 let exit = message == ToHost::Exit;
-                if channel::write(&mut writer, &message).await.is_err() || exit {
+                if ui_line::write(&mut writer, &message).await.is_err() || exit {
                     return;
                 }
             }
@@ -192,10 +192,10 @@ impl WindowProcess {
         generation: u64,
     ) {
         loop {
-            let message = match channel::read::<ToTray, _>(&mut reader).await {
+            let message = match ui_line::read::<ToTray, _>(&mut reader).await {
                 Ok(Some(m)) => m,
                 Ok(None) => return,
-                Err(channel::LineError::Io(_)) => return,
+                Err(ui_line::LineError::Io(_)) => return,
                 Err(e) => {
                     tracing::warn!(error = %e, "from the window host");
                     continue;
@@ -299,11 +299,11 @@ impl WindowProcess {
     }
 }
 
-/// `WindowHost` for `Arc<WindowProcess>` (starting a host needs the `Arc`).
+/// `WindowHost` for `Arc<UiProcess>` (starting a host needs the `Arc`).
 #[derive(Debug, Clone)]
-pub struct Windows(pub Arc<WindowProcess>);
+pub struct UiWindows(pub Arc<UiProcess>);
 
-impl WindowHost for Windows {
+impl WindowHost for UiWindows {
     fn open(&self, kind: WindowKind, option: Option<String>) {
         let Some(tx) = self.0.ensure() else {
             tracing::error!("windows are unavailable: no window host");
@@ -360,13 +360,13 @@ impl WindowHost for Windows {
     }
 }
 
-/// `placet-tray-windows`: where `PLACET_TRAY_WINDOWS` says, next to this program, or
+/// `placet-tray-ui`: where `PLACET_TRAY_UI` says, next to this program, or
 /// in the package's private folder (`../libexec/placet-tray/`).
 fn host_program() -> PathBuf {
-    if let Some(p) = std::env::var_os("PLACET_TRAY_WINDOWS") {
+    if let Some(p) = std::env::var_os("PLACET_TRAY_UI") {
         return PathBuf::from(p);
     }
-    let name = format!("placet-tray-windows{}", std::env::consts::EXE_SUFFIX);
+    let name = format!("placet-tray-ui{}", std::env::consts::EXE_SUFFIX);
     let exe = std::env::current_exe().unwrap_or_default();
     let beside = exe.with_file_name(&name);
     if beside.exists() {

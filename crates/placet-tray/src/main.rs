@@ -30,10 +30,7 @@ use placet_tray_core::cli::{self, Run};
 fn main() {
     let code = match cli::dispatch() {
         Run::Done(code) => code,
-        Run::Tray {
-            open,
-            ui_on_stdio,
-        } => app::run(app::Mode::Normal, open, ui_on_stdio),
+        Run::Tray { open, ui_on_stdio } => app::run(app::Mode::Normal, open, ui_on_stdio),
         Run::Demo {
             interval,
             port,

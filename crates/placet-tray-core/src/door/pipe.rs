@@ -50,9 +50,8 @@ fn write_token() -> std::io::Result<String> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let file = token_file().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::NotFound, "no local data folder")
-    })?;
+    let file = token_file()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no local data folder"))?;
     if let Some(dir) = file.parent() {
         crate::paths::private_dir(dir)?;
     }
@@ -115,7 +114,12 @@ pub fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
                 }
             };
             let connected = std::mem::replace(&mut server, next);
-            tokio::spawn(serve_one(connected, Some(token.clone()), requests.clone()));
+            tokio::spawn(serve_one(
+                connected,
+                Some(token.clone()),
+                super::Peer::default(),
+                requests.clone(),
+            ));
         }
     });
     Ok(())

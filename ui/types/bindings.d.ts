@@ -135,4 +135,62 @@ messageId: string, attachmentId: string, received: number,
  */
 total: number | null, };
 
+export type ReviewPreselectEvent = { messageId: string, optionId: string, };
+
+export type ProposalState = "waiting" | "refused" | "confirmed" | "cancelled" | "timedOut" | "overtaken";
+
+export type AnswerRow = { 
+/**
+ * What the value is ("Option", a form field's label, "Text").
+ */
+label: string, 
+/**
+ * The value in full (a password: dots, one per character).
+ */
+value: string, 
+/**
+ * The field or option id the server receives, when it differs from the label.
+ */
+key?: string, 
+/**
+ * The value is a password: shown as dots, with its length.
+ */
+secret: boolean, 
+/**
+ * The value spans lines (text, JSON): shown as a block.
+ */
+block: boolean, };
+
+export type ProposalView = { id: number, messageId: string, agentName: string, 
+/**
+ * The review's message text as sanitised HTML.
+ */
+html: string, reviewType: string, rows: Array<AnswerRow>, 
+/**
+ * The JSON the server receives, passwords as dots.
+ */
+json: string, 
+/**
+ * The option is marked dangerous: never sent for a program.
+ */
+danger: boolean, 
+/**
+ * The person's request for changes, sent beside the answer.
+ */
+feedback: string | null, 
+/**
+ * Who proposed it: the program and its parents, as the system named them.
+ */
+proposer: string, state: ProposalState, proposedAt: string, 
+/**
+ * When the proposal lapses if nobody confirms it.
+ */
+lapsesAt: string, };
+
+export type ProposalStateEvent = { id: number, state: ProposalState, 
+/**
+ * Why, in words, when it did not go through.
+ */
+detail?: string, };
+
 export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent };

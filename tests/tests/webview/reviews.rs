@@ -156,9 +156,10 @@ async fn approval_sends_the_option_and_the_trimmed_comment() {
     s.quit().await;
 }
 
-/// A danger option sends nothing on its first click; from a notification's "confirm"
-/// action the window opens with it armed, and one click sends it. Without
-/// `allowComment` no comment is sent.
+/// A danger option sends nothing on its first click. Chosen in a notification (which a
+/// program can press too), the window opens with it pointed out but neither armed nor
+/// focused: a key pressed then sends nothing, and the person's two clicks send it.
+/// Without `allowComment` no comment is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_danger_option_needs_a_confirming_click() {
     let world = World::signed_in().await;
@@ -232,17 +233,33 @@ async fn a_danger_option_needs_a_confirming_click() {
         url.contains("option=wipe"),
         "the window was asked to preselect: {url}"
     );
-    until(&s, "the preselected option to be armed", "const b = document.querySelector(\"[data-option='wipe']\"); return b && b.classList.contains('armed')", json!([])).await;
+    until(&s, "the option chosen in the notification to be pointed out", "const b = document.querySelector(\"[data-option='wipe']\"); return b && b.classList.contains('suggested')", json!([])).await;
+    let (armed, focused) = {
+        let v = s
+            .execute(
+                "const b = document.querySelector(\"[data-option='wipe']\"); \
+                 return [b.classList.contains('armed'), document.activeElement === b]",
+                json!([]),
+            )
+            .await;
+        (v[0].clone(), v[1].clone())
+    };
+    assert_eq!(armed, json!(false), "not armed by a notification");
+    assert_eq!(focused, json!(false), "no focus on a dangerous button");
+    s.type_keys(keys::ENTER).await;
+    s.type_keys(" ").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(
         world.responses(&second).is_empty(),
-        "choosing a danger option in a notification sends nothing"
+        "choosing a danger option in a notification, then keys, send nothing"
     );
+    s.wait_for("[data-option='wipe']", T).await.click().await;
     s.wait_for("[data-option='wipe']", T).await.click().await;
     let body = world.wait_response(&second).await;
     assert_eq!(
         body,
         json!({ "response": { "selectedOption": "wipe" } }),
-        "the confirming click sends it"
+        "the person's two clicks send it"
     );
     s.quit().await;
 }

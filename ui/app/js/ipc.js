@@ -29,6 +29,10 @@
 /** @typedef {import('../../types/bindings').ReviewStateEvent} ReviewStateEvent */
 /** @typedef {import('../../types/bindings').DownloadProgressEvent} DownloadProgressEvent */
 /** @typedef {import('../../types/bindings').UiEvent} UiEvent */
+/** @typedef {import('../../types/bindings').ProposalView} ProposalView */
+/** @typedef {import('../../types/bindings').ProposalState} ProposalState */
+/** @typedef {import('../../types/bindings').ProposalStateEvent} ProposalStateEvent */
+/** @typedef {import('../../types/bindings').AnswerRow} AnswerRow */
 /** Each event's payload by its name. @typedef {{[E in UiEvent as E['name']]: E['payload']}} UiEventPayloads */
 
 /** @typedef {import('../../types/protocol').OptionStyle} OptionStyle */
@@ -109,8 +113,18 @@ async function call(cmd, args) {
 /** @param {string} id @returns {Promise<ReviewView>} */
 export const reviewGet = (id) => call('review_get', { id });
 
-/** @param {string} id @param {Answer} answer @returns {Promise<null>} */
-export const reviewRespond = (id, answer) => call('review_respond', { id, answer });
+/**
+ * Answers a review; `feedback` asks the agent for changes (sent beside the answer).
+ * @param {string} id @param {Answer} answer @param {string} [feedback] @returns {Promise<null>}
+ */
+export const reviewRespond = (id, answer, feedback) =>
+  call('review_respond', feedback === undefined ? { id, answer } : { id, answer, feedback });
+
+/** A program's proposed answer, for its confirmation window. @param {number} id @returns {Promise<ProposalView>} */
+export const proposalGet = (id) => call('proposal_get', { id });
+
+/** The person's decision about a proposal. @param {number} id @param {boolean} confirm @returns {Promise<null>} */
+export const proposalDecide = (id, confirm) => call('proposal_decide', { id, confirm });
 
 /**
  * Opens a review's window. `option` asks it to preselect an approval option for a
@@ -213,11 +227,15 @@ export class Listeners {
    * @returns {Promise<void>} resolves once the listener is registered
    */
   listen(name, handler) {
+    // Only what is sent to this window (or to every window): events about another
+    // window's review never reach this page.
+    const label = window.__TAURI__.window.getCurrentWindow().label;
     const p = window.__TAURI__.event.listen(
       name,
       (/** @type {TauriEvent<UiEventPayloads[N]>} */ e) => {
         if (!this.disposed) handler(e.payload);
       },
+      { target: { kind: 'WebviewWindow', label } },
     );
     this.pending.push(p);
     return p.then(() => undefined);
@@ -253,6 +271,11 @@ export class Listeners {
   /** @param {(e: DownloadProgressEvent) => void} handler */
   onDownloadProgress(handler) {
     return this.listen('download-progress', handler);
+  }
+
+  /** @param {(e: ProposalStateEvent) => void} handler */
+  onProposalState(handler) {
+    return this.listen('proposal-state', handler);
   }
 
   /** Stops every listener of the page. */

@@ -423,7 +423,13 @@ async function start() {
   }
   await Promise.all([
     listeners.onReviewState((e) => {
-      if (e.messageId !== messageId || phase === 'loading' || phase === 'error') return;
+      if (e.messageId !== messageId) {
+        // Never expected: the tray sends a window only its own review's events. Counted
+        // so that the end-to-end tests can tell.
+        document.body.dataset.foreignEvents = String(Number(document.body.dataset.foreignEvents ?? 0) + 1);
+        return;
+      }
+      if (phase === 'loading' || phase === 'error') return;
       applyState(e.state, e);
     }),
     listeners.onReviewUpdated((e) => {

@@ -67,7 +67,7 @@ const $ = {
   notifyAgentErrors: byId('notify-agent-errors', HTMLInputElement),
   mutedList: byId('muted-list'),
   autostart: byId('autostart', HTMLInputElement),
-  cliUnattended: byId('cli-unattended', HTMLInputElement),
+  answerOnlyInWindows: byId('answer-only-in-windows', HTMLInputElement),
   saveStatus: byId('save-status'),
 };
 
@@ -446,7 +446,7 @@ function renderSettings() {
   $.sound.checked = s.sound;
   $.notifyAgentErrors.checked = s.notifyAgentErrors;
   $.autostart.checked = s.autostart;
-  $.cliUnattended.checked = s.cliUnattended;
+  $.answerOnlyInWindows.checked = s.answerOnlyInWindows;
 
   const muted = new Set(s.mutedAgents);
   // Rebuild the list only when it changes, so a refresh never steals the focus.
@@ -576,9 +576,9 @@ function wireSettings() {
     const on = $.notifyAgentErrors.checked;
     void save((s) => { s.notifyAgentErrors = on; });
   });
-  $.cliUnattended.addEventListener('change', () => {
-    const on = $.cliUnattended.checked;
-    void save((s) => { s.cliUnattended = on; });
+  $.answerOnlyInWindows.addEventListener('change', () => {
+    const on = $.answerOnlyInWindows.checked;
+    void save((s) => { s.answerOnlyInWindows = on; });
   });
 }
 

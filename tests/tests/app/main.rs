@@ -5,6 +5,7 @@
 
 mod daemons;
 mod fidelity;
+mod forgery;
 mod support;
 
 use std::time::Duration;
@@ -183,26 +184,8 @@ mod notifications {
         w.running().await;
         let id = w.approval("Rotate the keys?").await;
         let n = w.notification("Rotate the keys?").await;
-        let rest =
-            placet_client::RestClient::new(placet_client::ServerUrl::parse(&w.url()).unwrap());
-        let admin = w.server.seed().admin();
-        let (_, token) = rest
-            .login(
-                &admin.email,
-                &placet_client::Secret::new(admin.password.clone()),
-            )
-            .await
-            .unwrap();
-        let response = placet_client::ValidResponse::from_stored(
-            json!({"selectedOption": "reject"})
-                .as_object()
-                .unwrap()
-                .clone(),
-        );
-        rest.authenticated(placet_client::Credential::Jwt(token))
-            .respond(&id, &response, None)
-            .await
-            .unwrap();
+        w.answer_elsewhere(&id, json!({"selectedOption": "reject"}))
+            .await;
         w.wait_withdrawn(n.id).await;
     }
 

@@ -183,6 +183,27 @@ impl World {
             .await
     }
 
+    /// Answers the review `id` as another client of the admin would (its own sign-in).
+    pub async fn answer_elsewhere(&self, id: &str, response: Value) {
+        let rest =
+            placet_client::RestClient::new(placet_client::ServerUrl::parse(&self.url()).unwrap());
+        let admin = self.server.seed().admin();
+        let (_, token) = rest
+            .login(
+                &admin.email,
+                &placet_client::Secret::new(admin.password.clone()),
+            )
+            .await
+            .expect("another client signs in");
+        let response = placet_client::ValidResponse::from_stored(
+            response.as_object().cloned().expect("a response object"),
+        );
+        rest.authenticated(placet_client::Credential::Jwt(token))
+            .respond(id, &response, None)
+            .await
+            .expect("another client answers");
+    }
+
     /// Waits until the app asked to close notification `id`.
     pub async fn wait_withdrawn(&self, id: u32) {
         let server = self.desktop.notifications();

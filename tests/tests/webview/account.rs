@@ -11,8 +11,8 @@ use serde_json::json;
 
 use crate::sign_in::{check_server, config, saved, submit, wait_signed_in};
 use crate::support::{
-    artifact_screenshot, is_shown, non_loopback_ip, server_config, text_of, Redirector, World,
-    EMAIL, PASSWORD, T,
+    artifact_screenshot, is_shown, non_loopback_ip, server_config, text_of, wait_armed, Redirector,
+    World, EMAIL, PASSWORD, T,
 };
 
 /// Waits until the server check's message starts with `prefix` and returns it.
@@ -180,6 +180,7 @@ async fn queue_an_answer(world: &World) -> (Session, String) {
     world.server.stop().await;
     s.execute("document.getElementById('list').focus()", json!([]))
         .await;
+    wait_armed(&s).await;
     s.type_keys(&format!("{}a", keys::HOME)).await;
     s.wait_script(
         "the answer to be queued",

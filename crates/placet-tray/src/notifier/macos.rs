@@ -117,16 +117,22 @@ impl Notifier for Logged {
 }
 
 /// The notifier's thread: every call to the center, in order. `answers` is where the
-/// permission question's answer comes back.
+/// permission question's answer comes back; it goes to that question (asked once), so
+/// the thread ends when the last handle of the notifier is dropped.
 fn run(rx: mpsc::Receiver<Command>, answers: mpsc::Sender<Command>) {
     let mut categories = Categories::default();
     let mut permission = Permission::default();
+    let mut answers = Some(answers);
     while let Ok(cmd) = rx.recv() {
         let center = UNUserNotificationCenter::currentNotificationCenter();
         match cmd {
             Command::Show(notice) => match permission.show(&notice) {
                 Step::Post => show(&center, &mut categories, &notice),
-                Step::Ask => ask_permission(&center, answers.clone()),
+                Step::Ask => {
+                    if let Some(answers) = answers.take() {
+                        ask_permission(&center, answers);
+                    }
+                }
                 Step::Hold => {}
             },
             Command::Answered(allowed) => {

@@ -588,6 +588,20 @@ mod tests {
         assert!(n.body.ends_with('…'));
     }
 
+    /// A proposal's notice cleans the agent's name and the review's line: no direction
+    /// overrides or control characters to disguise what it says.
+    #[test]
+    fn a_proposal_notice_cleans_agent_text() {
+        let (_, body) = proposal_notice("Bot\u{202E}evil\u{1b}[31m", "Deploy\u{2066} v2\u{7}");
+        assert!(
+            !body
+                .chars()
+                .any(|c| matches!(c, '\u{202E}' | '\u{2066}' | '\u{1b}' | '\u{7}')),
+            "{body:?}"
+        );
+        assert!(body.starts_with("To Botevil[31m: Deploy v2"), "{body:?}");
+    }
+
     #[test]
     fn approval_buttons_guard_danger() {
         let m = message(

@@ -6,6 +6,7 @@
 mod daemons;
 mod fidelity;
 mod forgery;
+mod secrets;
 mod support;
 
 use std::time::Duration;

@@ -976,7 +976,8 @@ async fn an_expired_review_disables_its_controls() {
 }
 
 /// A review answered in another client (here: the REST API) updates the open window at
-/// once: it says so and disables its controls.
+/// once: it says so and disables its controls; the window of another review hears
+/// nothing of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_answered_elsewhere_updates_the_open_window() {
     let world = World::signed_in().await;
@@ -989,7 +990,17 @@ async fn a_review_answered_elsewhere_updates_the_open_window() {
             ),
         )
         .await;
+    let other = world
+        .post(
+            "Tag the release too?",
+            approval(json!([{ "id": "tag", "label": "Tag" }]), false),
+        )
+        .await;
     let s = world.open_review(&id).await;
+    let first_window = s.window_handle().await.expect("the first review's window");
+    open_from_notification(&world, &s, "Tag the release", &other, Click::Body).await;
+    let other_window = s.window_handle().await.expect("the other review's window");
+    s.switch_to(&first_window).await.expect("back to the first");
     s.wait_for("textarea", T)
         .await
         .send_keys("half-typed comment")
@@ -1014,6 +1025,16 @@ async fn a_review_answered_elsewhere_updates_the_open_window() {
     );
     assert!(controls_disabled(&s).await, "the controls are disabled");
     assert_eq!(world.responses(&id).len(), 1, "only the REST answer");
+    s.switch_to(&other_window).await.expect("the other window");
+    assert_eq!(
+        s.execute(
+            "return document.body.dataset.foreignEvents ?? null",
+            json!([])
+        )
+        .await,
+        json!(null),
+        "another review's window never hears of this one"
+    );
     s.quit().await;
 }
 

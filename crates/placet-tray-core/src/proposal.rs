@@ -79,7 +79,10 @@ impl Proposals {
             .values()
             .filter(|p| p.state == ProposalState::Waiting || p.state == ProposalState::Refused)
             .collect();
-        if waiting.iter().any(|p| p.message.id == new.message.id) {
+        if waiting
+            .iter()
+            .any(|p| p.message.id == new.message.id && p.state == ProposalState::Waiting)
+        {
             return Err(Busy::SameReview);
         }
         if waiting.len() >= MAX_WAITING {

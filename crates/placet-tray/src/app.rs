@@ -15,7 +15,7 @@ use placet_tray_core::paths::Paths;
 use placet_tray_core::proposal::Proposals;
 use placet_tray_core::secrets::Keychain;
 use placet_tray_core::tray::{menu_clicked, tray_view, MenuId, TrayHost};
-use placet_tray_core::window::{WindowHost, WindowKind};
+use placet_tray_core::window::WindowKind;
 use placet_tray_core::{flows, links, Core};
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
@@ -71,6 +71,13 @@ impl TrayHost for TrayHandle {
     }
 }
 
+#[cfg(feature = "demo")]
+type DemoServer = placet_devserver::DevServer;
+#[cfg(not(feature = "demo"))]
+type DemoServer = std::convert::Infallible;
+/// The demo's embedded server, once started (stopped on quit).
+type DemoSlot = Arc<Mutex<Option<DemoServer>>>;
+
 /// Runs the tray until Quit, opening `open` (`inbox`, `settings`, `review:<id>`) once
 /// started. Returns the exit code.
 pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
@@ -90,23 +97,10 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
         }
     };
     let _guard = runtime.enter();
-
-    if !ui_on_stdio {
-        let request = match &open {
-            Some(window) => Request::Open {
-                window: window.clone(),
-            },
-            None => Request::Show,
-        };
-        if runtime
-            .block_on(door::ask(&request, Duration::from_secs(5)))
-            .is_ok()
-        {
-            eprintln!("Placet Tray is already running; it was asked to show itself.");
-            return 0;
-        }
+    if !ui_on_stdio && already_running(&runtime, &open) {
+        eprintln!("Placet Tray is already running; it was asked to show itself.");
+        return 0;
     }
-
     let core = match Core::new(paths, SessionConfig::default(), Arc::new(Keychain)) {
         Ok(c) => c,
         Err(e) => {
@@ -114,21 +108,13 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
             return 1;
         }
     };
-    #[cfg(feature = "webdriver")]
-    let host = if ui_on_stdio {
-        match UiProcess::given(core.clone()) {
-            Ok(h) => h,
-            Err(e) => {
-                eprintln!("error: no line to the window host: {e}");
-                return 1;
-            }
+    let host = match window_host(&core, ui_on_stdio) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: no line to the window host: {e}");
+            return 1;
         }
-    } else {
-        UiProcess::spawned(core.clone())
     };
-    // Only test builds can be given their window host.
-    #[cfg(not(feature = "webdriver"))]
-    let host = UiProcess::spawned(core.clone());
 
     #[cfg_attr(not(target_os = "macos"), allow(unused_mut))]
     let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
@@ -142,72 +128,16 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
         proxy: Mutex::new(event_loop.create_proxy()),
         dirty: AtomicBool::new(false),
     });
-    let windows: Arc<dyn WindowHost> = Arc::new(UiWindows(host.clone()));
     let ctx = Ctx {
         core: core.clone(),
-        windows: windows.clone(),
+        windows: Arc::new(UiWindows(host.clone())),
         tray: tray_handle.clone(),
         autostart: Arc::new(crate::autostart::LoginItem),
         proposals: Arc::new(Proposals::default()),
     };
     host.set_ctx(ctx.clone());
-
-    let (responses_tx, responses) = mpsc::unbounded_channel();
-    let notifier: Arc<dyn Notifier> = crate::notifier::platform(responses_tx);
-    let center = NotificationCenter::spawn(notifier, CenterConfig::default());
-    let (requests_tx, requests) = mpsc::channel(16);
-    tokio::spawn(async move {
-        if let Err(e) = door::serve(requests_tx).await {
-            tracing::warn!(error = %e, "the command line cannot reach this tray");
-        }
-    });
-    flows::start(ctx.clone(), center.clone(), responses, requests);
-    #[cfg(target_os = "linux")]
-    tokio::spawn(crate::system::follow(core.clone()));
-    tokio::spawn(quit_on_signals(tray_handle.clone()));
-    {
-        let menu = tray_handle.clone();
-        tray_icon::menu::MenuEvent::set_event_handler(Some(
-            move |e: tray_icon::menu::MenuEvent| {
-                menu.send(UserEvent::Menu(e.id.0));
-            },
-        ));
-    }
-
-    #[cfg(feature = "demo")]
-    let demo: Arc<Mutex<Option<placet_devserver::DevServer>>> = Arc::new(Mutex::new(None));
-    {
-        let ctx = ctx.clone();
-        #[cfg(feature = "demo")]
-        let demo = demo.clone();
-        tokio::spawn(async move {
-            match mode {
-                Mode::Normal => {
-                    if let Ok(None) = ctx.core.resume().await {
-                        // Nothing saved: offer to sign in.
-                        if open.is_none() {
-                            ctx.windows.open(WindowKind::Settings, None);
-                        }
-                    }
-                }
-                Mode::Demo { interval, port } => {
-                    #[cfg(feature = "demo")]
-                    crate::demo::start(&ctx, &demo, interval, port).await;
-                    #[cfg(not(feature = "demo"))]
-                    {
-                        let _ = (interval, port);
-                        eprintln!("error: this build of Placet Tray has no demo; build it from source with `scripts/run`");
-                        ctx.tray.quit();
-                    }
-                }
-            }
-            match open.as_deref().map(WindowKind::parse_spec) {
-                Some(Some(kind)) => ctx.windows.open(kind, None),
-                Some(None) => tracing::warn!(window = ?open, "unknown window to open"),
-                None => {}
-            }
-        });
-    }
+    let center = start_services(&ctx, &tray_handle);
+    let demo = start_account(&ctx, mode, open);
 
     let mut tray: Option<Tray> = None;
     let handle = runtime.handle().clone();
@@ -234,28 +164,115 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
                 }
             }
             Event::UserEvent(UserEvent::Quit) => {
-                center.withdraw_all();
-                host.shutdown();
-                let core = ctx.core.clone();
-                let center = center.clone();
-                #[cfg(feature = "demo")]
-                let demo = demo.lock().unwrap_or_else(|p| p.into_inner()).take();
-                handle.block_on(async move {
-                    core.shutdown().await;
-                    #[cfg(feature = "demo")]
-                    if let Some(d) = demo {
-                        d.shutdown().await;
-                    }
-                    center.flush().await;
-                    // Give the notifier a moment to close notifications.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                });
+                handle.block_on(quit(&ctx, &center, &host, &demo));
                 tray = None;
                 *control_flow = ControlFlow::Exit;
             }
             _ => {}
         }
     })
+}
+
+/// True when a tray already runs for this user: it was asked to show itself (or
+/// `open`).
+fn already_running(runtime: &tokio::runtime::Runtime, open: &Option<String>) -> bool {
+    let request = match open {
+        Some(window) => Request::Open {
+            window: window.clone(),
+        },
+        None => Request::Show,
+    };
+    runtime
+        .block_on(door::ask(&request, Duration::from_secs(5)))
+        .is_ok()
+}
+
+/// The window host: started from here when a window is wanted (test builds: or the one
+/// that started this tray, `--ui-on-stdio`).
+fn window_host(core: &Arc<Core>, ui_on_stdio: bool) -> std::io::Result<Arc<UiProcess>> {
+    #[cfg(feature = "webdriver")]
+    if ui_on_stdio {
+        return UiProcess::given(core.clone());
+    }
+    let _ = ui_on_stdio;
+    Ok(UiProcess::spawned(core.clone()))
+}
+
+/// Notifications, the command line's door, the flows, system events, signals and the
+/// menu's clicks; returns the notification center (flushed on quit).
+fn start_services(ctx: &Ctx, tray_handle: &Arc<TrayHandle>) -> NotificationCenter {
+    let (responses_tx, responses) = mpsc::unbounded_channel();
+    let notifier: Arc<dyn Notifier> = crate::notifier::platform(responses_tx);
+    let center = NotificationCenter::spawn(notifier, CenterConfig::default());
+    let (requests_tx, requests) = mpsc::channel(16);
+    tokio::spawn(async move {
+        if let Err(e) = door::serve(requests_tx).await {
+            tracing::warn!(error = %e, "the command line cannot reach this tray");
+        }
+    });
+    flows::start(ctx.clone(), center.clone(), responses, requests);
+    #[cfg(target_os = "linux")]
+    tokio::spawn(crate::system::follow(ctx.core.clone()));
+    tokio::spawn(quit_on_signals(tray_handle.clone()));
+    let menu = tray_handle.clone();
+    tray_icon::menu::MenuEvent::set_event_handler(Some(move |e: tray_icon::menu::MenuEvent| {
+        menu.send(UserEvent::Menu(e.id.0));
+    }));
+    center
+}
+
+/// Signs in with the saved account (or offers the sign-in window), or starts the demo;
+/// then opens `open`.
+fn start_account(ctx: &Ctx, mode: Mode, open: Option<String>) -> DemoSlot {
+    let demo = DemoSlot::default();
+    let ctx = ctx.clone();
+    let slot = demo.clone();
+    tokio::spawn(async move {
+        match mode {
+            Mode::Normal => {
+                if let Ok(None) = ctx.core.resume().await {
+                    // Nothing saved: offer to sign in.
+                    if open.is_none() {
+                        ctx.windows.open(WindowKind::Settings, None);
+                    }
+                }
+            }
+            Mode::Demo { interval, port } => {
+                #[cfg(feature = "demo")]
+                crate::demo::start(&ctx, &slot, interval, port).await;
+                #[cfg(not(feature = "demo"))]
+                {
+                    let _ = (interval, port, &slot);
+                    eprintln!("error: this build of Placet Tray has no demo; build it from source with `scripts/run`");
+                    ctx.tray.quit();
+                }
+            }
+        }
+        match open.as_deref().map(WindowKind::parse_spec) {
+            Some(Some(kind)) => ctx.windows.open(kind, None),
+            Some(None) => tracing::warn!(window = ?open, "unknown window to open"),
+            None => {}
+        }
+    });
+    demo
+}
+
+/// Quit: notifications withdrawn, the window host told to exit, the session closed, the
+/// demo's server stopped.
+async fn quit(ctx: &Ctx, center: &NotificationCenter, host: &UiProcess, demo: &DemoSlot) {
+    center.withdraw_all();
+    host.shutdown();
+    ctx.core.shutdown().await;
+    let server = demo.lock().unwrap_or_else(|p| p.into_inner()).take();
+    #[cfg(feature = "demo")]
+    if let Some(d) = server {
+        d.shutdown().await;
+    }
+    #[cfg(not(feature = "demo"))]
+    let _ = server;
+    center.flush().await;
+    // Give the notifier a moment to close notifications.
+    tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
 /// SIGTERM and SIGINT end the app as Quit does.

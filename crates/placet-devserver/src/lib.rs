@@ -46,35 +46,39 @@
 //!
 //! # Layout
 //!
-//! - `lib.rs`: [`DevServer`], the handle tests hold; `lifecycle.rs`: start/stop/restart.
-//! - `server.rs`: listener with cuttable connections; `routes/`: the HTTP surface
-//!   (`edge` for the request log, the `Host` rule and handshake refusal; `auth`,
-//!   `agents`, `messages`, `files`, `agent_api`, `dev` for `/__dev/*`).
-//! - `socket.rs`: the `/ws` namespace; `events.rs`: server-to-client emits.
-//! - `service/`: business operations shared by routes, helpers and the demo agent
-//!   (`streams` and `webhooks` among them).
-//! - `store/`: SQLite tables; `wire.rs`: JSON shapes; `validate.rs`: zod-like checks.
-//! - `throttle.rs`: the NestJS-style rate limit; `expiry.rs`: the review-expiry job.
-//! - `auth.rs`, `error.rs`, `extract.rs`, `seed.rs`, `demo.rs`, `controls.rs`,
-//!   `config.rs`.
+//! The modules form layers; a module imports only from lower layers or from inside its
+//! own subtree (`tests/server/layers.rs` holds the table and fails on an import that
+//! reaches up or sideways):
+//!
+//! 0. `util` (timestamps, ids), `net` (a listener whose connections can be cut).
+//! 1. `config`, `error` (the NestJS error body), `model` (the table rows),
+//!    `credentials` (JWTs, password hashes, API keys).
+//! 2. `validate` (zod-like checks), `wire` (JSON shapes of rows).
+//! 3. `store/`: SQLite tables, and the seed.
+//! 4. `state/`: the shared `App`, the live Socket.IO instance (`events`), the rate-limit
+//!    counters, the test switches and logs.
+//! 5. `service/`: business operations shared by every surface (messages, reviews,
+//!    streams, webhooks, the expiry job, rendering).
+//! 6. The surfaces: `routes/` (the REST API, its extractors and edge layers), `socket`
+//!    (the `/ws` namespace), `demo` (the demo agent).
+//! 7. `controls/`: [`Controls`] and their `/__dev` HTTP face.
+//! 8. `lifecycle/`: assembles the routers, binds, starts, stops and restarts.
+//!
+//! `lib.rs` ([`DevServer`]) sits above them all.
 
-mod auth;
 mod config;
 mod controls;
+mod credentials;
 mod demo;
 mod error;
-mod events;
-mod expiry;
-mod extract;
 mod lifecycle;
+mod model;
+mod net;
 mod routes;
-mod seed;
-mod server;
 mod service;
 mod socket;
 mod state;
 mod store;
-mod throttle;
 mod util;
 mod validate;
 mod wire;
@@ -86,32 +90,16 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 pub use crate::config::{Db, DevServerConfig, Throttle, Webhooks};
-pub use crate::controls::{ConnectedSocket, Controls, RecordedRequest, RecordedRespond};
+pub use crate::controls::Controls;
 pub use crate::demo::DemoReview;
-pub use crate::seed::{Seed, SeedAgent, SeedUser};
-pub use crate::store::StoreError;
+pub use crate::state::controls::{ConnectedSocket, RecordedRequest, RecordedRespond};
+pub use crate::store::{Seed, SeedAgent, SeedUser, StoreError};
 
 use crate::error::ApiError;
+pub use crate::lifecycle::DevServerError;
 use crate::lifecycle::Lifecycle;
-use crate::service::{render_message, View};
+use crate::service::render::{render_message, View};
 use crate::state::App;
-
-/// Why a dev server could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum DevServerError {
-    /// The address could not be bound (in use, or no permission).
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The database could not be opened, created or seeded.
-    #[error("database: {0}")]
-    Database(#[from] StoreError),
-}
 
 /// A running (or stopped) dev server. Dropping it stops the server without waiting;
 /// [`shutdown`](Self::shutdown) stops it cleanly.
@@ -128,7 +116,7 @@ impl DevServer {
             Db::Memory => store::Store::open_in_memory()?,
             Db::File(path) => store::Store::open_file(path)?,
         };
-        let seed = seed::ensure(&store, config.admin_password.as_deref())?;
+        let seed = store::seed::ensure(&store, config.admin_password.as_deref())?;
         let options = state::Options {
             dev_routes: config.dev_routes,
             allow_remote_hosts: config.allow_remote_hosts,
@@ -139,8 +127,8 @@ impl DevServer {
             App::new(
                 this.clone(),
                 store,
-                auth::TokenSigner::new(&config.jwt_secret),
-                config.throttle.map(throttle::Throttler::new),
+                credentials::TokenSigner::new(&config.jwt_secret),
+                config.throttle.map(state::throttle::Throttler::new),
                 seed,
                 options,
             )
@@ -190,7 +178,7 @@ impl DevServer {
     /// the error body).
     pub async fn post_agent_message(&self, api_key: &str, body: Value) -> (StatusCode, Value) {
         let result = async {
-            let user_id = extract::authenticate_api_key(self.app(), api_key)?;
+            let user_id = service::auth::authenticate_api_key(self.app(), api_key)?;
             service::agent_messages::create_agent_message(self.app(), &user_id, &body).await
         }
         .await;
@@ -201,7 +189,7 @@ impl DevServer {
     /// emits `agent:status` like the route, and answers 201 like it.
     pub async fn ping_status(&self, api_key: &str, body: Value) -> (StatusCode, Value) {
         let result = async {
-            let user_id = extract::authenticate_api_key(self.app(), api_key)?;
+            let user_id = service::auth::authenticate_api_key(self.app(), api_key)?;
             service::agents::ping(self.app(), &user_id, &body).await
         }
         .await;

@@ -13,9 +13,9 @@ use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::SocketIo;
 
-use crate::auth::api_key_hash;
-use crate::controls::ConnectedSocket;
-use crate::events::{channel_room, user_room, NAMESPACE};
+use crate::credentials::api_key_hash;
+use crate::state::controls::ConnectedSocket;
+use crate::state::events::{channel_room, user_room, NAMESPACE};
 use crate::state::App;
 use crate::util::{now_iso, truthy};
 

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::store::{AgentRow, AttachmentRow, MessageRow, StatusEventRow};
+use crate::model::{AgentRow, AttachmentRow, MessageRow, StatusEventRow};
 
 /// The value the server shows instead of a password form answer.
 pub(crate) const REDACTED: &str = "***REDACTED***";

@@ -12,12 +12,13 @@ use axum::{
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::events::channel_room;
-use crate::extract::{AgentUser, JsonBody, PathId, QueryParams};
+use crate::routes::extract::{AgentUser, JsonBody, PathId, QueryParams};
+use crate::service::render::{render_message, render_messages, render_page, View};
 use crate::service::{
     self, agent_messages, agents, files, message_in_channel, next_cursor, owned_channel,
-    page_limit, render_message, render_messages, render_page, reviews, streams, View,
+    page_limit, reviews, streams,
 };
+use crate::state::events::channel_room;
 use crate::state::App;
 use crate::store::MessageQuery;
 use crate::util::now_iso;

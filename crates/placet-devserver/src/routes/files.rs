@@ -14,7 +14,7 @@ use axum::{
 use serde_json::json;
 
 use crate::error::ApiError;
-use crate::extract::{HumanUser, PathId};
+use crate::routes::extract::{HumanUser, PathId};
 use crate::state::App;
 
 pub(super) fn routes() -> Router<Arc<App>> {

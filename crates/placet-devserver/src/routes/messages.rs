@@ -12,16 +12,17 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use crate::controls::RecordedRespond;
 use crate::error::ApiError;
-use crate::extract::{
-    authenticate_jwt, is_json_content_type, parse_body, HumanUser, JsonBody, PathId, QueryParams,
+use crate::net::ConnInfo;
+use crate::routes::extract::{
+    is_json_content_type, parse_body, HumanUser, JsonBody, PathId, QueryParams,
 };
-use crate::server::ConnInfo;
+use crate::service::auth::authenticate_jwt;
+use crate::service::render::{render_message, render_messages, render_page, View};
 use crate::service::{
-    self, next_cursor, owned_channel, page_limit, render_message, render_messages, render_page,
-    reviews, user_messages, webhooks, View,
+    self, next_cursor, owned_channel, page_limit, reviews, user_messages, webhooks,
 };
+use crate::state::controls::RecordedRespond;
 use crate::state::App;
 use crate::store::MessageQuery;
 use crate::wire::{agent_for_message, with_field};

@@ -3,9 +3,9 @@
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::events::user_room;
+use crate::model::AgentRow;
+use crate::state::events::user_room;
 use crate::state::App;
-use crate::store::AgentRow;
 use crate::util::{iso, now};
 use crate::validate as v;
 use crate::wire::{agent_masked, with_field};

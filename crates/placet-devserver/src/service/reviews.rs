@@ -6,11 +6,12 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
-use super::{message_in_channel, owned_channel, render_message, webhooks, View};
+use super::render::{render_message, View};
+use super::{message_in_channel, owned_channel, webhooks};
 use crate::error::ApiError;
-use crate::events::channel_room;
+use crate::model::MessageRow;
+use crate::state::events::channel_room;
 use crate::state::App;
-use crate::store::MessageRow;
 use crate::util::{now_iso, truthy};
 use crate::validate as v;
 use crate::wire::{agent_raw, with_field};

@@ -9,11 +9,12 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::agent_messages::{NewAgentMessage, STREAM_STATES};
-use super::{owned_channel, render_message, View};
+use super::owned_channel;
+use super::render::{render_message, View};
 use crate::error::ApiError;
-use crate::events::{channel_room, user_room};
+use crate::model::{AgentRow, MessageRow};
+use crate::state::events::{channel_room, user_room};
 use crate::state::App;
-use crate::store::{AgentRow, MessageRow};
 use crate::util::{iso, now, now_iso};
 use crate::validate as v;
 use crate::wire::{status_event_json, with_field};

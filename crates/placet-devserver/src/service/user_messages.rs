@@ -2,11 +2,12 @@
 
 use serde_json::{json, Value};
 
-use super::{owned_channel, render_message, webhooks, View};
+use super::render::{render_message, View};
+use super::{owned_channel, webhooks};
 use crate::error::ApiError;
-use crate::events::{channel_room, user_room};
+use crate::model::MessageRow;
+use crate::state::events::{channel_room, user_room};
 use crate::state::App;
-use crate::store::MessageRow;
 use crate::util::{iso, new_id, now};
 use crate::validate as v;
 

@@ -12,9 +12,9 @@ use serde_json::{json, Map, Value};
 
 use crate::config::Webhooks;
 use crate::error::ApiError;
-use crate::events::channel_room;
+use crate::model::{AgentRow, MessageRow};
+use crate::state::events::channel_room;
 use crate::state::App;
-use crate::store::{AgentRow, MessageRow};
 use crate::util::{now_iso, truthy};
 
 /// `AbortSignal.timeout(10000)`.
@@ -296,7 +296,7 @@ pub(crate) async fn retry(app: &App, user_id: &str, message_id: &str) -> Result<
             json!({
                 "event": "message:created",
                 "channelId": message.channel_id,
-                "message": super::render_message(app, &message, super::View::Raw)?,
+                "message": super::render::render_message(app, &message, super::render::View::Raw)?,
             }),
         ),
         _ => {

@@ -3,30 +3,9 @@
 use rusqlite::{
     params, params_from_iter, types::Value as SqlValue, Connection, OptionalExtension, Row,
 };
-use serde_json::Value;
 
 use super::{json_text, parse_json, Store, StoreError};
-
-/// A `Message` row.
-#[derive(Debug, Clone)]
-pub(crate) struct MessageRow {
-    pub(crate) id: String,
-    pub(crate) channel_id: String,
-    pub(crate) sender_type: String,
-    pub(crate) sender_id: String,
-    pub(crate) text: Option<String>,
-    pub(crate) status: Option<String>,
-    pub(crate) review: Option<Value>,
-    pub(crate) metadata: Option<Value>,
-    pub(crate) client_id: Option<String>,
-    pub(crate) stream_id: Option<String>,
-    pub(crate) stream_state: Option<String>,
-    pub(crate) delivery_status: String,
-    pub(crate) iteration_group_id: Option<String>,
-    pub(crate) iteration: Option<i64>,
-    pub(crate) created_at: String,
-    pub(crate) updated_at: String,
-}
+use crate::model::MessageRow;
 
 impl MessageRow {
     pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
@@ -48,11 +27,6 @@ impl MessageRow {
             created_at: r.get(14)?,
             updated_at: r.get(15)?,
         })
-    }
-
-    /// `review.status`, if the message carries a review.
-    pub(crate) fn review_status(&self) -> Option<&str> {
-        self.review.as_ref()?.get("status")?.as_str()
     }
 }
 

@@ -8,6 +8,7 @@ mod attachments;
 mod chains;
 mod messages;
 mod reviews;
+pub(crate) mod seed;
 mod streams;
 mod users;
 
@@ -17,11 +18,10 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 use serde_json::Value;
 
-pub(crate) use agents::AgentRow;
-pub(crate) use attachments::AttachmentRow;
-pub(crate) use messages::{MessageQuery, MessageRow};
-pub(crate) use streams::StatusEventRow;
-pub(crate) use users::UserRow;
+pub(crate) use messages::MessageQuery;
+pub use seed::{Seed, SeedAgent, SeedUser};
+
+use crate::error::ApiError;
 
 /// A failure of the database layer; always a server bug or a broken database file.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +33,13 @@ pub enum StoreError {
     /// A JSON column did not hold valid JSON.
     #[error("corrupt JSON column: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "database error");
+        Self::internal()
+    }
 }
 
 /// The database. Every method takes the connection lock for its whole body, which makes

@@ -8,6 +8,7 @@ mod controls;
 mod downloads;
 mod hardening;
 mod js_interop;
+mod layers;
 mod rate_limit;
 mod receiver;
 mod reviews;

@@ -1,19 +1,22 @@
 //! State shared by every request, socket and background job, and kept across
-//! `stop`/`restart` (only the listener and the Socket.IO instance are rebuilt).
+//! `stop`/`restart` (only the listeners and the Socket.IO instance are rebuilt).
 
-use std::sync::{Arc, OnceLock, Weak};
+pub(crate) mod controls;
+pub(crate) mod events;
+pub(crate) mod throttle;
+
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::auth::TokenSigner;
 use crate::config::Webhooks;
-use crate::controls::ControlState;
-use crate::events::Events;
-use crate::lifecycle::Lifecycle;
-use crate::seed::Seed;
+use crate::credentials::TokenSigner;
+use crate::store::seed::Seed;
 use crate::store::Store;
-use crate::throttle::Throttler;
+use controls::ControlState;
+use events::Events;
+use throttle::Throttler;
 
 /// The settings of [`DevServerConfig`](crate::DevServerConfig) that requests and jobs
 /// consult.
@@ -42,9 +45,6 @@ pub(crate) struct App {
     /// Bumped whenever a review changes, so long polls wake at once instead of waiting
     /// for their 2 s re-check.
     reviews_changed: watch::Sender<u64>,
-    /// The start/stop machinery, for the HTTP restart control. Weak: the lifecycle owns
-    /// this state, not the other way round.
-    lifecycle: OnceLock<Weak<Lifecycle>>,
 }
 
 impl App {
@@ -72,7 +72,6 @@ impl App {
             http,
             this,
             reviews_changed: watch::Sender::new(0),
-            lifecycle: OnceLock::new(),
         }
     }
 
@@ -89,14 +88,5 @@ impl App {
     /// A receiver that sees the next [`notify_review_changed`](Self::notify_review_changed).
     pub(crate) fn review_changes(&self) -> watch::Receiver<u64> {
         self.reviews_changed.subscribe()
-    }
-
-    pub(crate) fn set_lifecycle(&self, lifecycle: &Arc<Lifecycle>) {
-        let _ = self.lifecycle.set(Arc::downgrade(lifecycle));
-    }
-
-    /// The lifecycle, while the server handle exists.
-    pub(crate) fn lifecycle(&self) -> Option<Arc<Lifecycle>> {
-        self.lifecycle.get().and_then(Weak::upgrade)
     }
 }

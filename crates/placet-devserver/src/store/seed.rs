@@ -11,8 +11,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::{api_key_hash, api_key_prefix, hash_password, new_api_key};
-use crate::store::{AgentRow, Store, StoreError, UserRow};
+use super::{Store, StoreError};
+use crate::credentials::{api_key_hash, api_key_prefix, hash_password, new_api_key};
+use crate::model::{AgentRow, UserRow};
 use crate::util::{iso, new_id, now, random_hex};
 
 const SEED_KEY: &str = "seed";

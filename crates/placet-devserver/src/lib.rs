@@ -8,6 +8,10 @@
 //! implementation built on `serde_json::Value`, so bugs in `placet-client` cannot cancel
 //! out against it.
 //!
+//! It runs in either layout people deploy ([`Layout`]): one origin, as the all-in-one
+//! image serves pages, REST and Socket.IO, or split, as upstream's docker-compose puts
+//! the web UI (which forwards only `/api/*`) in front of the backend.
+//!
 //! It is also the server of the app's demo mode, on a person's machine: every run has
 //! a random JWT secret and admin password, only loopback `Host` names are served (a
 //! DNS-rebinding page reads nothing), the `/__dev` routes are off unless asked for, and
@@ -59,8 +63,9 @@
 //!    counters, the test switches and logs.
 //! 5. `service/`: business operations shared by every surface (messages, reviews,
 //!    streams, webhooks, the expiry job, rendering).
-//! 6. The surfaces: `routes/` (the REST API, its extractors and edge layers), `socket`
-//!    (the `/ws` namespace), `demo` (the demo agent).
+//! 6. The surfaces: `routes/` (the REST API, its extractors and edge layers, and `web/`:
+//!    the web UI's pages and its `/api` proxy), `socket` (the `/ws` namespace), `demo`
+//!    (the demo agent).
 //! 7. `controls/`: [`Controls`] and their `/__dev` HTTP face.
 //! 8. `lifecycle/`: assembles the routers, binds, starts, stops and restarts.
 //!
@@ -89,7 +94,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-pub use crate::config::{Db, DevServerConfig, Throttle, Webhooks};
+pub use crate::config::{Db, DevServerConfig, Layout, Throttle, Webhooks};
 pub use crate::controls::Controls;
 pub use crate::demo::DemoReview;
 pub use crate::state::controls::{ConnectedSocket, RecordedRequest, RecordedRespond};
@@ -139,8 +144,12 @@ impl DevServer {
             stale_stream_after: config.stale_stream_after,
             demo_interval: config.demo_interval,
         };
-        let lifecycle = Lifecycle::launch(app, config.bind, jobs).await?;
-        tracing::info!(addr = %lifecycle.addr, "dev server started");
+        let lifecycle = Lifecycle::launch(app, config.bind, config.layout, jobs).await?;
+        tracing::info!(
+            api = %lifecycle.addrs.api,
+            web = ?lifecycle.addrs.web,
+            "dev server started"
+        );
         Ok(Self { lifecycle })
     }
 
@@ -148,19 +157,48 @@ impl DevServer {
         &self.lifecycle.app
     }
 
-    /// The bound address (stays the same across [`restart`](Self::restart)).
+    /// The backend's bound address: REST and Socket.IO, and in [`Layout::OneOrigin`]
+    /// the pages too. It stays the same across [`restart`](Self::restart).
     pub fn addr(&self) -> SocketAddr {
-        self.lifecycle.addr
+        self.lifecycle.addrs.api
     }
 
-    /// `http://<addr>`, the base of every REST path and of the Socket.IO URL.
+    /// The web listener's bound address: in [`Layout::Split`] the web UI's own listener,
+    /// in [`Layout::OneOrigin`] the same as [`addr`](Self::addr). It stays the same
+    /// across [`restart`](Self::restart).
+    pub fn web_addr(&self) -> SocketAddr {
+        self.lifecycle.addrs.web.unwrap_or(self.lifecycle.addrs.api)
+    }
+
+    /// The layout the server was started with.
+    pub fn layout(&self) -> Layout {
+        match self.lifecycle.addrs.web {
+            Some(web) => Layout::Split { web },
+            None => Layout::OneOrigin,
+        }
+    }
+
+    /// What a person types in the browser: `http://<web addr>`, where the pages are and
+    /// where `/api/*` is answered (forwarded to the backend in [`Layout::Split`]).
+    pub fn web_url(&self) -> String {
+        format!("http://{}", self.web_addr())
+    }
+
+    /// The backend's base URL, `http://<addr>`: REST and Socket.IO (`/socket.io/`,
+    /// namespace `/ws`). In [`Layout::OneOrigin`] it equals [`web_url`](Self::web_url).
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// The same as [`api_url`](Self::api_url), the base of every REST path and of the
+    /// Socket.IO URL; kept for existing callers.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.lifecycle.addr)
+        self.api_url()
     }
 
-    /// `http://<addr>/ws`, the Socket.IO namespace URL.
+    /// `http://<addr>/ws`, the Socket.IO namespace URL on the backend.
     pub fn ws_url(&self) -> String {
-        format!("{}/ws", self.base_url())
+        format!("{}/ws", self.api_url())
     }
 
     /// The seeded users, agents and API keys.
@@ -229,8 +267,8 @@ impl DevServer {
         self.lifecycle.stop().await;
     }
 
-    /// Starts again on the same address after [`stop`](Self::stop); a no-op while
-    /// running.
+    /// Starts again on the same addresses (both listeners in [`Layout::Split`]) after
+    /// [`stop`](Self::stop); a no-op while running.
     pub async fn restart(&self) -> Result<(), DevServerError> {
         self.lifecycle.start().await
     }

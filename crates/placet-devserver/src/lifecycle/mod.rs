@@ -16,9 +16,11 @@ use socketioxide::SocketIo;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
+use crate::config::Layout;
 use crate::controls::Restart;
 use crate::error::{error_body, route_not_found};
-use crate::routes::edge;
+use crate::routes::web::Origins;
+use crate::routes::{edge, Tracker};
 use crate::state::App;
 use crate::store::StoreError;
 use running::{Bound, Running};
@@ -56,26 +58,51 @@ struct Instance {
     jobs: Vec<JoinHandle<()>>,
 }
 
+/// The bound addresses, kept across restarts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Addrs {
+    /// The backend: REST and Socket.IO (and the pages, in the one-origin layout).
+    pub(crate) api: SocketAddr,
+    /// The web listener of the split layout.
+    pub(crate) web: Option<SocketAddr>,
+}
+
+/// The listeners of one (re)start, bound and not yet serving.
+#[derive(Debug)]
+struct BoundListeners {
+    api: Bound,
+    web: Option<Bound>,
+}
+
 /// Owns the running instance, if any.
 #[derive(Debug)]
 pub(crate) struct Lifecycle {
     pub(crate) app: Arc<App>,
-    pub(crate) addr: SocketAddr,
+    pub(crate) addrs: Addrs,
     jobs: Jobs,
     running: Mutex<Option<Instance>>,
 }
 
 impl Lifecycle {
-    /// Binds `bind` for the first time (port 0 picks a port, kept for restarts).
+    /// Binds `bind` (and the web listener of a split layout) for the first time; port 0
+    /// picks a port, kept for restarts.
     pub(crate) async fn launch(
         app: Arc<App>,
         bind: SocketAddr,
+        layout: Layout,
         jobs: Jobs,
     ) -> Result<Arc<Self>, DevServerError> {
-        let bound = bind_at(bind).await?;
+        let web = match layout {
+            Layout::Split { web } => Some(web),
+            Layout::OneOrigin => None,
+        };
+        let bound = bind_all(Addrs { api: bind, web }).await?;
         let lifecycle = Arc::new(Self {
             app,
-            addr: bound.addr,
+            addrs: Addrs {
+                api: bound.api.addr,
+                web: bound.web.as_ref().map(|b| b.addr),
+            },
             jobs,
             running: Mutex::new(None),
         });
@@ -84,14 +111,30 @@ impl Lifecycle {
         Ok(lifecycle)
     }
 
+    /// The web UI's runtime config: the socket's and the app's base URLs.
+    fn origins(&self) -> Origins {
+        let api = format!("http://{}", self.addrs.api);
+        Origins {
+            app_url: self
+                .addrs
+                .web
+                .map_or_else(|| api.clone(), |w| format!("http://{w}")),
+            ws_url: api,
+        }
+    }
+
     /// One (re)start: like the real server's boot, it first aborts the streaming drafts
     /// the previous run left behind, then serves and runs its jobs.
-    fn serve(self: &Arc<Self>, bound: Bound) -> Instance {
+    fn serve(self: &Arc<Self>, bound: BoundListeners) -> Instance {
         let app = &self.app;
         crate::service::streams::abort_stale_on_start(app);
         let (router, io) = self.backend_router();
         app.events.set(Some(io.clone()));
-        let listeners = vec![Running::serve(bound, router, Some(io))];
+        let mut listeners = vec![Running::serve(bound.api, router, Some(io))];
+        if let Some(web) = bound.web {
+            let site = crate::routes::web::site(app.clone(), self.origins(), self.addrs.api);
+            listeners.push(Running::serve(web, site, None));
+        }
         let mut jobs = vec![
             tokio::spawn(crate::service::expiry::run(
                 app.clone(),
@@ -109,20 +152,36 @@ impl Lifecycle {
         Instance { listeners, jobs }
     }
 
-    /// The backend: REST, Socket.IO on `/ws`, and `/__dev` when asked for.
+    /// The backend: REST, Socket.IO on `/ws`, `/__dev` when asked for, and in the
+    /// one-origin layout the web UI's pages.
     ///
     /// Layers, outermost first: request log → loopback `Host` rule → handshake refusal
     /// (test control) → Socket.IO (takes `/socket.io/*`) → error body → routes.
     fn backend_router(self: &Arc<Self>) -> (Router, SocketIo) {
         let app = self.app.clone();
         let (socket_layer, io) = crate::socket::layer(app.clone());
-        let mut router = crate::routes::api(app.clone());
+        let one_origin = self.addrs.web.is_none();
+        // What the backend sees as the client: in the all-in-one image every request
+        // comes through nginx and Next.js inside the container.
+        let tracker = if one_origin {
+            Tracker::Fixed(std::net::Ipv4Addr::LOCALHOST.into())
+        } else {
+            Tracker::Peer
+        };
+        let mut router = crate::routes::api(app.clone(), tracker);
         if app.options.dev_routes {
             let restart: Arc<dyn Restart> = Arc::new(Restarter(Arc::downgrade(self)));
             router = router.nest("/__dev", crate::controls::http_routes(app.clone(), restart));
         }
+        let router = if one_origin {
+            let pages: Router = Router::new()
+                .fallback(crate::routes::web::page_or_not_found)
+                .with_state(Arc::new(self.origins()));
+            router.fallback_service(pages)
+        } else {
+            router.fallback(route_not_found)
+        };
         let router = router
-            .fallback(route_not_found)
             .method_not_allowed_fallback(route_not_found)
             .layer(middleware::from_fn(error_body))
             .layer(socket_layer)
@@ -143,9 +202,9 @@ impl Lifecycle {
     pub(crate) async fn start(self: &Arc<Self>) -> Result<(), DevServerError> {
         let mut running = self.running.lock().await;
         if running.is_none() {
-            let bound = bind_at(self.addr).await?;
+            let bound = bind_all(self.addrs).await?;
             *running = Some(self.serve(bound));
-            tracing::info!(addr = %self.addr, "dev server started");
+            tracing::info!(addr = %self.addrs.api, "dev server started");
         }
         Ok(())
     }
@@ -164,7 +223,7 @@ impl Lifecycle {
             for job in instance.jobs {
                 let _ = job.await;
             }
-            tracing::info!(addr = %self.addr, "dev server stopped");
+            tracing::info!(addr = %self.addrs.api, "dev server stopped");
         }
     }
 
@@ -190,6 +249,15 @@ async fn bind_at(addr: SocketAddr) -> Result<Bound, DevServerError> {
     Bound::bind(addr)
         .await
         .map_err(|source| DevServerError::Bind { addr, source })
+}
+
+async fn bind_all(addrs: Addrs) -> Result<BoundListeners, DevServerError> {
+    let api = bind_at(addrs.api).await?;
+    let web = match addrs.web {
+        Some(web) => Some(bind_at(web).await?),
+        None => None,
+    };
+    Ok(BoundListeners { api, web })
 }
 
 /// The `/__dev/restart` control's way back up to the lifecycle; weak, because the

@@ -13,6 +13,7 @@ pub(crate) mod extract;
 mod files;
 mod messages;
 mod throttle;
+pub(crate) mod web;
 
 use std::sync::Arc;
 
@@ -20,9 +21,10 @@ use axum::{middleware, routing::get, Json, Router};
 use serde_json::json;
 
 use crate::state::App;
+pub(crate) use throttle::Tracker;
 
-/// Every REST route of the backend, each counted by the rate limit.
-pub(crate) fn api(app: Arc<App>) -> Router<Arc<App>> {
+/// Every REST route of the backend, each counted by the rate limit against `tracker`.
+pub(crate) fn api(app: Arc<App>, tracker: Tracker) -> Router<Arc<App>> {
     Router::new()
         .route("/health", get(health))
         .merge(auth::routes())
@@ -31,7 +33,7 @@ pub(crate) fn api(app: Arc<App>) -> Router<Arc<App>> {
         .merge(files::routes())
         .merge(agent_api::routes())
         .route_layer(middleware::from_fn_with_state(
-            app,
+            (app, tracker),
             self::throttle::api_route,
         ))
 }

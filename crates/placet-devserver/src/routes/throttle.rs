@@ -2,6 +2,7 @@
 //! [`Throttler`](crate::state::throttle::Throttler), like NestJS's global guard does
 //! before authentication and validation, and tags the response for the request log.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::{
@@ -17,6 +18,16 @@ use crate::net::ConnInfo;
 use crate::state::throttle::RouteKey;
 use crate::state::App;
 
+/// Whose address a request counts against: what the backend would see as `req.ip`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tracker {
+    /// The peer of the connection: the client, or the proxy in front of the backend.
+    Peer,
+    /// Always this address: the hops inside the all-in-one image (nginx, Next.js) that
+    /// every request passes before the backend.
+    Fixed(IpAddr),
+}
+
 /// The route key of a matched route. HEAD is answered by the GET handler, so it counts
 /// against GET.
 fn route_key(method: &Method, path: &MatchedPath) -> RouteKey {
@@ -31,7 +42,7 @@ fn route_key(method: &Method, path: &MatchedPath) -> RouteKey {
 /// Route-layer middleware of every API route: applies the limit when one is configured
 /// and tags the response with its [`RouteKey`] for the request log.
 pub(crate) async fn api_route(
-    State(app): State<Arc<App>>,
+    State((app, tracker)): State<(Arc<App>, Tracker)>,
     ConnectInfo(conn): ConnectInfo<ConnInfo>,
     request: Request,
     next: Next,
@@ -42,7 +53,11 @@ pub(crate) async fn api_route(
     let key = route_key(request.method(), path);
     let mut headers = None;
     if let Some(throttler) = &app.throttle {
-        let hit = throttler.hit(&key, conn.peer.ip(), Instant::now());
+        let ip = match tracker {
+            Tracker::Peer => conn.peer.ip(),
+            Tracker::Fixed(ip) => ip,
+        };
+        let hit = throttler.hit(&key, ip, Instant::now());
         if hit.blocked {
             let mut response =
                 ApiError::too_many_requests(hit.time_to_block_expire).into_response();

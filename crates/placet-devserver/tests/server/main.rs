@@ -9,6 +9,7 @@ mod downloads;
 mod hardening;
 mod js_interop;
 mod layers;
+mod layout;
 mod rate_limit;
 mod receiver;
 mod reviews;

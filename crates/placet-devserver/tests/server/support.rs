@@ -72,10 +72,34 @@ impl Api {
         Self {
             http: reqwest::Client::builder()
                 .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(20))
                 .build()
                 .expect("reqwest client"),
             base: server.base_url(),
+        }
+    }
+
+    /// The same calls against another base URL (the web listener of a split layout).
+    pub fn at(&self, base: &str) -> Self {
+        Self {
+            http: self.http.clone(),
+            base: base.to_owned(),
+        }
+    }
+
+    /// Calls against `base` from the loopback address `from` (127.0.0.0/8 is all local),
+    /// so the server sees a client of its own.
+    pub fn from_address(base: &str, from: std::net::IpAddr) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .local_address(from)
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(20))
+                .build()
+                .expect("reqwest client"),
+            base: base.to_owned(),
         }
     }
 

@@ -35,6 +35,10 @@ pub struct DevServerConfig {
     /// Password of the seeded `admin@placet.local`; `None` picks a random one when the
     /// database is seeded. Read it back from `server.seed().admin().password`.
     pub admin_password: Option<String>,
+    /// Seed both accounts with `mustChangePassword` set, as accounts an owner creates
+    /// start out: login and `me` report it until `POST /api/auth/change-password`
+    /// clears it. Only applies when the database is first seeded.
+    pub must_change_password: bool,
     /// When set, a demo agent posts one review of each kind in turn at this interval and
     /// sends occasional status pings.
     pub demo_interval: Option<Duration>,
@@ -65,6 +69,7 @@ impl std::fmt::Debug for DevServerConfig {
                 "admin_password",
                 &self.admin_password.as_ref().map(|_| "<redacted>"),
             )
+            .field("must_change_password", &self.must_change_password)
             .field("demo_interval", &self.demo_interval)
             .field("dev_routes", &self.dev_routes)
             .field("allow_remote_hosts", &self.allow_remote_hosts)
@@ -85,6 +90,7 @@ impl Default for DevServerConfig {
             throttle: None,
             jwt_secret: crate::util::random_hex(32),
             admin_password: None,
+            must_change_password: false,
             demo_interval: None,
             dev_routes: false,
             allow_remote_hosts: false,

@@ -121,7 +121,13 @@ impl DevServer {
             Db::Memory => store::Store::open_in_memory()?,
             Db::File(path) => store::Store::open_file(path)?,
         };
-        let seed = store::seed::ensure(&store, config.admin_password.as_deref())?;
+        let seed = store::seed::ensure(
+            &store,
+            store::seed::SeedOptions {
+                admin_password: config.admin_password.as_deref(),
+                must_change_password: config.must_change_password,
+            },
+        )?;
         let options = state::Options {
             dev_routes: config.dev_routes,
             allow_remote_hosts: config.allow_remote_hosts,

@@ -7,6 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::model::{AgentRow, AttachmentRow, MessageRow, StatusEventRow};
+use crate::util::truthy;
 
 /// The value the server shows instead of a password form answer.
 pub(crate) const REDACTED: &str = "***REDACTED***";
@@ -40,13 +41,15 @@ pub(crate) fn agent_raw(a: &AgentRow) -> Value {
 }
 
 /// The agent as `GET /api/agents` and the agent API list it: a fixed field list with
-/// `webhookAuth.password`/`.token` and `managementApiKey` masked.
+/// `webhookAuth.password`/`.token` and `managementApiKey` masked when set (truthy), as
+/// `maskAgent` in agents.service.ts does.
 pub(crate) fn agent_masked(a: &AgentRow) -> Value {
     let webhook_auth = a.webhook_auth.clone().map(|mut auth| {
         if let Some(obj) = auth.as_object_mut() {
             for key in ["password", "token"] {
+                // `if (auth.password) auth.password = '***'`: only truthy values.
                 if let Some(v) = obj.get_mut(key) {
-                    if !v.is_null() {
+                    if truthy(v) {
                         *v = Value::String(MASK.to_owned());
                     }
                 }
@@ -69,7 +72,7 @@ pub(crate) fn agent_masked(a: &AgentRow) -> Value {
         "commands": a.commands,
         "tag": a.tag,
         "managementUrl": a.management_url,
-        "managementApiKey": a.management_api_key.as_ref().map(|_| MASK),
+        "managementApiKey": a.management_api_key.as_ref().map(|k| if k.is_empty() { "" } else { MASK }),
         "isSubagent": a.is_subagent,
         "parentAgentId": a.parent_agent_id,
         "createdAt": a.created_at,

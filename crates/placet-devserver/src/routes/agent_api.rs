@@ -27,6 +27,7 @@ use crate::wire::attachment_json;
 pub(super) fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/api/v1/agents", get(list_agents).post(create_agent))
+        .route("/api/v1/agents/setSubagent", post(set_subagent))
         .route("/api/v1/status/ping", post(ping))
         .route("/api/v1/messages", get(list_messages).post(create_message))
         .route("/api/v1/messages/iterations/{id}", get(iterations))
@@ -59,6 +60,15 @@ async fn create_agent(
 ) -> CreatedResult {
     let created = agents::create(&app, &agent.user_id, &body)?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// 200 (`@HttpCode(HttpStatus.OK)`) with the masked agent.
+async fn set_subagent(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    JsonBody(body): JsonBody,
+) -> JsonResult {
+    agents::set_subagent(&app, &agent.user_id, &body).map(Json)
 }
 
 /// 201 with the masked agent: the route has no `@HttpCode`

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::{
-    body::Bytes,
+    body::{Body, Bytes},
     extract::{FromRequest, FromRequestParts, Request},
-    http::{header, request::Parts, HeaderMap},
+    http::{header, request::Parts, HeaderMap, Method},
+    middleware::Next,
+    response::{IntoResponse, Response},
 };
 use serde_json::Value;
 
@@ -22,10 +24,46 @@ use crate::state::App;
 #[derive(Debug, Clone)]
 pub(crate) struct JsonBody(pub(crate) Value);
 
+/// Bodies are read up to this size, axum's default limit.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A JSON body [`parse_json_first`] already parsed.
+#[derive(Debug, Clone)]
+struct ParsedJson(Value);
+
+/// Route layer, outermost: parses a JSON body before the rate limit and the guards see
+/// the request, as Fastify does before NestJS runs anything, so a broken body is a 400
+/// whoever sends it and costs no rate-limit budget. Other bodies are left for the
+/// route.
+pub(crate) async fn parse_json_first(request: Request, next: Next) -> Response {
+    let has_body = matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE | Method::OPTIONS
+    );
+    if !has_body || !is_json_content_type(request.headers()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => return ApiError::bad_request("Invalid request body").into_response(),
+    };
+    let value = match parse_body(true, &bytes) {
+        Ok(value) => value,
+        Err(e) => return e.into_response(),
+    };
+    let mut request = Request::from_parts(parts, Body::from(bytes));
+    request.extensions_mut().insert(ParsedJson(value));
+    next.run(request).await
+}
+
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(mut request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(ParsedJson(value)) = request.extensions_mut().remove::<ParsedJson>() {
+            return Ok(JsonBody(value));
+        }
         let is_json = is_json_content_type(request.headers());
         let bytes = Bytes::from_request(request, state)
             .await

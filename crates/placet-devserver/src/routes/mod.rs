@@ -36,6 +36,7 @@ pub(crate) fn api(app: Arc<App>, tracker: Tracker) -> Router<Arc<App>> {
             (app, tracker),
             self::throttle::api_route,
         ))
+        .route_layer(middleware::from_fn(extract::parse_json_first))
 }
 
 async fn health() -> Json<serde_json::Value> {

@@ -112,6 +112,22 @@ impl Store {
         Ok(rows)
     }
 
+    /// Sets the sub-agent flag and parent of an agent; returns the updated row.
+    pub(crate) fn set_subagent(
+        &self,
+        id: &str,
+        is_subagent: bool,
+        parent_agent_id: Option<&str>,
+        at: &str,
+    ) -> Result<Option<AgentRow>, StoreError> {
+        self.conn().execute(
+            "UPDATE agents SET is_subagent = ?2, parent_agent_id = ?3, updated_at = ?4
+             WHERE id = ?1",
+            params![id, is_subagent, parent_agent_id, at],
+        )?;
+        self.agent(id)
+    }
+
     /// Writes a status ping. `status_since` moves only when the status changes;
     /// `last_active_at` always does. Returns the updated row.
     pub(crate) fn record_status(

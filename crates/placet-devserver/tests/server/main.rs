@@ -2,6 +2,7 @@
 //! the official JavaScript socket.io client) on 127.0.0.1:0. One module per feature.
 
 mod agent_api;
+mod annotate;
 mod auth;
 mod chains;
 mod controls;
@@ -10,11 +11,13 @@ mod hardening;
 mod js_interop;
 mod layers;
 mod layout;
+mod order;
 mod rate_limit;
 mod receiver;
 mod reviews;
 mod sockets;
 mod status;
 mod streams;
+mod subagents;
 mod support;
 mod webhooks;

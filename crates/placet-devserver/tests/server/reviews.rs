@@ -253,8 +253,13 @@ async fn agents_list_and_read() {
         .collect();
     assert_eq!(
         names,
-        ["Data Pipeline", "Research Assistant", "Deploy Bot"],
-        "newest first"
+        [
+            "Data Pipeline",
+            "Research Assistant",
+            "Canary Checker",
+            "Deploy Bot"
+        ],
+        "newest first (the sub-agent registered right after its parent)"
     );
     let deploy = agents
         .as_array()

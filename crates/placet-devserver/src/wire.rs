@@ -155,19 +155,21 @@ pub(crate) fn with_field(mut v: Value, key: &str, field: Value) -> Value {
     v
 }
 
-/// Replaces answers to `password` fields of a form review with `"***REDACTED***"`, as
-/// the human REST routes do. The stored value is untouched.
+/// `sanitizeMessageForClient` (messages.service.ts): in a review of type `form`, the
+/// answers to fields of type `password` become `"***REDACTED***"`, but only answers
+/// that are set (truthy); an empty or missing answer, and any other review type, are
+/// left as they are. The stored value is untouched.
 pub(crate) fn redact_passwords(message: &mut Value) {
     let Some(review) = message.get_mut("review").and_then(Value::as_object_mut) else {
         return;
     };
-    let password_fields: Vec<String> = password_field_names(review);
-    if password_fields.is_empty() {
+    if review.get("type").and_then(Value::as_str) != Some("form") {
         return;
     }
+    let password_fields: Vec<String> = password_field_names(review);
     if let Some(response) = review.get_mut("response").and_then(Value::as_object_mut) {
         for name in password_fields {
-            if let Some(answer) = response.get_mut(&name) {
+            if let Some(answer) = response.get_mut(&name).filter(|a| truthy(a)) {
                 *answer = Value::String(REDACTED.to_owned());
             }
         }
@@ -208,6 +210,23 @@ mod tests {
         redact_passwords(&mut m);
         assert_eq!(m["review"]["response"]["user"], "ann");
         assert_eq!(m["review"]["response"]["pw"], REDACTED);
+
+        let mut empty = json!({"review": {"type": "form",
+            "payload": {"fields": [{"name": "pw", "type": "password"}]},
+            "response": {"pw": ""}}});
+        redact_passwords(&mut empty);
+        assert_eq!(
+            empty["review"]["response"]["pw"], "",
+            "an empty answer stays"
+        );
+        let mut freeform = json!({"review": {"type": "freeform",
+            "payload": {"fields": [{"name": "pw", "type": "password"}]},
+            "response": {"pw": "x"}}});
+        redact_passwords(&mut freeform);
+        assert_eq!(
+            freeform["review"]["response"]["pw"], "x",
+            "only form reviews"
+        );
     }
 
     #[test]

@@ -265,7 +265,7 @@ pub(crate) async fn create_agent_message(
             &payload,
         )
         .await;
-    render_message(app, &message, View::Agent)
+    render_message(app, &message, View::Enriched)
 }
 
 /// `metadata` as given, plus `webhookUrl` and, for a freeform plugin review without a

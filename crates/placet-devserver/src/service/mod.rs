@@ -6,6 +6,7 @@ pub(crate) mod agents;
 pub(crate) mod auth;
 pub(crate) mod expiry;
 pub(crate) mod files;
+pub(crate) mod paging;
 pub(crate) mod render;
 pub(crate) mod reviews;
 pub(crate) mod streams;
@@ -44,30 +45,11 @@ pub(crate) fn message_in_channel(
         .ok_or_else(|| ApiError::not_found("Message not found"))
 }
 
-/// Parses `limit` like the server: default 50, at most 100.
-pub(crate) fn page_limit(raw: Option<&str>) -> usize {
-    raw.and_then(|s| s.trim().parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(50)
-        .min(100)
-}
-
-/// `nextCursor`: the last id when the page is full, else `null`.
-pub(crate) fn next_cursor(rows: &[MessageRow], limit: usize) -> Value {
-    match rows.last() {
-        Some(last) if rows.len() == limit => Value::String(last.id.clone()),
-        _ => Value::Null,
-    }
-}
-
 /// `{groupId, iterations}` (`getIterationChain`): the messages whose group is the
 /// message's group (its own id outside a chain) plus the message with that id, by round.
-pub(crate) fn iterations(
-    app: &App,
-    channel_id: &str,
-    message_id: &str,
-    view: View,
-) -> Result<Value, ApiError> {
+/// Both the human and the agent route send them as stored: earlier rounds' password
+/// answers are not redacted, unlike the lists and the single message.
+pub(crate) fn iterations(app: &App, channel_id: &str, message_id: &str) -> Result<Value, ApiError> {
     let message = message_in_channel(app, message_id, channel_id)?;
     let group = message
         .iteration_group_id
@@ -76,6 +58,6 @@ pub(crate) fn iterations(
     let chain = app.store.iteration_chain(&group)?;
     Ok(serde_json::json!({
         "groupId": group,
-        "iterations": render_messages(app, &chain, view)?,
+        "iterations": render_messages(app, &chain, View::Raw)?,
     }))
 }

@@ -8,19 +8,24 @@ use crate::model::MessageRow;
 use crate::state::App;
 use crate::wire::{attachment_json, message_json, redact_passwords, status_event_json};
 
-/// Attachments up to this size with a text MIME type carry `textContent` in agent-API
-/// replies.
+/// Attachments up to this size with a text MIME type carry `textContent` in the agent
+/// replies that are enriched (`MAX_INLINE_TEXT_SIZE`).
 const TEXT_CONTENT_MAX_BYTES: i64 = 64 * 1024;
 const TEXT_CONTENT_TYPES: [&str; 4] = ["text/markdown", "text/plain", "text/html", "text/csv"];
 
-/// Who a message is rendered for; each audience sees a slightly different object.
+/// What a route does to a message before sending it, following where messages.service.ts
+/// calls its two helpers; most routes call neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum View {
-    /// Human REST routes: password answers redacted.
-    Human,
-    /// Agent API: text attachments carry `textContent`; nothing redacted.
-    Agent,
-    /// WebSocket payloads and the respond reply: the row as stored.
+    /// `sanitizeMessageForClient`: password answers of a form review redacted. The
+    /// paginated lists (human and agent API alike), the human reviews list and the human
+    /// `GET /api/messages/:id`.
+    Sanitized,
+    /// `enrichTextAttachments`: small text attachments carry `textContent`. The agent's
+    /// create reply, its stream updates and replays, and the long poll's answer.
+    Enriched,
+    /// The row as stored: iteration chains, the agent API's single reads and pending
+    /// list, the respond reply, socket payloads and webhooks.
     Raw,
 }
 
@@ -39,7 +44,7 @@ pub(crate) fn render_messages(
                 .unwrap_or_default()
                 .iter()
                 .map(|a| {
-                    let text = if view == View::Agent
+                    let text = if view == View::Enriched
                         && TEXT_CONTENT_TYPES.contains(&a.mime_type.as_str())
                     {
                         app.store.attachment_text(&a.id, TEXT_CONTENT_MAX_BYTES)?
@@ -50,7 +55,7 @@ pub(crate) fn render_messages(
                 })
                 .collect::<Result<Vec<_>, ApiError>>()?;
             let mut v = message_json(m, rendered);
-            if view == View::Human {
+            if view == View::Sanitized {
                 redact_passwords(&mut v);
             }
             Ok(v)

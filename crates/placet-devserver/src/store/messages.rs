@@ -49,7 +49,9 @@ pub(crate) struct MessageQuery<'a> {
     pub(crate) has_attachments: Option<bool>,
     /// Message id to continue after (Prisma `cursor` + `skip: 1`).
     pub(crate) cursor: Option<&'a str>,
-    pub(crate) limit: Option<usize>,
+    /// Prisma's `take`: that many rows, or with a negative number that many from the
+    /// other end (before the cursor), still in newest-first order. `None` is all.
+    pub(crate) limit: Option<i64>,
 }
 
 /// Inserts a message row on `conn` (also inside a transaction).
@@ -153,6 +155,11 @@ impl Store {
             ),
             None => {}
         }
+        if q.limit == Some(0) {
+            return Ok(Vec::new());
+        }
+        // A negative `take` walks the same order backwards from the cursor.
+        let backwards = q.limit.is_some_and(|n| n < 0);
         if let Some(cursor) = q.cursor {
             let position: Option<(String, i64)> = conn
                 .query_row(
@@ -165,19 +172,30 @@ impl Store {
             let Some((created_at, seq)) = position else {
                 return Ok(Vec::new());
             };
-            sql.push_str(" AND (created_at, seq) < (?, ?)");
+            sql.push_str(if backwards {
+                " AND (created_at, seq) > (?, ?)"
+            } else {
+                " AND (created_at, seq) < (?, ?)"
+            });
             args.push(SqlValue::Text(created_at));
             args.push(SqlValue::Integer(seq));
         }
-        sql.push_str(" ORDER BY created_at DESC, seq DESC");
+        sql.push_str(if backwards {
+            " ORDER BY created_at ASC, seq ASC"
+        } else {
+            " ORDER BY created_at DESC, seq DESC"
+        });
         if let Some(limit) = q.limit {
             sql.push_str(" LIMIT ?");
-            args.push(SqlValue::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            args.push(SqlValue::Integer(limit.saturating_abs()));
         }
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt
+        let mut rows = stmt
             .query_map(params_from_iter(args), MessageRow::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        if backwards {
+            rows.reverse();
+        }
         Ok(rows)
     }
 

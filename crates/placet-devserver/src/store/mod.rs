@@ -120,10 +120,12 @@ CREATE TABLE IF NOT EXISTS messages (
     iteration INTEGER,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    UNIQUE (channel_id, client_id),
     UNIQUE (channel_id, stream_id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_channel ON messages (channel_id, created_at, seq);
+-- Indexed, not unique (`idx_messages_client_id`): only the agent route looks a clientId
+-- up, and a person's repeated chat message is a new row.
+CREATE INDEX IF NOT EXISTS messages_by_client_id ON messages (channel_id, client_id);
 CREATE TABLE IF NOT EXISTS attachments (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -171,6 +173,7 @@ impl Store {
 
     fn init(conn: Connection) -> Result<Self, StoreError> {
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")?;
+        migrate(&conn)?;
         conn.execute_batch(SCHEMA)?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -203,6 +206,37 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Brings a database file written by an earlier dev server up to [`SCHEMA`]: the
+/// messages table once had `UNIQUE (channel_id, client_id)`, which a repeated human
+/// message with the same `clientId` must not hit. SQLite cannot drop a constraint, so
+/// the table is rebuilt; [`SCHEMA`] then recreates its indexes.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    use rusqlite::OptionalExtension;
+    let sql: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if !sql.is_some_and(|s| s.contains("UNIQUE (channel_id, client_id)")) {
+        return Ok(());
+    }
+    let create = SCHEMA
+        .split(';')
+        .find(|stmt| stmt.contains("CREATE TABLE IF NOT EXISTS messages"))
+        .unwrap_or_default();
+    conn.execute_batch(&format!(
+        "BEGIN;
+         ALTER TABLE messages RENAME TO messages_before_migration;
+         {create};
+         INSERT INTO messages SELECT * FROM messages_before_migration;
+         DROP TABLE messages_before_migration;
+         COMMIT;"
+    ))?;
+    Ok(())
 }
 
 /// Serialises an optional JSON value for a TEXT column.

@@ -240,6 +240,38 @@ impl DevServer {
         reply(result, StatusCode::CREATED, "/api/v1/status/ping")
     }
 
+    /// Starts an OAuth flow for `agent_id` as its agent would on its socket:
+    /// `oauth:start` with `flow` (`{state, provider, authUrl?, deviceCode?
+    /// {verificationUri, userCode, expiresIn?}}`; its `channelId` is set to `agent_id`)
+    /// from a socket of the agent's owner. The owner's `user:<id>` room gets
+    /// `{channelId, state, provider, authUrl, deviceCode}`, and a flow with an `authUrl`
+    /// waits for [`oauth_code`](Self::oauth_code). Returns whether the event went out
+    /// (not for an unknown agent or without `state` or `provider`).
+    pub async fn oauth_start(&self, agent_id: &str, flow: Value) -> bool {
+        let Ok(Some(agent)) = self.app().store.agent(agent_id) else {
+            return false;
+        };
+        let mut data = match flow {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        data.insert("channelId".to_owned(), Value::String(agent.id.clone()));
+        service::oauth::start(self.app(), &agent.owner_id, &Value::Object(data)).await
+    }
+
+    /// Completes an OAuth flow as the provider's redirect to
+    /// `GET /api/v1/oauth/callback?state=…&code=…` does: `oauth:code {state, code,
+    /// provider}` goes to the flow's channel room. Returns whether a flow with this
+    /// `state` was waiting (one started with an `authUrl`, at most 10 minutes ago).
+    pub async fn oauth_code(&self, state: &str, code: &str) -> bool {
+        let callback = service::oauth::Callback {
+            state: Some(state),
+            code: Some(code),
+            ..Default::default()
+        };
+        service::oauth::callback(self.app(), callback).await.0 == StatusCode::OK
+    }
+
     /// Posts one demo review (as the seeded admin's matching agent); returns the message.
     pub async fn post_demo_review(&self, kind: DemoReview) -> (StatusCode, Value) {
         reply(

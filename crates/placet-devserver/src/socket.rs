@@ -101,6 +101,7 @@ async fn authenticate(
     socket.on("message:delta", relay);
     socket.on("message:progress", relay);
     socket.on("agent:commands", relay);
+    socket.on("oauth:start", oauth_start);
     socket.extensions.insert(user);
     Ok(())
 }
@@ -190,6 +191,20 @@ async fn ping(socket: SocketRef) {
     if let Err(e) = socket.emit("pong", &no_args) {
         tracing::debug!(error = %e, "pong failed");
     }
+}
+
+/// `oauth:start`: forwarded to the user's room when the socket's user owns the channel
+/// (see [`service::oauth::start`](crate::service::oauth::start)).
+async fn oauth_start(
+    socket: SocketRef,
+    State(app): State<Arc<App>>,
+    TryData(data): TryData<Value>,
+) {
+    let Some(user) = socket.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let data = data.unwrap_or(Value::Null);
+    crate::service::oauth::start(&app, &user.user_id, &data).await;
 }
 
 /// Agent streaming events are relayed unchanged to `channel:<channelId>`, without an

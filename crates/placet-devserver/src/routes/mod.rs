@@ -12,6 +12,7 @@ pub(crate) mod edge;
 pub(crate) mod extract;
 mod files;
 mod messages;
+mod oauth;
 mod throttle;
 pub(crate) mod web;
 
@@ -32,6 +33,7 @@ pub(crate) fn api(app: Arc<App>, tracker: Tracker) -> Router<Arc<App>> {
         .merge(messages::routes())
         .merge(files::routes())
         .merge(agent_api::routes())
+        .merge(oauth::routes())
         .route_layer(middleware::from_fn_with_state(
             (app, tracker),
             self::throttle::api_route,

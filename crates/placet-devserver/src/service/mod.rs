@@ -6,6 +6,7 @@ pub(crate) mod agents;
 pub(crate) mod auth;
 pub(crate) mod expiry;
 pub(crate) mod files;
+pub(crate) mod oauth;
 pub(crate) mod paging;
 pub(crate) mod render;
 pub(crate) mod reviews;

@@ -3,6 +3,7 @@
 
 pub(crate) mod controls;
 pub(crate) mod events;
+pub(crate) mod oauth;
 pub(crate) mod throttle;
 
 use std::sync::{Arc, Weak};
@@ -16,6 +17,7 @@ use crate::store::seed::Seed;
 use crate::store::Store;
 use controls::ControlState;
 use events::Events;
+use oauth::OAuthRelay;
 use throttle::Throttler;
 
 /// The settings of [`DevServerConfig`](crate::DevServerConfig) that requests and jobs
@@ -36,6 +38,8 @@ pub(crate) struct App {
     pub(crate) events: Events,
     pub(crate) controls: ControlState,
     pub(crate) throttle: Option<Throttler>,
+    /// OAuth flows waiting for the provider's redirect.
+    pub(crate) oauth: OAuthRelay,
     pub(crate) seed: Seed,
     pub(crate) options: Options,
     /// For webhooks; never through a proxy, whatever the environment says.
@@ -67,6 +71,7 @@ impl App {
             events: Events::default(),
             controls: ControlState::default(),
             throttle,
+            oauth: OAuthRelay::default(),
             seed,
             options,
             http,

@@ -261,3 +261,41 @@ fn parse_json(text: Option<String>, column: usize) -> rusqlite::Result<Option<Va
     })
     .transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database written before human `clientId`s could repeat keeps its rows and
+    /// accepts a repeat after the migration.
+    #[test]
+    fn migrates_the_old_client_id_constraint() {
+        let conn = Connection::open_in_memory().unwrap();
+        let old = SCHEMA.replace(
+            "    UNIQUE (channel_id, stream_id)",
+            "    UNIQUE (channel_id, client_id),\n    UNIQUE (channel_id, stream_id)",
+        );
+        conn.execute_batch(&old).unwrap();
+        let insert = |id: &str| {
+            conn.execute(
+                "INSERT INTO messages (id, channel_id, sender_type, sender_id, client_id,
+                 created_at, updated_at) VALUES (?1, 'c', 'user', 'u', 'k', 't', 't')",
+                [id],
+            )
+        };
+        insert("m1").unwrap();
+        assert!(insert("m2").is_err(), "the old constraint refuses a repeat");
+        let store = Store::init(conn).unwrap();
+        let conn = store.conn();
+        conn.execute(
+            "INSERT INTO messages (id, channel_id, sender_type, sender_id, client_id,
+             created_at, updated_at) VALUES ('m2', 'c', 'user', 'u', 'k', 't', 't')",
+            [],
+        )
+        .expect("a repeat after the migration");
+        let count: i64 = conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 2, "the old row kept");
+    }
+}

@@ -12,6 +12,7 @@ mod hardening;
 mod js_interop;
 mod layers;
 mod layout;
+mod oauth;
 mod order;
 mod paging;
 mod rate_limit;

@@ -43,9 +43,21 @@ impl std::fmt::Display for Unauthorized {
     }
 }
 
+/// Packets that may wait for one slow client before an emit to it fails. Node's
+/// socket.io buffers without limit and never drops; socketioxide's default of 128
+/// would drop most of a burst of `message:delta`s to a client that reads a little late.
+const MAX_BUFFERED_PACKETS: usize = 1 << 20;
+/// `maxPayload` announced in the handshake and accepted from polling clients: Node's
+/// `maxHttpBufferSize` default (socketioxide's own is 100 kB).
+const MAX_PAYLOAD: u64 = 1_000_000;
+
 /// Builds the Socket.IO layer and instance for one server run.
 pub(crate) fn layer(app: Arc<App>) -> (SocketIoLayer, SocketIo) {
-    let (layer, io) = SocketIo::builder().with_state(app).build_layer();
+    let (layer, io) = SocketIo::builder()
+        .max_buffer_size(MAX_BUFFERED_PACKETS)
+        .max_payload(MAX_PAYLOAD)
+        .with_state(app)
+        .build_layer();
     io.ns(NAMESPACE, on_connect.with(authenticate));
     (layer, io)
 }

@@ -7,6 +7,8 @@ mod auth;
 mod chains;
 mod chat;
 mod controls;
+mod deltas;
+mod demo;
 mod downloads;
 mod hardening;
 mod js_interop;

@@ -2,6 +2,7 @@
 //! the official JavaScript socket.io client) on 127.0.0.1:0. One module per feature.
 
 mod agent_api;
+mod agent_reads;
 mod annotate;
 mod auth;
 mod chains;
@@ -9,8 +10,10 @@ mod chat;
 mod controls;
 mod deltas;
 mod demo;
+mod dev_routes;
 mod downloads;
 mod hardening;
+mod human_reads;
 mod js_interop;
 mod layers;
 mod layout;

@@ -3,8 +3,9 @@
 //! It implements the parts of the Placet server that a reviewer client and a test agent
 //! use, quirks included, following the upstream source (`placet-io/placet`) where it
 //! and `placet-api.md` disagree: the human REST API (JWT), the agent API (`x-api-key`)
-//! with streaming drafts, Socket.IO on `/ws`, webhooks with delivery tracking, the
-//! review-expiry and stale-stream jobs and an optional rate limit. It is an independent
+//! with streaming drafts, Socket.IO on `/ws`, webhooks with delivery tracking and
+//! retries, the OAuth relay, the web UI's pages (only as far as a desktop client needs
+//! them), the review-expiry and stale-stream jobs and an optional rate limit. It is an independent
 //! implementation built on `serde_json::Value`, so bugs in `placet-client` cannot cancel
 //! out against it.
 //!
@@ -57,15 +58,15 @@
 //! 0. `util` (timestamps, ids), `net` (a listener whose connections can be cut).
 //! 1. `config`, `error` (the NestJS error body), `model` (the table rows),
 //!    `credentials` (JWTs, password hashes, API keys).
-//! 2. `validate` (zod-like checks), `wire` (JSON shapes of rows).
+//! 2. `validate/` (zod-like checks, multipart bodies), `wire` (JSON shapes of rows).
 //! 3. `store/`: SQLite tables, and the seed.
 //! 4. `state/`: the shared `App`, the live Socket.IO instance (`events`), the rate-limit
-//!    counters, the test switches and logs.
+//!    counters, pending OAuth flows, the test switches and logs.
 //! 5. `service/`: business operations shared by every surface (messages, reviews,
-//!    streams, webhooks, the expiry job, rendering).
+//!    streams, webhooks, OAuth, the expiry job, rendering and paging).
 //! 6. The surfaces: `routes/` (the REST API, its extractors and edge layers, and `web/`:
-//!    the web UI's pages and its `/api` proxy), `socket` (the `/ws` namespace), `demo`
-//!    (the demo agent).
+//!    the web UI's pages and its `/api` proxy), `socket` (the `/ws` namespace), `demo/`
+//!    (the demo agent and its reviews).
 //! 7. `controls/`: [`Controls`] and their `/__dev` HTTP face.
 //! 8. `lifecycle/`: assembles the routers, binds, starts, stops and restarts.
 //!

@@ -102,9 +102,11 @@ impl Controls {
         crate::service::streams::abort_stale(&self.app, self.app.options.stale_stream_after).await
     }
 
-    /// Every HTTP request received so far (up to the last 100 000), oldest first, with the
-    /// status it got. Counts exactly what a client spent: filter on
-    /// [`RecordedRequest::route`] to see the budget of each rate-limited route.
+    /// Every HTTP request the backend received so far (up to the last 100 000), oldest
+    /// first, with the status it got. Counts exactly what a client spent: filter on
+    /// [`RecordedRequest::route`] to see the budget of each rate-limited route. In the
+    /// split layout the web listener's pages are not logged; what it forwards to the
+    /// backend is.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.app.controls.requests().iter().cloned().collect()
     }

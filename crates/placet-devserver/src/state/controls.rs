@@ -23,7 +23,7 @@ pub struct RecordedRespond {
     /// The status code the server produced (also when the reply was then dropped).
     #[serde(serialize_with = "serialize_status")]
     pub status: StatusCode,
-    /// Whether the reply was dropped by [`Controls::drop_next_respond_reply`].
+    /// Whether the reply was dropped by [`Controls::drop_next_respond_reply`](crate::Controls::drop_next_respond_reply).
     pub reply_dropped: bool,
 }
 

@@ -142,7 +142,13 @@ fn print_banner(server: &DevServer, demo: bool, dev_routes: bool) {
         );
         println!("  API key: {}", user.api_key);
         for agent in seed.agents_of(&user.id) {
-            println!("  Agent {:<20} {}", agent.name, agent.id);
+            let parent = agent
+                .parent_id
+                .as_deref()
+                .and_then(|p| seed.agents.iter().find(|a| a.id == p))
+                .map(|p| format!("  (sub-agent of {})", p.name))
+                .unwrap_or_default();
+            println!("  Agent {:<20} {}{parent}", agent.name, agent.id);
         }
     }
     println!();

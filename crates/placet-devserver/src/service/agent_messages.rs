@@ -4,11 +4,12 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 
 use super::files::{parse_text_attachment, store_text_attachment, TextAttachment};
-use super::{owned_channel, render_message, streams, View};
+use super::render::{render_message, View};
+use super::{owned_channel, streams};
 use crate::error::ApiError;
-use crate::events::{channel_room, user_room};
+use crate::model::MessageRow;
+use crate::state::events::{channel_room, user_room};
 use crate::state::App;
-use crate::store::MessageRow;
 use crate::util::{iso, new_id, now, parse_js_date};
 use crate::validate as v;
 use crate::wire::with_field;
@@ -264,7 +265,7 @@ pub(crate) async fn create_agent_message(
             &payload,
         )
         .await;
-    render_message(app, &message, View::Agent)
+    render_message(app, &message, View::Enriched)
 }
 
 /// `metadata` as given, plus `webhookUrl` and, for a freeform plugin review without a

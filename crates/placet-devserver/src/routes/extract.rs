@@ -5,17 +5,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::{
-    body::Bytes,
+    body::{Body, Bytes},
     extract::{FromRequest, FromRequestParts, Request},
-    http::{header, request::Parts, HeaderMap},
+    http::{header, request::Parts, HeaderMap, Method},
+    middleware::Next,
+    response::{IntoResponse, Response},
 };
 use serde_json::Value;
 
-use crate::auth::api_key_hash;
 use crate::error::ApiError;
+use crate::model::UserRow;
+use crate::service::auth::{authenticate_api_key, authenticate_jwt};
 use crate::state::App;
-use crate::store::UserRow;
-use crate::util::{iso, now};
 
 /// A request body as JSON, parsed the way Fastify does: with a JSON content type the body
 /// must be valid, non-empty JSON (400 otherwise); any other body reaches validation as a
@@ -23,10 +24,46 @@ use crate::util::{iso, now};
 #[derive(Debug, Clone)]
 pub(crate) struct JsonBody(pub(crate) Value);
 
+/// Bodies are read up to this size, axum's default limit.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// A JSON body [`parse_json_first`] already parsed.
+#[derive(Debug, Clone)]
+struct ParsedJson(Value);
+
+/// Route layer, outermost: parses a JSON body before the rate limit and the guards see
+/// the request, as Fastify does before NestJS runs anything, so a broken body is a 400
+/// whoever sends it and costs no rate-limit budget. Other bodies are left for the
+/// route.
+pub(crate) async fn parse_json_first(request: Request, next: Next) -> Response {
+    let has_body = matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE | Method::OPTIONS
+    );
+    if !has_body || !is_json_content_type(request.headers()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => return ApiError::bad_request("Invalid request body").into_response(),
+    };
+    let value = match parse_body(true, &bytes) {
+        Ok(value) => value,
+        Err(e) => return e.into_response(),
+    };
+    let mut request = Request::from_parts(parts, Body::from(bytes));
+    request.extensions_mut().insert(ParsedJson(value));
+    next.run(request).await
+}
+
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(mut request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(ParsedJson(value)) = request.extensions_mut().remove::<ParsedJson>() {
+            return Ok(JsonBody(value));
+        }
         let is_json = is_json_content_type(request.headers());
         let bytes = Bytes::from_request(request, state)
             .await
@@ -109,41 +146,6 @@ impl FromRequestParts<Arc<App>> for HumanUser {
     }
 }
 
-/// Resolves the JWT of a request to its user, or 401.
-pub(crate) fn authenticate_jwt(app: &App, headers: &HeaderMap) -> Result<UserRow, ApiError> {
-    let token = cookie_token(headers)
-        .or_else(|| bearer_token(headers))
-        .ok_or_else(ApiError::unauthorized)?;
-    let claims = app
-        .tokens
-        .verify(&token)
-        .ok_or_else(ApiError::unauthorized)?;
-    app.store
-        .user(&claims.sub)?
-        .ok_or_else(ApiError::unauthorized)
-}
-
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == "access_token")
-        .map(|(_, value)| value.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-fn bearer_token(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-        .filter(|t| !t.is_empty())
-}
-
 /// The user owning the `x-api-key` of an agent-API request.
 #[derive(Debug, Clone)]
 pub(crate) struct AgentUser {
@@ -161,26 +163,6 @@ impl FromRequestParts<Arc<App>> for AgentUser {
             .unwrap_or("");
         authenticate_api_key(app, key).map(|user_id| AgentUser { user_id })
     }
-}
-
-/// Resolves an API key to its owner's id with the guard's two error messages.
-pub(crate) fn authenticate_api_key(app: &App, key: &str) -> Result<String, ApiError> {
-    if !key.starts_with("hp_") {
-        return Err(ApiError::unauthorized_with("Missing or invalid API key"));
-    }
-    let owner = app
-        .store
-        .api_key_owner(&api_key_hash(key))?
-        .ok_or_else(|| ApiError::unauthorized_with("Invalid API key"))?;
-    // The real guard writes lastUsedAt at most every 5 minutes per key.
-    let now = now();
-    let stale = owner.last_used_at.as_deref().is_none_or(|last| {
-        crate::util::parse_js_date(last).is_none_or(|t| now - t >= chrono::Duration::minutes(5))
-    });
-    if stale {
-        app.store.touch_api_key(&owner.key_id, &iso(now))?;
-    }
-    Ok(owner.user_id)
 }
 
 /// A single path parameter; a malformed one is a 400, not axum's plain-text rejection.

@@ -1,5 +1,4 @@
-//! The listening side: a TCP listener whose connections can be cut on demand, and the
-//! running instance (`serve` task + Socket.IO) that `stop` tears down.
+//! A TCP listener whose connections can be cut on demand.
 //!
 //! Every accepted connection is registered with a duplicate of its socket handle. Cutting
 //! a connection is `shutdown(Both)` on that duplicate, which works whoever owns the
@@ -17,12 +16,8 @@ use std::time::Duration;
 
 use axum::extract::connect_info::Connected;
 use axum::serve::{IncomingStream, Listener};
-use socketioxide::SocketIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
-
-use crate::state::App;
 
 /// Open connections, by id, as duplicated OS sockets.
 #[derive(Debug, Default)]
@@ -159,6 +154,13 @@ pub(crate) struct TrackedListener {
     registry: Arc<ConnRegistry>,
 }
 
+impl TrackedListener {
+    /// Accepts on `listener`, registering every connection in `registry`.
+    pub(crate) fn new(listener: TcpListener, registry: Arc<ConnRegistry>) -> Self {
+        Self { listener, registry }
+    }
+}
+
 impl Listener for TrackedListener {
     type Io = TrackedStream;
     type Addr = SocketAddr;
@@ -206,78 +208,5 @@ impl Connected<IncomingStream<'_, TrackedListener>> for ConnInfo {
             peer: *stream.remote_addr(),
             conn: stream.io().handle.clone(),
         }
-    }
-}
-
-/// A server instance accepting connections. Dropping it does not stop it: call
-/// [`Running::stop`].
-#[derive(Debug)]
-pub(crate) struct Running {
-    serve_task: JoinHandle<()>,
-    jobs: Vec<JoinHandle<()>>,
-    registry: Arc<ConnRegistry>,
-    io: SocketIo,
-}
-
-impl Running {
-    /// Binds `addr` and starts serving; returns the bound address.
-    pub(crate) async fn launch(app: Arc<App>, addr: SocketAddr) -> io::Result<(Self, SocketAddr)> {
-        let listener = TcpListener::bind(addr).await?;
-        let local = listener.local_addr()?;
-        let registry = Arc::new(ConnRegistry::default());
-        let (router, io) = crate::routes::router(app.clone());
-        app.events.set(Some(io.clone()));
-        let listener = TrackedListener {
-            listener,
-            registry: registry.clone(),
-        };
-        let service = router.into_make_service_with_connect_info::<ConnInfo>();
-        let serve_task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, service).await {
-                tracing::error!(error = %e, "server stopped with an error");
-            }
-        });
-        Ok((
-            Self {
-                serve_task,
-                jobs: Vec::new(),
-                registry,
-                io,
-            },
-            local,
-        ))
-    }
-
-    /// Ties a background job to this instance: it ends when the instance stops.
-    pub(crate) fn attach_job(&mut self, job: JoinHandle<()>) {
-        self.jobs.push(job);
-    }
-
-    /// Stops accepting, closes every connection (HTTP and websocket) and drops the
-    /// Socket.IO instance. Returns once the listening socket is closed.
-    pub(crate) async fn stop(self, app: &App) {
-        for job in &self.jobs {
-            job.abort();
-        }
-        self.serve_task.abort();
-        // The listener is owned by the serve task; once the task is gone the port is free.
-        let _ = self.serve_task.await;
-        app.events.set(None);
-        self.registry.cut_all();
-        // Lets socketioxide run its disconnect bookkeeping; the transports are already
-        // dead, so this is quick, but never let it hold up a stop.
-        let _ = tokio::time::timeout(Duration::from_secs(2), self.io.close()).await;
-        for job in self.jobs {
-            let _ = job.await;
-        }
-    }
-
-    /// Best-effort synchronous teardown for `Drop`: no waiting, no disconnect handlers.
-    pub(crate) fn abort_now(&self) {
-        for job in &self.jobs {
-            job.abort();
-        }
-        self.serve_task.abort();
-        self.registry.cut_all();
     }
 }

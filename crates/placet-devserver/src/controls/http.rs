@@ -15,15 +15,23 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use crate::controls::Controls;
+use super::Controls;
 use crate::demo::DemoReview;
 use crate::error::ApiError;
-use crate::extract::{PathId, QueryParams};
-use crate::server::ConnInfo;
-use crate::service::{render_message, View};
+use crate::net::ConnInfo;
+use crate::routes::extract::{PathId, QueryParams};
+use crate::service::render::{render_message, View};
 use crate::state::App;
 
-pub(super) fn routes(app: Arc<App>) -> Router<Arc<App>> {
+/// Stops the server, waits `down`, and starts it again on the same ports. Implemented by
+/// the lifecycle, which sits above these routes.
+pub(crate) trait Restart: Send + Sync {
+    /// Runs the whole cycle; returns once the server is back (or failed to come back).
+    fn restart(&self, down: Duration) -> futures_util::future::BoxFuture<'static, ()>;
+}
+
+/// The `/__dev` routes, nested by the lifecycle when `dev_routes` is on.
+pub(crate) fn routes(app: Arc<App>, restart: Arc<dyn Restart>) -> Router<Arc<App>> {
     Router::new()
         .route("/seed", get(seed))
         .route("/kick", post(kick))
@@ -38,7 +46,10 @@ pub(super) fn routes(app: Arc<App>) -> Router<Arc<App>> {
         .route("/requests", get(requests).delete(clear_requests))
         .route("/messages/{id}", get(message))
         .route("/demo/{kind}", post(demo_review))
-        .route("/restart", post(restart))
+        .route(
+            "/restart",
+            post(move |query: QueryParams| restart_route(restart.clone(), query)),
+        )
         .layer(middleware::from_fn_with_state(app, loopback_only))
 }
 
@@ -154,23 +165,15 @@ async fn demo_review(
 
 /// Answers 202 at once, then stops the server (every connection and the listener go
 /// away), waits `?downMs=N` (default 1000) and starts it again on the same port.
-async fn restart(
-    State(app): State<Arc<App>>,
-    query: QueryParams,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn restart_route(restart: Arc<dyn Restart>, query: QueryParams) -> (StatusCode, Json<Value>) {
     let down = millis(&query, "downMs", 1000);
-    let lifecycle = app.lifecycle().ok_or_else(ApiError::internal)?;
     tokio::spawn(async move {
         // Give this reply time to leave before every connection is cut.
         tokio::time::sleep(Duration::from_millis(50)).await;
-        lifecycle.stop().await;
-        tokio::time::sleep(down).await;
-        if let Err(e) = lifecycle.start().await {
-            tracing::error!(error = %e, "restart failed");
-        }
+        restart.restart(down).await;
     });
-    Ok((
+    (
         StatusCode::ACCEPTED,
         Json(json!({ "restarting": true, "downMs": down.as_millis() as u64 })),
-    ))
+    )
 }

@@ -1,14 +1,6 @@
-//! The demo agent: realistic reviews of every kind, posted through the same code path as
-//! `POST /api/v1/messages` (so `message:created` fires), plus occasional status pings.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! The demo agent's reviews: one realistic review of every kind.
 
 use serde_json::{json, Value};
-
-use crate::error::ApiError;
-use crate::service::{agent_messages, agents};
-use crate::state::App;
 
 /// One kind of demo review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,7 +44,7 @@ impl DemoReview {
     }
 
     /// The seeded agent that posts this kind.
-    fn agent_name(self) -> &'static str {
+    pub(crate) fn agent_name(self) -> &'static str {
         match self {
             DemoReview::Approval | DemoReview::Form => "Deploy Bot",
             DemoReview::Selection | DemoReview::TextInput => "Research Assistant",
@@ -82,57 +74,6 @@ impl std::str::FromStr for DemoReview {
             .into_iter()
             .find(|k| k.name() == s)
             .ok_or_else(|| format!("unknown demo review kind {s:?}"))
-    }
-}
-
-/// Posts one demo review as the admin's agent for that kind; returns the created message.
-pub(crate) async fn post(app: &App, kind: DemoReview) -> Result<Value, ApiError> {
-    let admin = app.seed.admin();
-    let agent = app
-        .seed
-        .agent(kind.agent_name())
-        .unwrap_or_else(|| app.seed.deploy_bot());
-    agent_messages::create_agent_message(app, &admin.id, &kind.body(&agent.id)).await
-}
-
-/// Posts a review every `interval`, cycling through the kinds, and pings an agent's
-/// status every other time. Runs until aborted.
-pub(crate) async fn run(app: Arc<App>, interval: Duration) {
-    const STATUSES: [(&str, Option<&str>); 4] = [
-        ("active", Some("Watching the deploy queue")),
-        ("busy", Some("Running the nightly backfill")),
-        ("active", None),
-        ("error", Some("Lost connection to the warehouse; retrying")),
-    ];
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let admin_agents: Vec<String> = app
-        .seed
-        .agents_of(&app.seed.admin().id)
-        .into_iter()
-        .map(|a| a.id.clone())
-        .collect();
-    for (n, kind) in DemoReview::ALL.into_iter().cycle().enumerate() {
-        ticker.tick().await;
-        match post(&app, kind).await {
-            Ok(m) => tracing::info!(
-                kind = kind.name(),
-                id = m["id"].as_str().unwrap_or_default(),
-                "demo review posted"
-            ),
-            Err(e) => tracing::warn!(kind = kind.name(), error = %e, "demo review failed"),
-        }
-        if n % 2 == 1 && !admin_agents.is_empty() {
-            let agent_id = &admin_agents[(n / 2) % admin_agents.len()];
-            let (status, message) = STATUSES[(n / 2) % STATUSES.len()];
-            let mut body = json!({ "agentId": agent_id, "status": status });
-            if let Some(message) = message {
-                body["message"] = json!(message);
-            }
-            if let Err(e) = agents::ping(&app, &app.seed.admin().id, &body).await {
-                tracing::warn!(error = %e, "demo status ping failed");
-            }
-        }
     }
 }
 

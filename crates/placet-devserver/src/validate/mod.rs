@@ -4,6 +4,8 @@
 //! `.optional()` accepts a missing key but not `null`; `.nullish()` accepts both, and the
 //! `nullish_*` helpers read `null` as absent.
 
+pub(crate) mod multipart;
+
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::events::channel_room;
 use crate::service::webhooks;
+use crate::state::events::channel_room;
 use crate::state::App;
 use crate::util::now_iso;
 

@@ -1,7 +1,8 @@
 //! The seeded accounts, agents and API keys every dev server starts with.
 //!
 //! Ids, keys and passwords are random, the shape is fixed: an owner `admin@placet.local`
-//! with three agents, a member `other@placet.local` with one agent, one API key each.
+//! with three agents and a sub-agent under the first, a member `other@placet.local`
+//! with one agent, one API key each.
 //! The admin's password can be chosen; the real server's documented `changeme` is never
 //! the default, because a demo server runs on a person's machine. Some agents carry fake
 //! webhook credentials and a management key so a client's "never show the raw agent row"
@@ -11,8 +12,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::{api_key_hash, api_key_prefix, hash_password, new_api_key};
-use crate::store::{AgentRow, Store, StoreError, UserRow};
+use super::{Store, StoreError};
+use crate::credentials::{api_key_hash, api_key_prefix, hash_password, new_api_key};
+use crate::model::{AgentRow, UserRow};
 use crate::util::{iso, new_id, now, random_hex};
 
 const SEED_KEY: &str = "seed";
@@ -55,6 +57,9 @@ pub struct SeedAgent {
     pub name: String,
     /// Id of the owning user.
     pub owner_id: String,
+    /// The parent agent's id for a sub-agent (`isSubagent`, `parentAgentId`).
+    #[serde(default)]
+    pub parent_id: Option<String>,
 }
 
 impl Seed {
@@ -90,14 +95,32 @@ impl Seed {
     pub fn others_agent(&self) -> &SeedAgent {
         self.agents_of(&self.other().id)[0]
     }
+
+    /// The sub-agents of an agent, in seed order.
+    pub fn subagents_of(&self, parent_id: &str) -> Vec<&SeedAgent> {
+        self.agents
+            .iter()
+            .filter(|a| a.parent_id.as_deref() == Some(parent_id))
+            .collect()
+    }
+}
+
+/// How the accounts are seeded.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SeedOptions<'a> {
+    /// The admin's password; random when `None`.
+    pub(crate) admin_password: Option<&'a str>,
+    /// Both accounts must change their password (`mustChangePassword`) when first seeded.
+    pub(crate) must_change_password: bool,
 }
 
 /// Returns the seed of this database, creating it on first use. A database seeded
 /// before keeps its passwords unless `admin_password` asks for another one.
-pub(crate) fn ensure(store: &Store, admin_password: Option<&str>) -> Result<Seed, StoreError> {
+pub(crate) fn ensure(store: &Store, options: SeedOptions<'_>) -> Result<Seed, StoreError> {
+    let admin_password = options.admin_password;
     let mut seed = match store.dev_value(SEED_KEY)? {
         Some(text) => serde_json::from_str(&text)?,
-        None => create(store, admin_password)?,
+        None => create(store, options)?,
     };
     if let Some(password) = admin_password {
         if seed.users[0].password != password {
@@ -114,53 +137,77 @@ fn random_password() -> String {
     random_hex(8)
 }
 
-fn create(store: &Store, admin_password: Option<&str>) -> Result<Seed, StoreError> {
-    let admin_password = admin_password.map_or_else(random_password, str::to_owned);
+fn create(store: &Store, options: SeedOptions<'_>) -> Result<Seed, StoreError> {
+    let admin_password = options
+        .admin_password
+        .map_or_else(random_password, str::to_owned);
+    let must_change = options.must_change_password;
     let admin = create_user(
         store,
-        "admin@placet.local",
-        "Admin",
-        "owner",
+        ("admin@placet.local", "Admin", "owner"),
         &admin_password,
+        must_change,
     )?;
     let other = create_user(
         store,
-        "other@placet.local",
-        "Other User",
-        "member",
+        ("other@placet.local", "Other User", "member"),
         &random_password(),
+        must_change,
     )?;
 
     // Distinct creation times make "newest agent first" deterministic: the last one
     // created here is the newest.
+    // Distinct creation times make "newest agent first" deterministic; the sub-agent
+    // registers half a second after its parent.
     let base = now() - chrono::Duration::minutes(10);
-    let mut agents = Vec::new();
-    let specs: [(&SeedUser, &str, &str, bool); 4] = [
-        (
+    let mut agents: Vec<SeedAgent> = Vec::new();
+    let specs = [
+        AgentSpec::new(
             &admin,
             "Deploy Bot",
             "Ships builds to staging and production",
-            true,
-        ),
-        (
+            0,
+        )
+        .with_secrets(),
+        AgentSpec::new(
             &admin,
             "Research Assistant",
             "Reads papers and drafts summaries",
-            false,
+            1000,
         ),
-        (
+        AgentSpec::new(
             &admin,
             "Data Pipeline",
             "Nightly ETL and data quality checks",
-            false,
+            2000,
         ),
-        (&other, "Billing Bot", "Invoices and refunds", true),
+        AgentSpec {
+            parent: Some(0),
+            ..AgentSpec::new(
+                &admin,
+                "Canary Checker",
+                "Sub-agent of Deploy Bot: watches canary rollouts",
+                500,
+            )
+        },
+        AgentSpec::new(&other, "Billing Bot", "Invoices and refunds", 3000).with_secrets(),
     ];
-    for (i, (owner, name, description, with_secrets)) in specs.into_iter().enumerate() {
-        let at = iso(base + chrono::Duration::seconds(i64::try_from(i).unwrap_or(0)));
+    for AgentSpec {
+        owner,
+        name,
+        description,
+        offset_ms,
+        parent,
+        with_secrets,
+    } in specs
+    {
+        let at = iso(base + chrono::Duration::milliseconds(offset_ms));
         let mut agent = AgentRow::new(&owner.id, name, &at);
         agent.description = Some(description.to_owned());
         agent.last_active_at = Some(at.clone());
+        let parent_id = parent.map(|i| agents[i].id.clone());
+        agent.is_subagent = parent_id.is_some();
+        agent.parent_agent_id = parent_id.clone();
         if with_secrets {
             let slug = name.to_lowercase().replace(' ', "-");
             agent.webhook_url = Some(format!("https://hooks.example.com/placet/{slug}"));
@@ -175,6 +222,7 @@ fn create(store: &Store, admin_password: Option<&str>) -> Result<Seed, StoreErro
             id: agent.id,
             name: agent.name,
             owner_id: owner.id.clone(),
+            parent_id,
         });
     }
     Ok(Seed {
@@ -183,12 +231,47 @@ fn create(store: &Store, admin_password: Option<&str>) -> Result<Seed, StoreErro
     })
 }
 
+/// One seeded agent.
+struct AgentSpec<'a> {
+    owner: &'a SeedUser,
+    name: &'a str,
+    description: &'a str,
+    /// Creation time after the seed's base time.
+    offset_ms: i64,
+    /// Index of the parent among the agents seeded before, for a sub-agent.
+    parent: Option<usize>,
+    /// Fake webhook credentials and a management key, to test masking.
+    with_secrets: bool,
+}
+
+impl<'a> AgentSpec<'a> {
+    fn new(owner: &'a SeedUser, name: &'a str, description: &'a str, offset_ms: i64) -> Self {
+        Self {
+            owner,
+            name,
+            description,
+            offset_ms,
+            parent: None,
+            with_secrets: false,
+        }
+    }
+
+    fn with_secrets(self) -> Self {
+        Self {
+            with_secrets: true,
+            ..self
+        }
+    }
+}
+
+/// `(email, displayName, role)` of a seeded account.
+type Account<'a> = (&'a str, &'a str, &'a str);
+
 fn create_user(
     store: &Store,
-    email: &str,
-    display_name: &str,
-    role: &str,
+    (email, display_name, role): Account<'_>,
     password: &str,
+    must_change_password: bool,
 ) -> Result<SeedUser, StoreError> {
     let at = iso(now());
     let user = UserRow {
@@ -197,7 +280,7 @@ fn create_user(
         password_hash: hash_password(password),
         display_name: display_name.to_owned(),
         role: role.to_owned(),
-        must_change_password: false,
+        must_change_password,
         created_at: at.clone(),
     };
     store.insert_user(&user)?;

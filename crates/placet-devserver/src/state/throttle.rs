@@ -15,20 +15,11 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use axum::{
-    extract::{ConnectInfo, MatchedPath, Request, State},
-    http::{HeaderValue, Method},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
 use tokio::time::Instant;
 
 use crate::config::Throttle;
-use crate::error::ApiError;
-use crate::server::ConnInfo;
-use crate::state::App;
 
 /// Records kept before idle ones are swept out.
 const SWEEP_AT: usize = 10_000;
@@ -41,7 +32,7 @@ pub(crate) struct RouteKey(pub(crate) String);
 /// Hits per (route, client IP).
 #[derive(Debug)]
 pub(crate) struct Throttler {
-    config: Throttle,
+    pub(crate) config: Throttle,
     records: Mutex<HashMap<(RouteKey, IpAddr), Record>>,
 }
 
@@ -56,11 +47,11 @@ struct Record {
 
 /// What one request did to its key (`ThrottlerStorageRecord`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Hit {
-    total_hits: u32,
-    time_to_expire: u64,
-    blocked: bool,
-    time_to_block_expire: u64,
+pub(crate) struct Hit {
+    pub(crate) total_hits: u32,
+    pub(crate) time_to_expire: u64,
+    pub(crate) blocked: bool,
+    pub(crate) time_to_block_expire: u64,
 }
 
 /// Whole seconds left until `t`, rounded up like `Math.ceil(ms / 1000)`; 0 when past.
@@ -77,7 +68,7 @@ impl Throttler {
     }
 
     /// `ThrottlerStorageService.increment` with `blockDuration = ttl`.
-    fn hit(&self, route: &RouteKey, ip: IpAddr, now: Instant) -> Hit {
+    pub(crate) fn hit(&self, route: &RouteKey, ip: IpAddr, now: Instant) -> Hit {
         let ttl = self.config.window;
         let limit = self.config.limit as usize;
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
@@ -130,58 +121,6 @@ impl Throttler {
             .unwrap_or_else(|e| e.into_inner())
             .clear();
     }
-}
-
-/// The route key of a matched route. HEAD is answered by the GET handler, so it counts
-/// against GET.
-fn route_key(method: &Method, path: &MatchedPath) -> RouteKey {
-    let method = if method == Method::HEAD {
-        &Method::GET
-    } else {
-        method
-    };
-    RouteKey(format!("{method} {}", path.as_str()))
-}
-
-/// Route-layer middleware of every API route: applies the limit when one is configured
-/// and tags the response with its [`RouteKey`] for the request log.
-pub(crate) async fn api_route(
-    State(app): State<Arc<App>>,
-    ConnectInfo(conn): ConnectInfo<ConnInfo>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Some(path) = request.extensions().get::<MatchedPath>() else {
-        return next.run(request).await;
-    };
-    let key = route_key(request.method(), path);
-    let mut headers = None;
-    if let Some(throttler) = &app.throttle {
-        let hit = throttler.hit(&key, conn.peer.ip(), Instant::now());
-        if hit.blocked {
-            let mut response =
-                ApiError::too_many_requests(hit.time_to_block_expire).into_response();
-            response.extensions_mut().insert(key);
-            return response;
-        }
-        let limit = throttler.config.limit;
-        headers = Some([
-            ("x-ratelimit-limit", u64::from(limit)),
-            (
-                "x-ratelimit-remaining",
-                u64::from(limit.saturating_sub(hit.total_hits)),
-            ),
-            ("x-ratelimit-reset", hit.time_to_expire),
-        ]);
-    }
-    let mut response = next.run(request).await;
-    for (name, value) in headers.into_iter().flatten() {
-        response
-            .headers_mut()
-            .insert(name, HeaderValue::from(value));
-    }
-    response.extensions_mut().insert(key);
-    response
 }
 
 #[cfg(test)]

@@ -1,19 +1,24 @@
 //! State shared by every request, socket and background job, and kept across
-//! `stop`/`restart` (only the listener and the Socket.IO instance are rebuilt).
+//! `stop`/`restart` (only the listeners and the Socket.IO instance are rebuilt).
 
-use std::sync::{Arc, OnceLock, Weak};
+pub(crate) mod controls;
+pub(crate) mod events;
+pub(crate) mod oauth;
+pub(crate) mod throttle;
+
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::auth::TokenSigner;
 use crate::config::Webhooks;
-use crate::controls::ControlState;
-use crate::events::Events;
-use crate::lifecycle::Lifecycle;
-use crate::seed::Seed;
+use crate::credentials::TokenSigner;
+use crate::store::seed::Seed;
 use crate::store::Store;
-use crate::throttle::Throttler;
+use controls::ControlState;
+use events::Events;
+use oauth::OAuthRelay;
+use throttle::Throttler;
 
 /// The settings of [`DevServerConfig`](crate::DevServerConfig) that requests and jobs
 /// consult.
@@ -33,6 +38,8 @@ pub(crate) struct App {
     pub(crate) events: Events,
     pub(crate) controls: ControlState,
     pub(crate) throttle: Option<Throttler>,
+    /// OAuth flows waiting for the provider's redirect.
+    pub(crate) oauth: OAuthRelay,
     pub(crate) seed: Seed,
     pub(crate) options: Options,
     /// For webhooks; never through a proxy, whatever the environment says.
@@ -42,9 +49,6 @@ pub(crate) struct App {
     /// Bumped whenever a review changes, so long polls wake at once instead of waiting
     /// for their 2 s re-check.
     reviews_changed: watch::Sender<u64>,
-    /// The start/stop machinery, for the HTTP restart control. Weak: the lifecycle owns
-    /// this state, not the other way round.
-    lifecycle: OnceLock<Weak<Lifecycle>>,
 }
 
 impl App {
@@ -67,12 +71,12 @@ impl App {
             events: Events::default(),
             controls: ControlState::default(),
             throttle,
+            oauth: OAuthRelay::default(),
             seed,
             options,
             http,
             this,
             reviews_changed: watch::Sender::new(0),
-            lifecycle: OnceLock::new(),
         }
     }
 
@@ -89,14 +93,5 @@ impl App {
     /// A receiver that sees the next [`notify_review_changed`](Self::notify_review_changed).
     pub(crate) fn review_changes(&self) -> watch::Receiver<u64> {
         self.reviews_changed.subscribe()
-    }
-
-    pub(crate) fn set_lifecycle(&self, lifecycle: &Arc<Lifecycle>) {
-        let _ = self.lifecycle.set(Arc::downgrade(lifecycle));
-    }
-
-    /// The lifecycle, while the server handle exists.
-    pub(crate) fn lifecycle(&self) -> Option<Arc<Lifecycle>> {
-        self.lifecycle.get().and_then(Weak::upgrade)
     }
 }

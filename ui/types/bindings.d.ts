@@ -5,7 +5,7 @@ import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 /** Every command of the pages (the command table). */
 export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide";
 
-export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "internal";
+export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "noLiveConnection" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, count?: number, location?: string, };
 
@@ -75,7 +75,15 @@ statusMessage: string | null,
  */
 statusText: string, };
 
-export type AppStatus = { signedIn: boolean, server: string | null, account: string | null, watchOnly: boolean, 
+export type AppStatus = { signedIn: boolean, 
+/**
+ * The web address.
+ */
+server: string | null, 
+/**
+ * The live connection's address (the same as `server` behind a reverse proxy).
+ */
+api: string | null, account: string | null, watchOnly: boolean, 
 /**
  * False when the sign-in is held for this run only.
  */
@@ -85,6 +93,16 @@ saved: boolean, state: SessionState, stateText: string,
  * allowed it): passwords and sessions travel unencrypted.
  */
 insecure: boolean, };
+
+export type ServerCheckView = { 
+/**
+ * The web address, checked.
+ */
+server: string, 
+/**
+ * The live connection's address.
+ */
+api: string, };
 
 export type NotifyFor = "reviews" | "all";
 

@@ -30,7 +30,11 @@ pub enum Mode {
     /// With the saved account, if any.
     Normal,
     /// Against an embedded dev server with a demo agent.
-    Demo { interval: u64, port: u16 },
+    Demo {
+        interval: u64,
+        port: u16,
+        split: bool,
+    },
 }
 
 /// What wakes the event loop.
@@ -237,12 +241,16 @@ fn start_account(ctx: &Ctx, mode: Mode, open: Option<String>) -> DemoSlot {
                     }
                 }
             }
-            Mode::Demo { interval, port } => {
+            Mode::Demo {
+                interval,
+                port,
+                split,
+            } => {
                 #[cfg(feature = "demo")]
-                crate::demo::start(&ctx, &slot, interval, port).await;
+                crate::demo::start(&ctx, &slot, interval, port, split).await;
                 #[cfg(not(feature = "demo"))]
                 {
-                    let _ = (interval, port, &slot);
+                    let _ = (interval, port, split, &slot);
                     eprintln!("error: this build of Placet Tray has no demo; build it from source with `scripts/run`");
                     ctx.tray.quit();
                 }

@@ -23,6 +23,7 @@
 /** @typedef {import('../../types/bindings').InboxView} InboxView */
 /** @typedef {import('../../types/bindings').AgentView} AgentView */
 /** @typedef {import('../../types/bindings').AppStatus} AppStatus */
+/** @typedef {import('../../types/bindings').ServerCheckView} ServerCheckView */
 /** @typedef {import('../../types/bindings').QuietHours} QuietHours */
 /** @typedef {import('../../types/bindings').Settings} Settings */
 /** @typedef {import('../../types/bindings').SettingsView} SettingsView */
@@ -64,7 +65,7 @@ const CODE_TABLE = {
   notConnected: true, authExpired: true, wrongCredentials: true, keychainUnavailable: true,
   network: true, tls: true, notPlacet: true, badInput: true, invalidAnswer: true,
   alreadyAnswered: true, notFound: true, watchOnly: true, notAllowed: true, answersQueued: true,
-  insecureHttp: true, redirect: true, withdrawn: true, internal: true,
+  insecureHttp: true, redirect: true, withdrawn: true, noLiveConnection: true, internal: true,
 };
 /** @type {ReadonlySet<string>} */
 const CODES = new Set(Object.keys(CODE_TABLE));
@@ -156,22 +157,24 @@ export const settingsOpen = () => call('settings_open');
 export const appStatus = () => call('app_status');
 
 /**
- * Checks that a server answers like Placet. Plain `http` to a host that is not this
- * machine is refused (`insecureHttp`) unless `allowInsecureHttp`.
- * @param {string} server @param {boolean} [allowInsecureHttp]
- * @returns {Promise<string>} the normalised URL
+ * Checks that a server answers like Placet and finds its live connection (or checks the
+ * `apiUrl` given). Plain `http` to a host that is not this machine is refused
+ * (`insecureHttp`) unless `allowInsecureHttp`; a live connection not found is
+ * `noLiveConnection`.
+ * @param {string} server @param {boolean} [allowInsecureHttp] @param {string} [apiUrl]
+ * @returns {Promise<ServerCheckView>} the normalised addresses
  */
-export const serverCheck = (server, allowInsecureHttp = false) =>
-  call('server_check', { server, allowInsecureHttp });
+export const serverCheck = (server, allowInsecureHttp = false, apiUrl = undefined) =>
+  call('server_check', apiUrl === undefined ? { server, allowInsecureHttp } : { server, allowInsecureHttp, apiUrl });
 
 /**
- * @param {{server: string, email: string, password: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
+ * @param {{server: string, apiUrl?: string, email: string, password: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
  * @returns {Promise<AppStatus>}
  */
 export const signIn = (args) => call('sign_in', args);
 
 /**
- * @param {{server: string, key: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
+ * @param {{server: string, apiUrl?: string, key: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
  * @returns {Promise<AppStatus>}
  */
 export const signInApiKey = (args) => call('sign_in_api_key', args);

@@ -87,6 +87,8 @@ enum Command {
     Reviews(OutputArgs),
     /// Answer a review. Give exactly one of the answer options.
     Respond(RespondArgs),
+    /// Open a review's page in Placet's web app, in the browser.
+    Open(OpenArgs),
     /// Run the tray against an embedded Placet dev server with a demo agent.
     Demo(DemoArgs),
 }
@@ -112,6 +114,11 @@ struct LoginArgs {
     /// Sign in watch-only with an API key (hp_...) read from standard input.
     #[arg(long, conflicts_with = "email")]
     api_key_stdin: bool,
+    /// The live connection's address (the backend's, where Socket.IO is), when it is not
+    /// found from --server: the web UI gets it from NEXT_PUBLIC_WS_URL (by default the
+    /// same host, port 3001).
+    #[arg(long, value_name = "URL")]
+    api_url: Option<String>,
     /// Allow plain http to a server that is not on this machine. The password and the
     /// session then travel unencrypted: anyone on the network path can read them.
     #[arg(long)]
@@ -173,13 +180,26 @@ struct RespondArgs {
 }
 
 #[derive(Debug, Args)]
+struct OpenArgs {
+    /// The message id of the review.
+    message_id: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
 struct DemoArgs {
     /// Seconds between the demo agent's reviews.
     #[arg(long, default_value_t = 20)]
     interval: u64,
-    /// Port of the embedded server (0 picks a free one).
+    /// Port of the embedded server (0 picks a free one); with --split, of its web UI.
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Lay the embedded server out as upstream's docker-compose does: the web UI on one
+    /// port (forwarding /api/*), the backend with the live connection on another.
+    #[arg(long)]
+    split: bool,
     /// Open a window at start (`inbox`, `settings` or `review:<message-id>`).
     #[arg(long, value_name = "WINDOW")]
     open: Option<String>,
@@ -197,6 +217,7 @@ pub enum Run {
     Demo {
         interval: u64,
         port: u16,
+        split: bool,
         open: Option<String>,
         ui_on_stdio: bool,
     },
@@ -230,6 +251,7 @@ pub fn dispatch() -> Run {
             return Run::Demo {
                 interval: d.interval,
                 port: d.port,
+                split: d.split,
                 open: d.open.or(cli.open),
                 ui_on_stdio,
             }
@@ -263,6 +285,7 @@ pub fn dispatch() -> Run {
             Command::Status(a) => account::status(&core, Out::new(global_json || a.json)).await,
             Command::Reviews(a) => answer::reviews(&core, Out::new(global_json || a.json)).await,
             Command::Respond(a) => answer::respond(&core, a, Out::new(global_json)).await,
+            Command::Open(a) => answer::open(&core, a, Out::new(global_json || a.json)).await,
             Command::Demo(_) => Ok(Exit::Ok),
         };
         let out = Out::new(global_json || command_json(&command));
@@ -290,6 +313,7 @@ fn command_json(c: &Command) -> bool {
         Command::Login(a) => a.json,
         Command::Logout(a) => a.json,
         Command::Status(a) | Command::Reviews(a) => a.json,
+        Command::Open(a) => a.json,
         _ => false,
     }
 }
@@ -345,6 +369,13 @@ impl From<CoreError> for Failure {
                 "answersQueued",
                 format!("{message} (--deliver-queued or --discard-queued)"),
             ),
+            CoreError::Discover(d) => match d {
+                crate::app::discover::DiscoverError::NotPlacet(a) => a.into(),
+                crate::app::discover::DiscoverError::BadAddress(_) => {
+                    Failure::new(Exit::Usage, "badInput", message)
+                }
+                _ => Failure::new(Exit::Network, "noLiveConnection", message),
+            },
             CoreError::Store(_) | CoreError::Config(_) => Failure::new(Exit::Failure, "internal", message),
         }
     }

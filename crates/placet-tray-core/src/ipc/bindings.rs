@@ -11,7 +11,7 @@ use super::events::{
 };
 use super::views::{
     AgentView, AnswerRow, AppStatus, DecisionView, InboxItem, InboxView, ProposalState,
-    ProposalView, ReviewState, ReviewView, Settings, SettingsView,
+    ProposalView, ReviewState, ReviewView, ServerCheckView, Settings, SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
 use crate::config::{NotifyFor, QuietHours};
@@ -29,6 +29,7 @@ pub fn declarations() -> String {
         InboxView::decl(&cfg),
         AgentView::decl(&cfg),
         AppStatus::decl(&cfg),
+        ServerCheckView::decl(&cfg),
         NotifyFor::decl(&cfg),
         QuietHours::decl(&cfg),
         Settings::decl(&cfg),

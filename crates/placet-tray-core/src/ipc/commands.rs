@@ -19,10 +19,10 @@ use serde_json::Value;
 use super::events::DownloadProgressEvent;
 use super::views::{
     AgentView, AppStatus, DecisionView, InboxItem, InboxView, ProposalView, ReviewState,
-    ReviewView, Settings, SettingsView,
+    ReviewView, ServerCheckView, Settings, SettingsView,
 };
 use super::{ErrorCode, IpcError, UiEvent};
-use crate::app::{Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
+use crate::app::{Addresses, Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
 use crate::autostart::Autostart;
 use crate::config::AccountMode;
 use crate::decide::Source;
@@ -219,20 +219,19 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         CommandName::AppStatus => json(status(&ctx.core)),
         CommandName::ServerCheck => {
             let a: Server = args(cmd, value)?;
-            json(
-                placet_server(&a.server, a.allow_insecure_http)
-                    .await?
-                    .display()
-                    .to_owned(),
-            )
+            let found = addresses(&a.server, a.api_url.as_deref(), a.allow_insecure_http).await?;
+            json(ServerCheckView {
+                server: found.web.display().to_owned(),
+                api: found.api.display().to_owned(),
+            })
         }
         CommandName::SignIn => {
             let a: SignInArgs = args(cmd, value)?;
-            let url = placet_server(&a.server, a.allow_insecure_http).await?;
+            let found = addresses(&a.server, a.api_url.as_deref(), a.allow_insecure_http).await?;
             let result = ctx
                 .core
                 .sign_in(
-                    url,
+                    found,
                     a.email.trim(),
                     &Secret::new(a.password),
                     persistence(a.this_run_only),
@@ -242,10 +241,14 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         }
         CommandName::SignInApiKey => {
             let a: ApiKeyArgs = args(cmd, value)?;
-            let url = placet_server(&a.server, a.allow_insecure_http).await?;
+            let found = addresses(&a.server, a.api_url.as_deref(), a.allow_insecure_http).await?;
             let result = ctx
                 .core
-                .sign_in_with_api_key(url, Secret::new(a.key.trim()), persistence(a.this_run_only))
+                .sign_in_with_api_key(
+                    found,
+                    Secret::new(a.key.trim()),
+                    persistence(a.this_run_only),
+                )
                 .await;
             json(signed_in(&ctx.core, result, "the API key was refused")?)
         }
@@ -549,17 +552,21 @@ pub fn status(core: &Core) -> AppStatus {
             AppStatus {
                 signed_in: true,
                 server: Some(l.account.server.display().to_owned()),
+                api: Some(l.account.api.display().to_owned()),
                 account: Some(l.account.name.clone()),
                 watch_only: l.account.mode == AccountMode::ApiKey,
                 saved: l.persisted,
                 state_text: text::session_state(&state, chrono::Utc::now()),
                 state,
-                insecure: !l.account.server.is_encrypted() && !l.account.server.is_loopback(),
+                insecure: [&l.account.server, &l.account.api]
+                    .iter()
+                    .any(|u| !u.is_encrypted() && !u.is_loopback()),
             }
         }
         None => AppStatus {
             signed_in: false,
             server: core.config().account.map(|a| a.server.display().to_owned()),
+            api: None,
             account: None,
             watch_only: false,
             saved: false,
@@ -577,11 +584,20 @@ fn server_url(server: &str, allow_insecure_http: bool) -> Result<ServerUrl> {
     })
 }
 
-/// The checked URL of a server that answers like Placet.
-async fn placet_server(server: &str, allow_insecure_http: bool) -> Result<ServerUrl> {
-    let url = server_url(server, allow_insecure_http)?;
-    placet_client::RestClient::new(url.clone()).probe().await?;
-    Ok(url)
+/// The addresses of a server that answers like Placet: the web address typed, and its
+/// live connection (found, or `api` when the person gave one).
+async fn addresses(
+    server: &str,
+    api: Option<&str>,
+    allow_insecure_http: bool,
+) -> Result<Addresses> {
+    let web = server_url(server, allow_insecure_http)?;
+    let api = api
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| server_url(a, allow_insecure_http))
+        .transpose()?;
+    Ok(Addresses::find(web, api, allow_insecure_http).await?)
 }
 
 fn persistence(this_run_only: bool) -> Persist {
@@ -690,6 +706,8 @@ struct Url {
 struct Server {
     server: String,
     #[serde(default)]
+    api_url: Option<String>,
+    #[serde(default)]
     allow_insecure_http: bool,
 }
 
@@ -697,6 +715,8 @@ struct Server {
 #[serde(rename_all = "camelCase")]
 struct SignInArgs {
     server: String,
+    #[serde(default)]
+    api_url: Option<String>,
     email: String,
     password: String,
     #[serde(default)]
@@ -709,6 +729,8 @@ struct SignInArgs {
 #[serde(rename_all = "camelCase")]
 struct ApiKeyArgs {
     server: String,
+    #[serde(default)]
+    api_url: Option<String>,
     key: String,
     #[serde(default)]
     this_run_only: bool,

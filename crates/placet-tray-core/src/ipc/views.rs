@@ -114,7 +114,10 @@ pub struct AgentView {
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     pub signed_in: bool,
+    /// The web address.
     pub server: Option<String>,
+    /// The live connection's address (the same as `server` behind a reverse proxy).
+    pub api: Option<String>,
     pub account: Option<String>,
     pub watch_only: bool,
     /// False when the sign-in is held for this run only.
@@ -125,6 +128,16 @@ pub struct AppStatus {
     /// Connected over plain `http` to a server that is not on this machine (the person
     /// allowed it): passwords and sessions travel unencrypted.
     pub insecure: bool,
+}
+
+/// A server's addresses, as sign-in found them.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerCheckView {
+    /// The web address, checked.
+    pub server: String,
+    /// The live connection's address.
+    pub api: String,
 }
 
 /// The settings a page edits.

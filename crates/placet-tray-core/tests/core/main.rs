@@ -6,5 +6,6 @@
 mod support;
 
 mod answers;
+mod layouts;
 mod proposals;
 mod resilience;

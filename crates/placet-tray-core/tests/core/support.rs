@@ -10,6 +10,7 @@ use std::time::Duration;
 use placet_client::backoff::Backoff;
 use placet_client::{Secret, ServerUrl, SessionConfig};
 use placet_devserver::{DevServer, DevServerConfig, RecordedRespond};
+use placet_tray_core::app::Addresses;
 use placet_tray_core::autostart::Autostart;
 use placet_tray_core::door::{Incoming, Outcome, Peer, Reply, Request};
 use placet_tray_core::ipc::{Ctx, UiEvent};
@@ -192,9 +193,15 @@ fn session_config() -> SessionConfig {
 impl World {
     /// A dev server and the core signed in to it, its flows running.
     pub async fn signed_in() -> World {
+        World::signed_in_to(DevServerConfig::default()).await
+    }
+
+    /// As [`signed_in`](Self::signed_in), to a server started from `config` (through the
+    /// address a person would type: its web address).
+    pub async fn signed_in_to(config: DevServerConfig) -> World {
         let server = DevServer::start(DevServerConfig {
             expiry_tick: Duration::from_millis(100),
-            ..Default::default()
+            ..config
         })
         .await
         .expect("the dev server starts");
@@ -203,7 +210,13 @@ impl World {
         world
             .core
             .sign_in(
-                ServerUrl::parse(&world.server.base_url()).expect("the server's URL"),
+                Addresses::find(
+                    ServerUrl::parse(&world.server.web_url()).expect("the server's URL"),
+                    None,
+                    false,
+                )
+                .await
+                .expect("the live connection is found"),
                 &admin.email,
                 &Secret::new(admin.password.clone()),
                 Persist::Keychain,

@@ -21,6 +21,10 @@ html: string, review: Review, state: ReviewState, attachments: Attachment[], ite
  */
 previousFeedback: string | null, previousResponse: unknown, 
 /**
+ * Every earlier round of a revised review, oldest first.
+ */
+rounds: Array<RoundView>, 
+/**
  * False in watch-only (API key) mode.
  */
 canAnswer: boolean, 
@@ -32,6 +36,16 @@ page: string,
  * Our answer to it, from the decision log.
  */
 decision: DecisionView | null, };
+
+export type RoundView = { iteration: number, 
+/**
+ * What the person asked to change.
+ */
+feedback: string | null, 
+/**
+ * The answer given then, passwords as dots.
+ */
+response: unknown, answeredAt: string | null, };
 
 export type DecisionView = { 
 /**

@@ -126,6 +126,10 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
         }],
         _ => Vec::new(),
     };
+    let text = match message.iteration.filter(|i| *i >= 2) {
+        Some(n) => format!("Revised after your feedback (revision {n}). {text}"),
+        None => text,
+    };
     let mut body = truncate(&text, BODY_CHARS);
     let without_buttons = match answering {
         Answering::WatchOnly => {
@@ -600,6 +604,23 @@ mod tests {
             "{body:?}"
         );
         assert!(body.starts_with("To Botevil[31m: Deploy v2"), "{body:?}");
+    }
+
+    /// A revised review's notification says it was revised after the person's feedback.
+    #[test]
+    fn a_revision_says_so() {
+        let mut m = message(
+            "Deploy v3?",
+            json!({"type": "approval", "status": "pending"}),
+        );
+        m.iteration = Some(2);
+        let n = review_notice(&m, "Bot", Answering::Buttons, true);
+        assert!(
+            n.body
+                .starts_with("Revised after your feedback (revision 2). Deploy v3?"),
+            "{}",
+            n.body
+        );
     }
 
     #[test]

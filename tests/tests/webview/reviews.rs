@@ -1098,8 +1098,10 @@ async fn an_iteration_shows_the_previous_round_and_attachments_download() {
         "the previous answer"
     );
     assert!(
-        text_of(&s, "#previous-title").await.starts_with("Round 2"),
-        "the round"
+        text_of(&s, "#previous-title")
+            .await
+            .starts_with("Revision 2"),
+        "the revision"
     );
     assert_eq!(
         text_of(&s, ".attachment-name").await,

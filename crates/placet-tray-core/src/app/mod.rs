@@ -25,7 +25,7 @@ use crate::paths::Paths;
 use crate::secrets::{KeychainError, SecretSlot, SecretStore};
 
 pub use account::{authenticate, authenticate_api_key, Addresses};
-pub use answer::{fetch_review, queue_answer, Verdict};
+pub use answer::{fetch_review, queue_answer, response_for, Verdict};
 
 /// Where the sign-in secret is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -267,7 +267,7 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
         ));
     }
     let answer = build_answer(a, &message)?;
-    review.validate(&answer).map_err(|e| {
+    crate::app::response_for(review, &answer, a.feedback.as_deref()).map_err(|e| {
         Failure::new(
             Exit::Invalid,
             "invalidAnswer",

@@ -11,7 +11,7 @@ use super::events::{
 };
 use super::views::{
     AgentView, AnswerRow, AppStatus, DecisionView, InboxItem, InboxView, ProposalState,
-    ProposalView, ReviewState, ReviewView, ServerCheckView, Settings, SettingsView,
+    ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
 use crate::config::{NotifyFor, QuietHours};
@@ -24,6 +24,7 @@ pub fn declarations() -> String {
         IpcError::decl(&cfg),
         ReviewState::decl(&cfg),
         ReviewView::decl(&cfg),
+        RoundView::decl(&cfg),
         DecisionView::decl(&cfg),
         InboxItem::decl(&cfg),
         InboxView::decl(&cfg),

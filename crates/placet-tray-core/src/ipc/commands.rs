@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::events::DownloadProgressEvent;
 use super::views::{
     AgentView, AppStatus, DecisionView, InboxItem, InboxView, ProposalView, ReviewState,
-    ReviewView, ServerCheckView, Settings, SettingsView,
+    ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{ErrorCode, IpcError, UiEvent};
 use crate::app::{Addresses, Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
@@ -375,24 +375,16 @@ pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
         .review
         .clone()
         .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this message has no review"))?;
-    let (mut previous_feedback, mut previous_response) = (None, None);
-    if message.iteration.is_some_and(|i| i >= 2) {
-        if let Ok(rounds) = live.rest.iterations(id, &message.channel_id).await {
-            let prior = rounds
-                .iter()
-                .filter(|m| m.iteration < message.iteration)
-                .max_by_key(|m| m.iteration);
-            if let Some(r) = prior.and_then(|m| m.review.as_ref()) {
-                previous_feedback = r.feedback.clone();
-                // Whatever the server sends (the real one does not redact earlier rounds),
-                // a password is never shown.
-                previous_response = r
-                    .response
-                    .as_ref()
-                    .map(|v| crate::proposal::hide_passwords(&r.kind, v));
-            }
-        }
-    }
+    let rounds = if message.iteration.is_some_and(|i| i >= 2) {
+        earlier_rounds(&live, &message).await
+    } else {
+        Vec::new()
+    };
+    let last = rounds.last();
+    let (previous_feedback, previous_response) = (
+        last.and_then(|r| r.feedback.clone()),
+        last.and_then(|r| r.response.clone()),
+    );
     Ok(ReviewView {
         agent_name: live.inbox.agent_name(&message),
         agent_id: message.channel_id.clone(),
@@ -403,12 +395,39 @@ pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
         iteration: message.iteration,
         previous_feedback,
         previous_response,
+        rounds,
         can_answer: live.account.mode == AccountMode::User,
         page: live.account.server.message_page(&message).to_string(),
         decision: decision_of(&live, &message.id),
         review,
         id: message.id,
     })
+}
+
+/// The earlier rounds of a revised review, oldest first: each one's answer (passwords
+/// as dots, whatever the server sends) and the feedback that asked for the next.
+async fn earlier_rounds(live: &Live, message: &Message) -> Vec<RoundView> {
+    let Ok(chain) = live.rest.iterations(&message.id, &message.channel_id).await else {
+        return Vec::new();
+    };
+    let mut rounds: Vec<RoundView> = chain
+        .iter()
+        .filter(|m| m.iteration < message.iteration)
+        .filter_map(|m| {
+            let r = m.review.as_ref()?;
+            Some(RoundView {
+                iteration: m.iteration.unwrap_or(1),
+                feedback: r.feedback.clone(),
+                response: r
+                    .response
+                    .as_ref()
+                    .map(|v| crate::proposal::hide_passwords(&r.kind, v)),
+                answered_at: r.completed_at,
+            })
+        })
+        .collect();
+    rounds.sort_by_key(|r| r.iteration);
+    rounds
 }
 
 /// Our newest decision about a review, from the decision log.

@@ -42,12 +42,28 @@ pub struct ReviewView {
     pub previous_feedback: Option<String>,
     #[ts(type = "unknown")]
     pub previous_response: Option<serde_json::Value>,
+    /// Every earlier round of a revised review, oldest first.
+    pub rounds: Vec<RoundView>,
     /// False in watch-only (API key) mode.
     pub can_answer: bool,
     /// The message's page in Placet's web app ("Open in Placet").
     pub page: String,
     /// Our answer to it, from the decision log.
     pub decision: Option<DecisionView>,
+}
+
+/// An earlier round of a revised review.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoundView {
+    pub iteration: u32,
+    /// What the person asked to change.
+    pub feedback: Option<String>,
+    /// The answer given then, passwords as dots.
+    #[ts(type = "unknown")]
+    pub response: Option<serde_json::Value>,
+    #[ts(type = "string | null")]
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 /// Our answer to a review, as the decision log has it.

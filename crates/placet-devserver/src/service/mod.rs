@@ -1,6 +1,7 @@
 //! Business operations shared by the HTTP routes, the in-process test helpers and the
 //! demo agent, so all of them run the same checks and emit the same events.
 
+pub(crate) mod agent_message_body;
 pub(crate) mod agent_messages;
 pub(crate) mod agents;
 pub(crate) mod auth;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::agent_messages::{NewAgentMessage, STREAM_STATES};
+use super::agent_message_body::{NewAgentMessage, STREAM_STATES};
 use super::owned_channel;
 use super::render::{render_message, View};
 use crate::error::ApiError;

@@ -16,9 +16,11 @@
 //! | a message or status from an agent not yet listed | agents (1), once per agent and connection |
 //! | a failed re-sync | retried after `Retry-After`, else 5 s doubling to 60 s; the socket stays |
 //!
-//! A healthy tray costs about 0.2 requests a minute once settled (4 in its first
-//! minute, 2 in its second and fewer after): fifty trays behind one proxy stay under a
-//! tenth of the budget of `GET /api/messages/reviews`.
+//! A healthy tray costs 5 requests in its first minute (the connect, then the pending
+//! list at 45 s), then one at 2 min 15 s, 5 min 15 s, and every 5 minutes after, the
+//! agent list joining one of them each quarter of an hour: about 0.2 a minute once
+//! settled, so fifty trays behind one proxy spend a tenth of the budget of
+//! `GET /api/messages/reviews`.
 //!
 //! Watch-only (API key): the agent API lists pending reviews per agent only
 //! (`/api/v1/reviews/pending?channel=`), so a pending re-sync costs one request per

@@ -110,6 +110,17 @@ async fn retry_delivery_sends_the_webhook_again_or_says_why_not() {
     assert_eq!(again["event"], "review:responded");
     assert_eq!(again["response"], first["response"], "the same answer");
     assert_eq!(again["feedback"], "looks good");
+    let delivered = within("the delivery status", async {
+        loop {
+            let m = rest.message(&id).await.unwrap();
+            if m.delivery_status == DeliveryStatus::WebhookDelivered {
+                return m.delivery_status;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(delivered.reached_agent(), "decoded from deliveryStatus");
 
     let quiet = server
         .seed()

@@ -162,7 +162,7 @@ fn report(
     let limited: u32 = per_minute.values().map(|v| v.2).sum();
     println!("\nby route (requests, 429s):");
     let mut routes: Vec<_> = by_route.into_iter().collect();
-    routes.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+    routes.sort_by_key(|r| std::cmp::Reverse(r.1 .0));
     for (route, (n, l)) in routes {
         println!("  {n:>5}  {l:>4}  {route}");
     }

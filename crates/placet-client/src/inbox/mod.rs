@@ -205,43 +205,9 @@ impl Inbox {
                     }
                     vec![InboxChange::AgentStatus(s.clone())]
                 }
-                ServerEvent::OAuthStart(start) => {
-                    let prompt = OAuthPrompt::from_start(start, now);
-                    match st.oauth.get(&prompt.state) {
-                        Some(open)
-                            if open.channel_id == prompt.channel_id
-                                && open.provider == prompt.provider
-                                && open.auth_url == prompt.auth_url
-                                && open.device_code == prompt.device_code
-                                && open.unsafe_links == prompt.unsafe_links =>
-                        {
-                            Vec::new()
-                        }
-                        _ => {
-                            st.oauth.insert(prompt.state.clone(), prompt.clone());
-                            vec![InboxChange::OAuthStarted(prompt)]
-                        }
-                    }
-                }
-                ServerEvent::OAuthCode { state, .. } => st
-                    .oauth
-                    .remove(state)
-                    .map(|_| InboxChange::OAuthEnded {
-                        state: state.clone(),
-                        outcome: OAuthOutcome::Completed,
-                    })
-                    .into_iter()
-                    .collect(),
-                ServerEvent::OAuthError(e) => st
-                    .oauth
-                    .remove(&e.state)
-                    .map(|_| InboxChange::OAuthEnded {
-                        state: e.state.clone(),
-                        outcome: OAuthOutcome::Failed {
-                            error: e.error.clone(),
-                            description: e.error_description.clone(),
-                        },
-                    })
+                ServerEvent::OAuthStart(_)
+                | ServerEvent::OAuthCode { .. }
+                | ServerEvent::OAuthError(_) => oauth::on_event(&mut st.oauth, event, now)
                     .into_iter()
                     .collect(),
                 ServerEvent::Pong => Vec::new(),

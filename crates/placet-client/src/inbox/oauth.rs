@@ -7,10 +7,13 @@
 //! `https://github.com@evil.example/`) is kept as text the UI can show, flagged, never
 //! offered as a link.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde::Serialize;
 
-use crate::protocol::{DeviceCode, OAuthStart};
+use super::InboxChange;
+use crate::protocol::{DeviceCode, OAuthStart, ServerEvent};
 use crate::rest::is_loopback_url;
 
 /// How long a flow with an `authUrl` stays open: the server's relay forgets its `state`
@@ -124,6 +127,48 @@ pub enum OAuthOutcome {
     Expired,
 }
 
+/// Applies an OAuth relay event to the open prompts (by `state`): a start opens one
+/// (replaces it when it changed, extends it when repeated), a code or an error closes
+/// it.
+pub(super) fn on_event(
+    prompts: &mut HashMap<String, OAuthPrompt>,
+    event: &ServerEvent,
+    now: DateTime<Utc>,
+) -> Option<InboxChange> {
+    let (state, outcome) = match event {
+        ServerEvent::OAuthStart(start) => {
+            let prompt = OAuthPrompt::from_start(start, now);
+            if let Some(open) = prompts.get_mut(&prompt.state) {
+                let unchanged = OAuthPrompt {
+                    started_at: open.started_at,
+                    expires_at: open.expires_at,
+                    ..prompt.clone()
+                };
+                if *open == unchanged {
+                    // The same flow again: the relay registers it anew, for longer.
+                    open.expires_at = prompt.expires_at;
+                    return None;
+                }
+            }
+            prompts.insert(prompt.state.clone(), prompt.clone());
+            return Some(InboxChange::OAuthStarted(prompt));
+        }
+        ServerEvent::OAuthCode { state, .. } => (state, OAuthOutcome::Completed),
+        ServerEvent::OAuthError(e) => (
+            &e.state,
+            OAuthOutcome::Failed {
+                error: e.error.clone(),
+                description: e.error_description.clone(),
+            },
+        ),
+        _ => return None,
+    };
+    prompts.remove(state).map(|_| InboxChange::OAuthEnded {
+        state: state.clone(),
+        outcome,
+    })
+}
+
 /// `https` with a host, or `http` to this computer; never with a user name or password
 /// (which makes `https://github.com@evil.example/` read as GitHub).
 pub fn is_safe_link(raw: &str) -> bool {
@@ -192,6 +237,41 @@ mod tests {
         let safe = OAuthPrompt::from_start(&start(Some("https://github.com/auth"), None), now);
         assert_eq!(safe.link(), Some("https://github.com/auth"));
         assert!(!safe.is_unsafe());
+    }
+
+    #[test]
+    fn a_repeated_start_extends_the_prompt_and_a_changed_one_replaces_it() {
+        let mut prompts = HashMap::new();
+        let t0 = Utc::now();
+        let first = start(Some("https://x.example/a"), None);
+        let opened = on_event(&mut prompts, &ServerEvent::OAuthStart(first.clone()), t0);
+        assert!(matches!(opened, Some(InboxChange::OAuthStarted(_))));
+        let later = t0 + ChronoDuration::minutes(5);
+        let again = on_event(&mut prompts, &ServerEvent::OAuthStart(first), later);
+        assert_eq!(again, None, "the same flow is not announced twice");
+        assert_eq!(prompts["s1"].started_at, t0);
+        assert_eq!(
+            prompts["s1"].expires_at,
+            later + AUTH_URL_FLOW_TTL,
+            "extended"
+        );
+        let changed = start(Some("https://x.example/b"), None);
+        let replaced = on_event(&mut prompts, &ServerEvent::OAuthStart(changed), later);
+        assert!(
+            matches!(&replaced, Some(InboxChange::OAuthStarted(p)) if p.link() == Some("https://x.example/b"))
+        );
+        let code = ServerEvent::OAuthCode {
+            state: "s1".into(),
+            provider: None,
+        };
+        assert_eq!(
+            on_event(&mut prompts, &code, later),
+            Some(InboxChange::OAuthEnded {
+                state: "s1".into(),
+                outcome: OAuthOutcome::Completed
+            })
+        );
+        assert_eq!(on_event(&mut prompts, &code, later), None, "ended once");
     }
 
     #[test]

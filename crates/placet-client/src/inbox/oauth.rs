@@ -203,6 +203,7 @@ mod tests {
         }
     }
 
+    /// Only https links, or http to this computer, without a user name, are safe.
     #[test]
     fn only_https_or_loopback_http_links_are_offered() {
         for ok in [
@@ -226,6 +227,7 @@ mod tests {
         }
     }
 
+    /// An unsafe link is not offered: kept as text, and the prompt flagged.
     #[test]
     fn an_unsafe_link_is_kept_as_text_and_flagged() {
         let now = Utc::now();
@@ -239,6 +241,7 @@ mod tests {
         assert!(!safe.is_unsafe());
     }
 
+    /// A repeated start extends its prompt, a changed one replaces it, a code ends it once.
     #[test]
     fn a_repeated_start_extends_the_prompt_and_a_changed_one_replaces_it() {
         let mut prompts = HashMap::new();
@@ -274,6 +277,7 @@ mod tests {
         assert_eq!(on_event(&mut prompts, &code, later), None, "ended once");
     }
 
+    /// A prompt ends with its device code's `expiresIn`, or the relay's ten minutes.
     #[test]
     fn expiry_follows_the_device_code_or_the_relay() {
         let now = Utc::now();

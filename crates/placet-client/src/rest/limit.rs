@@ -86,6 +86,7 @@ impl RateGate {
 mod tests {
     use super::*;
 
+    /// A 429 blocks its own route, and only it, until `Retry-After` is over.
     #[tokio::test(start_paused = true)]
     async fn a_429_blocks_its_route_until_retry_after() {
         let list = &Route::new(reqwest::Method::GET, "api/messages/reviews");

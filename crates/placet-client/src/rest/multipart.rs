@@ -76,6 +76,7 @@ fn escape(name: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Fields, file, names escaped and boundary, byte for byte as a browser writes them.
     #[test]
     fn a_form_is_written_as_a_browser_writes_it() {
         let mut form = Form::new();

@@ -140,6 +140,7 @@ mod tests {
         assert_eq!(connect_error_message("Network error"), None);
     }
 
+    /// Only an agent's stream events are dropped in the callback.
     #[test]
     fn only_stream_events_are_dropped_in_the_callback() {
         for name in ["message:delta", "message:progress", "agent:commands"] {

@@ -44,6 +44,7 @@ fn requests_between(cadence: Cadence, outcome: Outcome, from: u64, to: u64) -> u
     }
 }
 
+/// A connect costs the agent list and the pending list, then the settle re-sync.
 #[test]
 fn a_connect_costs_a_full_sync_and_one_settle() {
     let start = Instant::now();
@@ -62,6 +63,7 @@ fn a_connect_costs_a_full_sync_and_one_settle() {
     );
 }
 
+/// While the socket is healthy and snapshots are quiet, the pending poll doubles to 5 min.
 #[test]
 fn a_healthy_quiet_socket_slows_the_pending_poll_to_its_ceiling() {
     let start = Instant::now();
@@ -87,6 +89,7 @@ fn a_healthy_quiet_socket_slows_the_pending_poll_to_its_ceiling() {
     assert!(hour <= 20, "{hour} requests in the first hour");
 }
 
+/// A snapshot that found what events missed, or a socket without pongs, resets the poll to 45 s.
 #[test]
 fn a_snapshot_that_found_something_or_a_silent_socket_resets_the_poll() {
     let start = Instant::now();
@@ -119,6 +122,7 @@ fn a_snapshot_that_found_something_or_a_silent_socket_resets_the_poll() {
     );
 }
 
+/// A 429 waits for `Retry-After` and doubles the poll interval, up to 15 min.
 #[test]
 fn a_rate_limit_waits_for_retry_after_and_slows_the_poll_further() {
     let start = Instant::now();
@@ -141,6 +145,7 @@ fn a_rate_limit_waits_for_retry_after_and_slows_the_poll_further() {
     );
 }
 
+/// Other failures retry the same kind after `Retry-After` or a growing backoff.
 #[test]
 fn failures_retry_the_same_kind_after_retry_after_or_backoff() {
     let start = Instant::now();
@@ -164,6 +169,7 @@ fn failures_retry_the_same_kind_after_retry_after_or_backoff() {
     assert!(at.duration_since(start) > secs(60), "backoff grows");
 }
 
+/// With a sign-in, the agent list rides with a pending poll about every 15 min.
 #[test]
 fn the_agent_list_rides_with_a_pending_poll_every_15_minutes() {
     let start = Instant::now();
@@ -187,6 +193,7 @@ fn the_agent_list_rides_with_a_pending_poll_every_15_minutes() {
     assert!(fulls.windows(2).all(|w| w[1] - w[0] >= 900), "{fulls:?}");
 }
 
+/// Watch-only: the agent list (statuses) every minute, the per-agent pending lists rarely.
 #[test]
 fn watch_only_fetches_agent_statuses_every_minute_and_pending_rarely() {
     let c = Cadence {

@@ -31,6 +31,10 @@ pub enum ApiError {
     /// 404.
     #[error("not found: {message}")]
     NotFound { message: String },
+    /// 401 from a password change: the current password given is wrong (the sign-in
+    /// itself is fine).
+    #[error("{message}")]
+    WrongPassword { message: String },
     /// 403 "Review already responded": the review was answered, or it expired.
     #[error("the review was already answered or has expired")]
     AlreadyResponded,
@@ -110,6 +114,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => "unauthorized",
             ApiError::Forbidden { .. } => "forbidden",
             ApiError::NotFound { .. } => "notFound",
+            ApiError::WrongPassword { .. } => "wrongPassword",
             ApiError::AlreadyResponded => "alreadyResponded",
             ApiError::BadRequest { .. } => "badRequest",
             ApiError::RateLimited { .. } => "rateLimited",

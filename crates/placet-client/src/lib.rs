@@ -10,18 +10,23 @@
 //! and never sent as another account.
 //!
 //! # Layout
-//! - [`protocol`]: wire types (messages, streams, reviews, agents, events);
+//! - [`protocol`]: wire types (messages, streams, reviews, agents, OAuth prompts, events);
 //!   `protocol::review` decides what this client may answer (plugin and unknown reviews
 //!   are external), `protocol::payload` holds the five typed payloads.
 //! - [`answer`]: answers per review type, validated into the exact JSON the web UI sends.
-//! - [`rest`]: the REST API (sign-in, reviews, respond, agent routes); `rest::address`
-//!   holds [`ServerUrl`] with the transport rule and web-UI links; `rest::download`
-//!   streams attachments to disk under safe names; `rest::wire` maps answers to errors.
-//! - [`session`]: the `/ws` connection state machine (`session::serve` while connected,
-//!   `session::sync` for the re-sync cadence and request budget, `session::socket` for
-//!   the Socket.IO glue).
-//! - [`inbox`]: pending reviews, kept idempotently, publishing [`inbox::InboxChange`]s;
-//!   `inbox::state` holds the bookkeeping (tombstones, drafts, announcements).
+//! - [`rest`]: the REST API (sign-in and password, reviews, respond, delivery retries,
+//!   stored files, agent routes); `rest::address` holds [`ServerUrl`] with the transport
+//!   rule and web-UI links; `rest::download` streams attachments to disk under safe
+//!   names; `rest::wire` maps answers to errors; `rest::limit` remembers the server's
+//!   `Retry-After` per route.
+//! - [`session`]: the `/ws` connection state machine (`session::connect` between
+//!   connections, `session::serve` while connected, `session::resync` for one re-sync,
+//!   `session::sync` for their cadence and request budget, `session::socket` for the
+//!   Socket.IO glue, which drops agents' streams unread).
+//! - [`inbox`]: pending reviews (expiring ones included: the server expires them) and
+//!   open OAuth prompts, kept idempotently, publishing [`inbox::InboxChange`]s;
+//!   `inbox::state` holds the bookkeeping (tombstones, drafts, announcements),
+//!   `inbox::clock` what time changes, `inbox::oauth` the prompts and their links.
 //! - [`outbox`]: answers persisted before sending and delivered exactly once
 //!   (`outbox::deliver`), sealed at rest (`outbox::seal`), in a private database with
 //!   its migration (`outbox::store`), and the decision log (`outbox::types`).
@@ -39,9 +44,9 @@ pub mod session;
 
 pub use answer::{Answer, InvalidAnswer, ValidResponse};
 pub use error::{ApiError, NetworkKind};
-pub use inbox::{AnsweredBy, Inbox, InboxChange, Unlisted};
+pub use inbox::{AnsweredBy, Inbox, InboxChange, OAuthOutcome, OAuthPrompt, Unlisted};
 pub use outbox::{AnswerSource, Decision, Delivery, NewAnswer, Outbox, OutboxKey};
 pub use protocol::{Agent, Message, NotAnswerable, Review, ReviewKind, ServerEvent, StreamState};
-pub use rest::{Credential, DownloadOptions, RestClient, ServerUrl};
+pub use rest::{Credential, DownloadOptions, RespondOptions, RestClient, ServerUrl};
 pub use secret::Secret;
 pub use session::{Session, SessionConfig, SessionState};

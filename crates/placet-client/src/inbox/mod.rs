@@ -14,18 +14,32 @@
 //! Streamed agent messages are drafts until their final text: a draft is never
 //! announced, the final message is announced once ([`InboxChange::AgentMessage`]), and an
 //! aborted one is never shown.
+//!
+//! Expiry follows the server. Its job marks overdue reviews expired once a minute, and
+//! until then it still takes answers to them; so a review past its `expiresAt` stays
+//! pending and answerable here too, shown as *expiring* ([`Inbox::is_expiring`], with an
+//! [`InboxChange::Updated`] when it crosses the time), until the server says
+//! `review:expired`, a snapshot no longer lists it, or an answer is refused.
+//!
+//! OAuth prompts (an agent asks the person to sign in somewhere) are kept by `state`
+//! until the flow ends: by its code, its error, or its time running out
+//! ([`oauth`] vets their links).
 
+mod answers;
+mod clock;
+pub mod oauth;
+mod queries;
 mod state;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-use crate::answer::ValidResponse;
 use crate::protocol::{Agent, AgentStatusEvent, DeliveryStatus, Message, ServerEvent};
+pub use oauth::{OAuthOutcome, OAuthPrompt};
 use state::State;
 
 /// Who answered a review.
@@ -42,7 +56,8 @@ pub enum AnsweredBy {
 pub enum InboxChange {
     /// A review is pending that was not before.
     Added(Arc<Message>),
-    /// A pending review's message changed (text, attachments, delivery).
+    /// A pending review's message changed (text, attachments, delivery), or its
+    /// `expiresAt` passed and it is now expiring ([`Inbox::is_expiring`]).
     Updated(Arc<Message>),
     /// A review was answered.
     Answered {
@@ -73,12 +88,35 @@ pub enum InboxChange {
     AgentsChanged,
     /// A snapshot from the server was applied.
     Synced { pending: usize },
+    /// An agent asks the person to sign in somewhere (the OAuth relay).
+    OAuthStarted(OAuthPrompt),
+    /// An OAuth prompt is closed: the flow completed, failed, or ran out of time.
+    OAuthEnded {
+        state: String,
+        outcome: OAuthOutcome,
+    },
 }
 
 /// Returned by [`Inbox::begin_sync`]; marks what the inbox knew before a snapshot was
 /// requested, so reviews that arrive by event meanwhile are not removed by it.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncMark(u64);
+
+/// What a snapshot changed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SnapshotReport {
+    /// Held reviews the snapshot lacks: to look up.
+    pub(crate) unlisted: Vec<String>,
+    /// Reviews (and final drafts) it brought that no event had.
+    pub(crate) added: usize,
+}
+
+impl SnapshotReport {
+    /// Nothing the events had missed.
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.unlisted.is_empty() && self.added == 0
+    }
+}
 
 /// What the server says about a review that a snapshot no longer listed.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,111 +170,6 @@ impl Inbox {
         }
     }
 
-    // ---- queries -------------------------------------------------------------------------
-
-    /// Pending reviews, newest first (including those with an answer being sent).
-    pub fn pending(&self) -> Vec<Arc<Message>> {
-        let st = self.lock();
-        let mut v: Vec<Arc<Message>> = st.pending.values().map(|e| e.message.clone()).collect();
-        v.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then_with(|| b.id.cmp(&a.id))
-        });
-        v
-    }
-
-    /// Pending reviews that still need the person: those without a queued answer.
-    pub fn awaiting(&self) -> Vec<Arc<Message>> {
-        let st = self.lock();
-        let mut v: Vec<Arc<Message>> = st
-            .pending
-            .values()
-            .filter(|e| e.sending.is_none())
-            .map(|e| e.message.clone())
-            .collect();
-        v.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then_with(|| b.id.cmp(&a.id))
-        });
-        v
-    }
-
-    /// A pending review by message id.
-    pub fn get(&self, message_id: &str) -> Option<Arc<Message>> {
-        self.lock()
-            .pending
-            .get(message_id)
-            .map(|e| e.message.clone())
-    }
-
-    /// True when an answer for this review is queued or being sent.
-    pub fn is_sending(&self, message_id: &str) -> bool {
-        self.lock()
-            .pending
-            .get(message_id)
-            .is_some_and(|e| e.sending.is_some())
-    }
-
-    /// True when the review is known to be answered, expired or withdrawn.
-    pub fn is_finished(&self, message_id: &str) -> bool {
-        self.lock().finished.contains_key(message_id)
-    }
-
-    /// The known agents, newest first as the server lists them.
-    pub fn agents(&self) -> Vec<Agent> {
-        self.lock().agents.clone()
-    }
-
-    /// One agent, with its last reported status (`status`, `statusMessage`,
-    /// `statusSince`: what "busy since 14:00" is made of).
-    pub fn agent(&self, agent_id: &str) -> Option<Agent> {
-        self.lock()
-            .agents
-            .iter()
-            .find(|a| a.id == agent_id)
-            .cloned()
-    }
-
-    /// Streaming drafts the inbox waits on, as `(message id, channel id)`: after a
-    /// reconnect their end may have been missed, so the session looks them up.
-    pub fn open_drafts(&self) -> Vec<(String, String)> {
-        self.lock()
-            .drafts
-            .iter()
-            .map(|(id, d)| (id.clone(), d.channel_id.clone()))
-            .collect()
-    }
-
-    /// True when the agent (channel) is in the agent list.
-    pub fn knows_agent(&self, agent_id: &str) -> bool {
-        self.lock().agents.iter().any(|a| a.id == agent_id)
-    }
-
-    /// The name to show for a message's agent.
-    pub fn agent_name(&self, message: &Message) -> String {
-        let st = self.lock();
-        st.agents
-            .iter()
-            .find(|a| a.id == message.channel_id)
-            .map(|a| a.name.clone())
-            .or_else(|| message.agent_name.clone())
-            .unwrap_or_else(|| "Agent".to_owned())
-    }
-
-    /// The earliest expiry among pending reviews without a queued answer.
-    pub fn next_expiry(&self) -> Option<DateTime<Utc>> {
-        self.lock()
-            .pending
-            .values()
-            .filter(|e| e.sending.is_none())
-            .filter_map(|e| e.message.review.as_ref().and_then(|r| r.expires_at))
-            .min()
-    }
-
-    // ---- feeds ---------------------------------------------------------------------------
-
     /// Applies one server event.
     pub fn apply(&self, event: &ServerEvent) {
         let changes = {
@@ -272,23 +205,47 @@ impl Inbox {
                     }
                     vec![InboxChange::AgentStatus(s.clone())]
                 }
+                ServerEvent::OAuthStart(_)
+                | ServerEvent::OAuthCode { .. }
+                | ServerEvent::OAuthError(_) => oauth::on_event(&mut st.oauth, event, now)
+                    .into_iter()
+                    .collect(),
                 ServerEvent::Pong => Vec::new(),
             }
         };
         self.publish(changes);
     }
 
-    /// Replaces the agent list.
+    /// Replaces the agent list. An agent already known whose status changed in the new
+    /// list is also published as [`InboxChange::AgentStatus`], as if it had reported it:
+    /// a watch-only (API key) connection hears no `agent:status`, and learns statuses
+    /// only from the list.
     pub fn set_agents(&self, agents: Vec<Agent>) {
-        let changed = {
+        let changes = {
             let mut st = self.lock();
-            let changed = st.agents != agents;
+            if st.agents == agents {
+                return;
+            }
+            let mut changes = vec![InboxChange::AgentsChanged];
+            for a in &agents {
+                let Some(old) = st.agents.iter().find(|o| o.id == a.id) else {
+                    continue;
+                };
+                if (old.status, &old.status_message, old.status_since)
+                    != (a.status, &a.status_message, a.status_since)
+                {
+                    changes.push(InboxChange::AgentStatus(AgentStatusEvent {
+                        agent_id: a.id.clone(),
+                        status: a.status,
+                        status_message: a.status_message.clone(),
+                        status_since: a.status_since,
+                    }));
+                }
+            }
             st.agents = agents;
-            changed
+            changes
         };
-        if changed {
-            self.publish(vec![InboxChange::AgentsChanged]);
-        }
+        self.publish(changes);
     }
 
     /// Marks the start of a re-sync: call before requesting the snapshot.
@@ -304,6 +261,16 @@ impl Inbox {
     /// pending meanwhile.
     #[must_use = "unlisted reviews must be looked up and settled"]
     pub fn apply_snapshot(&self, mark: SyncMark, pending: Vec<Message>) -> Vec<String> {
+        self.apply_snapshot_report(mark, pending).unlisted
+    }
+
+    /// [`Inbox::apply_snapshot`], also telling whether the snapshot brought anything the
+    /// events had not (a session polls less often while its snapshots are quiet).
+    pub(crate) fn apply_snapshot_report(
+        &self,
+        mark: SyncMark,
+        pending: Vec<Message>,
+    ) -> SnapshotReport {
         let (changes, unlisted) = {
             let mut st = self.lock();
             let now = Utc::now();
@@ -327,8 +294,12 @@ impl Inbox {
             });
             (changes, unlisted)
         };
+        let added = changes
+            .iter()
+            .filter(|c| matches!(c, InboxChange::Added(_) | InboxChange::AgentMessage(_)))
+            .count();
         self.publish(changes);
-        unlisted
+        SnapshotReport { unlisted, added }
     }
 
     /// Settles a review that a snapshot no longer listed, with what the server said
@@ -367,112 +338,5 @@ impl Inbox {
             }
         };
         self.publish(change.into_iter().collect());
-    }
-
-    /// Expires, locally, reviews whose `expiresAt` has passed (the server's job runs only
-    /// once a minute, and expiry by long poll sends no event at all).
-    pub fn expire_overdue(&self, now: DateTime<Utc>) {
-        let changes = {
-            let mut st = self.lock();
-            let overdue: Vec<String> = st
-                .pending
-                .iter()
-                .filter(|(_, e)| e.sending.is_none())
-                .filter(|(_, e)| e.message.review.as_ref().is_some_and(|r| r.is_overdue(now)))
-                .map(|(id, _)| id.clone())
-                .collect();
-            overdue
-                .into_iter()
-                .filter_map(|id| st.finish_expired(&id, now))
-                .collect()
-        };
-        self.publish(changes);
-    }
-
-    // ---- answers -------------------------------------------------------------------------
-
-    /// Records that the person answered and the answer is queued: the review no longer
-    /// needs them, and a `review:responded` carrying this response counts as ours.
-    pub fn mark_sending(&self, message_id: &str, response: &ValidResponse) {
-        let changed = {
-            let mut st = self.lock();
-            match st.pending.get_mut(message_id) {
-                Some(e) if e.sending.is_none() => {
-                    e.sending = Some(response.to_value());
-                    true
-                }
-                Some(e) => {
-                    e.sending = Some(response.to_value());
-                    false
-                }
-                None => false,
-            }
-        };
-        if changed {
-            self.publish(vec![InboxChange::Sending {
-                message_id: message_id.to_owned(),
-            }]);
-        }
-    }
-
-    /// The queued answer was dropped (it failed for good and the review is still open).
-    pub fn cancel_sending(&self, message_id: &str) {
-        let changed = {
-            let mut st = self.lock();
-            st.pending
-                .get_mut(message_id)
-                .map(|e| e.sending.take().is_some())
-                .unwrap_or(false)
-        };
-        if changed {
-            self.publish(vec![InboxChange::SendingCancelled {
-                message_id: message_id.to_owned(),
-            }]);
-        }
-    }
-
-    /// The server confirmed our answer.
-    pub fn mark_answered_here(&self, message_id: &str, response: &ValidResponse) {
-        let changes = {
-            let mut st = self.lock();
-            if let Some(e) = st.pending.get_mut(message_id) {
-                e.sending = Some(response.to_value());
-            }
-            st.finish_answered(message_id, Some(response.to_value()), Utc::now())
-        };
-        self.publish(changes.into_iter().collect());
-    }
-
-    /// The review was answered by someone else (found out when our answer was refused).
-    pub fn mark_answered_elsewhere(&self, message_id: &str, response: Option<Value>) {
-        let changes = {
-            let mut st = self.lock();
-            if let Some(e) = st.pending.get_mut(message_id) {
-                e.sending = None;
-            }
-            st.finish_answered(message_id, response, Utc::now())
-        };
-        self.publish(changes.into_iter().collect());
-    }
-
-    /// The review was withdrawn by its agent (found out when our answer met a 404).
-    pub fn mark_withdrawn(&self, message_id: &str) {
-        let changes = {
-            let mut st = self.lock();
-            st.finish_withdrawn(message_id, Utc::now())
-        };
-        self.publish(changes.into_iter().collect());
-    }
-
-    /// The review expired (found out when our answer was refused).
-    pub fn mark_expired(&self, message_id: &str) {
-        let changes = {
-            let mut st = self.lock();
-            if let Some(e) = st.pending.get_mut(message_id) {
-                e.sending = None;
-            }
-            st.finish_expired(message_id, Utc::now())
-        };
-        self.publish(changes.into_iter().collect());
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde_json::Value;
 
+use super::oauth::OAuthPrompt;
 use super::{AnsweredBy, InboxChange};
 use crate::protocol::{Agent, Message, ReviewStatus, SenderType, StreamState};
 
@@ -17,6 +18,9 @@ pub(super) struct Entry {
     pub(super) seq: u64,
     /// The response queued for this review, if the person already answered.
     pub(super) sending: Option<Value>,
+    /// Its `expiresAt` has passed, but the server has not expired it yet: it stays
+    /// answerable until the server's job (each minute) says `review:expired`.
+    pub(super) expiring: bool,
 }
 
 #[derive(Debug, Default)]
@@ -31,6 +35,8 @@ pub(super) struct State {
     /// announced at most once.
     pub(super) announced: HashMap<String, DateTime<Utc>>,
     pub(super) agents: Vec<Agent>,
+    /// Open OAuth prompts by `state`.
+    pub(super) oauth: HashMap<String, OAuthPrompt>,
     pub(super) seq: u64,
     pub(super) last_prune: Option<DateTime<Utc>>,
 }
@@ -75,6 +81,7 @@ impl State {
             if *e.message == updated {
                 return None;
             }
+            e.expiring = e.expiring || review.is_overdue(now);
             e.message = Arc::new(updated);
             return Some(InboxChange::Updated(e.message.clone()));
         }
@@ -86,6 +93,7 @@ impl State {
                 message: message.clone(),
                 seq: self.seq,
                 sending: None,
+                expiring: review.is_overdue(now),
             },
         );
         Some(InboxChange::Added(message))

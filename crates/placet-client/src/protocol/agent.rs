@@ -23,6 +23,12 @@ pub struct Agent {
     pub last_active_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub unread_count: Option<u64>,
+    /// True for a sub-agent, one its parent agent started (`setSubagent` upstream).
+    #[serde(default, deserialize_with = "super::null_as_default")]
+    pub is_subagent: bool,
+    /// The parent agent of a sub-agent; `None` for a top-level agent.
+    #[serde(default)]
+    pub parent_agent_id: Option<String>,
     #[serde(default)]
     pub created_at: Option<DateTime<Utc>>,
 }

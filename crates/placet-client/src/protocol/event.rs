@@ -1,7 +1,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{AgentStatusEvent, DeliveryStatus, Message};
+use super::oauth::OAuthCodeWire;
+use super::{AgentStatusEvent, DeliveryStatus, Message, OAuthError, OAuthStart};
 
 /// An event the server pushes on `/ws` that the client acts on (contract §2.2).
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,16 @@ pub enum ServerEvent {
     },
     /// An agent reported its status.
     AgentStatus(AgentStatusEvent),
+    /// An agent asks the person to sign in somewhere (OAuth relay), to the user room.
+    OAuthStart(OAuthStart),
+    /// The provider sent the person back with a code; the flow `state` is done. The
+    /// code goes to the agent and is not kept.
+    OAuthCode {
+        state: String,
+        provider: Option<String>,
+    },
+    /// The provider refused the flow `state`.
+    OAuthError(OAuthError),
     /// Reply to our `ping`.
     Pong,
 }
@@ -55,7 +66,7 @@ struct DeliveryPayload {
 
 impl ServerEvent {
     /// Decodes a Socket.IO event by name and arguments. `Ok(None)` for events this
-    /// client does not act on (`message:delta`, `oauth:start`, ...).
+    /// client does not act on (`message:delta`, `message:progress`, ...).
     pub fn decode(event: &str, args: &[Value]) -> Result<Option<Self>, DecodeError> {
         fn first<T: for<'de> Deserialize<'de>>(
             event: &str,
@@ -87,6 +98,15 @@ impl ServerEvent {
                 }
             }
             "agent:status" => ServerEvent::AgentStatus(first(event, args)?),
+            "oauth:start" => ServerEvent::OAuthStart(first(event, args)?),
+            "oauth:code" => {
+                let p: OAuthCodeWire = first(event, args)?;
+                ServerEvent::OAuthCode {
+                    state: p.state,
+                    provider: p.provider,
+                }
+            }
+            "oauth:error" => ServerEvent::OAuthError(first(event, args)?),
             "pong" => ServerEvent::Pong,
             _ => return Ok(None),
         }))

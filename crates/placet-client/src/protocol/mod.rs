@@ -1,5 +1,6 @@
 //! The Placet wire types a reviewer's client touches: messages, attachments, agents, the
-//! review object with a typed payload per review type, users and server events.
+//! review object with a typed payload per review type, users, the OAuth relay's prompts
+//! and server events.
 //!
 //! Decoding is lenient where the server is loose and strict where correctness depends on
 //! it: unknown fields are ignored, unknown enum values decode to an `Other` variant, and
@@ -11,6 +12,7 @@
 mod agent;
 mod event;
 mod message;
+mod oauth;
 mod payload;
 mod review;
 pub(crate) mod user;
@@ -18,6 +20,7 @@ pub(crate) mod user;
 pub use agent::{Agent, AgentStatus, AgentStatusEvent};
 pub use event::{DecodeError, ServerEvent};
 pub use message::{Attachment, DeliveryStatus, Message, MessageStatus, SenderType, StreamState};
+pub use oauth::{DeviceCode, OAuthError, OAuthStart};
 pub use payload::{
     ApprovalOption, ApprovalPayload, FieldType, FormField, FormPayload, OptionStyle, SelectOption,
     SelectionItem, SelectionMode, SelectionPayload, TextInputPayload,

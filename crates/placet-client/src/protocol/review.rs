@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -28,7 +30,12 @@ pub struct Review {
     pub response: Option<Value>,
     pub expires_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
+    /// The person's note to the agent (the respond body's `feedback`), beside the
+    /// response; the next iteration of the review shows it.
     pub feedback: Option<String>,
+    /// Attachments the person replaced when answering (an annotated image): original
+    /// attachment id to the new one. `None` when the answer replaced nothing.
+    pub modified_file_ids: Option<BTreeMap<String, String>>,
 }
 
 impl Review {
@@ -41,6 +48,7 @@ impl Review {
             expires_at: None,
             completed_at: None,
             feedback: None,
+            modified_file_ids: None,
         }
     }
 
@@ -73,6 +81,7 @@ impl Review {
             expires_at: raw.expires_at,
             completed_at: raw.completed_at,
             feedback: raw.feedback,
+            modified_file_ids: raw.modified_file_ids,
         }
     }
 }
@@ -282,6 +291,23 @@ pub(crate) struct RawReview {
     completed_at: Option<DateTime<Utc>>,
     #[serde(default)]
     feedback: Option<String>,
+    #[serde(default, deserialize_with = "lenient_file_ids")]
+    modified_file_ids: Option<BTreeMap<String, String>>,
+}
+
+/// `modifiedFileIds` is a string map on the server; anything else (an older server's
+/// shape, a non-string value) is dropped rather than failing the message.
+fn lenient_file_ids<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let Some(Value::Object(map)) = Option::<Value>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let ids: BTreeMap<String, String> = map
+        .into_iter()
+        .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
+        .collect();
+    Ok((!ids.is_empty()).then_some(ids))
 }
 
 /// A timestamp that does not parse is treated as absent rather than failing the whole
@@ -327,6 +353,8 @@ struct ReviewOut<'a> {
     completed_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     feedback: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified_file_ids: Option<&'a BTreeMap<String, String>>,
 }
 
 impl Serialize for Review {
@@ -343,6 +371,7 @@ impl Serialize for Review {
             expires_at: self.expires_at,
             completed_at: self.completed_at,
             feedback: self.feedback.as_deref(),
+            modified_file_ids: self.modified_file_ids.as_ref(),
         }
         .serialize(s)
     }

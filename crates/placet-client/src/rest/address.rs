@@ -106,12 +106,7 @@ impl ServerUrl {
     /// True when the host is this machine: 127.0.0.0/8, ::1 (also IPv4-mapped), or
     /// `localhost`.
     pub fn is_loopback(&self) -> bool {
-        match self.url.host() {
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => is_loopback_v6(ip),
-            Some(url::Host::Domain(d)) => d.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
-            None => false,
-        }
+        is_loopback_url(&self.url)
     }
 
     /// True for `https://`.
@@ -204,6 +199,17 @@ impl ServerUrl {
             path.extend(segments);
         }
         url
+    }
+}
+
+/// True when `url`'s host is this machine: 127.0.0.0/8, ::1 (also IPv4-mapped), or
+/// `localhost`.
+pub(crate) fn is_loopback_url(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => is_loopback_v6(ip),
+        Some(url::Host::Domain(d)) => d.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 

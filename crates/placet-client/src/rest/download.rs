@@ -16,6 +16,7 @@ use futures_util::StreamExt;
 use reqwest::header;
 use tokio::io::AsyncWriteExt;
 
+use super::limit::Route;
 use super::wire::{check_status, network_error, seg};
 use super::RestClient;
 use crate::error::ApiError;
@@ -139,10 +140,16 @@ impl RestClient {
             .base
             .join(&format!("api/files/{}/download", seg(attachment_id)));
         self.may_send_credentials(&url)?;
+        let route = Route::new(reqwest::Method::GET, "api/files/:id/download");
+        self.gate.check(&route)?;
         let what = format!("GET {}", url.path());
         let req = self.with_credential(self.download_http.get(url));
-        let resp = req.send().await.map_err(network_error)?;
-        let resp = check_status(resp, &what).await?;
+        let resp = match req.send().await {
+            Ok(resp) => check_status(resp, &what).await,
+            Err(e) => Err(network_error(e)),
+        };
+        self.gate.record(&route, &resp);
+        let resp = resp?;
 
         let total = resp.content_length();
         if let Some(size) = total.filter(|s| *s > options.max_bytes) {

@@ -4,30 +4,46 @@
 //! back as [`ApiError::Redirect`], so a credential (the password, the session's bearer
 //! token, an API key) can never be carried to another address. Before a credential
 //! leaves, the transport is checked ([`ServerUrl::check_transport`]).
+//!
+//! A `429` with `Retry-After` is remembered per route (`limit`): the route is not asked
+//! again until the wait is over, so a tray behind a shared proxy does not spend its
+//! neighbours' budget on requests the server would refuse anyway.
+//!
+//! Layout: `auth` holds sign-in and the password, `reviewer` the person's routes (JWT),
+//! `agent_api` the agent API's (API key), `download` attachments to disk, `multipart`
+//! the upload body, `limit` the remembered `Retry-After`s, `wire` status codes and
+//! error bodies.
 
 mod address;
+mod agent_api;
+mod auth;
 mod download;
+mod limit;
+mod multipart;
+mod reviewer;
 mod wire;
 
+pub(crate) use address::is_loopback_url;
 pub use address::{InsecureTransport, ServerUrl, ServerUrlError};
 pub use download::{
     safe_file_name, DownloadError, DownloadOptions, DownloadProgress, SavedFile,
     DEFAULT_MAX_DOWNLOAD,
 };
+pub use reviewer::RespondOptions;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::answer::ValidResponse;
 use crate::error::ApiError;
-use crate::protocol::{Agent, AgentStatus, Message, User};
+use crate::protocol::Message;
 use crate::secret::Secret;
-use wire::{check_status, decode, decode_each, network_error, seg, session_cookie};
+use limit::{RateGate, Route};
+use wire::{check_status, decode, network_error};
 
 /// The credential a client presents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +111,13 @@ impl Default for RestOptions {
     }
 }
 
+/// What a request carries.
+enum Body {
+    None,
+    Json(Value),
+    Multipart(multipart::Form),
+}
+
 /// A client for one Placet server. Cheap to clone.
 #[derive(Clone)]
 pub struct RestClient {
@@ -105,6 +128,9 @@ pub struct RestClient {
     /// Shared by the clones of one authenticated client, so a renewed session token
     /// reaches the running session too.
     credential: Arc<RwLock<Option<Credential>>>,
+    /// Routes the server blocked with `Retry-After`; shared by every client made from
+    /// this one (one machine, one budget).
+    gate: RateGate,
 }
 
 impl std::fmt::Debug for RestClient {
@@ -146,6 +172,7 @@ impl RestClient {
             download_http,
             base,
             credential: Arc::new(RwLock::new(None)),
+            gate: RateGate::default(),
         }
     }
 
@@ -157,6 +184,7 @@ impl RestClient {
             download_http: self.download_http.clone(),
             base: self.base.clone(),
             credential: Arc::new(RwLock::new(Some(credential))),
+            gate: self.gate.clone(),
         }
     }
 
@@ -178,281 +206,56 @@ impl RestClient {
             .clone()
     }
 
-    // ---- auth ------------------------------------------------------------------------
-
-    /// Checks that the URL answers like a Placet API: `GET /api/auth/me` without a
-    /// credential must be refused with 401 (a web server that is not Placet answers 404,
-    /// or 200 with a page). A redirect is reported as [`ApiError::Redirect`], with the
-    /// address to use instead.
-    pub async fn probe(&self) -> Result<(), ApiError> {
-        let resp = self
-            .http
-            .get(self.base.join("api/auth/me"))
-            .send()
-            .await
-            .map_err(network_error)?;
-        let status = resp.status();
-        if status == StatusCode::UNAUTHORIZED {
-            Ok(())
-        } else if status.is_redirection() {
-            // "Use https://…" is worth more to the person than "not Placet".
-            check_status(resp, "GET /api/auth/me").await.map(|_| ())
-        } else {
-            Err(ApiError::Decode {
-                message: format!(
-                    "this does not look like a Placet server (GET /api/auth/me answered {status})"
-                ),
-            })
-        }
-    }
-
-    /// Signs in. The JWT is taken from the `access_token` cookie; it is not in the body.
-    pub async fn login(&self, email: &str, password: &Secret) -> Result<(User, Secret), ApiError> {
-        let url = self.base.join("api/auth/login");
-        self.may_send_credentials(&url)?;
-        let resp = self
-            .http
-            .post(url)
-            .json(&json!({"email": email, "password": password.expose()}))
-            .send()
-            .await
-            .map_err(network_error)?;
-        let resp = check_status(resp, "POST /api/auth/login").await?;
-        let token = session_cookie(resp.headers()).ok_or_else(|| ApiError::Decode {
-            message: "the server signed in but set no access_token cookie".to_owned(),
-        })?;
-        let user: crate::protocol::user::UserEnvelope = decode(resp).await?;
-        Ok((user.user, token))
-    }
-
-    /// The signed-in user.
-    pub async fn me(&self) -> Result<User, ApiError> {
-        let env: crate::protocol::user::UserEnvelope =
-            self.request_json(Method::GET, "api/auth/me", None).await?;
-        Ok(env.user)
-    }
-
-    /// Renews the session: returns the user and the new JWT from the fresh cookie.
-    pub async fn refresh(&self) -> Result<(User, Option<Secret>), ApiError> {
-        let resp = self.send(Method::POST, "api/auth/refresh", None).await?;
-        let token = session_cookie(resp.headers());
-        let env: crate::protocol::user::UserEnvelope = decode(resp).await?;
-        Ok((env.user, token))
-    }
-
-    /// Signs out on the server (the JWT itself stays valid until it expires).
-    pub async fn logout(&self) -> Result<(), ApiError> {
-        self.send(Method::POST, "api/auth/logout", None).await?;
-        Ok(())
-    }
-
-    /// A short-lived (30 s) ticket for the Socket.IO handshake.
-    pub async fn ws_ticket(&self) -> Result<Secret, ApiError> {
-        #[derive(Deserialize)]
-        struct Ticket {
-            ticket: String,
-        }
-        let t: Ticket = self
-            .request_json(Method::POST, "api/auth/ws-ticket", None)
-            .await?;
-        Ok(Secret::new(t.ticket))
-    }
-
-    // ---- reviewer routes -------------------------------------------------------------
-
-    /// The user's agents, newest first. Malformed entries are logged and skipped.
-    pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
-        let raw: Vec<Value> = self.request_json(Method::GET, "api/agents", None).await?;
-        Ok(decode_each(raw, "agent"))
-    }
-
-    /// Pending reviews across all the user's agents, newest first.
-    pub async fn pending_reviews(&self) -> Result<Vec<Message>, ApiError> {
-        self.reviews(ReviewFilter::Pending, None).await
-    }
-
-    /// Reviews by status (always sends `status`, since the server's default is "all").
-    pub async fn reviews(
-        &self,
-        status: ReviewFilter,
-        channel: Option<&str>,
-    ) -> Result<Vec<Message>, ApiError> {
-        let mut url = self.base.join("api/messages/reviews");
-        url.query_pairs_mut().append_pair("status", status.as_str());
-        if let Some(c) = channel {
-            url.query_pairs_mut().append_pair("channel", c);
-        }
-        let raw: Vec<Value> = self.request_url_json(Method::GET, url, None).await?;
-        Ok(decode_each(raw, "review message"))
-    }
-
-    /// One message, with its attachments.
-    pub async fn message(&self, id: &str) -> Result<Message, ApiError> {
-        self.request_json(Method::GET, &format!("api/messages/{}", seg(id)), None)
-            .await
-    }
-
-    /// A page of a channel's messages, newest first (`limit` at most 100).
-    pub async fn messages(
-        &self,
-        channel: &str,
-        limit: u32,
-        cursor: Option<&str>,
-    ) -> Result<MessagePage, ApiError> {
-        let mut url = self.base.join("api/messages");
-        url.query_pairs_mut()
-            .append_pair("channel", channel)
-            .append_pair("limit", &limit.clamp(1, 100).to_string());
-        if let Some(c) = cursor {
-            url.query_pairs_mut().append_pair("cursor", c);
-        }
-        self.request_url_json(Method::GET, url, None).await
-    }
-
-    /// The rounds of an iteration chain, oldest first.
-    pub async fn iterations(
-        &self,
-        message_id: &str,
-        channel: &str,
-    ) -> Result<Vec<Message>, ApiError> {
-        #[derive(Deserialize)]
-        struct Chain {
-            iterations: Vec<Value>,
-        }
-        let mut url = self
-            .base
-            .join(&format!("api/messages/{}/iterations", seg(message_id)));
-        url.query_pairs_mut().append_pair("channel", channel);
-        let chain: Chain = self.request_url_json(Method::GET, url, None).await?;
-        Ok(decode_each(chain.iterations, "iteration"))
-    }
-
-    /// Answers a review. `201` gives the updated message; a review that is no longer
-    /// pending gives [`ApiError::AlreadyResponded`].
-    pub async fn respond(
-        &self,
-        message_id: &str,
-        response: &ValidResponse,
-        feedback: Option<&str>,
-    ) -> Result<Message, ApiError> {
-        let mut body = json!({ "response": response.to_value() });
-        if let Some(f) = feedback.filter(|f| !f.trim().is_empty()) {
-            body["feedback"] = Value::String(f.to_owned());
-        }
-        self.request_json(
-            Method::POST,
-            &format!("api/messages/{}/respond", seg(message_id)),
-            Some(body),
-        )
-        .await
-    }
-
-    /// Marks an agent's channel as read.
-    pub async fn mark_read(&self, agent_id: &str) -> Result<(), ApiError> {
-        self.send(
-            Method::POST,
-            &format!("api/agents/{}/read", seg(agent_id)),
-            None,
-        )
-        .await?;
-        Ok(())
-    }
-
-    // ---- agent routes (API key) --------------------------------------------------------
-
-    /// Agents visible to the API key.
-    pub async fn agent_agents(&self) -> Result<Vec<Agent>, ApiError> {
-        let raw: Vec<Value> = self
-            .request_json(Method::GET, "api/v1/agents", None)
-            .await?;
-        Ok(decode_each(raw, "agent"))
-    }
-
-    /// One message of one agent (API key); `404` when the agent deleted it.
-    pub async fn agent_message(&self, id: &str, channel: &str) -> Result<Message, ApiError> {
-        let mut url = self.base.join(&format!("api/v1/messages/{}", seg(id)));
-        url.query_pairs_mut().append_pair("channel", channel);
-        self.request_url_json(Method::GET, url, None).await
-    }
-
-    /// Pending reviews of one agent (API key).
-    pub async fn agent_pending_reviews(&self, channel: &str) -> Result<Vec<Message>, ApiError> {
-        let mut url = self.base.join("api/v1/reviews/pending");
-        url.query_pairs_mut().append_pair("channel", channel);
-        let raw: Vec<Value> = self.request_url_json(Method::GET, url, None).await?;
-        Ok(decode_each(raw, "review message"))
-    }
-
-    /// Posts a message as an agent (`POST /api/v1/messages`), as given.
-    pub async fn agent_post_message(&self, body: &Value) -> Result<Message, ApiError> {
-        self.request_json(Method::POST, "api/v1/messages", Some(body.clone()))
-            .await
-    }
-
-    /// Reports an agent's status (`POST /api/v1/status/ping`).
-    pub async fn agent_ping(
-        &self,
-        agent_id: &str,
-        status: AgentStatus,
-        message: Option<&str>,
-    ) -> Result<(), ApiError> {
-        let mut body = json!({"agentId": agent_id, "status": status});
-        if let Some(m) = message {
-            body["message"] = Value::String(m.to_owned());
-        }
-        self.send(Method::POST, "api/v1/status/ping", Some(body))
-            .await?;
-        Ok(())
-    }
-
     // ---- plumbing ----------------------------------------------------------------------
 
-    async fn request_json<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<T, ApiError> {
-        let url = self.base.join(path);
-        self.request_url_json(method, url, body).await
+    /// `path` below the server's address.
+    fn url(&self, path: &str) -> url::Url {
+        self.base.join(path)
     }
 
-    async fn request_url_json<T: DeserializeOwned>(
+    /// A request to `url`, counted against `route` (its path with ids left out, as the
+    /// server's rate limit counts it), decoded from JSON.
+    async fn call_json<T: DeserializeOwned>(
         &self,
         method: Method,
+        route: &'static str,
         url: url::Url,
-        body: Option<Value>,
+        body: Body,
     ) -> Result<T, ApiError> {
-        let resp = self.send_url(method, url, body).await?;
+        let resp = self.call(method, route, url, body).await?;
         decode(resp).await
     }
 
-    async fn send(
+    /// Sends a request with the credential, unless the route is blocked by an earlier
+    /// `Retry-After`; a new 429 blocks it.
+    async fn call(
         &self,
         method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<reqwest::Response, ApiError> {
-        let url = self.base.join(path);
-        self.send_url(method, url, body).await
-    }
-
-    async fn send_url(
-        &self,
-        method: Method,
+        route: &'static str,
         url: url::Url,
-        body: Option<Value>,
+        body: Body,
     ) -> Result<reqwest::Response, ApiError> {
         self.may_send_credentials(&url)?;
+        let route = Route::new(method.clone(), route);
+        self.gate.check(&route)?;
         let what = format!("{method} {}", url.path());
-        let mut req = self.http.request(method, url);
-        req = self.with_credential(req);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.map_err(network_error)?;
-        tracing::debug!(request = %what, status = resp.status().as_u16(), "placet api");
-        check_status(resp, &what).await
+        let req = self.with_credential(self.http.request(method, url));
+        let req = match body {
+            Body::None => req,
+            Body::Json(b) => req.json(&b),
+            Body::Multipart(m) => req
+                .header(reqwest::header::CONTENT_TYPE, m.content_type())
+                .body(m.into_bytes()),
+        };
+        let result = match req.send().await {
+            Ok(resp) => {
+                tracing::debug!(request = %what, status = resp.status().as_u16(), "placet api");
+                check_status(resp, &what).await
+            }
+            Err(e) => Err(network_error(e)),
+        };
+        self.gate.record(&route, &result);
+        result
     }
 
     /// Refuses to let a credential go where it must not: unencrypted to another machine

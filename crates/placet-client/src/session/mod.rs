@@ -15,30 +15,42 @@
 //! server does not replay events missed while offline. A `ping` every 30 s that gets no
 //! `pong` within 3 s forces a reconnect; so does any transport error. A failed re-sync
 //! does not: it is retried while the socket stays (see `sync` for the cadence and the
-//! request budget). Events are decoded into [`ServerEvent`](crate::protocol::ServerEvent)s and applied to the
-//! [`Inbox`]; a malformed event is logged and skipped.
+//! request budget, shared with every client behind the same proxy). Events are decoded
+//! into [`ServerEvent`](crate::protocol::ServerEvent)s and applied to the [`Inbox`]; a
+//! malformed event is logged and skipped.
 //!
-//! Credentials are sent only where [`crate::rest::ServerUrl::check_transport`] allows.
+//! The socket's callbacks only forward what the inbox uses. An agent's stream
+//! (`message:delta`, `message:progress`, `agent:commands`) can run to thousands of
+//! events; the inbox waits for a streamed message's final text instead, so those events
+//! are counted and dropped in the callback, and nothing per delta reaches the session
+//! task, where a burst would delay the next review.
+//!
+//! A second task keeps time for the inbox ([`Inbox::tick`]): reviews past `expiresAt`
+//! become expiring (the server expires them), OAuth prompts end.
+//!
+//! Credentials are sent only where [`crate::rest::ServerUrl::check_transport`] allows;
+//! a server's `Retry-After` is waited out before the next attempt.
 
+mod connect;
+mod resync;
 mod serve;
 mod socket;
 mod sync;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rust_socketio::asynchronous::Client as SocketClient;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, sleep_until, timeout, Instant};
+use tokio::time::sleep;
 
 use crate::backoff::Backoff;
-use crate::error::ApiError;
-use crate::inbox::{Inbox, InboxChange};
-use crate::rest::{Credential, RestClient};
-use socket::{connect_error_message, short, socket_builder};
+use crate::inbox::Inbox;
+use crate::rest::RestClient;
 
 /// Connection settings. The defaults follow the official web client.
 #[derive(Debug, Clone)]
@@ -52,12 +64,20 @@ pub struct SessionConfig {
     /// Limit on one connect attempt (ticket, handshake, namespace acknowledgement).
     pub connect_timeout: Duration,
     /// Pending-list re-sync while connected: finds reviews the agent deleted (no event
-    /// tells) and reviews expired by a long poll. 45 s notices a deletion within a
-    /// minute at one request each time.
+    /// tells) and reviews expired by a long poll. The interval after a connect, and
+    /// after a re-sync that found something the events had missed.
     pub resync_interval: Duration,
+    /// What the pending re-sync slows to, doubling each time, while the socket is
+    /// healthy (its pings are answered) and re-syncs find nothing new.
+    pub resync_interval_max: Duration,
+    /// How far the server's 429s push the pending interval (each doubles it).
+    pub rate_limited_resync_max: Duration,
     /// How often a re-sync also refreshes the agent list (renamed or deleted agents;
     /// new ones are adopted as soon as they speak).
     pub agents_refresh_interval: Duration,
+    /// Watch-only (API key) sessions hear no `agent:status`: they fetch the agent list,
+    /// which carries each status, this often instead.
+    pub watch_status_interval: Duration,
     /// The re-sync shortly after each connect that closes the unacknowledged-subscribe
     /// gap.
     pub settle_delay: Duration,
@@ -73,7 +93,10 @@ impl Default for SessionConfig {
             backoff: Backoff::default(),
             connect_timeout: Duration::from_secs(15),
             resync_interval: Duration::from_secs(45),
-            agents_refresh_interval: Duration::from_secs(300),
+            resync_interval_max: Duration::from_secs(300),
+            rate_limited_resync_max: Duration::from_secs(900),
+            agents_refresh_interval: Duration::from_secs(900),
+            watch_status_interval: Duration::from_secs(60),
             settle_delay: Duration::from_secs(1),
             resync_backoff: Backoff {
                 min: Duration::from_secs(5),
@@ -85,11 +108,18 @@ impl Default for SessionConfig {
 }
 
 impl SessionConfig {
-    fn cadence(&self) -> sync::Cadence {
+    fn cadence(&self, watch_only: bool) -> sync::Cadence {
         sync::Cadence {
             settle: self.settle_delay,
-            pending_every: self.resync_interval,
-            agents_every: self.agents_refresh_interval,
+            pending_min: self.resync_interval,
+            pending_max: self.resync_interval_max.max(self.resync_interval),
+            limited_max: self.rate_limited_resync_max.max(self.resync_interval),
+            agents_every: if watch_only {
+                self.watch_status_interval
+            } else {
+                self.agents_refresh_interval
+            },
+            agents_alone: watch_only,
             retry: self.resync_backoff,
         }
     }
@@ -145,7 +175,8 @@ pub struct Session {
     commands: mpsc::UnboundedSender<Command>,
     state: watch::Receiver<SessionState>,
     task: JoinHandle<()>,
-    expiry: JoinHandle<()>,
+    clock: JoinHandle<()>,
+    skipped: Arc<AtomicU64>,
 }
 
 impl Session {
@@ -154,7 +185,8 @@ impl Session {
         let (state_tx, state_rx) = watch::channel(SessionState::Connecting);
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let (sock_tx, sock_rx) = mpsc::channel(512);
-        let expiry = tokio::spawn(expire_on_time(inbox.clone()));
+        let clock = tokio::spawn(keep_time(inbox.clone()));
+        let skipped = Arc::new(AtomicU64::new(0));
         let runner = Runner {
             rest,
             inbox,
@@ -164,14 +196,22 @@ impl Session {
             sock_tx,
             sock_rx,
             generation: 0,
+            skipped: skipped.clone(),
         };
         let task = tokio::spawn(runner.run());
         Session {
             commands: cmd_tx,
             state: state_rx,
             task,
-            expiry,
+            clock,
+            skipped,
         }
+    }
+
+    /// Stream events (`message:delta`, `message:progress`, `agent:commands`) received
+    /// and dropped unread so far, on every connection of this session.
+    pub fn stream_events_skipped(&self) -> u64 {
+        self.skipped.load(Ordering::Relaxed)
     }
 
     /// The current state.
@@ -198,28 +238,26 @@ impl Session {
     /// Disconnects and stops.
     pub async fn shutdown(self) {
         let _ = self.commands.send(Command::Shutdown);
-        self.expiry.abort();
+        self.clock.abort();
         let _ = self.task.await;
     }
 }
 
-/// Expires reviews locally at their `expiresAt`, waking when a new review arrives.
-async fn expire_on_time(inbox: Inbox) {
+/// Applies the passing of time to the inbox at each of its deadlines (a review's
+/// `expiresAt`, an OAuth prompt's end), waking on every change, which may bring an
+/// earlier one.
+async fn keep_time(inbox: Inbox) {
     let mut changes = inbox.subscribe();
     loop {
-        let wait = match inbox.next_expiry() {
+        let wait = match inbox.next_deadline() {
             Some(at) => (at - Utc::now()).to_std().unwrap_or(Duration::ZERO),
             None => Duration::from_secs(3600),
         };
         tokio::select! {
-            _ = sleep(wait) => inbox.expire_overdue(Utc::now()),
+            _ = sleep(wait) => inbox.tick(Utc::now()),
             change = changes.recv() => {
                 if let Err(tokio::sync::broadcast::error::RecvError::Closed) = change {
                     return;
-                }
-                // Any change may bring an earlier expiry; loop recomputes.
-                if let Ok(InboxChange::Expired { .. }) = change {
-                    continue;
                 }
             }
         }
@@ -239,12 +277,24 @@ enum SocketSignal {
 enum End {
     Shutdown,
     AuthExpired,
-    /// Lost or failed; `offline` when the server could not be reached at all.
+    /// Lost or failed; `offline` when the server could not be reached at all;
+    /// `retry_after` when the server asked us to wait (a 429's `Retry-After`).
     Failed {
         reason: String,
         offline: bool,
+        retry_after: Option<Duration>,
     },
     ReconnectNow,
+}
+
+impl End {
+    fn failed(reason: impl Into<String>, offline: bool) -> Self {
+        End::Failed {
+            reason: reason.into(),
+            offline,
+            retry_after: None,
+        }
+    }
 }
 
 struct Runner {
@@ -257,205 +307,8 @@ struct Runner {
     sock_rx: mpsc::Receiver<(u64, SocketSignal)>,
     /// Increases with each socket, so signals of an old socket are ignored.
     generation: u64,
-}
-
-impl Runner {
-    fn set_state(&self, s: SessionState) {
-        tracing::info!(state = ?s, "session state");
-        self.state.send_replace(s);
-    }
-
-    async fn run(mut self) {
-        let mut attempt: u32 = 0;
-        loop {
-            let end = match self.connect().await {
-                Ok(client) => {
-                    attempt = 0;
-                    let end = self.serve(&client).await;
-                    // A dead transport can make the close hang; it is only a courtesy.
-                    let _ = timeout(Duration::from_secs(1), client.disconnect()).await;
-                    end
-                }
-                Err(end) => end,
-            };
-            match end {
-                End::Shutdown => return,
-                End::ReconnectNow => {
-                    attempt = 0;
-                    self.set_state(SessionState::Connecting);
-                    continue;
-                }
-                End::AuthExpired => {
-                    self.set_state(SessionState::AuthExpired);
-                    match self.next_command().await {
-                        Command::Shutdown => return,
-                        Command::ReconnectNow | Command::ResyncNow => {
-                            attempt = 0;
-                            self.set_state(SessionState::Connecting);
-                            continue;
-                        }
-                    }
-                }
-                End::Failed { reason, offline } => {
-                    attempt = attempt.saturating_add(1);
-                    let delay = self.config.backoff.next_delay(attempt);
-                    let retry_at = Utc::now()
-                        + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero());
-                    tracing::warn!(%reason, attempt, delay_ms = delay.as_millis() as u64, "connection failed; retrying");
-                    self.set_state(if offline {
-                        SessionState::Offline {
-                            attempt,
-                            retry_at,
-                            reason,
-                        }
-                    } else {
-                        SessionState::Reconnecting {
-                            attempt,
-                            retry_at,
-                            reason,
-                        }
-                    });
-                    let deadline = Instant::now() + delay;
-                    loop {
-                        tokio::select! {
-                            _ = sleep_until(deadline) => break,
-                            cmd = self.commands.recv() => match cmd {
-                                None | Some(Command::Shutdown) => return,
-                                Some(Command::ReconnectNow) => { attempt = 0; break; }
-                                Some(Command::ResyncNow) => {}
-                            },
-                            // Signals of the dead socket are drained and ignored.
-                            _ = self.sock_rx.recv() => {}
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    async fn next_command(&mut self) -> Command {
-        loop {
-            tokio::select! {
-                cmd = self.commands.recv() => return cmd.unwrap_or(Command::Shutdown),
-                _ = self.sock_rx.recv() => {}
-            }
-        }
-    }
-
-    /// One connect attempt: credential, handshake, namespace acknowledgement.
-    async fn connect(&mut self) -> Result<SocketClient, End> {
-        if let Err(e) = self.rest.base().check_transport() {
-            // Never reached through `ServerUrl::parse`; kept so no path can send a
-            // ticket or key in the clear.
-            return Err(End::Failed {
-                reason: e.to_string(),
-                offline: true,
-            });
-        }
-        let auth = match self.rest.credential() {
-            Some(Credential::Jwt(_)) => match self.rest.ws_ticket().await {
-                Ok(ticket) => json!({ "token": ticket.expose() }),
-                Err(e) if e.is_auth() => return Err(End::AuthExpired),
-                Err(e) => return Err(failed_api("cannot get a connection ticket", &e)),
-            },
-            Some(Credential::ApiKey(key)) => json!({ "apiKey": key.expose() }),
-            None => return Err(End::AuthExpired),
-        };
-
-        self.generation += 1;
-        let generation = self.generation;
-        let address = self.rest.base().join("socket.io/");
-        let builder = socket_builder(address.as_str(), auth, self.sock_tx.clone(), generation);
-        let client = match timeout(self.config.connect_timeout, builder.connect()).await {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => {
-                return Err(End::Failed {
-                    reason: format!("cannot open the connection: {e}"),
-                    offline: true,
-                })
-            }
-            Err(_) => {
-                return Err(End::Failed {
-                    reason: "the server did not complete the handshake in time".to_owned(),
-                    offline: true,
-                })
-            }
-        };
-
-        // Wait for the namespace acknowledgement (`connect`) or its refusal.
-        let deadline = Instant::now() + self.config.connect_timeout;
-        let outcome = loop {
-            tokio::select! {
-                _ = sleep_until(deadline) => break Err(End::Failed {
-                    reason: "the server did not accept the connection in time".to_owned(),
-                    offline: false,
-                }),
-                cmd = self.commands.recv() => match cmd {
-                    None | Some(Command::Shutdown) => break Err(End::Shutdown),
-                    Some(Command::ReconnectNow) => break Err(End::ReconnectNow),
-                    Some(Command::ResyncNow) => {}
-                },
-                signal = self.sock_rx.recv() => {
-                    let Some((g, signal)) = signal else { break Err(End::Shutdown) };
-                    if g != generation {
-                        continue;
-                    }
-                    match signal {
-                        SocketSignal::Connected => break Ok(()),
-                        SocketSignal::Closed => break Err(End::Failed {
-                            reason: "the server closed the connection".to_owned(),
-                            offline: false,
-                        }),
-                        SocketSignal::Error(text) => break Err(self.connect_error(&text)),
-                        SocketSignal::Event(name, _) => {
-                            tracing::debug!(event = %name, "event before connect ignored");
-                        }
-                    }
-                }
-            }
-        };
-        match outcome {
-            Ok(()) => Ok(client),
-            Err(end) => {
-                let _ = timeout(Duration::from_secs(1), client.disconnect()).await;
-                Err(end)
-            }
-        }
-    }
-
-    /// Classifies an error reported while connecting.
-    fn connect_error(&self, text: &str) -> End {
-        match connect_error_message(text) {
-            Some(message) if message == "unauthorized" => {
-                // With a user sign-in, the next attempt fetches a fresh ticket (and
-                // finds out whether the sign-in itself expired). An API key that is
-                // refused will not become valid by retrying.
-                if matches!(self.rest.credential(), Some(Credential::ApiKey(_))) {
-                    End::AuthExpired
-                } else {
-                    End::Failed {
-                        reason: "the server refused the connection ticket".to_owned(),
-                        offline: false,
-                    }
-                }
-            }
-            Some(message) => End::Failed {
-                reason: format!("the server refused the connection: {message}"),
-                offline: false,
-            },
-            None => End::Failed {
-                reason: format!("connection error: {}", short(text)),
-                offline: false,
-            },
-        }
-    }
-}
-
-fn failed_api(what: &str, e: &ApiError) -> End {
-    End::Failed {
-        reason: format!("{what}: {e}"),
-        offline: matches!(e, ApiError::Network { .. }),
-    }
+    /// Stream events dropped in the socket's callback.
+    skipped: Arc<AtomicU64>,
 }
 
 #[cfg(test)]

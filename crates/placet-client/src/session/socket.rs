@@ -1,6 +1,9 @@
 //! The rust_socketio side of the session: the client builder whose callbacks only
 //! forward to the session task, and the decoding of what they forward.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use futures_util::FutureExt;
 use rust_socketio::asynchronous::{Client as SocketClient, ClientBuilder};
 use rust_socketio::{Event, Payload, TransportType};
@@ -29,13 +32,26 @@ pub(super) fn short(text: &str) -> String {
     text.chars().take(200).collect()
 }
 
+/// Events of an agent's stream: relayed by the server as the agent emits them, up to
+/// thousands per message, and of no use to the inbox, which waits for the streamed
+/// message's final text (`message:updated`).
+const STREAM_EVENTS: [&str; 3] = ["message:delta", "message:progress", "agent:commands"];
+
+/// True for an event the callback drops unread (see [`STREAM_EVENTS`]).
+pub(super) fn is_stream_event(event: &Event) -> bool {
+    matches!(event, Event::Custom(name) if STREAM_EVENTS.contains(&name.as_str()))
+}
+
 /// A rust_socketio client whose callbacks only forward to the session task: they run
-/// under the library's lock and must return quickly.
+/// under the library's lock and must return quickly. Stream events are counted in
+/// `skipped` and dropped there: forwarding them would have the socket's reader wait on
+/// the session task (a full channel) and queue reviews behind thousands of deltas.
 pub(super) fn socket_builder(
     address: &str,
     auth: Value,
     tx: mpsc::Sender<(u64, SocketSignal)>,
     generation: u64,
+    skipped: Arc<AtomicU64>,
 ) -> ClientBuilder {
     let forward = |tx: mpsc::Sender<(u64, SocketSignal)>, make: fn(Payload) -> SocketSignal| {
         move |payload: Payload, _client: SocketClient| {
@@ -62,6 +78,10 @@ pub(super) fn socket_builder(
             forward(tx, |p| SocketSignal::Error(payload_text(&p))),
         )
         .on_any(move |event, payload, _client| {
+            if is_stream_event(&event) {
+                skipped.fetch_add(1, Ordering::Relaxed);
+                return futures_util::future::ready(()).boxed();
+            }
             let tx = any_tx.clone();
             async move {
                 if let Some((name, args)) = event_parts(event, payload) {
@@ -118,6 +138,23 @@ mod tests {
             Some("unauthorized")
         );
         assert_eq!(connect_error_message("Network error"), None);
+    }
+
+    /// Only an agent's stream events are dropped in the callback.
+    #[test]
+    fn only_stream_events_are_dropped_in_the_callback() {
+        for name in ["message:delta", "message:progress", "agent:commands"] {
+            assert!(is_stream_event(&Event::Custom(name.into())), "{name}");
+        }
+        for name in [
+            "message:created",
+            "message:updated",
+            "review:expired",
+            "oauth:start",
+        ] {
+            assert!(!is_stream_event(&Event::Custom(name.into())), "{name}");
+        }
+        assert!(!is_stream_event(&Event::Message));
     }
 
     #[test]

@@ -1,23 +1,32 @@
 //! When the session re-syncs over REST, and what each re-sync costs.
 //!
-//! Placet throttles every route at 100 requests per 60 s per IP, login included, and a
-//! person's browser on the same address shares that budget. So the session asks for as
-//! little as correctness needs and never turns a failed re-sync into a reconnect (which
-//! would cost a ticket and a full re-sync more):
+//! Placet throttles every route at 100 requests per 60 s per client address, login
+//! included, and behind a proxy every client has the proxy's address: the trays and
+//! browsers of a whole team share one budget per route. So the session asks for as
+//! little as correctness needs, and less while the socket shows it is healthy:
 //!
-//! | when | requests |
+//! | when | requests (user sign-in) |
 //! |---|---|
 //! | each connect | ws-ticket, agents, pending (3), then one pending re-sync 1 s later (1): 4 |
-//! | while connected | pending every 45 s (1); every 5 min agents too (2) |
+//! | while connected | pending after 45 s, then 90 s, 180 s, and every 5 min while the socket is healthy (pongs arrive) and snapshots bring nothing the events missed; back to 45 s after one that did |
+//! | after a 429 | the request waits for `Retry-After`; the pending interval doubles (up to 15 min) and stays up for the connection |
+//! | agent list | with a pending re-sync every 15 min (renamed or deleted agents; new ones are adopted when they speak) |
 //! | a review missing from a snapshot | one `GET /api/messages/:id` each, at most 10 per re-sync |
 //! | a draft open across a reconnect | one `GET /api/messages/:id` each, at most 5 |
 //! | a message or status from an agent not yet listed | agents (1), once per agent and connection |
 //! | a failed re-sync | retried after `Retry-After`, else 5 s doubling to 60 s; the socket stays |
 //!
-//! An idle minute costs at most 3 requests (two pending re-syncs, one of them with the
-//! agent list). A reconnect costs 4. Five server restarts in a minute cost at most
-//! 5 × 4 + 3 = 23 (attempts while the server is down fail before any HTTP exchange).
-//! All stay under half the budget. A deletion is noticed within 45 s plus one lookup.
+//! A healthy tray costs 5 requests in its first minute (the connect, then the pending
+//! list at 45 s), then one at 2 min 15 s, 5 min 15 s, and every 5 minutes after, the
+//! agent list joining one of them each quarter of an hour: about 0.2 a minute once
+//! settled, so fifty trays behind one proxy spend a tenth of the budget of
+//! `GET /api/messages/reviews`.
+//!
+//! Watch-only (API key): the agent API lists pending reviews per agent only
+//! (`/api/v1/reviews/pending?channel=`), so a pending re-sync costs one request per
+//! agent, on the same slowing cadence; and an API-key socket joins no user room, so it
+//! hears no `agent:status`: the agent list (which carries each status) is fetched on its
+//! own every minute instead.
 //!
 //! The re-sync 1 s after connecting closes a gap: `subscribe:channel` has no
 //! acknowledgement, so a channel-only event (`review:responded`, `review:expired`) sent
@@ -37,15 +46,25 @@ pub(crate) enum SyncKind {
     Full,
     /// The pending reviews only.
     Pending,
+    /// The agent list only (their statuses, for a watch-only session).
+    Agents,
 }
 
 impl SyncKind {
+    fn has_pending(self) -> bool {
+        matches!(self, SyncKind::Full | SyncKind::Pending)
+    }
+
+    fn has_agents(self) -> bool {
+        matches!(self, SyncKind::Full | SyncKind::Agents)
+    }
+
     /// HTTP requests a re-sync of this kind costs with a user sign-in.
     #[cfg(test)]
     pub(crate) fn cost(self) -> u32 {
         match self {
             SyncKind::Full => 2,
-            SyncKind::Pending => 1,
+            SyncKind::Pending | SyncKind::Agents => 1,
         }
     }
 }
@@ -54,8 +73,16 @@ impl SyncKind {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cadence {
     pub(crate) settle: Duration,
-    pub(crate) pending_every: Duration,
+    /// The pending interval after a connect, and after a snapshot that found something.
+    pub(crate) pending_min: Duration,
+    /// The pending interval it grows to while the socket is healthy and all is quiet.
+    pub(crate) pending_max: Duration,
+    /// How far 429s push the pending interval.
+    pub(crate) limited_max: Duration,
     pub(crate) agents_every: Duration,
+    /// The agent list is fetched on its own when due (watch-only: statuses), rather
+    /// than with the next pending re-sync.
+    pub(crate) agents_alone: bool,
     pub(crate) retry: Backoff,
 }
 
@@ -64,12 +91,22 @@ pub(crate) struct Cadence {
 #[derive(Debug, Clone)]
 pub(crate) struct Schedule {
     cadence: Cadence,
-    next_at: Instant,
-    next_kind: SyncKind,
+    pending_due: Instant,
+    agents_due: Instant,
+    /// The current pending interval.
+    pending_every: Duration,
     /// Set once the first sync of a connection succeeded; the settle re-sync follows it.
     settled: bool,
-    last_full: Option<Instant>,
     failures: u32,
+}
+
+/// How a re-sync that succeeded went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// The socket has answered pings lately.
+    pub(crate) healthy: bool,
+    /// The snapshot brought nothing the events had not.
+    pub(crate) quiet: bool,
 }
 
 impl Schedule {
@@ -77,64 +114,106 @@ impl Schedule {
     pub(crate) fn connected(cadence: Cadence, now: Instant) -> Self {
         Self {
             cadence,
-            next_at: now,
-            next_kind: SyncKind::Full,
+            pending_due: now,
+            agents_due: now,
+            pending_every: cadence.pending_min,
             settled: false,
-            last_full: None,
             failures: 0,
         }
     }
 
     /// When the next re-sync is due, and its kind.
     pub(crate) fn next(&self) -> (Instant, SyncKind) {
-        (self.next_at, self.next_kind)
+        if !self.cadence.agents_alone {
+            let kind = if self.agents_due <= self.pending_due {
+                SyncKind::Full
+            } else {
+                SyncKind::Pending
+            };
+            return (self.pending_due, kind);
+        }
+        let at = self.pending_due.min(self.agents_due);
+        let kind = match (self.pending_due <= at, self.agents_due <= at) {
+            (true, true) => SyncKind::Full,
+            (true, false) => SyncKind::Pending,
+            _ => SyncKind::Agents,
+        };
+        (at, kind)
+    }
+
+    /// The current pending interval.
+    #[cfg(test)]
+    pub(crate) fn pending_every(&self) -> Duration {
+        self.pending_every
     }
 
     /// A full re-sync is wanted now (a person asked, or an unknown agent appeared).
     pub(crate) fn full_now(&mut self, now: Instant) {
-        self.next_at = now;
-        self.next_kind = SyncKind::Full;
+        self.pending_due = now;
+        self.agents_due = now;
     }
 
     /// The re-sync of `kind` succeeded at `now`.
-    pub(crate) fn succeeded(&mut self, kind: SyncKind, now: Instant) {
+    pub(crate) fn succeeded(&mut self, kind: SyncKind, now: Instant, outcome: Outcome) {
         self.failures = 0;
-        if kind == SyncKind::Full {
-            self.last_full = Some(now);
+        if kind.has_agents() {
+            self.agents_due = now + self.cadence.agents_every;
         }
-        if !self.settled && self.last_full.is_some() {
-            self.settled = true;
-            self.next_at = now + self.cadence.settle;
-            self.next_kind = SyncKind::Pending;
+        if !kind.has_pending() {
             return;
         }
-        self.next_at = now + self.cadence.pending_every;
-        let full_due = self
-            .last_full
-            .is_none_or(|t| self.next_at.duration_since(t) >= self.cadence.agents_every);
-        self.next_kind = if full_due {
-            SyncKind::Full
+        if !self.settled {
+            self.settled = true;
+            self.pending_due = now + self.cadence.settle;
+            return;
+        }
+        if outcome.healthy && outcome.quiet {
+            if self.pending_every < self.cadence.pending_max {
+                self.pending_every = (self.pending_every * 2).min(self.cadence.pending_max);
+            }
         } else {
-            SyncKind::Pending
-        };
+            self.pending_every = self.cadence.pending_min;
+        }
+        self.pending_due = now + self.pending_every;
     }
 
     /// The re-sync of `kind` failed for a reason worth retrying: the same kind runs
-    /// again after the server's `Retry-After`, or after a growing delay.
-    pub(crate) fn failed(&mut self, kind: SyncKind, now: Instant, retry_after: Option<Duration>) {
+    /// again after the server's `Retry-After`, or after a growing delay. A rate limit
+    /// also slows the pending re-syncs that follow.
+    pub(crate) fn failed(
+        &mut self,
+        kind: SyncKind,
+        now: Instant,
+        retry_after: Option<Duration>,
+        rate_limited: bool,
+    ) {
         self.failures = self.failures.saturating_add(1);
-        let delay = retry_after
-            .map(|d| d.max(Duration::from_millis(100)))
-            .unwrap_or_else(|| self.cadence.retry.next_delay(self.failures));
-        self.next_at = now + delay;
-        self.next_kind = kind;
+        if rate_limited {
+            self.pending_every = (self.pending_every * 2)
+                .max(self.cadence.pending_min * 2)
+                .min(self.cadence.limited_max.max(self.pending_every));
+        }
+        let backoff = self.cadence.retry.next_delay(self.failures);
+        let delay = match retry_after {
+            Some(d) => d.max(Duration::from_millis(100)),
+            None => backoff,
+        };
+        self.set_due(kind, now + delay);
     }
 
     /// The re-sync failed in a way retrying soon would not fix (the server refused
     /// the request): try again at the normal cadence.
     pub(crate) fn refused(&mut self, kind: SyncKind, now: Instant) {
-        self.next_at = now + self.cadence.pending_every;
-        self.next_kind = kind;
+        self.set_due(kind, now + self.pending_every);
+    }
+
+    fn set_due(&mut self, kind: SyncKind, at: Instant) {
+        if kind.has_pending() {
+            self.pending_due = at;
+        }
+        if kind.has_agents() {
+            self.agents_due = at;
+        }
     }
 }
 
@@ -148,6 +227,7 @@ pub(crate) enum SyncError {
     Retry {
         what: String,
         after: Option<Duration>,
+        rate_limited: bool,
     },
     /// Refused for another reason (403, 404, a body that does not decode).
     Refused { what: String },
@@ -161,6 +241,7 @@ impl SyncError {
             SyncError::Retry {
                 what: format!("{what}: {e}"),
                 after: e.retry_after(),
+                rate_limited: matches!(e, ApiError::RateLimited { .. }),
             }
         } else {
             SyncError::Refused {
@@ -171,108 +252,5 @@ impl SyncError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cadence() -> Cadence {
-        Cadence {
-            settle: Duration::from_secs(1),
-            pending_every: Duration::from_secs(45),
-            agents_every: Duration::from_secs(300),
-            retry: Backoff {
-                min: Duration::from_secs(5),
-                max: Duration::from_secs(60),
-                jitter: 0.0,
-            },
-        }
-    }
-
-    /// Runs the schedule with every re-sync succeeding; returns the requests made in
-    /// `[from, to)` seconds after connecting (the connect's ticket not included).
-    fn requests_between(from: u64, to: u64) -> u32 {
-        let start = Instant::now();
-        let mut s = Schedule::connected(cadence(), start);
-        let mut count = 0;
-        loop {
-            let (at, kind) = s.next();
-            let t = at.duration_since(start);
-            if t >= Duration::from_secs(to) {
-                return count;
-            }
-            if t >= Duration::from_secs(from) {
-                count += kind.cost();
-            }
-            s.succeeded(kind, at);
-        }
-    }
-
-    #[test]
-    fn a_connect_costs_a_full_sync_and_one_settle() {
-        let start = Instant::now();
-        let mut s = Schedule::connected(cadence(), start);
-        assert_eq!(s.next(), (start, SyncKind::Full), "full re-sync at once");
-        s.succeeded(SyncKind::Full, start);
-        assert_eq!(
-            s.next(),
-            (start + Duration::from_secs(1), SyncKind::Pending),
-            "the settle re-sync fetches only the pending list"
-        );
-        assert_eq!(
-            requests_between(0, 2),
-            3,
-            "agents + pending, then pending once (+ the ticket: 4 per connect)"
-        );
-    }
-
-    #[test]
-    fn an_idle_minute_stays_far_below_the_budget() {
-        for minute in 0..20u64 {
-            let n = requests_between(2 + minute * 60, 2 + (minute + 1) * 60);
-            assert!(n <= 3, "minute {minute}: {n} requests");
-        }
-        // Somewhere in those 20 minutes the agent list is refreshed.
-        assert!(requests_between(2, 2 + 20 * 60) > 20 * 60 / 45);
-    }
-
-    #[test]
-    fn a_deletion_is_noticed_within_a_minute() {
-        let start = Instant::now();
-        let mut s = Schedule::connected(cadence(), start);
-        let mut last = start;
-        for _ in 0..50 {
-            let (at, kind) = s.next();
-            assert!(
-                at.duration_since(last) < Duration::from_secs(60),
-                "a pending snapshot at least every minute"
-            );
-            last = at;
-            s.succeeded(kind, at);
-        }
-    }
-
-    #[test]
-    fn failures_retry_the_same_kind_after_retry_after_or_backoff() {
-        let start = Instant::now();
-        let mut s = Schedule::connected(cadence(), start);
-        s.failed(SyncKind::Full, start, Some(Duration::from_secs(7)));
-        assert_eq!(s.next(), (start + Duration::from_secs(7), SyncKind::Full));
-        let t = start + Duration::from_secs(7);
-        s.failed(SyncKind::Full, t, None);
-        assert_eq!(
-            s.next(),
-            (t + Duration::from_secs(10), SyncKind::Full),
-            "second failure: 5 s doubled"
-        );
-        s.succeeded(SyncKind::Full, t + Duration::from_secs(10));
-        assert_eq!(s.next().1, SyncKind::Pending, "then the settle re-sync");
-        for _ in 0..10 {
-            let now = s.next().0;
-            s.failed(SyncKind::Pending, now, None);
-        }
-        let (at, _) = s.next();
-        assert!(
-            at.duration_since(start) > Duration::from_secs(60),
-            "backoff grows"
-        );
-    }
-}
+#[path = "sync_tests.rs"]
+mod tests;

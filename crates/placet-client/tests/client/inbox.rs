@@ -235,19 +235,6 @@ fn queued_answers_survive_snapshots() {
     assert_eq!(inbox.awaiting().len(), 1);
 }
 
-/// Reviews expire locally at `expiresAt`, without waiting for the server's job.
-#[test]
-fn overdue_reviews_expire_locally() {
-    let inbox = Inbox::new();
-    inbox.apply(&ServerEvent::MessageCreated(msg(
-        "soon", "pending", None, 1,
-    )));
-    inbox.apply(&ServerEvent::MessageCreated(pending("later")));
-    assert!(inbox.next_expiry().is_some());
-    inbox.expire_overdue(chrono::Utc::now() + chrono::Duration::seconds(2));
-    assert_eq!(ids(&inbox), ["later"]);
-}
-
 /// A plain agent message is published for "notify every message", not kept.
 #[test]
 fn plain_agent_messages_are_published_not_kept() {

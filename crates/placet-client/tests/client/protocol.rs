@@ -185,6 +185,32 @@ fn review_status_and_times() {
     assert!(r.expires_at.is_none());
 }
 
+/// A completed review's `feedback` and `modifiedFileIds` decode (the map's non-string
+/// values are dropped, an empty or odd map is none) and go out to a UI in camelCase.
+#[test]
+fn review_feedback_and_modified_file_ids() {
+    let m: Message = serde_json::from_value(message(json!({
+        "type": "approval", "status": "completed", "response": {"selectedOption": "approve"},
+        "feedback": "see the arrow", "modifiedFileIds": {"att-1": "att-2", "att-3": 7}
+    })))
+    .unwrap();
+    let r = m.review.unwrap();
+    assert_eq!(r.feedback.as_deref(), Some("see the arrow"));
+    let ids = r.modified_file_ids.clone().unwrap();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(ids["att-1"], "att-2");
+    let out = serde_json::to_value(&r).unwrap();
+    assert_eq!(out["modifiedFileIds"], json!({"att-1": "att-2"}));
+    assert_eq!(out["feedback"], "see the arrow");
+    for odd in [json!(null), json!({}), json!(["att-1"]), json!("x")] {
+        let m: Message = serde_json::from_value(message(json!({
+            "type": "approval", "status": "completed", "modifiedFileIds": odd
+        })))
+        .unwrap();
+        assert_eq!(m.review.unwrap().modified_file_ids, None, "{odd}");
+    }
+}
+
 /// A freeform review naming a plugin, and any review on a message whose
 /// `metadata.plugin` is set, are plugin reviews: external, never answered here.
 #[test]

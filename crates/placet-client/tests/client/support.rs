@@ -26,13 +26,17 @@ pub fn init_tracing() {
 
 /// A dev server with a fast expiry job.
 pub async fn server() -> DevServer {
-    init_tracing();
-    DevServer::start(DevServerConfig {
+    server_with(DevServerConfig {
         expiry_tick: Duration::from_millis(100),
         ..Default::default()
     })
     .await
-    .expect("dev server starts")
+}
+
+/// A dev server started with `config`.
+pub async fn server_with(config: DevServerConfig) -> DevServer {
+    init_tracing();
+    DevServer::start(config).await.expect("dev server starts")
 }
 
 pub fn url(server: &DevServer) -> ServerUrl {
@@ -282,11 +286,17 @@ fn rand_u32() -> u32 {
 
 /// Creates an agent through the agent API and returns its id.
 pub async fn create_agent(server: &DevServer, name: &str) -> String {
+    create_agent_with(server, json!({"name": name})).await
+}
+
+/// Creates an agent through the agent API from `body` (`{name, webhookUrl?, ...}`) and
+/// returns its id.
+pub async fn create_agent_with(server: &DevServer, body: Value) -> String {
     let key = server.seed().admin().api_key.clone();
     let resp = reqwest::Client::new()
         .post(format!("{}/api/v1/agents", server.base_url()))
         .header("x-api-key", key)
-        .json(&json!({"name": name}))
+        .json(&body)
         .send()
         .await
         .expect("create agent");

@@ -386,6 +386,7 @@ mod contract {
             let label = match class {
                 WindowClass::Review => WindowKind::review("m1").label(),
                 WindowClass::Confirm => WindowKind::Confirm { proposal: 7 }.label(),
+                WindowClass::OAuth => WindowKind::OAuth { state: "s1".into() }.label(),
                 WindowClass::Inbox => WindowKind::Inbox.label(),
                 WindowClass::Settings => WindowKind::Settings.label(),
             };

@@ -3,7 +3,7 @@
 import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 
 /** Every command of the pages (the command table). */
-export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide";
+export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide" | "oauth_get" | "oauth_open" | "change_password" | "retry_delivery";
 
 export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "noLiveConnection" | "internal";
 
@@ -24,6 +24,11 @@ previousFeedback: string | null, previousResponse: unknown,
  * Every earlier round of a revised review, oldest first.
  */
 rounds: Array<RoundView>, 
+/**
+ * The message's delivery to its agent (`sent`, `webhook_delivered`,
+ * `webhook_failed`, `agent_received`), as the server has it.
+ */
+deliveryStatus: string, 
 /**
  * False in watch-only (API key) mode.
  */
@@ -87,7 +92,11 @@ statusMessage: string | null,
 /**
  * The status in words: "busy since 14:00".
  */
-statusText: string, };
+statusText: string, 
+/**
+ * The parent agent, for a sub-agent (listed right after it).
+ */
+parentId: string | null, };
 
 export type AppStatus = { signedIn: boolean, 
 /**
@@ -106,7 +115,11 @@ saved: boolean, state: SessionState, stateText: string,
  * Connected over plain `http` to a server that is not on this machine (the person
  * allowed it): passwords and sessions travel unencrypted.
  */
-insecure: boolean, };
+insecure: boolean, 
+/**
+ * The server asks for a new password before anything else.
+ */
+mustChangePassword: boolean, };
 
 export type ServerCheckView = { 
 /**
@@ -225,4 +238,32 @@ export type ProposalStateEvent = { id: number, state: ProposalState,
  */
 detail?: string, };
 
-export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent };
+export type OAuthView = { state: string, agentName: string, provider: string, 
+/**
+ * The host of the page Open goes to (only a vetted link has one).
+ */
+linkHost: string | null, 
+/**
+ * The device code to type, large.
+ */
+userCode: string | null, 
+/**
+ * Where to type it.
+ */
+verificationUri: string | null, 
+/**
+ * Links the agent sent that are not safe to open, shown as text.
+ */
+unsafeLinks: Array<string>, expiresAt: string, };
+
+export type OAuthStateEvent = { state: string, 
+/**
+ * `completed`, `failed` or `expired`.
+ */
+outcome: string, 
+/**
+ * The provider's words when it refused.
+ */
+detail?: string, };
+
+export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent } | { "name": "oauth-state", "payload": OAuthStateEvent };

@@ -125,6 +125,14 @@ impl NotificationPrefs {
         !self.muted_agents.iter().any(|a| a == agent_id)
     }
 
+    /// True when a notification may pop up now for an agent known by these ids (its own
+    /// and its parent's, [`crate::agents::mute_ids`]): muting an agent mutes its
+    /// sub-agents.
+    pub fn allows_any(&self, ids: &[String], now: DateTime<Utc>) -> bool {
+        ids.first().is_some_and(|id| self.allows(id, now))
+            && !ids.iter().any(|id| self.muted_agents.contains(id))
+    }
+
     /// True while paused.
     pub fn is_paused(&self, now: DateTime<Utc>) -> bool {
         self.paused_until.is_some_and(|t| now < t)

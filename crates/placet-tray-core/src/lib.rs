@@ -20,6 +20,7 @@
 //! # Layout
 //! - [`app`]: [`Core`]: the signed-in account with its session, inbox and outbox;
 //!   sign-in and sign-out; answering.
+//! - [`agents`]: agents and their sub-agents, grouped and muted together.
 //! - [`decide`]: whether an answer may be sent, and how (the rules, in one place).
 //! - [`flows`]: inbox, session and outbox changes to notifications, tray and windows;
 //!   notification clicks and programs' proposals back to answers.
@@ -37,6 +38,7 @@
 //! - [`cli`]: the command line; [`door`]: the running tray's door for it (a second
 //!   launch, answers from scripts to be confirmed by the person).
 
+pub mod agents;
 pub mod app;
 pub mod autostart;
 pub mod cli;

@@ -13,8 +13,16 @@ use crate::ipc::UiEvent;
 /// confirm or cancel that one; the inbox lists and opens; settings signs in and out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WindowKind {
-    Review { message_id: String },
-    Confirm { proposal: u64 },
+    Review {
+        message_id: String,
+    },
+    Confirm {
+        proposal: u64,
+    },
+    /// An agent's OAuth prompt (by its flow's `state`): the code to type, the page to open.
+    OAuth {
+        state: String,
+    },
     Inbox,
     Settings,
 }
@@ -32,11 +40,9 @@ impl WindowKind {
     /// reviews ever share a window.
     pub fn label(&self) -> String {
         match self {
-            WindowKind::Review { message_id } => {
-                let hex: String = message_id.bytes().map(|b| format!("{b:02x}")).collect();
-                format!("review-{hex}")
-            }
+            WindowKind::Review { message_id } => format!("review-{}", hex(message_id)),
             WindowKind::Confirm { proposal } => format!("confirm-{proposal}"),
+            WindowKind::OAuth { state } => format!("oauth-{}", hex(state)),
             WindowKind::Inbox => "inbox".to_owned(),
             WindowKind::Settings => "settings".to_owned(),
         }
@@ -56,19 +62,12 @@ impl WindowKind {
                     proposal: n.parse().ok()?,
                 })
             }
-            other => {
-                let hex = other.strip_prefix("review-")?;
-                if hex.is_empty() || hex.len() % 2 != 0 {
-                    return None;
-                }
-                let bytes = (0..hex.len())
-                    .step_by(2)
-                    .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-                    .collect::<Option<Vec<u8>>>()?;
-                Some(WindowKind::Review {
-                    message_id: String::from_utf8(bytes).ok()?,
-                })
-            }
+            other if other.starts_with("oauth-") => Some(WindowKind::OAuth {
+                state: unhex(other.strip_prefix("oauth-")?)?,
+            }),
+            other => Some(WindowKind::Review {
+                message_id: unhex(other.strip_prefix("review-")?)?,
+            }),
         }
     }
 
@@ -90,6 +89,7 @@ impl WindowKind {
         match self {
             WindowKind::Review { message_id } => format!("review:{message_id}"),
             WindowKind::Confirm { proposal } => format!("confirm:{proposal}"),
+            WindowKind::OAuth { state } => format!("oauth:{state}"),
             WindowKind::Inbox => "inbox".to_owned(),
             WindowKind::Settings => "settings".to_owned(),
         }
@@ -106,6 +106,7 @@ impl WindowKind {
                 page
             }
             WindowKind::Confirm { proposal } => format!("confirm.html?id={proposal}"),
+            WindowKind::OAuth { state } => format!("oauth.html?state={}", query_value(state)),
             WindowKind::Inbox => "inbox.html".to_owned(),
             WindowKind::Settings => "settings.html".to_owned(),
         }
@@ -116,6 +117,7 @@ impl WindowKind {
         match self {
             WindowKind::Review { .. } => "Placet review",
             WindowKind::Confirm { .. } => "Confirm an answer — Placet Tray",
+            WindowKind::OAuth { .. } => "Sign in for an agent — Placet Tray",
             WindowKind::Inbox => "Placet inbox",
             WindowKind::Settings => "Placet Tray settings",
         }
@@ -126,6 +128,7 @@ impl WindowKind {
         match self {
             WindowKind::Review { .. } => (480.0, 640.0),
             WindowKind::Confirm { .. } => (520.0, 620.0),
+            WindowKind::OAuth { .. } => (460.0, 420.0),
             WindowKind::Inbox => (560.0, 640.0),
             WindowKind::Settings => (520.0, 680.0),
         }
@@ -136,6 +139,7 @@ impl WindowKind {
         match self {
             WindowKind::Review { .. } => WindowClass::Review,
             WindowKind::Confirm { .. } => WindowClass::Confirm,
+            WindowKind::OAuth { .. } => WindowClass::OAuth,
             WindowKind::Inbox => WindowClass::Inbox,
             WindowKind::Settings => WindowClass::Settings,
         }
@@ -147,15 +151,17 @@ impl WindowKind {
 pub enum WindowClass {
     Review,
     Confirm,
+    OAuth,
     Inbox,
     Settings,
 }
 
 impl WindowClass {
     /// Every class.
-    pub const ALL: [WindowClass; 4] = [
+    pub const ALL: [WindowClass; 5] = [
         WindowClass::Review,
         WindowClass::Confirm,
+        WindowClass::OAuth,
         WindowClass::Inbox,
         WindowClass::Settings,
     ];
@@ -165,10 +171,28 @@ impl WindowClass {
         match self {
             WindowClass::Review => "review",
             WindowClass::Confirm => "confirm",
+            WindowClass::OAuth => "oauth",
             WindowClass::Inbox => "inbox",
             WindowClass::Settings => "settings",
         }
     }
+}
+
+/// `s`'s bytes in hex: a label of letters and digits whatever `s` holds.
+fn hex(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The string [`hex`] made, if `hex` is one.
+fn unhex(hex: &str) -> Option<String> {
+    if hex.is_empty() || !hex.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    String::from_utf8(bytes).ok()
 }
 
 fn query_value(v: &str) -> String {

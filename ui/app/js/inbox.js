@@ -121,19 +121,34 @@ function renderAgentFilter(agents, items) {
   agentFilter.value = names.has(current) ? current : '';
 }
 
+/** A group's title: a sub-agent's says whose it is ("Deploy Bot › Canary Checker"). @param {ipc.InboxItem} item */
+function groupName(item) {
+  const agent = data?.agents.find((a) => a.id === item.agentId);
+  const parent = agent?.parentId ? data?.agents.find((a) => a.id === agent.parentId) : undefined;
+  return parent ? `${parent.name} › ${item.agentName}` : item.agentName;
+}
+
 function render() {
   if (!data) return;
   const items = data.items.filter(matches);
   /** @type {Map<string, {name: string, items: ipc.InboxItem[]}>} */
-  const groups = new Map();
+  const byAgent = new Map();
   for (const item of items) {
-    let g = groups.get(item.agentId);
+    let g = byAgent.get(item.agentId);
     if (!g) {
-      g = { name: item.agentName, items: [] };
-      groups.set(item.agentId, g);
+      g = { name: groupName(item), items: [] };
+      byAgent.set(item.agentId, g);
     }
     g.items.push(item);
   }
+  // In the agents' order (each sub-agent after its parent); agents not listed last.
+  /** @type {Map<string, {name: string, items: ipc.InboxItem[]}>} */
+  const groups = new Map();
+  for (const a of data.agents) {
+    const g = byAgent.get(a.id);
+    if (g) groups.set(a.id, g);
+  }
+  for (const [id, g] of byAgent) if (!groups.has(id)) groups.set(id, g);
   shownItems = [...groups.values()].flatMap((g) => g.items);
   if (!shownItems.some((i) => i.id === selectedId)) selectedId = shownItems[0]?.id ?? null;
 
@@ -143,7 +158,8 @@ function render() {
   for (const [agentId, g] of groups) {
     const titleId = `group-${nodes.length}`;
     const status = agentStatus(data.agents.find((a) => a.id === agentId));
-    const group = h('div', { class: 'group', role: 'group', aria: { labelledby: titleId }, data: { agent: agentId } },
+    const sub = Boolean(data.agents.find((a) => a.id === agentId)?.parentId);
+    const group = h('div', { class: sub ? 'group sub-agent' : 'group', role: 'group', aria: { labelledby: titleId }, data: { agent: agentId } },
       h('div', { class: 'group-title', id: titleId },
         h('span', { class: 'group-name', dir: 'auto', text: g.name }),
         status ? h('span', { class: 'group-status', dir: 'auto', text: status }) : null,

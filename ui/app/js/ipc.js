@@ -34,6 +34,8 @@
 /** @typedef {import('../../types/bindings').ProposalState} ProposalState */
 /** @typedef {import('../../types/bindings').ProposalStateEvent} ProposalStateEvent */
 /** @typedef {import('../../types/bindings').AnswerRow} AnswerRow */
+/** @typedef {import('../../types/bindings').OAuthView} OAuthView */
+/** @typedef {import('../../types/bindings').OAuthStateEvent} OAuthStateEvent */
 /** Each event's payload by its name. @typedef {{[E in UiEvent as E['name']]: E['payload']}} UiEventPayloads */
 
 /** @typedef {import('../../types/protocol').OptionStyle} OptionStyle */
@@ -123,6 +125,21 @@ export const reviewRespond = (id, answer, feedback) =>
 
 /** A program's proposed answer, for its confirmation window. @param {number} id @returns {Promise<ProposalView>} */
 export const proposalGet = (id) => call('proposal_get', { id });
+
+/**
+ * Changes the signed-in person's password (the current one checked by the server).
+ * @param {string} current @param {string} newPassword @returns {Promise<AppStatus>}
+ */
+export const changePassword = (current, newPassword) => call('change_password', { current, newPassword });
+
+/** Sends a review's answer to its agent again, after its webhook failed. @param {string} id @returns {Promise<null>} */
+export const retryDelivery = (id) => call('retry_delivery', { id });
+
+/** An agent's sign-in prompt. @param {string} state @returns {Promise<OAuthView>} */
+export const oauthGet = (state) => call('oauth_get', { state });
+
+/** Opens the prompt's vetted sign-in page in the browser. @param {string} state @returns {Promise<null>} */
+export const oauthOpen = (state) => call('oauth_open', { state });
 
 /** The person's decision about a proposal. @param {number} id @param {boolean} confirm @returns {Promise<null>} */
 export const proposalDecide = (id, confirm) => call('proposal_decide', { id, confirm });
@@ -279,6 +296,11 @@ export class Listeners {
   /** @param {(e: ProposalStateEvent) => void} handler */
   onProposalState(handler) {
     return this.listen('proposal-state', handler);
+  }
+
+  /** @param {(e: OAuthStateEvent) => void} handler */
+  onOAuthState(handler) {
+    return this.listen('oauth-state', handler);
   }
 
   /** Stops every listener of the page. */

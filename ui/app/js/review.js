@@ -359,6 +359,40 @@ function renderRequestChanges(v) {
   slot.append(box);
 }
 
+/** What the web UI says of each delivery status (`message-bubble.tsx`). */
+const DELIVERY_WORDS = /** @type {Record<string, string>} */ ({
+  webhook_failed: 'Webhook delivery failed',
+  webhook_delivered: 'Delivered to agent',
+  agent_received: 'Acknowledged by agent',
+});
+
+/**
+ * The review's delivery to its agent, as the server has it; a failed webhook can be
+ * retried (the server's refusal is shown as it says it).
+ * @param {ipc.ReviewView} v
+ */
+function renderDelivery(v) {
+  const box = byId('delivery');
+  const words = v.state === 'answered' ? DELIVERY_WORDS[v.deliveryStatus] : undefined;
+  box.hidden = !words;
+  box.dataset.status = v.deliveryStatus;
+  byId('delivery-text').textContent = words ?? '';
+  const retry = byId('retry-delivery', HTMLButtonElement);
+  retry.hidden = v.deliveryStatus !== 'webhook_failed' || !v.canAnswer;
+  retry.disabled = false;
+  retry.onclick = () => {
+    retry.disabled = true;
+    byId('delivery-text').textContent = 'Retrying…';
+    ipc.retryDelivery(messageId).then(
+      () => { byId('delivery-text').textContent = 'Sent to the agent again.'; },
+      (err) => {
+        retry.disabled = false;
+        byId('delivery-text').textContent = `Retry failed: ${ipc.toIpcError(err).message}`;
+      },
+    );
+  };
+}
+
 /** Our own answer from the decision log, in words. @param {ipc.ReviewView} v */
 function renderDecision(v) {
   const el = byId('decision');
@@ -387,6 +421,7 @@ function render(v, preselect) {
   renderMessage(v);
   renderPrevious(v);
   renderRequestChanges(v);
+  renderDelivery(v);
   renderAttachments(v.attachments);
   renderDecision(v);
 

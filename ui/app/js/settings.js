@@ -13,7 +13,7 @@
 
 import * as ipc from './ipc.js';
 import { byId, h, replace } from './dom.js';
-import { sentence } from './messages.js';
+import { describeError, sentence } from './messages.js';
 
 const listeners = new ipc.Listeners();
 const $ = {
@@ -70,6 +70,12 @@ const $ = {
   sound: byId('sound', HTMLInputElement),
   notifyAgentErrors: byId('notify-agent-errors', HTMLInputElement),
   mutedList: byId('muted-list'),
+  passwordCard: byId('password-change'),
+  passwordForm: byId('password-form', HTMLFormElement),
+  currentPassword: byId('current-password', HTMLInputElement),
+  newPassword: byId('new-password', HTMLInputElement),
+  newPasswordAgain: byId('new-password-again', HTMLInputElement),
+  passwordMessage: byId('password-message'),
   autostart: byId('autostart', HTMLInputElement),
   answerOnlyInWindows: byId('answer-only-in-windows', HTMLInputElement),
   saveStatus: byId('save-status'),
@@ -431,9 +437,46 @@ function showStatus(s) {
   if (!s.signedIn && $.server.value.trim() === '' && s.server) $.server.value = s.server;
   updateInsecureWarning();
   if (!s.signedIn && $.signOutDialog.open) closeSignOutDialog(false);
+  const mustChange = s.signedIn && s.mustChangePassword;
+  const wasShown = !$.passwordCard.hidden;
+  $.passwordCard.hidden = !mustChange;
+  // Before anything else: the other sections wait until the password is changed.
+  for (const id of ['prefs', 'answering']) byId(id).hidden = mustChange;
+  if (mustChange && !wasShown) $.currentPassword.focus();
   if (!s.signedIn && wasSignedIn !== false) {
     $.signInMessage.textContent = '';
     (($.server.value.trim() === '') ? $.server : mode === 'password' ? $.email : $.apiKey).focus();
+  }
+}
+
+/** Changes the password the server asked to change. */
+async function changePassword() {
+  const say = (/** @type {string} */ text) => { $.passwordMessage.textContent = text; };
+  if ($.currentPassword.value === '') {
+    say('Enter your current password.');
+    $.currentPassword.focus();
+    return;
+  }
+  if ($.newPassword.value.length < 8) {
+    say('The new password needs 8 characters or more.');
+    $.newPassword.focus();
+    return;
+  }
+  if ($.newPassword.value !== $.newPasswordAgain.value) {
+    say('The two new passwords differ.');
+    $.newPasswordAgain.focus();
+    return;
+  }
+  say('Changing…');
+  try {
+    const s = await ipc.changePassword($.currentPassword.value, $.newPassword.value);
+    for (const el of [$.currentPassword, $.newPassword, $.newPasswordAgain]) el.value = '';
+    say('Password changed.');
+    showStatus(s);
+  } catch (err) {
+    const e = ipc.toIpcError(err);
+    say(e.code === 'wrongCredentials' ? 'The current password is not right.' : describeError(e));
+    if (e.code === 'wrongCredentials') $.currentPassword.focus();
   }
 }
 
@@ -493,10 +536,19 @@ function renderSettings() {
         });
       });
       const status = a.statusMessage ? `${a.statusText}: ${a.statusMessage}` : a.statusText;
-      return h('label', { class: 'check', for: id }, box,
+      const parent = a.parentId ? agents.find((p) => p.id === a.parentId) : undefined;
+      const subs = agents.filter((s) => s.parentId === a.id).length;
+      const label = h('label', { class: a.parentId ? 'check sub-agent' : 'check', for: id, data: { parent: a.parentId ?? '' } }, box,
         h('span', { class: 'agent-line' },
-          h('span', { dir: 'auto', text: a.name }),
+          h('span', { dir: 'auto', text: subs > 0 ? `${a.name} and its ${subs === 1 ? 'sub-agent' : `${subs} sub-agents`}` : a.name }),
+          parent ? h('span', { class: 'field-desc', dir: 'auto', text: ` (a sub-agent of ${parent.name})` }) : null,
           status ? h('span', { class: 'field-desc agent-status', dir: 'auto', text: ` — ${status}` }) : null));
+      // Muting a parent mutes its sub-agents: theirs follow, disabled.
+      if (parent && muted.has(parent.id)) {
+        box.checked = true;
+        box.disabled = true;
+      }
+      return label;
     }));
   }
 }
@@ -609,6 +661,10 @@ function wireSettings() {
 
 async function start() {
   ipc.closeOnCtrlW();
+  $.passwordForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void changePassword();
+  });
   $.form.addEventListener('submit', (e) => {
     e.preventDefault();
     void signIn(false);

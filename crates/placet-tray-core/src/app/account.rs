@@ -1,5 +1,6 @@
 //! Sign-in, sign-out, resuming the saved account, and keeping the session alive.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use placet_client::outbox::Outbox;
@@ -171,18 +172,33 @@ impl Core {
                 state.clone(),
             )));
         }
+        let user_mode = account.mode == AccountMode::User;
         let live = Arc::new(Live {
             account,
             rest,
             inbox,
             outbox,
             persisted,
+            must_change_password: AtomicBool::new(false),
             session: Mutex::new(Some(session)),
             state,
             tasks: Mutex::new(tasks),
         });
         *lock(&self.live) = Some(live.clone());
         let _ = self.events.send(CoreEvent::SignedIn(live.clone()));
+        if user_mode {
+            // Whether the server asks for a new password first (a fresh account, or one
+            // an admin reset): after a sign-in and after a restart alike.
+            let (live, events) = (live.clone(), self.events.clone());
+            lock(&live.clone().tasks).push(tokio::spawn(async move {
+                if let Ok(user) = live.rest.me().await {
+                    if user.must_change_password {
+                        live.must_change_password.store(true, Ordering::Relaxed);
+                        let _ = events.send(CoreEvent::PasswordChangeNeeded);
+                    }
+                }
+            }));
+        }
         Ok(live)
     }
 

@@ -86,12 +86,20 @@ pub struct Live {
     pub outbox: Outbox,
     /// False when the secret is held for this run only.
     pub persisted: bool,
+    /// The server asks the person to choose a new password before anything else.
+    must_change_password: std::sync::atomic::AtomicBool,
     session: Mutex<Option<Session>>,
     state: watch::Receiver<SessionState>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Live {
+    /// True while the server asks the person to choose a new password.
+    pub fn must_change_password(&self) -> bool {
+        self.must_change_password
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The session's state now.
     pub fn state(&self) -> SessionState {
         self.state.borrow().clone()
@@ -132,6 +140,27 @@ pub enum CoreEvent {
     KeychainUnavailable(String),
     /// Settings changed.
     ConfigChanged,
+    /// The server asks the person to choose a new password before anything else.
+    PasswordChangeNeeded,
+}
+
+impl Core {
+    /// Changes the signed-in person's password (`current` checked by the server).
+    pub async fn change_password(&self, current: &Secret, new: &Secret) -> Result<(), CoreError> {
+        let live = self.live().ok_or(CoreError::NotSignedIn)?;
+        live.rest.change_password(current, new).await?;
+        live.must_change_password
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        let _ = self.events.send(CoreEvent::ConfigChanged);
+        Ok(())
+    }
+
+    /// Retries the delivery of a review's answer to its agent (a failed webhook); the
+    /// server's refusal is said as it says it.
+    pub async fn retry_delivery(&self, message_id: &str) -> Result<(), CoreError> {
+        let live = self.live().ok_or(CoreError::NotSignedIn)?;
+        Ok(live.rest.retry_delivery(message_id).await?)
+    }
 }
 
 /// The core. One per process.

@@ -7,7 +7,10 @@ use placet_client::protocol::Agent;
 use placet_client::{ApiError, Credential, RestClient, Secret};
 use serde_json::json;
 
-use super::{ask_yes_no, parse_server, read_stdin_line, Exit, Failure, LoginArgs, LogoutArgs, Out};
+use super::{
+    ask_yes_no, parse_server, read_stdin_line, Exit, Failure, LoginArgs, LogoutArgs, Out,
+    PasswordArgs,
+};
 use crate::app::{authenticate, authenticate_api_key, Addresses, Core, CoreError, QueuedOnSignOut};
 use crate::config::{Account, AccountMode};
 use crate::text;
@@ -63,6 +66,17 @@ pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<E
         }
     };
     core.save_sign_in(&account, &credential).await?;
+    if account.mode == AccountMode::User {
+        let me = RestClient::new(account.api.clone())
+            .authenticated(credential.clone())
+            .me()
+            .await;
+        if me.is_ok_and(|u| u.must_change_password) {
+            eprintln!(
+                "Your Placet server asks you to choose a new password: run `placet-tray password`."
+            );
+        }
+    }
     let watch_only = account.mode == AccountMode::ApiKey;
     let live_line = live_connection_line(&account);
     out.print(
@@ -241,4 +255,47 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
 /// "Live connection: <api address>" when it is not the web address.
 fn live_connection_line(account: &Account) -> Option<String> {
     (account.api != account.server).then(|| format!("Live connection: {}", account.api))
+}
+
+/// `password`: a new password, the current one checked by the server.
+pub(super) async fn password(
+    core: &Arc<Core>,
+    a: &PasswordArgs,
+    out: Out,
+) -> Result<Exit, Failure> {
+    let (account, rest) = signed_in(core).await?;
+    if account.mode == AccountMode::ApiKey {
+        return Err(CoreError::from(crate::decide::Refusal::WatchOnly).into());
+    }
+    let (current, new) = if a.stdin {
+        (
+            read_stdin_line("current password")?,
+            read_stdin_line("new password")?,
+        )
+    } else if std::io::stdin().is_terminal() {
+        let ask = |what: &str| {
+            rpassword::prompt_password(what)
+                .map(Secret::new)
+                .map_err(|e| Failure::new(Exit::Usage, "badInput", e.to_string()))
+        };
+        let current = ask("Current password: ")?;
+        let new = ask("New password (8 characters or more): ")?;
+        if ask("New password again: ")?.expose() != new.expose() {
+            return Err(Failure::new(
+                Exit::Usage,
+                "badInput",
+                "the two new passwords differ; nothing was changed",
+            ));
+        }
+        (current, new)
+    } else {
+        return Err(Failure::new(
+            Exit::Usage,
+            "badInput",
+            "no terminal to ask for the passwords: use --stdin",
+        ));
+    };
+    rest.change_password(&current, &new).await?;
+    out.print(|| "Password changed.".to_owned(), json!({"changed": true}));
+    Ok(Exit::Ok)
 }

@@ -353,3 +353,15 @@ pub(super) async fn open(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exi
         Exit::Failure
     })
 }
+
+/// `retry`: the review's answer sent to its agent again (a failed webhook); the server's
+/// refusal is printed as it says it.
+pub(super) async fn retry(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exit, Failure> {
+    let (_, rest) = signed_in(core).await?;
+    rest.retry_delivery(&a.message_id).await?;
+    out.print(
+        || "Delivery retried: the agent is sent the answer again.".to_owned(),
+        json!({"retried": true}),
+    );
+    Ok(Exit::Ok)
+}

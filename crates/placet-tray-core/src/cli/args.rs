@@ -48,6 +48,10 @@ pub(super) enum Command {
     Respond(RespondArgs),
     /// Open a review's page in Placet's web app, in the browser.
     Open(OpenArgs),
+    /// Send a review's answer to its agent again, after its webhook delivery failed.
+    Retry(OpenArgs),
+    /// Change your Placet password (the server may ask for it after an admin reset).
+    Password(PasswordArgs),
     /// Run the tray against an embedded Placet dev server with a demo agent.
     Demo(DemoArgs),
 }
@@ -162,4 +166,15 @@ pub(super) struct DemoArgs {
     /// Open a window at start (`inbox`, `settings` or `review:<message-id>`).
     #[arg(long, value_name = "WINDOW")]
     pub(super) open: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct PasswordArgs {
+    /// Read the current password and then the new one from the first two lines of
+    /// standard input instead of prompting.
+    #[arg(long)]
+    pub(super) stdin: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(super) json: bool,
 }

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use clap::Parser;
 
 use args::{Cli, Command};
-use args::{LoginArgs, LogoutArgs, OpenArgs, RespondArgs};
+use args::{LoginArgs, LogoutArgs, OpenArgs, PasswordArgs, RespondArgs};
 use placet_client::{ApiError, Secret, ServerUrl};
 use serde_json::{json, Value};
 
@@ -129,6 +129,10 @@ pub fn dispatch() -> Run {
             Command::Reviews(a) => answer::reviews(&core, Out::new(global_json || a.json)).await,
             Command::Respond(a) => answer::respond(&core, a, Out::new(global_json)).await,
             Command::Open(a) => answer::open(&core, a, Out::new(global_json || a.json)).await,
+            Command::Retry(a) => answer::retry(&core, a, Out::new(global_json || a.json)).await,
+            Command::Password(a) => {
+                account::password(&core, a, Out::new(global_json || a.json)).await
+            }
             Command::Demo(_) => Ok(Exit::Ok),
         };
         let out = Out::new(global_json || command_json(&command));
@@ -156,7 +160,8 @@ fn command_json(c: &Command) -> bool {
         Command::Login(a) => a.json,
         Command::Logout(a) => a.json,
         Command::Status(a) | Command::Reviews(a) => a.json,
-        Command::Open(a) => a.json,
+        Command::Open(a) | Command::Retry(a) => a.json,
+        Command::Password(a) => a.json,
         _ => false,
     }
 }
@@ -237,6 +242,9 @@ impl From<ApiError> for Failure {
                 Failure::new(Exit::Gone, "alreadyAnswered", e.to_string())
             }
             ApiError::NotFound { .. } => Failure::new(Exit::Gone, "notFound", e.to_string()),
+            ApiError::WrongPassword { .. } => {
+                Failure::new(Exit::Auth, "wrongPassword", e.to_string())
+            }
             ApiError::Insecure { .. } => Failure::new(Exit::Usage, "insecure", e.to_string()),
             _ => Failure::new(Exit::Failure, e.code(), e.to_string()),
         }

@@ -11,12 +11,13 @@ use placet_client::{InboxChange, Message};
 use tokio::sync::broadcast;
 
 use super::info_notice;
+use crate::agents::mute_ids;
 use crate::app::Live;
 use crate::config::{AccountMode, NotifyFor};
-use crate::ipc::events::{AnsweredBy, ReviewStateEvent, ReviewUpdatedEvent};
+use crate::ipc::events::{AnsweredBy, OAuthStateEvent, ReviewStateEvent, ReviewUpdatedEvent};
 use crate::ipc::views::ReviewState;
 use crate::ipc::{Ctx, UiEvent};
-use crate::notify::{InfoKey, Notice, NoticeKey, NotificationCenter};
+use crate::notify::{InfoKey, Notice, NoticeAction, NoticeKey, NotificationCenter};
 use crate::text::{self, Answering};
 
 /// How the person can answer `m` from a notification.
@@ -38,7 +39,7 @@ pub(super) fn review_notice(ctx: &Ctx, live: &Live, m: &Message) -> Option<(Noti
         return None;
     }
     let prefs = ctx.core.config().notifications;
-    if !prefs.allows(&m.channel_id, Utc::now()) {
+    if !prefs.allows_any(&mute_ids(&live.inbox, &m.channel_id), Utc::now()) {
         return None;
     }
     let agent = live.inbox.agent_name(m);
@@ -99,7 +100,9 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
         InboxChange::Added(m) => notify_review(ctx, center, live, m),
         InboxChange::AgentMessage(m) => {
             let prefs = ctx.core.config().notifications;
-            if prefs.notify_for == NotifyFor::All && prefs.allows(&m.channel_id, Utc::now()) {
+            if prefs.notify_for == NotifyFor::All
+                && prefs.allows_any(&mute_ids(&live.inbox, &m.channel_id), Utc::now())
+            {
                 let agent = live.inbox.agent_name(m);
                 let body = text::markdown_to_plain(m.text.as_deref().unwrap_or(""));
                 center.message(
@@ -140,14 +143,14 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
         }
         InboxChange::Delivery { message_id, status } => {
             // Our own answers' delivery goes into the decision log ("delivered to the
-            // agent"); the review window reads it from there.
-            match live.outbox.record_delivery(message_id, *status) {
-                Ok(true) => ctx.windows.emit(UiEvent::ReviewUpdated(ReviewUpdatedEvent {
-                    message_id: message_id.clone(),
-                })),
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot record a delivery status"),
+            // agent"); the review's window reads it again (a failed webhook can be
+            // retried there).
+            if let Err(e) = live.outbox.record_delivery(message_id, *status) {
+                tracing::warn!(error = %e, "cannot record a delivery status");
             }
+            ctx.windows.emit(UiEvent::ReviewUpdated(ReviewUpdatedEvent {
+                message_id: message_id.clone(),
+            }));
         }
         InboxChange::Updated(m) => {
             if let Some((notice, _)) = review_notice(ctx, live, m) {
@@ -161,7 +164,9 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
             let prefs = ctx.core.config().notifications;
             let key = InfoKey::AgentError(status.agent_id.clone());
             if status.status == AgentStatus::Error {
-                if prefs.agent_errors && prefs.allows(&status.agent_id, Utc::now()) {
+                if prefs.agent_errors
+                    && prefs.allows_any(&mute_ids(&live.inbox, &status.agent_id), Utc::now())
+                {
                     if let Some(agent) = live.inbox.agent(&status.agent_id) {
                         let (title, body) = text::agent_error(&agent);
                         center.info(info_notice(key, &title, &body, prefs.sound));
@@ -170,6 +175,39 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
             } else {
                 center.close(NoticeKey::Info(key));
             }
+        }
+        InboxChange::OAuthStarted(prompt) => {
+            let prefs = ctx.core.config().notifications;
+            let agent = live
+                .inbox
+                .agent(&prompt.channel_id)
+                .map(|a| a.name)
+                .unwrap_or_else(|| "An agent".to_owned());
+            let (title, body) = text::oauth_notice(&agent, prompt);
+            let actions = prompt
+                .link()
+                .map(|_| NoticeAction {
+                    id: text::OAUTH_OPEN.to_owned(),
+                    label: "Open sign-in page".to_owned(),
+                })
+                .into_iter()
+                .collect();
+            center.info(Notice {
+                key: NoticeKey::Info(InfoKey::OAuth(prompt.state.clone())),
+                title,
+                body,
+                actions,
+                open_label: Some("Show".to_owned()),
+                without_buttons: None,
+                reply: None,
+                sound: prefs.sound,
+                persistent: true,
+            });
+        }
+        InboxChange::OAuthEnded { state, outcome } => {
+            center.close(NoticeKey::Info(InfoKey::OAuth(state.clone())));
+            ctx.windows
+                .emit(UiEvent::OAuthState(OAuthStateEvent::ended(state, outcome)));
         }
         InboxChange::AgentsChanged | InboxChange::Synced { .. } => {}
     }

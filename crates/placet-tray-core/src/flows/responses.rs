@@ -41,6 +41,7 @@ pub(super) async fn follow(
             }
             NoticeKey::Summary => ctx.windows.open(WindowKind::Inbox, None),
             NoticeKey::Info(InfoKey::AuthExpired) => ctx.windows.open(WindowKind::Settings, None),
+            NoticeKey::Info(InfoKey::OAuth(state)) => oauth_response(&ctx, state, response),
             // A proposal's notice only ever opens its window: whatever was pressed.
             NoticeKey::Info(InfoKey::Confirm(proposal)) => {
                 ctx.windows.open(WindowKind::Confirm { proposal }, None)
@@ -87,6 +88,26 @@ async fn review_response(
             tracing::warn!(error = %e, "answer from a notification refused");
             failed(ctx, center, message_id, &e.to_string());
         }
+    }
+}
+
+/// An OAuth prompt's notice: its Open button opens the vetted sign-in page in the
+/// browser (a program pressing it only opens a page the agent could open itself); a
+/// click shows the prompt's window (the code, the page).
+fn oauth_response(ctx: &Ctx, state: String, response: Response) {
+    let link = ctx
+        .core
+        .live()
+        .and_then(|l| l.inbox.oauth_prompt(&state))
+        .and_then(|p| p.link().map(str::to_owned));
+    match (response, link) {
+        (Response::Action(a), Some(link)) if a == text::OAUTH_OPEN => {
+            if let Err(e) = crate::links::open_link(&link) {
+                tracing::warn!(error = %e, "cannot open the sign-in page");
+                ctx.windows.open(WindowKind::OAuth { state }, None);
+            }
+        }
+        _ => ctx.windows.open(WindowKind::OAuth { state }, None),
     }
 }
 

@@ -65,6 +65,7 @@ pub(super) async fn follow_core(
                 ctx.windows.open(WindowKind::Settings, None);
             }
             CoreEvent::ConfigChanged => {}
+            CoreEvent::PasswordChangeNeeded => ctx.windows.open(WindowKind::Settings, None),
         }
         ctx.tray.refresh();
         emit_status(&ctx);

@@ -6,11 +6,11 @@
 use ts_rs::{Config, TS};
 
 use super::events::{
-    AnsweredBy, DownloadProgressEvent, ProposalStateEvent, ReviewPreselectEvent, ReviewStateEvent,
-    ReviewUpdatedEvent, UiEvent,
+    AnsweredBy, DownloadProgressEvent, OAuthStateEvent, ProposalStateEvent, ReviewPreselectEvent,
+    ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
 };
 use super::views::{
-    AgentView, AnswerRow, AppStatus, DecisionView, InboxItem, InboxView, ProposalState,
+    AgentView, AnswerRow, AppStatus, DecisionView, InboxItem, InboxView, OAuthView, ProposalState,
     ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
@@ -44,6 +44,8 @@ pub fn declarations() -> String {
         AnswerRow::decl(&cfg),
         ProposalView::decl(&cfg),
         ProposalStateEvent::decl(&cfg),
+        OAuthView::decl(&cfg),
+        OAuthStateEvent::decl(&cfg),
         UiEvent::decl(&cfg),
     ];
     let mut out = String::from(

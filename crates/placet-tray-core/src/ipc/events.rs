@@ -76,6 +76,42 @@ pub struct DownloadProgressEvent {
     pub total: Option<u64>,
 }
 
+/// An agent's OAuth prompt ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthStateEvent {
+    pub state: String,
+    /// `completed`, `failed` or `expired`.
+    pub outcome: String,
+    /// The provider's words when it refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
+}
+
+impl OAuthStateEvent {
+    /// The event for a flow that ended so.
+    pub fn ended(state: &str, outcome: &placet_client::inbox::OAuthOutcome) -> Self {
+        use placet_client::inbox::OAuthOutcome as O;
+        let (outcome, detail) = match outcome {
+            O::Completed => ("completed", None),
+            O::Failed { error, description } => (
+                "failed",
+                Some(crate::text::one_line(
+                    description.as_deref().unwrap_or(error),
+                    200,
+                )),
+            ),
+            O::Expired => ("expired", None),
+        };
+        Self {
+            state: state.to_owned(),
+            outcome: outcome.to_owned(),
+            detail,
+        }
+    }
+}
+
 /// Highlight an approval option in a review's window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -123,6 +159,9 @@ pub enum UiEvent {
     /// A proposal's state changed.
     #[serde(rename = "proposal-state")]
     ProposalState(ProposalStateEvent),
+    /// An agent's OAuth prompt ended.
+    #[serde(rename = "oauth-state")]
+    OAuthState(OAuthStateEvent),
 }
 
 /// Which windows an event is for: a window only ever hears about what it shows.
@@ -147,6 +186,7 @@ impl UiEvent {
             UiEvent::ReviewPreselect(_) => "review-preselect",
             UiEvent::DownloadProgress(_) => "download-progress",
             UiEvent::ProposalState(_) => "proposal-state",
+            UiEvent::OAuthState(_) => "oauth-state",
         }
     }
 
@@ -160,6 +200,9 @@ impl UiEvent {
             UiEvent::ReviewPreselect(e) => Audience::Window(WindowKind::review(&e.message_id)),
             UiEvent::DownloadProgress(e) => Audience::Window(WindowKind::review(&e.message_id)),
             UiEvent::ProposalState(e) => Audience::Window(WindowKind::Confirm { proposal: e.id }),
+            UiEvent::OAuthState(e) => Audience::Window(WindowKind::OAuth {
+                state: e.state.clone(),
+            }),
         }
     }
 

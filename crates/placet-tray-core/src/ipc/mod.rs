@@ -106,6 +106,7 @@ impl From<ApiError> for IpcError {
         }
         let code = match &e {
             ApiError::Unauthorized { .. } => ErrorCode::AuthExpired,
+            ApiError::WrongPassword { .. } => ErrorCode::WrongCredentials,
             ApiError::Network {
                 kind: NetworkKind::Tls,
                 ..

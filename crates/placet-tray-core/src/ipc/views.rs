@@ -44,6 +44,9 @@ pub struct ReviewView {
     pub previous_response: Option<serde_json::Value>,
     /// Every earlier round of a revised review, oldest first.
     pub rounds: Vec<RoundView>,
+    /// The message's delivery to its agent (`sent`, `webhook_delivered`,
+    /// `webhook_failed`, `agent_received`), as the server has it.
+    pub delivery_status: String,
     /// False in watch-only (API key) mode.
     pub can_answer: bool,
     /// The message's page in Placet's web app ("Open in Placet").
@@ -123,6 +126,8 @@ pub struct AgentView {
     pub status_message: Option<String>,
     /// The status in words: "busy since 14:00".
     pub status_text: String,
+    /// The parent agent, for a sub-agent (listed right after it).
+    pub parent_id: Option<String>,
 }
 
 /// The account and connection, for the sign-in and settings page.
@@ -144,6 +149,8 @@ pub struct AppStatus {
     /// Connected over plain `http` to a server that is not on this machine (the person
     /// allowed it): passwords and sessions travel unencrypted.
     pub insecure: bool,
+    /// The server asks for a new password before anything else.
+    pub must_change_password: bool,
 }
 
 /// A server's addresses, as sign-in found them.
@@ -246,4 +253,23 @@ pub struct ProposalView {
     /// When the proposal lapses if nobody confirms it.
     #[ts(type = "string")]
     pub lapses_at: DateTime<Utc>,
+}
+
+/// An agent's OAuth prompt, for its window.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OAuthView {
+    pub state: String,
+    pub agent_name: String,
+    pub provider: String,
+    /// The host of the page Open goes to (only a vetted link has one).
+    pub link_host: Option<String>,
+    /// The device code to type, large.
+    pub user_code: Option<String>,
+    /// Where to type it.
+    pub verification_uri: Option<String>,
+    /// Links the agent sent that are not safe to open, shown as text.
+    pub unsafe_links: Vec<String>,
+    #[ts(type = "string")]
+    pub expires_at: DateTime<Utc>,
 }

@@ -42,6 +42,8 @@ pub enum InfoKey {
     Confirm(u64),
     /// This agent reported an error.
     AgentError(String),
+    /// An agent asks the person to sign in somewhere (an OAuth flow, by its `state`).
+    OAuth(String),
 }
 
 impl NoticeKey {
@@ -56,6 +58,7 @@ impl NoticeKey {
             NoticeKey::Info(InfoKey::Message(id)) => format!("info:message:{id}"),
             NoticeKey::Info(InfoKey::Confirm(n)) => format!("info:confirm:{n}"),
             NoticeKey::Info(InfoKey::AgentError(id)) => format!("info:agent-error:{id}"),
+            NoticeKey::Info(InfoKey::OAuth(state)) => format!("info:oauth:{state}"),
         }
     }
 
@@ -72,6 +75,9 @@ impl NoticeKey {
         }
         if let Some(n) = tag.strip_prefix("info:confirm:") {
             return n.parse().ok().map(|n| NoticeKey::Info(InfoKey::Confirm(n)));
+        }
+        if let Some(state) = tag.strip_prefix("info:oauth:") {
+            return Some(NoticeKey::Info(InfoKey::OAuth(state.to_owned())));
         }
         if let Some(id) = tag.strip_prefix("info:agent-error:") {
             return Some(NoticeKey::Info(InfoKey::AgentError(id.to_owned())));

@@ -242,3 +242,32 @@ pub fn agent_error(agent: &placet_client::protocol::Agent) -> (String, String) {
             .unwrap_or_else(|| "No details were given.".to_owned()),
     )
 }
+
+/// The action of an OAuth prompt's notice that opens the sign-in page in the browser.
+pub const OAUTH_OPEN: &str = "oauth-open";
+
+/// The notice of an agent's OAuth prompt: who asks, where to sign in, and (for a device
+/// code) the code to type; only a vetted link is named as one to open.
+pub fn oauth_notice(agent: &str, prompt: &placet_client::inbox::OAuthPrompt) -> (String, String) {
+    let title = format!(
+        "{} asks you to sign in to {}",
+        one_line(agent, 40),
+        one_line(&prompt.provider, 40)
+    );
+    let host = |u: &str| {
+        url::Url::parse(u)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let body = match (&prompt.device_code, &prompt.auth_url) {
+        (Some(d), _) => format!(
+            "Enter the code {} at {}.",
+            one_line(&d.user_code, 40),
+            host(&d.verification_uri)
+        ),
+        (None, Some(u)) => format!("Open it to sign in at {}.", host(u)),
+        (None, None) => "Its sign-in link is not safe to open: see it in the window.".to_owned(),
+    };
+    (title, body)
+}

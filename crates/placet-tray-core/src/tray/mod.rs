@@ -229,11 +229,16 @@ pub fn tray_view(core: &Core) -> TrayView {
             (m.id.clone(), line)
         })
         .collect();
-    let agents: Vec<String> = live
-        .inbox
-        .agents()
+    let agents: Vec<String> = crate::agents::grouped(live.inbox.agents())
         .iter()
-        .map(|a| text::escape_mnemonic(&text::agent_line(a)))
+        .map(|(a, depth)| {
+            let line = text::agent_line(a);
+            text::escape_mnemonic(&if *depth > 0 {
+                format!("  ↳ {line}")
+            } else {
+                line
+            })
+        })
         .collect();
     let who = match live.account.mode {
         AccountMode::User => live.account.name.clone(),

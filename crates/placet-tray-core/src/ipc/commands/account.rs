@@ -16,6 +16,7 @@ pub fn status(core: &Core) -> AppStatus {
                 saved: l.persisted,
                 state_text: text::session_state(&state, chrono::Utc::now()),
                 state,
+                must_change_password: l.must_change_password(),
                 insecure: [&l.account.server, &l.account.api]
                     .iter()
                     .any(|u| !u.is_encrypted() && !u.is_loopback()),
@@ -30,6 +31,7 @@ pub fn status(core: &Core) -> AppStatus {
             saved: false,
             state: placet_client::SessionState::SignedOut,
             state_text: "Signed out".into(),
+            must_change_password: false,
             insecure: false,
         },
     }

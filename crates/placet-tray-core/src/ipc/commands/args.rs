@@ -102,3 +102,15 @@ pub(super) enum QueuedChoice {
 pub(super) struct SignOutArgs {
     pub(super) queued: Option<QueuedChoice>,
 }
+
+#[derive(Deserialize)]
+pub(super) struct OAuthState {
+    pub(super) state: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ChangePasswordArgs {
+    pub(super) current: String,
+    pub(super) new_password: String,
+}

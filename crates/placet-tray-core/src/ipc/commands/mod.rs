@@ -63,13 +63,17 @@ pub enum CommandName {
     SettingsOpen,
     ProposalGet,
     ProposalDecide,
+    OAuthGet,
+    OAuthOpen,
+    ChangePassword,
+    RetryDelivery,
 }
 
-use WindowClass::{Confirm as C, Inbox as I, Review as R, Settings as S};
+use WindowClass::{Confirm as C, Inbox as I, OAuth as O, Review as R, Settings as S};
 
 impl CommandName {
     /// The whole table.
-    pub const ALL: [CommandName; 18] = [
+    pub const ALL: [CommandName; 22] = [
         CommandName::ReviewGet,
         CommandName::ReviewRespond,
         CommandName::ReviewOpen,
@@ -88,6 +92,10 @@ impl CommandName {
         CommandName::SettingsOpen,
         CommandName::ProposalGet,
         CommandName::ProposalDecide,
+        CommandName::OAuthGet,
+        CommandName::OAuthOpen,
+        CommandName::ChangePassword,
+        CommandName::RetryDelivery,
     ];
 
     /// The name pages invoke.
@@ -111,6 +119,10 @@ impl CommandName {
             CommandName::SettingsOpen => "settings_open",
             CommandName::ProposalGet => "proposal_get",
             CommandName::ProposalDecide => "proposal_decide",
+            CommandName::OAuthGet => "oauth_get",
+            CommandName::OAuthOpen => "oauth_open",
+            CommandName::ChangePassword => "change_password",
+            CommandName::RetryDelivery => "retry_delivery",
         }
     }
 
@@ -140,6 +152,10 @@ impl CommandName {
             CommandName::SettingsOpen => &[I],
             CommandName::ProposalGet => &[C],
             CommandName::ProposalDecide => &[C],
+            CommandName::OAuthGet => &[O],
+            CommandName::OAuthOpen => &[O],
+            CommandName::ChangePassword => &[S],
+            CommandName::RetryDelivery => &[R, I],
         }
     }
 
@@ -287,6 +303,37 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             let a: ProposalId = args(cmd, value)?;
             own_proposal(from, a.id)?;
             json(proposal_get(ctx, a.id)?)
+        }
+        CommandName::ChangePassword => {
+            let a: ChangePasswordArgs = args(cmd, value)?;
+            ctx.core
+                .change_password(&Secret::new(a.current), &Secret::new(a.new_password))
+                .await?;
+            json(status(&ctx.core))
+        }
+        CommandName::RetryDelivery => {
+            let a: Id = args(cmd, value)?;
+            own_review(from, &a.id)?;
+            ctx.core.retry_delivery(&a.id).await?;
+            json(())
+        }
+        CommandName::OAuthGet => {
+            let a: OAuthState = args(cmd, value)?;
+            own_oauth(from, &a.state)?;
+            json(oauth_get(ctx, &a.state)?)
+        }
+        CommandName::OAuthOpen => {
+            let a: OAuthState = args(cmd, value)?;
+            own_oauth(from, &a.state)?;
+            let prompt = live(&ctx.core)?
+                .inbox
+                .oauth_prompt(&a.state)
+                .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this sign-in has ended"))?;
+            let link = prompt
+                .link()
+                .ok_or_else(|| IpcError::not_allowed("its link is not safe to open"))?;
+            links::open_link(link).map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+            json(())
         }
         CommandName::ProposalDecide => {
             let a: ProposalDecideArgs = args(cmd, value)?;

@@ -1,6 +1,7 @@
 //! The review and inbox windows' commands, and the confirmation window's.
 
 use super::*;
+use crate::ipc::views::OAuthView;
 
 /// A confirmation window may only read and decide its own proposal.
 pub(super) fn own_proposal(from: &WindowKind, id: u64) -> Result<()> {
@@ -107,6 +108,7 @@ pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
         previous_feedback,
         previous_response,
         rounds,
+        delivery_status: message.delivery_status.as_str().to_owned(),
         can_answer: live.account.mode == AccountMode::User,
         page: live.account.server.message_page(&message).to_string(),
         decision: decision_of(&live, &message.id),
@@ -260,16 +262,59 @@ pub fn inbox_list(core: &Core) -> Result<InboxView> {
     })
 }
 
+/// The agents, each sub-agent after its parent ([`crate::agents::grouped`]).
 pub(super) fn agents(live: &Live) -> Vec<AgentView> {
-    live.inbox
-        .agents()
+    crate::agents::grouped(live.inbox.agents())
         .into_iter()
-        .map(|a| AgentView {
+        .map(|(a, depth)| AgentView {
             status_text: text::agent_status(&a),
+            parent_id: (depth > 0).then(|| a.parent_agent_id.clone()).flatten(),
             id: a.id,
             name: a.name,
             status: a.status,
             status_message: a.status_message,
         })
         .collect()
+}
+
+/// An OAuth window may only read and open its own prompt.
+pub(super) fn own_oauth(from: &WindowKind, state: &str) -> Result<()> {
+    match from {
+        WindowKind::OAuth { state: own } if own == state => Ok(()),
+        _ => Err(IpcError::not_allowed(
+            "this window may only show its own sign-in prompt",
+        )),
+    }
+}
+
+/// An agent's OAuth prompt for its window.
+pub(super) fn oauth_get(ctx: &Ctx, state: &str) -> Result<OAuthView> {
+    let live = live(&ctx.core)?;
+    let prompt = live
+        .inbox
+        .oauth_prompt(state)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this sign-in has ended"))?;
+    let host = |u: &str| {
+        url::Url::parse(u)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    Ok(OAuthView {
+        agent_name: live
+            .inbox
+            .agent(&prompt.channel_id)
+            .map(|a| a.name)
+            .unwrap_or_else(|| "An agent".to_owned()),
+        provider: prompt.provider.clone(),
+        link_host: prompt.link().map(host),
+        user_code: prompt.device_code.as_ref().map(|d| d.user_code.clone()),
+        verification_uri: prompt
+            .device_code
+            .as_ref()
+            .map(|d| d.verification_uri.clone()),
+        unsafe_links: prompt.unsafe_links.clone(),
+        expires_at: prompt.expires_at,
+        state: prompt.state,
+    })
 }

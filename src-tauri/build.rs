@@ -23,6 +23,8 @@ fn main() {
         "proposal_decide",
         "oauth_get",
         "oauth_open",
+        "change_password",
+        "retry_delivery",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

@@ -55,6 +55,8 @@
 //! - `hostile`: agent-supplied text never runs, never loads anything, shows as text.
 //! - `confirm`: a program's proposal (through a pseudo-terminal, a script, the door) is
 //!   shown whole in its confirmation window and sent only on the person's Confirm.
+//! - `deployed`: an OAuth prompt, a forced password change, a failed delivery retried,
+//!   sub-agents under their parent.
 //! - `revisions`: request changes on every review type; a revision's earlier rounds.
 //! - `a11y`: axe-core finds no serious or critical violation in any window, and every
 //!   review type is answered with the keyboard alone.
@@ -100,3 +102,6 @@ mod confirm;
 
 #[path = "webview/revisions.rs"]
 mod revisions;
+
+#[path = "webview/deployed.rs"]
+mod deployed;

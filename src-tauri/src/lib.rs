@@ -24,8 +24,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use placet_tray_core::ui_line::{self, ToHost, ToTray};
 use placet_tray_core::ipc::IpcError;
+use placet_tray_core::ui_line::{self, ToHost, ToTray};
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use placet_tray_core::ui_line::{self, ToHost, ToTray};
 use placet_tray_core::ipc::{dispatch, Ctx, IpcError, UiEvent};
+use placet_tray_core::ui_line::{self, ToHost, ToTray};
 use placet_tray_core::window::{title_for, WindowHost, WindowKind};
 use placet_tray_core::Core;
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};

@@ -132,8 +132,7 @@ pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, DoorError> 
     #[cfg(windows)]
     {
         let pipe = pipe::connect(wait).await?;
-        let token =
-            pipe::read_token().ok_or_else(|| DoorError::Protocol(NOT_OURS.to_owned()))?;
+        let token = pipe::read_token().ok_or_else(|| DoorError::Protocol(NOT_OURS.to_owned()))?;
         exchange(pipe, Some(&token), request, wait).await
     }
     #[cfg(not(any(unix, windows)))]
@@ -245,7 +244,7 @@ pub async fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
                     continue;
                 }
             }
-            tokio::spawn(serve_one(stream, None, requests.clone()));
+            tokio::spawn(serve_one(stream, None, None, requests.clone()));
         }
     });
     Ok(())
@@ -264,10 +263,15 @@ pub async fn serve(_requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
 }
 
 /// Answers one connection: the greeting (where the door gives one), then one request
-/// and its reply.
+/// and its reply. `peer_pid` is the client's process, where the platform tells it (the
+/// named pipe's `GetNamedPipeClientProcessId`).
 #[cfg(any(unix, windows))]
-async fn serve_one<S>(stream: S, greeting: Option<String>, requests: mpsc::Sender<Incoming>)
-where
+async fn serve_one<S>(
+    stream: S,
+    greeting: Option<String>,
+    peer_pid: Option<u32>,
+    requests: mpsc::Sender<Incoming>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite,
 {
     let (read, mut write) = tokio::io::split(stream);
@@ -288,6 +292,7 @@ where
         },
         Ok(_) => match serde_json::from_str::<Request>(line.trim_end()) {
             Ok(request) => {
+                tracing::debug!(?peer_pid, "command-line request");
                 let (tx, rx) = oneshot::channel();
                 if requests.send((request, tx)).await.is_err() {
                     return;
@@ -326,7 +331,7 @@ mod tests {
         greeting: Option<&str>,
     ) -> tokio::task::JoinHandle<Option<Request>> {
         let (tx, mut rx) = mpsc::channel(1);
-        tokio::spawn(serve_one(server, greeting.map(str::to_owned), tx));
+        tokio::spawn(serve_one(server, greeting.map(str::to_owned), None, tx));
         tokio::spawn(async move {
             let (request, reply) = rx.recv().await?;
             let _ = reply.send(Reply::Done);

@@ -2,8 +2,17 @@
 //! so every rule is tested on any platform; [`window`](super::windows) only hands the
 //! XML to WinRT and reads the activation back.
 //!
-//! - The toast itself carries `launch="open"` when a click on it does something
-//!   ([`Notice::open_label`]).
+//! - A click on the toast itself opens a window ([`Notice::open_label`]): it is a
+//!   protocol activation, `placet-tray:open?window=<window>` ([`protocol_url`]), so it
+//!   works whether the tray runs or not (the system starts `placet-tray.exe` with the URL;
+//!   a running tray is asked through the door). The window is the one the core opens
+//!   for a click on that notification ([`window_of`]). A `placet-tray:` URL can come
+//!   from any program, so it can only ever open a window ([`protocol_window`]), never
+//!   answer.
+//! - Buttons and the reply box are foreground activations: they reach only the tray
+//!   that showed the toast, through the toast's own `Activated` event, which no other
+//!   program can raise; a toast left by a tray that is gone answers nothing (the tray
+//!   clears its toasts when it quits and when it starts).
 //! - Each of the notice's actions is a button whose arguments are `action:<id>`, the id
 //!   exactly as the core gave it (an approval option, or `option:default`).
 //! - An inline reply is a text box with a send button (`reply`); toasts always offer one,
@@ -15,10 +24,11 @@
 //! - Agent text is data: every text is XML-escaped and stripped of the characters XML
 //!   cannot carry, so it can never add elements.
 
-use placet_tray_core::notify::{Notice, Response};
+use placet_tray_core::notify::{InfoKey, Notice, NoticeKey, Response};
+use placet_tray_core::window::WindowKind;
 
-/// The arguments of a click on the toast itself.
-pub const OPEN: &str = "open";
+/// The URL scheme the installer registers for `placet-tray.exe "%1"`.
+pub const SCHEME: &str = "placet-tray";
 /// The arguments of the reply's send button.
 pub const REPLY: &str = "reply";
 /// The id of the reply's text box (the key of the typed text in the activation).
@@ -29,8 +39,15 @@ const ACTION: &str = "action:";
 /// The toast XML for `notice`.
 pub fn xml(notice: &Notice) -> String {
     let mut toast = String::from("<toast");
-    if notice.open_label.is_some() {
-        toast.push_str(&format!(" launch=\"{OPEN}\""));
+    if let Some(window) = notice
+        .open_label
+        .as_ref()
+        .and_then(|_| window_of(&notice.key))
+    {
+        toast.push_str(&format!(
+            " launch=\"{}\" activationType=\"protocol\"",
+            escape(&protocol_url(&window))
+        ));
     }
     if notice.persistent {
         if notice.actions.is_empty() && notice.reply.is_none() {
@@ -81,17 +98,90 @@ pub fn xml(notice: &Notice) -> String {
     toast
 }
 
-/// What an activation with `arguments` (and the text typed into the reply box, if any)
-/// means, or `None` when it means nothing (a click on a toast that opens nothing).
+/// What a foreground activation with `arguments` (and the text typed into the reply
+/// box, if any) means, or `None` when it means nothing.
 pub fn response(arguments: &str, typed: Option<String>) -> Option<Response> {
     if let Some(id) = arguments.strip_prefix(ACTION) {
         return Some(Response::Action(id.to_owned()));
     }
     match arguments {
         REPLY => Some(Response::Replied(typed.unwrap_or_default())),
-        OPEN => Some(Response::Activated),
         _ => None,
     }
+}
+
+/// The window a click on the notification `key` opens: what the core does with its
+/// `Activated` response (`driver::follow_responses`). `None` for a command-line
+/// confirmation, which a click on its body does not settle.
+pub fn window_of(key: &NoticeKey) -> Option<WindowKind> {
+    match key {
+        NoticeKey::Review(id) | NoticeKey::Info(InfoKey::CliAnswered(id)) => {
+            Some(WindowKind::review(id))
+        }
+        NoticeKey::Info(InfoKey::AuthExpired) => Some(WindowKind::Settings),
+        NoticeKey::Info(InfoKey::Confirm(_)) => None,
+        NoticeKey::Summary | NoticeKey::Info(_) => Some(WindowKind::Inbox),
+    }
+}
+
+/// `placet-tray:open?window=<spec>`, the spec percent-encoded.
+pub fn protocol_url(window: &WindowKind) -> String {
+    let mut url = format!("{SCHEME}:open?window=");
+    for b in window.spec().bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':') {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
+}
+
+/// The window a `placet-tray:` URL asks for, or `None` when `arg` is not such a URL
+/// or asks for anything else. Whatever the URL says, this is all it can do: open a
+/// window (any program can launch a URL).
+pub fn protocol_window(arg: &str) -> Option<WindowKind> {
+    let (scheme, rest) = arg.trim().split_once(':')?;
+    if !scheme.eq_ignore_ascii_case(SCHEME) {
+        return None;
+    }
+    // Some launchers write `placet-tray://open/?window=…`.
+    let rest = rest.trim_start_matches('/');
+    let (action, query) = rest.split_once('?')?;
+    if !action.trim_end_matches('/').eq_ignore_ascii_case("open") {
+        return None;
+    }
+    let spec = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("window="))
+        .map(percent_decode)??;
+    WindowKind::parse_spec(&spec)
+}
+
+/// Decodes `%XX` escapes (and `+` as a space); `None` for a broken escape or bytes
+/// that are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Escapes `text` for XML text and attribute values, dropping the characters XML 1.0
@@ -147,7 +237,7 @@ mod tests {
     fn a_review_has_its_options_as_buttons() {
         let x = xml(&review());
         assert!(
-            x.starts_with("<toast launch=\"open\" scenario=\"reminder\">"),
+            x.starts_with("<toast launch=\"placet-tray:open?window=review:m1\" activationType=\"protocol\" scenario=\"reminder\">"),
             "{x}"
         );
         let approve = x
@@ -220,10 +310,15 @@ mod tests {
         assert!(xml(&kept).starts_with("<toast duration=\"long\">"));
     }
 
-    /// Activations map back to the core's responses; unknown arguments mean nothing.
+    /// Foreground activations map back to the core's responses; anything else means
+    /// nothing.
     #[test]
     fn activations_become_responses() {
-        assert_eq!(response(OPEN, None), Some(Response::Activated));
+        assert_eq!(
+            response("open", None),
+            None,
+            "the body is a protocol activation"
+        );
         assert_eq!(
             response("action:approve", None),
             Some(Response::Action("approve".into()))
@@ -241,5 +336,64 @@ mod tests {
             None,
             "a click on a toast that opens nothing"
         );
+    }
+
+    /// A click on a notification opens what the core opens for it, by URL.
+    #[test]
+    fn clicks_open_the_core_s_window() {
+        assert_eq!(
+            window_of(&NoticeKey::Review("m1".into())),
+            Some(WindowKind::review("m1"))
+        );
+        assert_eq!(window_of(&NoticeKey::Summary), Some(WindowKind::Inbox));
+        assert_eq!(
+            window_of(&NoticeKey::Info(InfoKey::AuthExpired)),
+            Some(WindowKind::Settings)
+        );
+        assert_eq!(
+            window_of(&NoticeKey::Info(InfoKey::CliAnswered("m2".into()))),
+            Some(WindowKind::review("m2"))
+        );
+        assert_eq!(window_of(&NoticeKey::Info(InfoKey::Confirm(1))), None);
+        let mut confirm = review();
+        confirm.key = NoticeKey::Info(InfoKey::Confirm(1));
+        confirm.open_label = None;
+        assert!(xml(&confirm).starts_with("<toast scenario="), "no launch");
+    }
+
+    /// URLs carry any message id and read back to the same window.
+    #[test]
+    fn protocol_urls_round_trip() {
+        for id in ["m1", "a b&c=d?e/f%g", "ünï", "review:x"] {
+            let w = WindowKind::review(id);
+            let url = protocol_url(&w);
+            assert!(!url.contains(' ') && !url.contains('&'), "{url}");
+            assert_eq!(protocol_window(&url), Some(w), "{url}");
+        }
+        assert_eq!(
+            protocol_window("PLACET-TRAY://open/?window=inbox"),
+            Some(WindowKind::Inbox)
+        );
+    }
+
+    /// A URL from anywhere opens a window at most: no answers, no other actions, no
+    /// other schemes, nothing broken.
+    #[test]
+    fn protocol_urls_only_open_windows() {
+        for url in [
+            "placet-tray:respond?id=m1&option=approve",
+            "placet-tray:open?option=approve",
+            "placet-tray:open?window=",
+            "placet-tray:open?window=review:",
+            "placet-tray:open?window=logout",
+            "placet-tray:open?window=%ZZ",
+            "placet-tray:open?window=%FF",
+            "placet-trayx:open?window=inbox",
+            "https://example.com/?window=inbox",
+            "status",
+            "--open",
+        ] {
+            assert_eq!(protocol_window(url), None, "{url}");
+        }
     }
 }

@@ -19,6 +19,8 @@ fn main() {
         "settings_get",
         "settings_set",
         "settings_open",
+        "proposal_get",
+        "proposal_decide",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

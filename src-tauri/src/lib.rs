@@ -11,8 +11,8 @@
 //! there.
 //!
 //! For WebDriver tests (tauri-driver can only reach webviews of the process it starts),
-//! `placet-tray-ui --tray ARGS…` starts the tray itself, with the line the other way
-//! round.
+//! test builds (feature `webdriver`) take `placet-tray-ui --tray ARGS…`, which starts the
+//! tray itself, with the line the other way round.
 //!
 //! # Layout
 //! - [`run`]: the Tauri app and the line to the tray.
@@ -52,6 +52,7 @@ pub fn main() -> i32 {
     let _guard = runtime.enter();
     let line = match args.first().map(String::as_str) {
         None => own_stdio(),
+        #[cfg(feature = "webdriver")]
         Some("--tray") => start_tray(&args[1..]),
         Some(other) => {
             eprintln!(
@@ -107,7 +108,8 @@ fn own_stdio() -> std::io::Result<Line> {
     })
 }
 
-/// Starts the tray with the line on its standard input and output.
+/// Starts the tray with the line on its standard input and output (test builds).
+#[cfg(feature = "webdriver")]
 fn start_tray(args: &[String]) -> std::io::Result<Line> {
     let tray = std::env::var_os("PLACET_TRAY_BIN")
         .map(std::path::PathBuf::from)
@@ -273,7 +275,11 @@ async fn follow_tray(
                         let _ = shown.send(ToTray::Shown { label });
                     };
                     if let Err(e) = webview::open(&app2, &target, option.as_deref(), loaded) {
-                        tracing::error!(error = %e, window = %label, "cannot open a window")
+                        tracing::error!(error = %e, window = %label, "cannot open a window");
+                        let _ = out.send(ToTray::Failed {
+                            label: label.clone(),
+                            reason: e.to_string(),
+                        });
                     }
                 });
             }
@@ -282,8 +288,21 @@ async fn follow_tray(
                     let _ = w.set_title(&title);
                 }
             }
-            ToHost::Event { name, payload } => {
-                if let Err(e) = app.emit(&name, payload) {
+            ToHost::Close { label } => {
+                if let Some(w) = app.get_webview_window(&label) {
+                    let _ = w.destroy();
+                }
+            }
+            ToHost::Event { name, payload, to } => {
+                // Only the windows the event is about hear it.
+                let sent = match to {
+                    None => app.emit(&name, payload),
+                    Some(labels) => labels
+                        .iter()
+                        .filter(|l| app.get_webview_window(l).is_some())
+                        .try_for_each(|l| app.emit_to(l.as_str(), &name, payload.clone())),
+                };
+                if let Err(e) = sent {
                     tracing::debug!(error = %e, event = %name, "cannot emit to windows");
                 }
             }
@@ -366,6 +385,7 @@ mod contract {
                 .collect();
             let label = match class {
                 WindowClass::Review => WindowKind::review("m1").label(),
+                WindowClass::Confirm => WindowKind::Confirm { proposal: 7 }.label(),
                 WindowClass::Inbox => WindowKind::Inbox.label(),
                 WindowClass::Settings => WindowKind::Settings.label(),
             };

@@ -6,7 +6,9 @@
 //! process is up before the first window is wanted (it shows at once) and a second
 //! window costs a page, not a process. Caches are a document viewer's.
 
+use placet_tray_core::ipc::events::ReviewPreselectEvent;
 use placet_tray_core::ipc::UiEvent;
+use placet_tray_core::window::WindowKind;
 use tauri::webview::PageLoadEvent;
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 
@@ -87,8 +89,13 @@ pub fn open(
         let _ = w.unminimize();
         let _ = w.show();
         let _ = w.set_focus();
-        if let Some(o) = option {
-            let event = UiEvent::ReviewPreselect(o.to_owned());
+        if let (Some(o), Some(WindowKind::Review { message_id })) =
+            (option, WindowKind::from_label(target.label))
+        {
+            let event = UiEvent::ReviewPreselect(ReviewPreselectEvent {
+                message_id,
+                option_id: o.to_owned(),
+            });
             let _ = w.emit_to(w.label(), event.name(), event.payload());
         }
         return Ok(());

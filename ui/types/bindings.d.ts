@@ -3,7 +3,7 @@
 import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 
 /** Every command of the pages (the command table). */
-export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open";
+export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide";
 
 export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "internal";
 
@@ -96,10 +96,10 @@ start: string, end: string, };
 
 export type Settings = { pausedUntil: string | null, quietHours: QuietHours | null, mutedAgents: Array<string>, notifyFor: NotifyFor, sound: boolean, autostart: boolean, 
 /**
- * Answers from the command line go out without the confirmation click (never a
- * `danger` option).
+ * Answer only in Placet Tray's own windows: no answer buttons on notifications, no
+ * proposals from the command line.
  */
-cliUnattended: boolean, 
+answerOnlyInWindows: boolean, 
 /**
  * A notification when an agent reports an error.
  */
@@ -125,10 +125,14 @@ retryAt?: string, };
 
 export type ReviewUpdatedEvent = { messageId: string, };
 
-export type DownloadProgressEvent = { attachmentId: string, received: number, 
+export type DownloadProgressEvent = { 
+/**
+ * The review whose window saves it.
+ */
+messageId: string, attachmentId: string, received: number, 
 /**
  * The size, when the server said.
  */
 total: number | null, };
 
-export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": string } | { "name": "download-progress", "payload": DownloadProgressEvent };
+export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent };

@@ -133,10 +133,12 @@ pub struct Config {
     pub notifications: NotificationPrefs,
     /// Start at login (mirrors the autostart entry).
     pub autostart: bool,
-    /// Answers handed over by the command line (a script, an agent) are sent without a
-    /// click in the tray's confirmation notification. Off by default; a `danger`
-    /// option always needs the person. Changed only in the settings window.
-    pub cli_unattended: bool,
+    /// "Answer only in Placet Tray's own windows": notifications carry no answer
+    /// buttons or inline replies, and the command line's proposals are refused. For a
+    /// person whose agents run as the same user. There is no setting that lets an answer
+    /// through without the person: a program's proposal is always confirmed in a
+    /// window, whatever this file says.
+    pub answer_only_in_windows: bool,
 }
 
 /// The file's shape. Kept apart so a hand-edited file with a bad value loses only that
@@ -151,7 +153,7 @@ struct RawConfig {
     allow_insecure_http: bool,
     notifications: NotificationPrefs,
     autostart: bool,
-    cli_unattended: bool,
+    answer_only_in_windows: bool,
 }
 
 /// A server address, with plain `http` to a remote host only when the person allowed it.
@@ -217,7 +219,7 @@ impl Config {
             account,
             notifications: raw.notifications,
             autostart: raw.autostart,
-            cli_unattended: raw.cli_unattended,
+            answer_only_in_windows: raw.answer_only_in_windows,
         }
     }
 
@@ -233,7 +235,7 @@ impl Config {
                 .is_some_and(|a| a.server.insecure_http_allowed()),
             notifications: self.notifications.clone(),
             autostart: self.autostart,
-            cli_unattended: self.cli_unattended,
+            answer_only_in_windows: self.answer_only_in_windows,
         };
         let io = |source| ConfigError::Io {
             path: path.display().to_string(),

@@ -4,17 +4,26 @@
 //! tests in seconds against the dev server, with a recording notifier and no display.
 //!
 //! # Where a review becomes a notification
-//! The session ([`placet_client`]) fills the inbox; [`driver`] sees the new review,
+//! The session ([`placet_client`]) fills the inbox; [`flows`] sees the new review,
 //! checks the preferences and words it with [`text::review_notice`]; the
 //! [`notify::NotificationCenter`] shows it or folds it into a summary, through the
 //! platform's [`notify::Notifier`]. A click comes back as a [`notify::NoticeEvent`] and
-//! becomes an answer in [`driver`] (a `danger` option opens the review's window instead).
+//! becomes an answer through [`Core::answer`], which asks [`decide`] whether it may be
+//! sent (a `danger` option opens the review's window instead).
+//!
+//! # Where an answer is decided
+//! Every answer, wherever it starts (a window, the inbox, a notification, a program's
+//! proposal through the [`door`]), goes through [`Core::answer`] and the one table of
+//! rules in [`decide`]. A program's proposal is shown whole in a confirmation window
+//! ([`proposal`], [`flows`]) and sent only on the person's Confirm.
 //!
 //! # Layout
 //! - [`app`]: [`Core`]: the signed-in account with its session, inbox and outbox;
 //!   sign-in and sign-out; answering.
-//! - [`driver`]: inbox, session and outbox changes to notifications, tray and windows;
-//!   notification clicks back to answers.
+//! - [`decide`]: whether an answer may be sent, and how (the rules, in one place).
+//! - [`flows`]: inbox, session and outbox changes to notifications, tray and windows;
+//!   notification clicks and programs' proposals back to answers.
+//! - [`proposal`]: programs' proposals waiting for the person, and their words.
 //! - [`notify`]: the [`notify::Notifier`] seam, the notification center (bursts,
 //!   floods, the summary), and what a freedesktop daemon is sent.
 //! - [`ipc`]: the command table, views and events of the web pages.
@@ -32,8 +41,9 @@ pub mod app;
 pub mod autostart;
 pub mod cli;
 pub mod config;
+pub mod decide;
 pub mod door;
-pub mod driver;
+pub mod flows;
 pub mod icons;
 pub mod ipc;
 pub mod links;
@@ -41,6 +51,7 @@ pub mod logging;
 pub mod markdown;
 pub mod notify;
 pub mod paths;
+pub mod proposal;
 pub mod secrets;
 pub mod text;
 pub mod tray;

@@ -101,6 +101,9 @@ pub enum Answering {
     WatchOnly,
     /// The review cannot be answered here (a plugin or unknown type): open it.
     Elsewhere,
+    /// The person answers only in the app's own windows (strict mode): no answer
+    /// buttons, no inline reply; a click opens the review.
+    WindowOnly,
 }
 
 /// The notification of a pending review from `agent`.
@@ -131,6 +134,11 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
             None
         }
         Answering::Elsewhere => Some("Click to open it.".to_owned()),
+        Answering::WindowOnly => {
+            body.push('\n');
+            body.push_str("Click to open the review and answer.");
+            None
+        }
         Answering::Buttons if actions.is_empty() => None,
         Answering::Buttons => Some("Click to open the review and answer.".to_owned()),
     };
@@ -317,24 +325,27 @@ pub fn answer_source(source: Option<placet_client::outbox::AnswerSource>, stored
         Some(S::ReviewWindow) => "in the review window",
         Some(S::Inbox) => "in the inbox",
         Some(S::CliConfirmedAtTerminal) => "from the command line, confirmed at the terminal",
-        Some(S::CliConfirmedByClick) => "from the command line, confirmed by a click",
+        Some(S::CliConfirmedByClick) => {
+            "as a program proposed it, confirmed in Placet Tray's confirmation window"
+        }
         Some(S::CliUnattended) => "from the command line, without confirmation",
         None => return format!("elsewhere ({stored})"),
     }
     .to_owned()
 }
 
-/// The notice asking the person to confirm an answer handed over by the command line.
-pub fn confirm_cli_answer(agent: &str, line: &str) -> (String, String) {
+/// The notice of a program's proposal: it only points at the confirmation window, which
+/// shows the whole answer (a notification cannot, and its buttons can be pressed by
+/// programs).
+pub fn proposal_notice(agent: &str, review_line: &str) -> (String, String) {
     (
-        "Confirm the answer from the command line".to_owned(),
-        format!("{line}\nTo {agent}. Only Confirm sends it."),
+        "A program proposes an answer".to_owned(),
+        format!(
+            "To {}: {}\nOpen it to see the whole answer and confirm or cancel it.",
+            one_line(agent, 40),
+            one_line(review_line, 100)
+        ),
     )
-}
-
-/// The notice for an answer sent from the command line without a click here.
-pub fn answered_from_cli(line: &str) -> (String, String) {
-    ("Answered from the command line".to_owned(), line.to_owned())
 }
 
 // ---- connection, tray and delivery wording ------------------------------------------------
@@ -424,7 +435,7 @@ pub fn auth_expired(server: &str) -> (String, String) {
 pub fn answer_failed(agent: &str, reason: &str) -> (String, String) {
     (
         "Your answer was not sent".to_owned(),
-        format!("{agent}: {reason}"),
+        format!("{}: {}", one_line(agent, 60), one_line(reason, 160)),
     )
 }
 
@@ -432,7 +443,10 @@ pub fn answer_failed(agent: &str, reason: &str) -> (String, String) {
 pub fn answered_elsewhere(agent: &str) -> (String, String) {
     (
         "Already answered elsewhere".to_owned(),
-        format!("{agent}'s review was answered in another client before your answer arrived; yours was not used."),
+        format!(
+            "{}'s review was answered in another client before your answer arrived; yours was not used.",
+            one_line(agent, 60)
+        ),
     )
 }
 
@@ -440,7 +454,10 @@ pub fn answered_elsewhere(agent: &str) -> (String, String) {
 pub fn answered_too_late(agent: &str) -> (String, String) {
     (
         "Your answer arrived too late".to_owned(),
-        format!("{agent}'s review expired before your answer reached the server."),
+        format!(
+            "{}'s review expired before your answer reached the server.",
+            one_line(agent, 60)
+        ),
     )
 }
 
@@ -448,7 +465,10 @@ pub fn answered_too_late(agent: &str) -> (String, String) {
 pub fn answer_to_withdrawn(agent: &str) -> (String, String) {
     (
         "Your answer was not sent".to_owned(),
-        format!("{agent} withdrew the review before your answer arrived."),
+        format!(
+            "{} withdrew the review before your answer arrived.",
+            one_line(agent, 60)
+        ),
     )
 }
 
@@ -581,7 +601,11 @@ mod tests {
         );
         let n = review_notice(&m, "Bot", Answering::Buttons, true);
         let keys: Vec<&str> = n.actions.iter().map(|b| b.id.as_str()).collect();
-        assert_eq!(keys, ["go", "wipe", "later"], "at most three");
+        assert_eq!(
+            keys,
+            ["option:go", "option:wipe", "option:later"],
+            "at most three"
+        );
         assert_eq!(n.actions[1].label, "Wipe DB…");
         assert!(
             n.without_buttons.is_some(),

@@ -5,7 +5,9 @@
 //! and the tray answers each window only what that window may ask ([`crate::ipc`]).
 //!
 //! One JSON message per line, each at most [`MAX_LINE`] bytes; a longer line is
-//! refused and skipped, never buffered whole.
+//! refused and skipped, never buffered whole. The limit is far above any review a
+//! Placet server stores (an agent's message of several MiB still opens), and low enough
+//! that a broken peer cannot make the other side hold gigabytes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -14,7 +16,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use crate::ipc::IpcError;
 
 /// The longest message, in bytes.
-pub const MAX_LINE: usize = 1024 * 1024;
+pub const MAX_LINE: usize = 64 * 1024 * 1024;
 
 /// From the tray to the window host.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,8 +34,15 @@ pub enum ToHost {
     },
     /// A window's title, once the tray knows more.
     Title { label: String, title: String },
-    /// An event for every window's page.
-    Event { name: String, payload: Value },
+    /// Close this window.
+    Close { label: String },
+    /// An event for the pages of the windows `to` (every window when `None`).
+    Event {
+        name: String,
+        payload: Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<Vec<String>>,
+    },
     /// The answer to a [`ToTray::Call`].
     Reply {
         id: u64,
@@ -63,6 +72,8 @@ pub enum ToTray {
     Shown { label: String },
     /// The window is gone.
     Closed { label: String },
+    /// The window cannot be shown (no web engine here, say), with the reason.
+    Failed { label: String, reason: String },
 }
 
 /// Why a line could not be read.

@@ -3,14 +3,18 @@
 //! ([`WindowHost`]). How windows are hosted (a process of their own, a webview in the
 //! tray's process) is the shell's business.
 
+use tokio::sync::broadcast;
+
 use crate::app::Core;
 use crate::ipc::UiEvent;
 
 /// A window of the app. A review window is about one review and may only read and
-/// answer that one; the inbox lists and opens; settings signs in and out.
+/// answer that one; a confirmation window shows one program's proposal and may only
+/// confirm or cancel that one; the inbox lists and opens; settings signs in and out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WindowKind {
     Review { message_id: String },
+    Confirm { proposal: u64 },
     Inbox,
     Settings,
 }
@@ -32,6 +36,7 @@ impl WindowKind {
                 let hex: String = message_id.bytes().map(|b| format!("{b:02x}")).collect();
                 format!("review-{hex}")
             }
+            WindowKind::Confirm { proposal } => format!("confirm-{proposal}"),
             WindowKind::Inbox => "inbox".to_owned(),
             WindowKind::Settings => "settings".to_owned(),
         }
@@ -42,6 +47,15 @@ impl WindowKind {
         match label {
             "inbox" => Some(WindowKind::Inbox),
             "settings" => Some(WindowKind::Settings),
+            other if other.starts_with("confirm-") => {
+                let n = other.strip_prefix("confirm-")?;
+                if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                Some(WindowKind::Confirm {
+                    proposal: n.parse().ok()?,
+                })
+            }
             other => {
                 let hex = other.strip_prefix("review-")?;
                 if hex.is_empty() || hex.len() % 2 != 0 {
@@ -58,7 +72,8 @@ impl WindowKind {
         }
     }
 
-    /// Parses what `--open` takes: `inbox`, `settings` or `review:<message-id>`.
+    /// Parses what `--open` takes: `inbox`, `settings` or `review:<message-id>` (a
+    /// confirmation window is only ever opened by the tray itself).
     pub fn parse_spec(spec: &str) -> Option<Self> {
         match spec {
             "inbox" => Some(WindowKind::Inbox),
@@ -74,6 +89,7 @@ impl WindowKind {
     pub fn spec(&self) -> String {
         match self {
             WindowKind::Review { message_id } => format!("review:{message_id}"),
+            WindowKind::Confirm { proposal } => format!("confirm:{proposal}"),
             WindowKind::Inbox => "inbox".to_owned(),
             WindowKind::Settings => "settings".to_owned(),
         }
@@ -89,6 +105,7 @@ impl WindowKind {
                 }
                 page
             }
+            WindowKind::Confirm { proposal } => format!("confirm.html?id={proposal}"),
             WindowKind::Inbox => "inbox.html".to_owned(),
             WindowKind::Settings => "settings.html".to_owned(),
         }
@@ -98,6 +115,7 @@ impl WindowKind {
     pub fn default_title(&self) -> &'static str {
         match self {
             WindowKind::Review { .. } => "Placet review",
+            WindowKind::Confirm { .. } => "Confirm an answer — Placet Tray",
             WindowKind::Inbox => "Placet inbox",
             WindowKind::Settings => "Placet Tray settings",
         }
@@ -107,6 +125,7 @@ impl WindowKind {
     pub fn size(&self) -> (f64, f64) {
         match self {
             WindowKind::Review { .. } => (480.0, 640.0),
+            WindowKind::Confirm { .. } => (520.0, 620.0),
             WindowKind::Inbox => (560.0, 640.0),
             WindowKind::Settings => (520.0, 680.0),
         }
@@ -116,6 +135,7 @@ impl WindowKind {
     pub fn class(&self) -> WindowClass {
         match self {
             WindowKind::Review { .. } => WindowClass::Review,
+            WindowKind::Confirm { .. } => WindowClass::Confirm,
             WindowKind::Inbox => WindowClass::Inbox,
             WindowKind::Settings => WindowClass::Settings,
         }
@@ -126,14 +146,16 @@ impl WindowKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WindowClass {
     Review,
+    Confirm,
     Inbox,
     Settings,
 }
 
 impl WindowClass {
     /// Every class.
-    pub const ALL: [WindowClass; 3] = [
+    pub const ALL: [WindowClass; 4] = [
         WindowClass::Review,
+        WindowClass::Confirm,
         WindowClass::Inbox,
         WindowClass::Settings,
     ];
@@ -142,6 +164,7 @@ impl WindowClass {
     pub fn name(self) -> &'static str {
         match self {
             WindowClass::Review => "review",
+            WindowClass::Confirm => "confirm",
             WindowClass::Inbox => "inbox",
             WindowClass::Settings => "settings",
         }
@@ -157,20 +180,36 @@ pub fn title_for(core: &Core, kind: &WindowKind) -> String {
     if let WindowKind::Review { message_id } = kind {
         if let Some(live) = core.live() {
             if let Some(m) = live.inbox.get(message_id) {
-                return format!("{} — Placet review", live.inbox.agent_name(&m));
+                let agent = crate::text::one_line(&live.inbox.agent_name(&m), 60);
+                return format!("{agent} — Placet review");
             }
         }
     }
     kind.default_title().to_owned()
 }
 
+/// What became of a window the core asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WindowEvent {
+    /// On screen with its page loaded.
+    Shown(WindowKind),
+    /// Closed (by the person, or by the core).
+    Closed(WindowKind),
+    /// It cannot be shown here (no window host, no web engine), with the reason.
+    Failed(WindowKind, String),
+}
+
 /// Opens windows and talks to their pages. Calls return at once.
 pub trait WindowHost: Send + Sync + std::fmt::Debug {
-    /// Opens the window, or brings it to the front; `option` preselects an approval
-    /// option in a review for one confirming click.
+    /// Opens the window, or brings it to the front; `option` highlights an approval
+    /// option in a review (the person still clicks it to send).
     fn open(&self, kind: WindowKind, option: Option<String>);
-    /// Sends an event to every open window.
+    /// Closes the window, if open.
+    fn close(&self, kind: &WindowKind);
+    /// Sends an event to the windows it concerns ([`UiEvent::concerns`]).
     fn emit(&self, event: UiEvent);
+    /// What becomes of windows from now on.
+    fn events(&self) -> broadcast::Receiver<WindowEvent>;
     /// A window is likely to be opened soon (a review notification is up): the host may
     /// get ready so it appears at once. Doing nothing is fine.
     fn prewarm(&self) {}

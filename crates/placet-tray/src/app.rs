@@ -12,10 +12,11 @@ use placet_tray_core::door::{self, Request};
 use placet_tray_core::ipc::Ctx;
 use placet_tray_core::notify::{CenterConfig, NotificationCenter, Notifier};
 use placet_tray_core::paths::Paths;
+use placet_tray_core::proposal::Proposals;
 use placet_tray_core::secrets::Keychain;
 use placet_tray_core::tray::{menu_clicked, tray_view, MenuId, TrayHost};
 use placet_tray_core::window::{WindowHost, WindowKind};
-use placet_tray_core::{driver, links, Core};
+use placet_tray_core::{flows, links, Core};
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
 use tokio::sync::mpsc;
@@ -90,10 +91,6 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     };
     let _guard = runtime.enter();
 
-    if ui_on_stdio && !cfg!(feature = "webdriver") {
-        eprintln!("error: --ui-on-stdio is for the test builds only");
-        return 2;
-    }
     if !ui_on_stdio {
         let request = match &open {
             Some(window) => Request::Open {
@@ -117,6 +114,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
             return 1;
         }
     };
+    #[cfg(feature = "webdriver")]
     let host = if ui_on_stdio {
         match UiProcess::given(core.clone()) {
             Ok(h) => h,
@@ -128,6 +126,9 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     } else {
         UiProcess::spawned(core.clone())
     };
+    // Only test builds can be given their window host.
+    #[cfg(not(feature = "webdriver"))]
+    let host = UiProcess::spawned(core.clone());
 
     #[cfg_attr(not(target_os = "macos"), allow(unused_mut))]
     let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
@@ -147,6 +148,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
         windows: windows.clone(),
         tray: tray_handle.clone(),
         autostart: Arc::new(crate::autostart::LoginItem),
+        proposals: Arc::new(Proposals::default()),
     };
     host.set_ctx(ctx.clone());
 
@@ -159,7 +161,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
             tracing::warn!(error = %e, "the command line cannot reach this tray");
         }
     });
-    driver::start(ctx.clone(), center.clone(), responses, requests);
+    flows::start(ctx.clone(), center.clone(), responses, requests);
     #[cfg(target_os = "linux")]
     tokio::spawn(crate::system::follow(core.clone()));
     tokio::spawn(quit_on_signals(tray_handle.clone()));

@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 
 use placet_tray_core::ipc::{dispatch, Ctx, IpcError, UiEvent};
 use placet_tray_core::ui_line::{self, ToHost, ToTray};
-use placet_tray_core::window::{title_for, WindowHost, WindowKind};
+use placet_tray_core::window::{title_for, WindowEvent, WindowHost, WindowKind};
 use placet_tray_core::Core;
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 /// How long the host stays after its last window closed (with no review pending).
 pub const GRACE: Duration = Duration::from_secs(10);
@@ -33,7 +33,8 @@ enum Origin {
     /// This program starts it from here when needed.
     Spawn(PathBuf),
     /// It started this tray, with the line on our standard input and output: it is
-    /// never started or stopped from here.
+    /// never started or stopped from here. Test builds only.
+    #[cfg_attr(not(feature = "webdriver"), allow(dead_code))]
     Given,
 }
 
@@ -71,29 +72,32 @@ pub struct UiProcess {
     ctx: OnceLock<Ctx>,
     origin: Origin,
     state: Mutex<State>,
+    /// What becomes of the windows, for the core.
+    events: broadcast::Sender<WindowEvent>,
 }
 
 impl UiProcess {
-    /// A host started from here when needed: `placet-tray-ui` next to this program
-    /// (or where `PLACET_TRAY_UI` says).
-    pub fn spawned(core: Arc<Core>) -> Arc<Self> {
+    fn new(core: Arc<Core>, origin: Origin) -> Arc<Self> {
         Arc::new(Self {
             core,
             ctx: OnceLock::new(),
-            origin: Origin::Spawn(host_program()),
+            origin,
             state: Mutex::default(),
+            events: broadcast::channel(64).0,
         })
     }
 
+    /// A host started from here when needed: `placet-tray-ui` installed beside this
+    /// program (test builds: or where `PLACET_TRAY_UI` says).
+    pub fn spawned(core: Arc<Core>) -> Arc<Self> {
+        Self::new(core, Origin::Spawn(host_program()))
+    }
+
     /// A host that started this tray and handed over the line on our standard input and
-    /// output (moved off them, so no child of ours inherits it).
+    /// output (moved off them, so no child of ours inherits it). Test builds only.
+    #[cfg(feature = "webdriver")]
     pub fn given(core: Arc<Core>) -> std::io::Result<Arc<Self>> {
-        let me = Arc::new(Self {
-            core,
-            ctx: OnceLock::new(),
-            origin: Origin::Given,
-            state: Mutex::default(),
-        });
+        let me = Self::new(core, Origin::Given);
         let (reader, writer) = own_stdio()?;
         me.attach(reader, writer);
         Ok(me)
@@ -108,13 +112,13 @@ impl UiProcess {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The line to a running host, starting one if needed.
-    fn ensure(self: &Arc<Self>) -> Option<mpsc::UnboundedSender<ToHost>> {
+    /// The line to a running host, starting one if needed; why not, when it cannot.
+    fn ensure(self: &Arc<Self>) -> Result<mpsc::UnboundedSender<ToHost>, String> {
         if let Some(h) = &self.lock().host {
-            return Some(h.tx.clone());
+            return Ok(h.tx.clone());
         }
         let Origin::Spawn(program) = &self.origin else {
-            return None;
+            return Err("the window host that started this tray is gone".to_owned());
         };
         let mut child = match tokio::process::Command::new(program)
             .stdin(std::process::Stdio::piped())
@@ -125,11 +129,14 @@ impl UiProcess {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, program = %program.display(), "cannot start the window host");
-                return None;
+                return Err(format!(
+                    "cannot start the window host {}: {e}",
+                    program.display()
+                ));
             }
         };
         let (Some(stdout), Some(stdin)) = (child.stdout.take(), child.stdin.take()) else {
-            return None;
+            return Err("the window host has no line".to_owned());
         };
         tracing::debug!("window host started");
         let tx = self.attach(Box::new(stdout), Box::new(stdin));
@@ -137,7 +144,7 @@ impl UiProcess {
             // Reap it when it ends; the line's end tells the rest.
             let _ = child.wait().await;
         });
-        Some(tx)
+        Ok(tx)
     }
 
     /// Starts talking to a host over `reader` and `writer`.
@@ -169,12 +176,27 @@ impl UiProcess {
         let me = self.clone();
         tokio::spawn(async move {
             me.follow(BufReader::new(reader), generation).await;
-            let mut st = me.lock();
-            if st.host.as_ref().is_some_and(|h| h.generation == generation) {
-                st.host = None;
-            }
-            drop(st);
+            let gone = {
+                let mut st = me.lock();
+                match st.host.as_ref() {
+                    Some(h) if h.generation == generation => st.host.take(),
+                    _ => None,
+                }
+            };
             tracing::debug!("window host gone");
+            // Its windows went with it; those still loading never showed.
+            if let Some(h) = gone {
+                for label in &h.windows {
+                    let Some(kind) = WindowKind::from_label(label) else {
+                        continue;
+                    };
+                    let _ = me.events.send(if h.asked.contains_key(label) {
+                        WindowEvent::Failed(kind, "the window host ended".to_owned())
+                    } else {
+                        WindowEvent::Closed(kind)
+                    });
+                }
+            }
             if matches!(me.origin, Origin::Given) {
                 // The host that started this tray is gone: so are the tests that drove it.
                 if let Some(ctx) = me.ctx.get() {
@@ -208,21 +230,19 @@ impl UiProcess {
                         if let Some(t) = h.asked.remove(&label) {
                             tracing::info!(window = %label, ms = t.elapsed().as_millis() as u64, "window shown");
                         }
-                        h.windows.insert(label);
+                        h.windows.insert(label.clone());
                     }
+                    self.tell(&label, WindowEvent::Shown);
                 }
                 ToTray::Closed { label } => {
                     tracing::debug!(window = %label, "window closed");
-                    let empty = match self.lock().host.as_mut() {
-                        Some(h) => {
-                            h.windows.remove(&label);
-                            h.windows.is_empty()
-                        }
-                        None => false,
-                    };
-                    if empty {
-                        self.exit_later(generation);
-                    }
+                    self.forget(&label, generation);
+                    self.tell(&label, WindowEvent::Closed);
+                }
+                ToTray::Failed { label, reason } => {
+                    tracing::warn!(window = %label, %reason, "a window cannot be shown");
+                    self.forget(&label, generation);
+                    self.tell(&label, |kind| WindowEvent::Failed(kind, reason.clone()));
                 }
                 ToTray::Call {
                     id,
@@ -252,6 +272,28 @@ impl UiProcess {
                     });
                 }
             }
+        }
+    }
+
+    /// Tells the core what became of the window `label`.
+    fn tell(&self, label: &str, event: impl FnOnce(WindowKind) -> WindowEvent) {
+        if let Some(kind) = WindowKind::from_label(label) {
+            let _ = self.events.send(event(kind));
+        }
+    }
+
+    /// The window `label` is gone: the host may go when it was the last.
+    fn forget(self: &Arc<Self>, label: &str, generation: u64) {
+        let empty = match self.lock().host.as_mut() {
+            Some(h) => {
+                h.windows.remove(label);
+                h.asked.remove(label);
+                h.windows.is_empty()
+            }
+            None => false,
+        };
+        if empty {
+            self.exit_later(generation);
         }
     }
 
@@ -305,9 +347,13 @@ pub struct UiWindows(pub Arc<UiProcess>);
 
 impl WindowHost for UiWindows {
     fn open(&self, kind: WindowKind, option: Option<String>) {
-        let Some(tx) = self.0.ensure() else {
-            tracing::error!("windows are unavailable: no window host");
-            return;
+        let tx = match self.0.ensure() {
+            Ok(tx) => tx,
+            Err(reason) => {
+                tracing::error!(%reason, "windows are unavailable");
+                let _ = self.0.events.send(WindowEvent::Failed(kind, reason));
+                return;
+            }
         };
         let label = kind.label();
         if let Some(h) = self.0.lock().host.as_mut() {
@@ -325,16 +371,29 @@ impl WindowHost for UiWindows {
         });
     }
 
+    fn close(&self, kind: &WindowKind) {
+        self.0.send(ToHost::Close {
+            label: kind.label(),
+        });
+    }
+
     fn emit(&self, event: UiEvent) {
         self.0.send(ToHost::Event {
             name: event.name().to_owned(),
             payload: event.payload(),
+            to: event.labels(),
         });
+    }
+
+    fn events(&self) -> broadcast::Receiver<WindowEvent> {
+        self.0.events.subscribe()
     }
 
     fn prewarm(&self) {
         self.0.lock().warm_until = Some(Instant::now() + WARM_FOR);
-        let _ = self.0.ensure();
+        if let Err(reason) = self.0.ensure() {
+            tracing::debug!(%reason, "no window host to keep warm");
+        }
         // Cool down on its own once the warm time is over.
         let me = self.clone();
         tokio::spawn(async move {
@@ -360,9 +419,13 @@ impl WindowHost for UiWindows {
     }
 }
 
-/// `placet-tray-ui`: where `PLACET_TRAY_UI` says, next to this program, or
-/// in the package's private folder (`../libexec/placet-tray/`).
+/// `placet-tray-ui`: next to this program, or in the package's private folder
+/// (`../libexec/placet-tray/`). Never from the environment in a shipped build: anyone
+/// who can set this process's environment (an autostart file, a shell profile) would
+/// otherwise choose the program that receives every review and every answer. Test
+/// builds (`webdriver`) take `PLACET_TRAY_UI`.
 fn host_program() -> PathBuf {
+    #[cfg(feature = "webdriver")]
     if let Some(p) = std::env::var_os("PLACET_TRAY_UI") {
         return PathBuf::from(p);
     }
@@ -381,7 +444,7 @@ fn host_program() -> PathBuf {
 
 /// This process's standard input and output, moved to descriptors that children do not
 /// inherit, with `/dev/null` in their place.
-#[cfg(unix)]
+#[cfg(all(unix, feature = "webdriver"))]
 fn own_stdio() -> std::io::Result<(
     Box<dyn AsyncRead + Send + Unpin>,
     Box<dyn AsyncWrite + Send + Unpin>,
@@ -401,7 +464,7 @@ fn own_stdio() -> std::io::Result<(
     ))
 }
 
-#[cfg(not(unix))]
+#[cfg(all(not(unix), feature = "webdriver"))]
 fn own_stdio() -> std::io::Result<(
     Box<dyn AsyncRead + Send + Unpin>,
     Box<dyn AsyncWrite + Send + Unpin>,

@@ -246,7 +246,7 @@ export class Listeners {
   /** @param {(optionId: string) => void} handler */
   onReviewPreselect(handler) {
     return this.listen('review-preselect', (p) => {
-      if (typeof p === 'string') handler(p);
+      if (p && typeof p.optionId === 'string') handler(p.optionId);
     });
   }
 

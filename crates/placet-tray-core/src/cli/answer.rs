@@ -1,27 +1,26 @@
-//! `reviews` and `respond`. An answer from the command line is confirmed by a person
-//! before it is sent: at a terminal by a question here, otherwise by a click in the
-//! running tray's notification ([`crate::door`]), unless the person allowed
-//! unattended answers in Settings. A `danger` option is never sent from here.
+//! `reviews` and `respond`. An answer from the command line is a proposal: the running
+//! tray shows it whole in a confirmation window and only the person's Confirm there
+//! sends it ([`crate::door`], [`crate::decide`]); at a terminal too, since programs
+//! drive pseudo-terminals. A `danger` option is never sent from here. Everything an
+//! agent wrote is printed cleaned of control characters (no terminal escapes).
 
-use std::io::IsTerminal;
+use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
-use placet_client::outbox::{AnswerSource, Delivery};
-use placet_client::protocol::{Agent, OptionStyle, ReviewKind};
+use placet_client::protocol::{Agent, FieldType, FormPayload, ReviewKind};
 use placet_client::{Answer, ApiError, Inbox, Message, RestClient};
 use serde_json::{json, Value};
 
 use super::account::signed_in;
-use super::{ask_yes_no, Exit, Failure, Out, RespondArgs};
-use crate::app::{fetch_review, queue_answer, Core, CoreError};
+use super::{Exit, Failure, Out, RespondArgs};
+use crate::app::{fetch_review, Core};
 use crate::config::{Account, AccountMode};
+use crate::decide::Refusal;
 use crate::door::{self, DoorError, Outcome, Reply, Request};
 use crate::text;
 
-/// How long the command retries a transport error before leaving the answer queued.
-const DELIVERY_PATIENCE: Duration = Duration::from_secs(5);
-/// How long the command waits for the tray (the person's click, then the server).
+/// How long the command waits for the tray (the person's decision, then the server).
 const TRAY_WAIT: Duration = Duration::from_secs(330);
 
 async fn pending_with_agents(
@@ -81,9 +80,9 @@ pub(super) async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure>
                     .unwrap_or_default();
                 lines.push(format!(
                     "{}  {}  [{}]  {}",
-                    m.id,
-                    inbox.agent_name(m),
-                    kind,
+                    text::one_line(&m.id, 80),
+                    text::one_line(&inbox.agent_name(m), 60),
+                    text::one_line(kind, 30),
                     left
                 ));
                 let first = crate::text::one_line(
@@ -96,12 +95,14 @@ pub(super) async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure>
                 match review.map(|r| r.answerable()) {
                     Some(Ok(())) => {
                         if let Some(hint) = review.map(|r| answer_hint(&r.kind)) {
-                            lines.push(format!("    answer with: {hint}"));
+                            lines.push(format!("    answer with: {}", text::one_line(&hint, 300)));
                         }
                     }
-                    Some(Err(e)) => {
-                        lines.push(format!("    {e}: {}", account.server.message_page(m)))
-                    }
+                    Some(Err(e)) => lines.push(format!(
+                        "    {}: {}",
+                        text::one_line(&e.to_string(), 200),
+                        account.server.message_page(m)
+                    )),
                     None => {}
                 }
             }
@@ -192,25 +193,72 @@ fn build_answer(a: &RespondArgs, message: &Message) -> Result<Answer, Failure> {
         return Err(invalid("--field answers form reviews only".to_owned()));
     };
     let mut values = serde_json::Map::new();
+    let mut stdin_used = false;
     for assignment in &a.field {
+        let assignment = field_value(form, assignment, &mut stdin_used)?;
         let (name, value) = form
-            .parse_cli_field(assignment)
+            .parse_cli_field(&assignment)
             .map_err(|e| invalid(e.to_string()))?;
         values.insert(name, value);
     }
     Ok(Answer::Form { values })
 }
 
+/// `NAME=VALUE` with the value read where it says: `@-` standard input (once), `@FILE`
+/// a file, `@@…` a value that starts with `@`. A password given right on the command
+/// line (where other programs can read it) is taken, with a warning.
+fn field_value(
+    form: &FormPayload,
+    assignment: &str,
+    stdin_used: &mut bool,
+) -> Result<String, Failure> {
+    let usage = |m: String| Failure::new(Exit::Usage, "badInput", m);
+    let Some((name, value)) = assignment.split_once('=') else {
+        return Ok(assignment.to_owned());
+    };
+    let read = match value.strip_prefix('@') {
+        Some(rest) if rest.starts_with('@') => return Ok(format!("{name}={rest}")),
+        Some("-") => {
+            if std::mem::replace(stdin_used, true) {
+                return Err(usage(
+                    "only one --field can read standard input (@-)".to_owned(),
+                ));
+            }
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                usage(format!(
+                    "cannot read --field {name} from standard input: {e}"
+                ))
+            })?;
+            text
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| usage(format!("cannot read --field {name} from {path}: {e}")))?,
+        None => {
+            if form
+                .field(name)
+                .is_some_and(|f| f.field_type == FieldType::Password)
+            {
+                eprintln!(
+                    "warning: the password for `{name}` was given on the command line, where other programs on this computer can read it; use --field {name}=@- to read it from standard input"
+                );
+            }
+            return Ok(assignment.to_owned());
+        }
+    };
+    Ok(format!("{name}={}", read.trim_end_matches(['\n', '\r'])))
+}
+
 pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Result<Exit, Failure> {
     let (account, rest) = signed_in(core).await?;
     if account.mode == AccountMode::ApiKey {
-        return Err(CoreError::WatchOnly.into());
+        return Err(crate::app::CoreError::from(Refusal::WatchOnly).into());
     }
     let message = fetch_review(&rest, &a.message_id).await?;
     let review = message
         .review
         .as_ref()
-        .ok_or_else(|| CoreError::NoReview(message.id.clone()))?;
+        .ok_or_else(|| crate::app::CoreError::NoReview(message.id.clone()))?;
     if let Err(e) = review.answerable() {
         return Err(Failure::new(
             Exit::Invalid,
@@ -226,128 +274,61 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
             format!("invalid answer: {e}"),
         )
     })?;
-    let danger = matches!(
-        (&answer, &review.kind),
-        (Answer::Approval { option_id, .. }, ReviewKind::Approval(p))
-            if p.option(option_id).is_none_or(|o| o.style == OptionStyle::Danger)
-    );
-    let line = text::answer_line(&message, &answer);
-    let at_terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    let outcome = if at_terminal && !danger {
-        let inbox = Inbox::new();
-        inbox.set_agents(rest.agents().await.unwrap_or_default());
-        eprintln!(
-            "{}: {}",
-            inbox.agent_name(&message),
-            text::one_line(
-                &text::markdown_to_plain(message.text.as_deref().unwrap_or("")),
-                200
-            )
-        );
-        if !ask_yes_no(&format!(
-            "Send “{}”?",
-            text::answer_words(&message, &answer)
-        )) {
-            Outcome::Cancelled
-        } else {
-            send_confirmed(core, &account, &rest, &inbox, &message, &answer, &line).await?
-        }
-    } else {
-        let request = Request::Propose {
-            message_id: message.id.clone(),
-            answer: answer.clone(),
-        };
-        if !out.json {
-            eprintln!("Waiting for the answer to be confirmed in Placet Tray…");
-        }
-        match door::ask(&request, TRAY_WAIT).await {
-            Ok(Reply::Proposed(outcome)) => outcome,
-            Ok(other) => Outcome::Failed {
-                message: format!("unexpected reply from Placet Tray: {other:?}"),
-            },
-            Err(DoorError::NotRunning) => {
-                return Err(Failure::new(
-                    Exit::NoTray,
-                    "noTray",
-                    "Placet Tray is not running. Answers from scripts are confirmed by a click in the tray's notification: start the tray, or answer at a terminal.",
-                ))
-            }
-            Err(e) => Outcome::Failed {
-                message: e.to_string(),
-            },
-        }
+    let request = Request::Propose {
+        message_id: message.id.clone(),
+        answer,
+        feedback: a.feedback.clone(),
     };
-    let (code, text) = match &outcome {
+    if !out.json {
+        eprintln!(
+            "Confirm or cancel the answer in Placet Tray's window (it shows the whole answer)…"
+        );
+    }
+    let outcome = match door::ask(&request, TRAY_WAIT).await {
+        Ok(Reply::Proposed(outcome)) => outcome,
+        Ok(other) => Outcome::Failed {
+            message: format!("unexpected reply from Placet Tray: {other:?}"),
+        },
+        Err(DoorError::NotRunning) => {
+            return Err(Failure::new(
+                Exit::NoTray,
+                "noTray",
+                "Placet Tray is not running. Answers from the command line are confirmed in the tray's window: start the tray and try again.",
+            ))
+        }
+        Err(e) => Outcome::Failed {
+            message: e.to_string(),
+        },
+    };
+    let (code, said) = said(&outcome);
+    let said = text::clean(&said);
+    if code == Exit::Ok || out.json {
+        out.print(
+            || said.clone(),
+            json!({"outcome": outcome, "message": said}),
+        );
+    } else {
+        eprintln!("{said}");
+    }
+    Ok(code)
+}
+
+/// The exit code and the words for how a proposal ended.
+fn said(outcome: &Outcome) -> (Exit, String) {
+    match outcome {
         Outcome::Sent { summary } => (Exit::Ok, format!("Sent: {summary}.")),
         Outcome::Queued { reason } => (
             Exit::Network,
             format!("Not sent yet ({reason}). The answer is queued and will be delivered when the server is reachable."),
         ),
-        Outcome::Cancelled => (Exit::NotConfirmed, "Not sent: the answer was not confirmed.".to_owned()),
+        Outcome::Cancelled => (Exit::NotConfirmed, "Not sent: the answer was cancelled.".to_owned()),
         Outcome::TimedOut => (Exit::NotConfirmed, "Not sent: nobody confirmed the answer in time.".to_owned()),
         Outcome::Opened { message } => (Exit::NotConfirmed, format!("Not sent: {message}.")),
+        Outcome::Refused { message } => (Exit::NotConfirmed, format!("Not sent: {message}.")),
+        Outcome::CannotShow { message } => (Exit::CannotShow, format!("Not sent: {message}.")),
         Outcome::Invalid { message } => (Exit::Invalid, format!("Not sent: {message}.")),
         Outcome::Gone { message } => (Exit::Gone, format!("Not sent: {message}.")),
         Outcome::NotSignedIn { message } => (Exit::Auth, format!("Not sent: {message}.")),
         Outcome::Failed { message } => (Exit::Failure, format!("Not sent: {message}.")),
-    };
-    if code == Exit::Ok || out.json {
-        out.print(
-            || text.clone(),
-            json!({"outcome": outcome, "message": text}),
-        );
-    } else {
-        eprintln!("{text}");
     }
-    Ok(code)
-}
-
-/// Queues an answer the person confirmed at the terminal and delivers it now, retrying
-/// a transport error for a few seconds; a lost reply is recognised as our own answer.
-async fn send_confirmed(
-    core: &Arc<Core>,
-    account: &Account,
-    rest: &RestClient,
-    inbox: &Inbox,
-    message: &Message,
-    answer: &Answer,
-    line: &str,
-) -> Result<Outcome, Failure> {
-    let outbox = core.open_outbox(account, true).await?;
-    queue_answer(
-        &outbox,
-        inbox,
-        message,
-        answer,
-        AnswerSource::CliConfirmedAtTerminal,
-    )?;
-    let delivery = outbox
-        .deliver_now(rest, &message.id, None, DELIVERY_PATIENCE)
-        .await
-        .map_err(CoreError::from)?;
-    Ok(match delivery {
-        Some(Delivery::Sent { .. }) => Outcome::Sent {
-            summary: line.to_owned(),
-        },
-        Some(Delivery::WillRetry { reason, .. }) => Outcome::Queued { reason },
-        None => Outcome::Queued {
-            reason: "another Placet Tray process is sending it".to_owned(),
-        },
-        Some(Delivery::AuthExpired { .. }) => Outcome::NotSignedIn {
-            message: "the server refused the sign-in; the answer is queued. Sign in again with `placet-tray login`".to_owned(),
-        },
-        Some(Delivery::AnsweredElsewhere { .. }) => Outcome::Gone {
-            message: "the review was already answered elsewhere; your answer was not used".to_owned(),
-        },
-        Some(Delivery::Expired { .. }) => Outcome::Gone {
-            message: "the review expired before the answer arrived".to_owned(),
-        },
-        Some(Delivery::Withdrawn { .. }) => Outcome::Gone {
-            message: "the agent withdrew the review".to_owned(),
-        },
-        Some(Delivery::Failed { reason, .. }) => Outcome::Failed { message: reason },
-        Some(Delivery::Unreadable { .. }) => Outcome::Failed {
-            message: "the queued answer cannot be read".to_owned(),
-        },
-    })
 }

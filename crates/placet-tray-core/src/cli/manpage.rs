@@ -249,7 +249,7 @@ mod tests {
             .and_then(|s| s.split("\n.SH ").next())
             .expect("a DESCRIPTION section");
         assert!(
-            description.contains("confirmed by a person"),
+            description.contains("Confirm there sends it"),
             "the confirmation rule is missing from:\n{description}"
         );
     }

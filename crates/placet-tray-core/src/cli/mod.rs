@@ -3,14 +3,16 @@
 //! Exit codes: 0 success, 1 other failure, 2 usage error, 3 not signed in or sign-in
 //! refused (or no keychain), 4 server unreachable (an answer stays queued), 5 invalid
 //! answer or one this app cannot give (nothing sent), 6 the review is gone (answered,
-//! expired, withdrawn or unknown), 7 the person did not confirm the answer (declined, no
-//! click in time, or a dangerous option left to the review window), 8 the answer needs
-//! the running tray to be confirmed and no tray is running.
+//! expired, withdrawn or unknown), 7 the person did not confirm the answer (cancelled,
+//! no decision in time, a dangerous option, or the tray answers only in its windows), 8
+//! no running tray to confirm the answer, 9 the running tray cannot show the
+//! confirmation window here.
 //!
 //! - `account`: `login`, `logout`, `status`.
-//! - `answer`: `reviews`, `respond`. An answer is confirmed by a person before it is
-//!   sent: at the terminal, or by a click in the tray's notification (see
-//!   [`crate::door`]).
+//! - `answer`: `reviews`, `respond`. An answer from the command line is a *proposal*:
+//!   the running tray shows it whole in a confirmation window and only the person's
+//!   Confirm there sends it (see [`crate::door`] and [`crate::decide`]). A terminal is
+//!   no proof of a person: programs drive pseudo-terminals.
 
 mod account;
 mod answer;
@@ -25,6 +27,7 @@ use placet_client::{ApiError, Secret, ServerUrl};
 use serde_json::{json, Value};
 
 use crate::app::{Core, CoreError};
+use crate::decide::Refusal;
 
 /// Process exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,7 @@ pub enum Exit {
     Gone = 6,
     NotConfirmed = 7,
     NoTray = 8,
+    CannotShow = 9,
 }
 
 #[derive(Debug, Parser)]
@@ -46,13 +50,13 @@ pub enum Exit {
     version,
     about = "Placet Tray: answer your AI agents' review requests from the desktop.",
     long_about = "Without a command, runs the tray app. The commands below work without a display.\n\n\
-        Answers are confirmed by a person: at a terminal with a question, otherwise by a click\n\
-        in the running tray's notification (unless Settings allow unattended answers; never\n\
-        for an option marked dangerous).\n\n\
+        An answer from here is a proposal: the running tray shows it whole in a confirmation\n\
+        window, and only the person's Confirm there sends it (never an option marked\n\
+        dangerous). A terminal is no proof of a person: programs drive pseudo-terminals.\n\n\
         Exit codes: 0 ok, 1 failure, 2 usage, 3 not signed in / sign-in refused / no keychain,\n\
         4 server unreachable (answers stay queued), 5 invalid answer or one to give in Placet,\n\
         6 review answered, expired, withdrawn or unknown, 7 not confirmed by the person,\n\
-        8 no running tray to confirm the answer."
+        8 no running tray to confirm the answer, 9 the tray cannot show the confirmation here."
 )]
 pub struct Cli {
     /// Print JSON instead of text (for scripts).
@@ -62,7 +66,9 @@ pub struct Cli {
     #[arg(long, value_name = "WINDOW")]
     open: Option<String>,
     /// The window host is on standard input and output (it started this tray: tests
-    /// that drive the windows over WebDriver).
+    /// that drive the windows over WebDriver). Only in test builds: whoever starts such
+    /// a tray speaks for its windows.
+    #[cfg(feature = "webdriver")]
     #[arg(long, hide = true)]
     ui_on_stdio: bool,
     #[command(subcommand)]
@@ -146,7 +152,9 @@ struct RespondArgs {
     /// Selection: the item ids, comma-separated.
     #[arg(long, value_delimiter = ',')]
     select: Option<Vec<String>>,
-    /// Form: a field value NAME=VALUE (repeat for each field).
+    /// Form: a field value NAME=VALUE (repeat for each field). NAME=@- reads the value
+    /// from standard input, NAME=@FILE from a file: use that for passwords, which other
+    /// programs can read in a command line.
     #[arg(long = "field", value_name = "NAME=VALUE")]
     field: Vec<String>,
     /// Text input: the text.
@@ -158,6 +166,10 @@ struct RespondArgs {
     /// Dismiss (where the review offers it).
     #[arg(long)]
     dismiss: bool,
+    /// Request changes: this text goes to the agent with the answer (Placet's
+    /// `feedback`).
+    #[arg(long, value_name = "TEXT")]
+    feedback: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -206,11 +218,12 @@ pub fn dispatch() -> Run {
             return Run::Done(code);
         }
     };
+    let ui_on_stdio = ui_on_stdio(&cli);
     let command = match cli.command {
         None => {
             return Run::Tray {
                 open: cli.open,
-                ui_on_stdio: cli.ui_on_stdio,
+                ui_on_stdio,
             }
         }
         Some(Command::Demo(d)) => {
@@ -218,7 +231,7 @@ pub fn dispatch() -> Run {
                 interval: d.interval,
                 port: d.port,
                 open: d.open.or(cli.open),
-                ui_on_stdio: cli.ui_on_stdio,
+                ui_on_stdio,
             }
         }
         Some(c) => c,
@@ -261,6 +274,17 @@ pub fn dispatch() -> Run {
     Run::Done(code)
 }
 
+/// `--ui-on-stdio`, which only test builds have.
+fn ui_on_stdio(cli: &Cli) -> bool {
+    #[cfg(feature = "webdriver")]
+    return cli.ui_on_stdio;
+    #[cfg(not(feature = "webdriver"))]
+    {
+        let _ = cli;
+        false
+    }
+}
+
 fn command_json(c: &Command) -> bool {
     match c {
         Command::Login(a) => a.json,
@@ -293,7 +317,18 @@ impl From<CoreError> for Failure {
         let message = e.to_string();
         match e {
             CoreError::NotSignedIn => Failure::new(Exit::Auth, "notSignedIn", "not signed in: run `placet-tray login --server URL --email EMAIL`"),
-            CoreError::WatchOnly => Failure::new(Exit::Auth, "watchOnly", message),
+            CoreError::Refused(r) => match r {
+                Refusal::WatchOnly => Failure::new(Exit::Auth, "watchOnly", message),
+                Refusal::NotPending | Refusal::Withdrawn => {
+                    Failure::new(Exit::Gone, "notPending", message)
+                }
+                Refusal::WebOnly | Refusal::OpenTheReview => {
+                    Failure::new(Exit::Invalid, "openInPlacet", message)
+                }
+                Refusal::DangerFromProgram | Refusal::Strict => {
+                    Failure::new(Exit::NotConfirmed, "notConfirmed", message)
+                }
+            },
             CoreError::Keychain(k) => Failure::new(
                 Exit::Auth,
                 "keychainUnavailable",
@@ -301,7 +336,6 @@ impl From<CoreError> for Failure {
             ),
             CoreError::Api(a) => a.into(),
             CoreError::InvalidAnswer(i) => Failure::new(Exit::Invalid, "invalidAnswer", format!("invalid answer: {i}")),
-            CoreError::NotPending => Failure::new(Exit::Gone, "notPending", message),
             CoreError::NoReview(_) => Failure::new(Exit::Gone, "notFound", message),
             CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
                 Failure::new(Exit::Invalid, "alreadyQueued", message)

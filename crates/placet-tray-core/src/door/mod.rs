@@ -1,9 +1,9 @@
 //! The running tray's door for the command line: a second launch asks the first to show
-//! itself, and `placet-tray respond` from a script hands its answer over to be
-//! confirmed by the person. The door can only ask: nothing that comes through it is
-//! sent without a click in the tray's confirmation notification (or the person's
-//! standing permission for unattended answers, set in the settings window, which never
-//! covers a `danger` option).
+//! itself, and `placet-tray respond` hands its answer over as a *proposal*. The door can
+//! only ask: nothing that comes through it is sent without the person's Confirm in the
+//! proposal's confirmation window (and a `danger` option never is), whatever the
+//! settings say. The tray learns who is asking from the operating system (the peer's
+//! process id), never from the request.
 //!
 //! On Unix it is a socket in the user's runtime directory (a folder only the user can
 //! enter); the tray also checks that the peer runs as the same user. On Windows it is a
@@ -19,6 +19,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use placet_client::outbox::Delivery;
 use placet_client::Answer;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -35,8 +36,14 @@ pub enum Request {
     Show,
     /// Open a window (`inbox`, `settings`, `review:<id>`).
     Open { window: String },
-    /// Ask the person to confirm this answer; reply how it ended.
-    Propose { message_id: String, answer: Answer },
+    /// Ask the person to confirm this answer (and request for changes); reply how it
+    /// ended.
+    Propose {
+        message_id: String,
+        answer: Answer,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        feedback: Option<String>,
+    },
 }
 
 /// How a proposed answer ended.
@@ -51,10 +58,16 @@ pub enum Outcome {
     Sent { summary: String },
     /// Confirmed and queued, not delivered yet (the server is unreachable).
     Queued { reason: String },
-    /// The person declined.
+    /// The person declined (Cancel, or closed the confirmation window).
     Cancelled,
-    /// A `danger` option: not sent; the review's window was opened for the person.
+    /// A `danger` option: never sent for a program; the person was shown it and may
+    /// choose it in the review's own window.
     Opened { message: String },
+    /// The tray cannot show the person the confirmation here (no window host, no web
+    /// engine): nothing was sent.
+    CannotShow { message: String },
+    /// The tray takes no proposals (strict mode), or no more of them now.
+    Refused { message: String },
     /// Nobody confirmed in time.
     TimedOut,
     /// The answer does not fit the review (nothing was sent).
@@ -87,35 +100,77 @@ pub enum DoorError {
     Protocol(String),
 }
 
-/// A request with the way to answer it, for the tray to handle.
-pub type Incoming = (Request, oneshot::Sender<Reply>);
-
-/// The door's address: one tray per user, so one socket, in a folder only the user can
-/// enter (the runtime directory; without one, the user's cache directory, never a
-/// shared temporary directory).
-pub fn socket_path() -> PathBuf {
-    let base = dirs::runtime_dir()
-        .or_else(dirs::cache_dir)
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("placet-tray-{}", user_id())));
-    base.join("placet-tray").join("tray.sock")
+impl Outcome {
+    /// How an answer the person confirmed ended, from the outbox's last word on it;
+    /// `summary` says what was sent.
+    pub fn of_delivery(delivery: &Delivery, summary: &str) -> Outcome {
+        match delivery {
+            Delivery::Sent { .. } => Outcome::Sent {
+                summary: summary.to_owned(),
+            },
+            Delivery::WillRetry { reason, .. } => Outcome::Queued {
+                reason: reason.clone(),
+            },
+            Delivery::AuthExpired { .. } => Outcome::NotSignedIn {
+                message: "the server refused the sign-in; the answer is queued. Sign in again"
+                    .to_owned(),
+            },
+            Delivery::AnsweredElsewhere { .. } => Outcome::Gone {
+                message: "the review was answered elsewhere; your answer was not used".to_owned(),
+            },
+            Delivery::Expired { .. } => Outcome::Gone {
+                message: "the review expired before the answer arrived".to_owned(),
+            },
+            Delivery::Withdrawn { .. } => Outcome::Gone {
+                message: "the agent withdrew the review".to_owned(),
+            },
+            Delivery::Failed { reason, .. } => Outcome::Failed {
+                message: reason.clone(),
+            },
+            Delivery::Unreadable { .. } => Outcome::Failed {
+                message: "the queued answer cannot be read".to_owned(),
+            },
+        }
+    }
 }
 
+/// What the door knows of the program on the other end, from the operating system (not
+/// from what the program says).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Peer {
+    /// Its process id, where the system tells (`SO_PEERCRED`, the pipe's client id).
+    pub pid: Option<u32>,
+}
+
+/// A request, who sent it, and the way to answer it, for the tray to handle.
+#[derive(Debug)]
+pub struct Incoming {
+    pub request: Request,
+    pub peer: Peer,
+    pub reply: oneshot::Sender<Reply>,
+}
+
+/// The door's address: one tray per user, so one socket, in a folder only the user can
+/// enter: the runtime directory, or else the user's own cache directory; never a shared
+/// temporary directory (`None`: there is no door).
+pub fn socket_path() -> Option<PathBuf> {
+    let base = dirs::runtime_dir().or_else(dirs::cache_dir)?;
+    Some(base.join("placet-tray").join("tray.sock"))
+}
+
+#[cfg(windows)]
 fn user_id() -> String {
-    #[cfg(unix)]
-    {
-        rustix::process::getuid().as_raw().to_string()
-    }
-    #[cfg(not(unix))]
-    {
-        std::env::var("USERNAME").unwrap_or_else(|_| "user".to_owned())
-    }
+    std::env::var("USERNAME").unwrap_or_else(|_| "user".to_owned())
 }
 
 /// Asks the running tray; `Err(NotRunning)` when there is none.
 pub async fn ask(request: &Request, wait: Duration) -> Result<Reply, DoorError> {
     #[cfg(unix)]
     {
-        let stream = match tokio::net::UnixStream::connect(socket_path()).await {
+        let Some(path) = socket_path() else {
+            return Err(DoorError::NotRunning);
+        };
+        let stream = match tokio::net::UnixStream::connect(path).await {
             Ok(s) => s,
             Err(e)
                 if matches!(
@@ -197,7 +252,10 @@ where
 pub async fn tray_is_running() -> bool {
     #[cfg(unix)]
     {
-        tokio::net::UnixStream::connect(socket_path()).await.is_ok()
+        match socket_path() {
+            Some(path) => tokio::net::UnixStream::connect(path).await.is_ok(),
+            None => false,
+        }
     }
     #[cfg(windows)]
     {
@@ -214,7 +272,12 @@ pub async fn tray_is_running() -> bool {
 pub async fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
     use std::path::Path;
 
-    let path = socket_path();
+    let path = socket_path().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no private folder for the door (neither XDG_RUNTIME_DIR nor a cache directory)",
+        )
+    })?;
     let dir = path.parent().unwrap_or(Path::new("/"));
     crate::paths::private_dir(dir)?;
     if tokio::net::UnixStream::connect(&path).await.is_ok() {
@@ -237,14 +300,16 @@ pub async fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
                     continue;
                 }
             };
-            match stream.peer_cred() {
-                Ok(c) if c.uid() == me => {}
+            let peer = match stream.peer_cred() {
+                Ok(c) if c.uid() == me => Peer {
+                    pid: c.pid().and_then(|p| u32::try_from(p).ok()),
+                },
                 other => {
                     tracing::warn!(peer = ?other.map(|c| c.uid()), "a process of another user was refused");
                     continue;
                 }
-            }
-            tokio::spawn(serve_one(stream, None, None, requests.clone()));
+            };
+            tokio::spawn(serve_one(stream, None, peer, requests.clone()));
         }
     });
     Ok(())
@@ -263,13 +328,12 @@ pub async fn serve(_requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
 }
 
 /// Answers one connection: the greeting (where the door gives one), then one request
-/// and its reply. `peer_pid` is the client's process, where the platform tells it (the
-/// named pipe's `GetNamedPipeClientProcessId`).
+/// and its reply.
 #[cfg(any(unix, windows))]
 async fn serve_one<S>(
     stream: S,
     greeting: Option<String>,
-    peer_pid: Option<u32>,
+    peer: Peer,
     requests: mpsc::Sender<Incoming>,
 ) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite,
@@ -292,9 +356,13 @@ async fn serve_one<S>(
         },
         Ok(_) => match serde_json::from_str::<Request>(line.trim_end()) {
             Ok(request) => {
-                tracing::debug!(?peer_pid, "command-line request");
                 let (tx, rx) = oneshot::channel();
-                if requests.send((request, tx)).await.is_err() {
+                let incoming = Incoming {
+                    request,
+                    peer,
+                    reply: tx,
+                };
+                if requests.send(incoming).await.is_err() {
                     return;
                 }
                 match rx.await {
@@ -316,6 +384,8 @@ async fn serve_one<S>(
     let _ = write.write_all(out.as_bytes()).await;
 }
 
+pub mod peer;
+
 /// The door on Windows: a named pipe, with a greeting token only this user can read.
 #[cfg(windows)]
 mod pipe;
@@ -331,11 +401,16 @@ mod tests {
         greeting: Option<&str>,
     ) -> tokio::task::JoinHandle<Option<Request>> {
         let (tx, mut rx) = mpsc::channel(1);
-        tokio::spawn(serve_one(server, greeting.map(str::to_owned), None, tx));
+        tokio::spawn(serve_one(
+            server,
+            greeting.map(str::to_owned),
+            Peer::default(),
+            tx,
+        ));
         tokio::spawn(async move {
-            let (request, reply) = rx.recv().await?;
-            let _ = reply.send(Reply::Done);
-            Some(request)
+            let incoming = rx.recv().await?;
+            let _ = incoming.reply.send(Reply::Done);
+            Some(incoming.request)
         })
     }
 
@@ -380,6 +455,7 @@ mod tests {
                 option_id: "approve".into(),
                 comment: None,
             },
+            feedback: None,
         };
         let reply = exchange(client, Some("t0k3n"), &propose, Duration::from_secs(5)).await;
         assert!(

@@ -190,7 +190,7 @@ pub fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
             tokio::spawn(serve_one(
                 connected,
                 Some(token.clone()),
-                peer_pid,
+                super::Peer { pid: peer_pid },
                 requests.clone(),
             ));
         }

@@ -2,13 +2,14 @@
 //! what it does. The shell's build script, its capability files and the pages' IPC
 //! module are checked against [`CommandName::ALL`] by tests; [`dispatch`] is the one
 //! entry point, and it scopes every command by the window that sent it: a review window
-//! reads and answers only its own review, the inbox answers only approvals whose option
-//! is not `danger`, only the settings window signs in or out or changes settings.
+//! reads and answers only its own review, a confirmation window reads and decides only
+//! its own proposal, the inbox answers only approvals whose option is not `danger`
+//! (the rules of [`crate::decide`]), only the settings window signs in or out or changes
+//! settings.
 
 use std::sync::Arc;
 
-use placet_client::outbox::AnswerSource;
-use placet_client::protocol::{OptionStyle, ReviewKind, ReviewStatus};
+use placet_client::protocol::ReviewStatus;
 use placet_client::rest::{DownloadOptions, ServerUrlError};
 use placet_client::{Answer, ApiError, Message, Secret, ServerUrl};
 use serde::de::DeserializeOwned;
@@ -17,13 +18,15 @@ use serde_json::Value;
 
 use super::events::DownloadProgressEvent;
 use super::views::{
-    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ReviewState, ReviewView, Settings,
-    SettingsView,
+    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ProposalView, ReviewState,
+    ReviewView, Settings, SettingsView,
 };
 use super::{ErrorCode, IpcError, UiEvent};
-use crate::app::{Core, CoreError, Live, Persist, QueuedOnSignOut};
+use crate::app::{Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
 use crate::autostart::Autostart;
 use crate::config::AccountMode;
+use crate::decide::Source;
+use crate::proposal::Proposals;
 use crate::tray::TrayHost;
 use crate::window::{WindowClass, WindowHost, WindowKind};
 use crate::{links, markdown, text};
@@ -47,13 +50,15 @@ pub enum CommandName {
     SettingsGet,
     SettingsSet,
     SettingsOpen,
+    ProposalGet,
+    ProposalDecide,
 }
 
-use WindowClass::{Inbox as I, Review as R, Settings as S};
+use WindowClass::{Confirm as C, Inbox as I, Review as R, Settings as S};
 
 impl CommandName {
     /// The whole table.
-    pub const ALL: [CommandName; 16] = [
+    pub const ALL: [CommandName; 18] = [
         CommandName::ReviewGet,
         CommandName::ReviewRespond,
         CommandName::ReviewOpen,
@@ -70,6 +75,8 @@ impl CommandName {
         CommandName::SettingsGet,
         CommandName::SettingsSet,
         CommandName::SettingsOpen,
+        CommandName::ProposalGet,
+        CommandName::ProposalDecide,
     ];
 
     /// The name pages invoke.
@@ -91,6 +98,8 @@ impl CommandName {
             CommandName::SettingsGet => "settings_get",
             CommandName::SettingsSet => "settings_set",
             CommandName::SettingsOpen => "settings_open",
+            CommandName::ProposalGet => "proposal_get",
+            CommandName::ProposalDecide => "proposal_decide",
         }
     }
 
@@ -104,7 +113,7 @@ impl CommandName {
         match self {
             CommandName::ReviewGet => &[R],
             CommandName::ReviewRespond => &[R, I],
-            CommandName::ReviewOpen => &[I],
+            CommandName::ReviewOpen => &[I, C],
             CommandName::ReviewOpenWeb => &[R, I],
             CommandName::AttachmentDownload => &[R],
             CommandName::LinkOpen => &[R],
@@ -118,6 +127,8 @@ impl CommandName {
             CommandName::SettingsGet => &[S],
             CommandName::SettingsSet => &[S],
             CommandName::SettingsOpen => &[I],
+            CommandName::ProposalGet => &[C],
+            CommandName::ProposalDecide => &[C],
         }
     }
 
@@ -134,6 +145,8 @@ pub struct Ctx {
     pub windows: Arc<dyn WindowHost>,
     pub tray: Arc<dyn TrayHost>,
     pub autostart: Arc<dyn Autostart>,
+    /// Programs' proposals waiting for the person.
+    pub proposals: Arc<Proposals>,
 }
 
 type Result<T> = std::result::Result<T, IpcError>;
@@ -161,11 +174,20 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         }
         CommandName::ReviewRespond => {
             let a: RespondArgs = args(cmd, value)?;
-            json(review_respond(ctx, from, &a.id, a.answer).await?)
+            json(review_respond(ctx, from, &a.id, a.answer, a.feedback).await?)
         }
         CommandName::ReviewOpen => {
             let a: ReviewOpenArgs = args(cmd, value)?;
-            ctx.windows.open(WindowKind::review(&a.id), a.option);
+            // A confirmation window opens only the review of its own proposal, and
+            // highlights nothing there.
+            let option = match from {
+                WindowKind::Confirm { proposal } => {
+                    own_proposal_review(ctx, *proposal, &a.id)?;
+                    None
+                }
+                _ => a.option,
+            };
+            ctx.windows.open(WindowKind::review(&a.id), option);
             json(())
         }
         CommandName::ReviewOpenWeb => {
@@ -247,7 +269,60 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             ctx.windows.open(WindowKind::Settings, None);
             json(())
         }
+        CommandName::ProposalGet => {
+            let a: ProposalId = args(cmd, value)?;
+            own_proposal(from, a.id)?;
+            json(proposal_get(ctx, a.id)?)
+        }
+        CommandName::ProposalDecide => {
+            let a: ProposalDecideArgs = args(cmd, value)?;
+            own_proposal(from, a.id)?;
+            if !ctx.proposals.decide(a.id, a.confirm) {
+                return Err(IpcError::new(
+                    ErrorCode::NotFound,
+                    "this proposal no longer waits for a decision",
+                ));
+            }
+            json(())
+        }
     }
+}
+
+/// A confirmation window may only read and decide its own proposal.
+fn own_proposal(from: &WindowKind, id: u64) -> Result<()> {
+    match from {
+        WindowKind::Confirm { proposal } if *proposal == id => Ok(()),
+        _ => Err(IpcError::not_allowed(
+            "a confirmation window may only read and decide its own proposal",
+        )),
+    }
+}
+
+/// The review `id` is the one proposal `proposal` answers.
+fn own_proposal_review(ctx: &Ctx, proposal: u64, id: &str) -> Result<()> {
+    match ctx.proposals.message_of(proposal) {
+        Some(m) if m.id == id => Ok(()),
+        _ => Err(IpcError::not_allowed(
+            "a confirmation window may only open the review its proposal answers",
+        )),
+    }
+}
+
+/// A proposal for its confirmation window.
+fn proposal_get(ctx: &Ctx, id: u64) -> Result<ProposalView> {
+    let message = ctx
+        .proposals
+        .message_of(id)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such proposal"))?;
+    let agent = ctx
+        .core
+        .live()
+        .map(|l| l.inbox.agent_name(&message))
+        .unwrap_or_else(|| "An agent".to_owned());
+    let html = markdown::render(message.text.as_deref().unwrap_or(""));
+    ctx.proposals
+        .view(id, &agent, html)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such proposal"))
 }
 
 /// A review window may only ask about its own review.
@@ -306,7 +381,12 @@ pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
                 .max_by_key(|m| m.iteration);
             if let Some(r) = prior.and_then(|m| m.review.as_ref()) {
                 previous_feedback = r.feedback.clone();
-                previous_response = r.response.clone();
+                // Whatever the server sends (the real one does not redact earlier rounds),
+                // a password is never shown.
+                previous_response = r
+                    .response
+                    .as_ref()
+                    .map(|v| crate::proposal::hide_passwords(&r.kind, v));
             }
         }
     }
@@ -347,41 +427,29 @@ fn decision_of(live: &Live, message_id: &str) -> Option<DecisionView> {
 }
 
 /// Answers a review: a review window its own (any option: the person is looking at
-/// it), the inbox an approval whose option is known not to be `danger`.
-async fn review_respond(ctx: &Ctx, from: &WindowKind, id: &str, answer: Answer) -> Result<()> {
+/// it), the inbox what the rules let it ([`crate::decide`]).
+async fn review_respond(
+    ctx: &Ctx,
+    from: &WindowKind,
+    id: &str,
+    answer: Answer,
+    feedback: Option<String>,
+) -> Result<()> {
     own_review(from, id)?;
     let source = match from {
-        WindowKind::Inbox => {
-            inbox_may_answer(&ctx.core, id, &answer)?;
-            AnswerSource::Inbox
+        WindowKind::Inbox => Source::Inbox,
+        WindowKind::Review { .. } => Source::ReviewWindow,
+        _ => return Err(IpcError::not_allowed("this window does not answer reviews")),
+    };
+    match ctx
+        .core
+        .answer(id, &answer, feedback.as_deref(), source)
+        .await?
+    {
+        Verdict::Queued => Ok(()),
+        Verdict::OpenWindow | Verdict::Confirm { .. } => {
+            Err(IpcError::not_allowed("open the review to answer it"))
         }
-        _ => AnswerSource::ReviewWindow,
-    };
-    Ok(ctx.core.respond(id, &answer, source).await?)
-}
-
-/// The inbox answers from a list: only approvals, only options known not to be danger.
-/// Anything else (a danger option, an unknown review) must go through the review's own
-/// window.
-fn inbox_may_answer(core: &Core, id: &str, answer: &Answer) -> Result<()> {
-    let refuse = || {
-        IpcError::not_allowed(
-            "open the review to answer it: the inbox answers only approvals that are not marked dangerous",
-        )
-    };
-    let Answer::Approval { option_id, .. } = answer else {
-        return Err(refuse());
-    };
-    let live = live(core)?;
-    let message = live.inbox.get(id).ok_or_else(refuse)?;
-    match message.review.as_ref().map(|r| &r.kind) {
-        Some(ReviewKind::Approval(p))
-            if p.option(option_id)
-                .is_some_and(|o| o.style != OptionStyle::Danger) =>
-        {
-            Ok(())
-        }
-        _ => Err(refuse()),
     }
 }
 
@@ -390,17 +458,21 @@ fn inbox_may_answer(core: &Core, id: &str, answer: &Answer) -> Result<()> {
 async fn attachment_download(ctx: &Ctx, from: &WindowKind, id: &str) -> Result<String> {
     let core = &ctx.core;
     let live = live(core)?;
-    if let WindowKind::Review { message_id } = from {
-        let message = match live.inbox.get(message_id) {
-            Some(m) => (*m).clone(),
-            None => live.rest.message(message_id).await?,
-        };
-        if !message.attachments.iter().any(|a| a.id == id) {
-            return Err(IpcError::not_allowed(
-                "a review window may only save its own review's attachments",
-            ));
-        }
+    let WindowKind::Review { message_id } = from else {
+        return Err(IpcError::not_allowed(
+            "only a review window saves its review's attachments",
+        ));
+    };
+    let message = match live.inbox.get(message_id) {
+        Some(m) => (*m).clone(),
+        None => live.rest.message(message_id).await?,
+    };
+    if !message.attachments.iter().any(|a| a.id == id) {
+        return Err(IpcError::not_allowed(
+            "a review window may only save its own review's attachments",
+        ));
     }
+    let message_id = message_id.clone();
     let dir = core.paths().downloads_dir.clone();
     let windows = ctx.windows.clone();
     let attachment_id = id.to_owned();
@@ -413,6 +485,7 @@ async fn attachment_download(ctx: &Ctx, from: &WindowKind, id: &str) -> Result<S
         }
         *last = std::time::Instant::now();
         windows.emit(UiEvent::DownloadProgress(DownloadProgressEvent {
+            message_id: message_id.clone(),
             attachment_id: attachment_id.clone(),
             received: p.received,
             total: p.total,
@@ -544,7 +617,7 @@ fn settings_get(core: &Core) -> SettingsView {
             notify_for: c.notifications.notify_for,
             sound: c.notifications.sound,
             autostart: c.autostart,
-            cli_unattended: c.cli_unattended,
+            answer_only_in_windows: c.answer_only_in_windows,
             notify_agent_errors: c.notifications.agent_errors,
         },
         agents: core.live().map(|l| agents(&l)).unwrap_or_default(),
@@ -567,7 +640,7 @@ fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
         c.notifications.notify_for = settings.notify_for;
         c.notifications.sound = settings.sound;
         c.autostart = settings.autostart;
-        c.cli_unattended = settings.cli_unattended;
+        c.answer_only_in_windows = settings.answer_only_in_windows;
         c.notifications.agent_errors = settings.notify_agent_errors;
     })?;
     ctx.tray.refresh();
@@ -591,6 +664,20 @@ struct ReviewOpenArgs {
 struct RespondArgs {
     id: String,
     answer: Answer,
+    /// A request for changes, sent beside the answer.
+    #[serde(default)]
+    feedback: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ProposalId {
+    id: u64,
+}
+
+#[derive(Deserialize)]
+struct ProposalDecideArgs {
+    id: u64,
+    confirm: bool,
 }
 
 #[derive(Deserialize)]

@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::views::{AppStatus, ReviewState};
+use super::views::{AppStatus, ProposalState, ReviewState};
+use crate::window::WindowKind;
 
 /// Who answered a review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -65,12 +66,36 @@ pub struct ReviewUpdatedEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DownloadProgressEvent {
+    /// The review whose window saves it.
+    pub message_id: String,
     pub attachment_id: String,
     #[ts(type = "number")]
     pub received: u64,
     /// The size, when the server said.
     #[ts(type = "number | null")]
     pub total: Option<u64>,
+}
+
+/// Highlight an approval option in a review's window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewPreselectEvent {
+    pub message_id: String,
+    pub option_id: String,
+}
+
+/// A program's proposal changed: confirmed, cancelled, timed out, or overtaken by the
+/// review (answered elsewhere, expired, withdrawn).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalStateEvent {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub state: ProposalState,
+    /// Why, in words, when it did not go through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<String>,
 }
 
 /// An event for pages: `name` says which, `payload` carries it.
@@ -89,12 +114,26 @@ pub enum UiEvent {
     /// The account or the connection changed.
     #[serde(rename = "status-changed")]
     StatusChanged(AppStatus),
-    /// Preselect this approval option (a danger option chosen from a notification).
+    /// Highlight this approval option (a danger option chosen from a notification).
     #[serde(rename = "review-preselect")]
-    ReviewPreselect(String),
+    ReviewPreselect(ReviewPreselectEvent),
     /// An attachment download made progress.
     #[serde(rename = "download-progress")]
     DownloadProgress(DownloadProgressEvent),
+    /// A proposal's state changed.
+    #[serde(rename = "proposal-state")]
+    ProposalState(ProposalStateEvent),
+}
+
+/// Which windows an event is for: a window only ever hears about what it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Every window (nothing in it is about one review).
+    Everyone,
+    /// The review's own window and the inbox.
+    Review(String),
+    /// One window.
+    Window(WindowKind),
 }
 
 impl UiEvent {
@@ -107,6 +146,32 @@ impl UiEvent {
             UiEvent::StatusChanged(_) => "status-changed",
             UiEvent::ReviewPreselect(_) => "review-preselect",
             UiEvent::DownloadProgress(_) => "download-progress",
+            UiEvent::ProposalState(_) => "proposal-state",
+        }
+    }
+
+    /// The windows the event is for.
+    pub fn audience(&self) -> Audience {
+        match self {
+            UiEvent::ReviewState(e) => Audience::Review(e.message_id.clone()),
+            UiEvent::ReviewUpdated(e) => Audience::Review(e.message_id.clone()),
+            UiEvent::InboxChanged(()) => Audience::Window(WindowKind::Inbox),
+            UiEvent::StatusChanged(_) => Audience::Everyone,
+            UiEvent::ReviewPreselect(e) => Audience::Window(WindowKind::review(&e.message_id)),
+            UiEvent::DownloadProgress(e) => Audience::Window(WindowKind::review(&e.message_id)),
+            UiEvent::ProposalState(e) => Audience::Window(WindowKind::Confirm { proposal: e.id }),
+        }
+    }
+
+    /// The labels of the windows the event is for (`None`: every window).
+    pub fn labels(&self) -> Option<Vec<String>> {
+        match self.audience() {
+            Audience::Everyone => None,
+            Audience::Review(id) => Some(vec![
+                WindowKind::review(&id).label(),
+                WindowKind::Inbox.label(),
+            ]),
+            Audience::Window(kind) => Some(vec![kind.label()]),
         }
     }
 
@@ -129,13 +194,21 @@ mod tests {
                 message_id: "m1".into(),
             }),
             UiEvent::InboxChanged(()),
-            UiEvent::ReviewPreselect("reject".into()),
+            UiEvent::ReviewPreselect(ReviewPreselectEvent {
+                message_id: "m1".into(),
+                option_id: "reject".into(),
+            }),
         ];
         for e in events {
             let v = serde_json::to_value(&e).unwrap();
             assert_eq!(v["name"], e.name(), "{v}");
         }
         let p = UiEvent::ReviewState(ReviewStateEvent::new("m1", ReviewState::Sending)).payload();
+        assert_eq!(
+            UiEvent::ReviewState(ReviewStateEvent::new("m1", ReviewState::Sending)).labels(),
+            Some(vec!["review-6d31".to_owned(), "inbox".to_owned()]),
+            "a review's state goes to its own window and the inbox only"
+        );
         assert_eq!(
             p,
             serde_json::json!({"messageId": "m1", "state": "sending"})

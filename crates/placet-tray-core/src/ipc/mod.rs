@@ -17,6 +17,7 @@ pub use commands::{dispatch, CommandName, Ctx};
 pub use events::UiEvent;
 
 use crate::app::CoreError;
+use crate::decide::Refusal;
 
 /// The error every command returns: `{code, message}`; pages switch on `code`. A few
 /// codes carry a value the page acts on: how many answers are queued
@@ -125,11 +126,21 @@ impl From<CoreError> for IpcError {
         let message = e.to_string();
         match e {
             CoreError::NotSignedIn => Self::new(ErrorCode::NotConnected, message),
-            CoreError::WatchOnly => Self::new(ErrorCode::WatchOnly, message),
+            CoreError::Refused(r) => Self::new(
+                match r {
+                    Refusal::WatchOnly => ErrorCode::WatchOnly,
+                    Refusal::NotPending => ErrorCode::AlreadyAnswered,
+                    Refusal::Withdrawn => ErrorCode::Withdrawn,
+                    Refusal::WebOnly
+                    | Refusal::OpenTheReview
+                    | Refusal::DangerFromProgram
+                    | Refusal::Strict => ErrorCode::NotAllowed,
+                },
+                message,
+            ),
             CoreError::Keychain(_) => Self::new(ErrorCode::KeychainUnavailable, message),
             CoreError::Api(a) => a.into(),
             CoreError::InvalidAnswer(_) => Self::new(ErrorCode::InvalidAnswer, message),
-            CoreError::NotPending => Self::new(ErrorCode::AlreadyAnswered, message),
             CoreError::NoReview(_) => Self::new(ErrorCode::NotFound, message),
             CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
                 Self::new(ErrorCode::AlreadyAnswered, message)

@@ -138,9 +138,9 @@ pub struct Settings {
     pub notify_for: NotifyFor,
     pub sound: bool,
     pub autostart: bool,
-    /// Answers from the command line go out without the confirmation click (never a
-    /// `danger` option).
-    pub cli_unattended: bool,
+    /// Answer only in Placet Tray's own windows: no answer buttons on notifications, no
+    /// proposals from the command line.
+    pub answer_only_in_windows: bool,
     /// A notification when an agent reports an error.
     pub notify_agent_errors: bool,
 }
@@ -151,4 +151,70 @@ pub struct Settings {
 pub struct SettingsView {
     pub settings: Settings,
     pub agents: Vec<AgentView>,
+}
+
+/// Where a program's proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ProposalState {
+    /// Waiting for the person's Confirm or Cancel.
+    Waiting,
+    /// Never sent for a program: a `danger` option (shown so the person knows what was
+    /// asked; they may choose it themselves in the review's window).
+    Refused,
+    /// Confirmed: the answer went to the outbox.
+    Confirmed,
+    /// Cancelled by the person (or the window closed).
+    Cancelled,
+    /// Nobody confirmed it in time.
+    TimedOut,
+    /// The review was answered elsewhere, expired or withdrawn meanwhile.
+    Overtaken,
+}
+
+/// One line of an answer as it will be sent: what it is and its value, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerRow {
+    /// What the value is ("Option", a form field's label, "Text").
+    pub label: String,
+    /// The value in full (a password: dots, one per character).
+    pub value: String,
+    /// The field or option id the server receives, when it differs from the label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub key: Option<String>,
+    /// The value is a password: shown as dots, with its length.
+    pub secret: bool,
+    /// The value spans lines (text, JSON): shown as a block.
+    pub block: bool,
+}
+
+/// A program's proposed answer, for the confirmation window: the review, the answer
+/// exactly as it would be sent, and who proposed it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalView {
+    #[ts(type = "number")]
+    pub id: u64,
+    pub message_id: String,
+    pub agent_name: String,
+    /// The review's message text as sanitised HTML.
+    pub html: String,
+    pub review_type: String,
+    pub rows: Vec<AnswerRow>,
+    /// The JSON the server receives, passwords as dots.
+    pub json: String,
+    /// The option is marked dangerous: never sent for a program.
+    pub danger: bool,
+    /// The person's request for changes, sent beside the answer.
+    pub feedback: Option<String>,
+    /// Who proposed it: the program and its parents, as the system named them.
+    pub proposer: String,
+    pub state: ProposalState,
+    #[ts(type = "string")]
+    pub proposed_at: DateTime<Utc>,
+    /// When the proposal lapses if nobody confirms it.
+    #[ts(type = "string")]
+    pub lapses_at: DateTime<Utc>,
 }

@@ -38,10 +38,8 @@ pub enum InfoKey {
     Delivery(String),
     /// An agent message (when notifying for every message).
     Message(String),
-    /// An answer handed over by the command line, waiting for the person's click.
+    /// A program's proposal (by number), waiting for the person in its window.
     Confirm(u64),
-    /// An answer to this review was sent from the command line without a click here.
-    CliAnswered(String),
     /// This agent reported an error.
     AgentError(String),
 }
@@ -57,7 +55,6 @@ impl NoticeKey {
             NoticeKey::Info(InfoKey::Delivery(id)) => format!("info:delivery:{id}"),
             NoticeKey::Info(InfoKey::Message(id)) => format!("info:message:{id}"),
             NoticeKey::Info(InfoKey::Confirm(n)) => format!("info:confirm:{n}"),
-            NoticeKey::Info(InfoKey::CliAnswered(id)) => format!("info:cli:{id}"),
             NoticeKey::Info(InfoKey::AgentError(id)) => format!("info:agent-error:{id}"),
         }
     }
@@ -78,9 +75,6 @@ impl NoticeKey {
         }
         if let Some(id) = tag.strip_prefix("info:agent-error:") {
             return Some(NoticeKey::Info(InfoKey::AgentError(id.to_owned())));
-        }
-        if let Some(id) = tag.strip_prefix("info:cli:") {
-            return Some(NoticeKey::Info(InfoKey::CliAnswered(id.to_owned())));
         }
         match tag {
             "summary" => Some(NoticeKey::Summary),
@@ -160,24 +154,43 @@ pub trait Notifier: Send + Sync + std::fmt::Debug {
     fn withdraw_all(&self);
 }
 
-/// The key of an approval option whose id is `default`: freedesktop uses `default` for a
-/// click on the notification itself.
-const DEFAULT_OPTION_KEY: &str = "option:default";
+/// Every approval option's action id starts with this, so no option id can pass for
+/// one of the daemon's own keys (`default`, `inline-reply`) or for another action.
+const OPTION_PREFIX: &str = "option:";
 
-/// The action id of an approval option (its id, unless that is `default`).
+/// The action id of an approval option: `option:` and its id.
 pub fn option_action_id(option_id: &str) -> String {
-    if option_id == "default" {
-        DEFAULT_OPTION_KEY.to_owned()
-    } else {
-        option_id.to_owned()
-    }
+    format!("{OPTION_PREFIX}{option_id}")
 }
 
-/// The approval option of an action id.
-pub fn option_of_action(action_id: &str) -> &str {
-    if action_id == DEFAULT_OPTION_KEY {
-        "default"
-    } else {
-        action_id
+/// The approval option of an action id; `None` for any other action.
+pub fn option_of_action(action_id: &str) -> Option<&str> {
+    action_id.strip_prefix(OPTION_PREFIX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Option ids that look like the daemon's own keys, or like another option's action
+    /// id, keep apart.
+    #[test]
+    fn option_actions_are_unambiguous() {
+        let ids = [
+            "default",
+            "option:default",
+            "inline-reply",
+            "open-in-placet",
+            "",
+        ];
+        for id in ids {
+            assert_eq!(option_of_action(&option_action_id(id)), Some(id), "{id:?}");
+        }
+        let actions: std::collections::HashSet<String> =
+            ids.iter().map(|id| option_action_id(id)).collect();
+        assert_eq!(actions.len(), ids.len(), "every option has its own action");
+        assert_eq!(option_of_action("default"), None);
+        assert_eq!(option_of_action("inline-reply"), None);
+        assert_eq!(option_of_action(crate::text::OPEN_IN_PLACET), None);
     }
 }

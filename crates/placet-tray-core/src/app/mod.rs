@@ -1,0 +1,265 @@
+//! The core: the signed-in account with its session, inbox and outbox. The tray and the
+//! command line both drive [`Core`]; the tray only renders what it publishes.
+//!
+//! - [`account`]: sign-in, sign-out, resuming the saved account, keeping the session
+//!   alive.
+//! - [`answer`]: answering: the decision ([`crate::decide`]) acted on, the outbox fed.
+
+mod account;
+mod answer;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use placet_client::outbox::{Outbox, OutboxKey, StoreError};
+use placet_client::{
+    ApiError, Inbox, InvalidAnswer, RestClient, Secret, Session, SessionConfig, SessionState,
+};
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
+
+use crate::config::{Account, Config, ConfigError, NotificationPrefs};
+use crate::decide::Refusal;
+use crate::paths::Paths;
+use crate::secrets::{KeychainError, SecretSlot, SecretStore};
+
+pub use account::{authenticate, authenticate_api_key};
+pub use answer::{fetch_review, queue_answer, Verdict};
+
+/// Where the sign-in secret is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persist {
+    /// In the OS keychain (the default).
+    Keychain,
+    /// In memory only, for this run (no keychain is reachable, or demo mode).
+    ThisRunOnly,
+}
+
+/// What sign-out does with answers still waiting to be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueuedOnSignOut {
+    /// Refuse with [`CoreError::AnswersQueued`] so the person can be asked.
+    Ask,
+    /// Deliver them now (each tried for up to this long) and sign out only when all
+    /// went out.
+    Deliver(std::time::Duration),
+    /// Discard them (the decision log says so).
+    Discard,
+}
+
+/// An error of a core operation, with the cases the UI and the command line tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("not signed in")]
+    NotSignedIn,
+    /// The rules ([`crate::decide`]) send nothing.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    InvalidAnswer(#[from] InvalidAnswer),
+    #[error("there is no review with id {0}")]
+    NoReview(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0} answer(s) are still waiting to be sent: deliver them first, or discard them")]
+    AnswersQueued(usize),
+    #[error("{0} answer(s) could not be delivered now; signing out would discard them")]
+    Undelivered(usize),
+}
+
+/// The live account: what exists while signed in.
+#[derive(Debug)]
+pub struct Live {
+    pub account: Account,
+    pub rest: RestClient,
+    pub inbox: Inbox,
+    pub outbox: Outbox,
+    /// False when the secret is held for this run only.
+    pub persisted: bool,
+    session: Mutex<Option<Session>>,
+    state: watch::Receiver<SessionState>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Live {
+    /// The session's state now.
+    pub fn state(&self) -> SessionState {
+        self.state.borrow().clone()
+    }
+
+    /// A receiver of session state changes.
+    pub fn watch_state(&self) -> watch::Receiver<SessionState> {
+        self.state.clone()
+    }
+
+    /// Asks the session to reconnect at once (resume from sleep, network change).
+    pub fn reconnect_now(&self) {
+        if let Some(s) = lock(&self.session).as_ref() {
+            s.reconnect_now();
+        }
+        self.outbox.retry_now();
+    }
+
+    async fn stop(&self) {
+        let session = lock(&self.session).take();
+        if let Some(s) = session {
+            s.shutdown().await;
+        }
+        for t in lock(&self.tasks).drain(..) {
+            t.abort();
+        }
+    }
+}
+
+/// A change the shell reacts to.
+#[derive(Debug, Clone)]
+pub enum CoreEvent {
+    /// A new account is live (subscribe to its inbox, state and outbox).
+    SignedIn(Arc<Live>),
+    /// Signed out (or never signed in).
+    SignedOut,
+    /// The saved sign-in cannot be read: no keychain.
+    KeychainUnavailable(String),
+    /// Settings changed.
+    ConfigChanged,
+}
+
+/// The core. One per process.
+#[derive(Debug)]
+pub struct Core {
+    paths: Paths,
+    secrets: Arc<dyn SecretStore>,
+    config: Mutex<Config>,
+    live: Mutex<Option<Arc<Live>>>,
+    events: broadcast::Sender<CoreEvent>,
+    session_config: SessionConfig,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Core {
+    /// Reads the settings; nothing connects yet. Secrets are kept in `secrets`.
+    pub fn new(
+        paths: Paths,
+        session_config: SessionConfig,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<Arc<Self>, CoreError> {
+        let config = Config::load(&paths.config_file())?;
+        let (events, _) = broadcast::channel(64);
+        Ok(Arc::new(Self {
+            paths,
+            secrets,
+            config: Mutex::new(config),
+            live: Mutex::new(None),
+            events,
+            session_config,
+        }))
+    }
+
+    /// The app's folders.
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    /// Subscribes to core events.
+    pub fn subscribe(&self) -> broadcast::Receiver<CoreEvent> {
+        self.events.subscribe()
+    }
+
+    /// The settings now.
+    pub fn config(&self) -> Config {
+        lock(&self.config).clone()
+    }
+
+    /// The live account, if signed in.
+    pub fn live(&self) -> Option<Arc<Live>> {
+        lock(&self.live).clone()
+    }
+
+    /// Changes the notification preferences and saves them.
+    pub fn update_prefs(&self, f: impl FnOnce(&mut NotificationPrefs)) -> Result<(), CoreError> {
+        self.update_config(|c| f(&mut c.notifications))
+    }
+
+    /// Changes the settings and saves them.
+    pub fn update_config(&self, f: impl FnOnce(&mut Config)) -> Result<(), CoreError> {
+        let snapshot = {
+            let mut c = lock(&self.config);
+            f(&mut c);
+            c.clone()
+        };
+        snapshot.save(&self.paths.config_file())?;
+        let _ = self.events.send(CoreEvent::ConfigChanged);
+        Ok(())
+    }
+
+    /// Stops everything (on quit).
+    pub async fn shutdown(&self) {
+        let live = lock(&self.live).take();
+        if let Some(l) = live {
+            l.stop().await;
+        }
+    }
+
+    /// The outbox of `account`, sealed with its key from the keychain (created and stored
+    /// there on first use). With `keep_key` false the key lives for this run only:
+    /// answers it seals cannot be read by a later run, and are never sent by one.
+    pub async fn open_outbox(
+        &self,
+        account: &Account,
+        keep_key: bool,
+    ) -> Result<Outbox, CoreError> {
+        let key = if keep_key {
+            let slot = SecretSlot::outbox_key(&account.server, &account.name);
+            match self.load_secret(slot.clone()).await? {
+                Some(secret) => match OutboxKey::from_secret(&secret) {
+                    Ok(k) => k,
+                    Err(e) => {
+                        // A damaged entry would make every queued answer unreadable;
+                        // those stay in the database, reported, never sent.
+                        tracing::warn!(error = %e, "the outbox key in the keychain is unreadable; making a new one");
+                        self.new_outbox_key(slot).await?
+                    }
+                },
+                None => self.new_outbox_key(slot).await?,
+            }
+        } else {
+            OutboxKey::generate()
+        };
+        Ok(Outbox::open(
+            &self.paths.database(),
+            &account.server,
+            &account.name,
+            key,
+        )?)
+    }
+
+    async fn new_outbox_key(&self, slot: SecretSlot) -> Result<OutboxKey, KeychainError> {
+        let key = OutboxKey::generate();
+        let store = self.secrets.clone();
+        let secret = key.to_secret();
+        blocking(move || store.store(&slot, &secret)).await?;
+        Ok(key)
+    }
+
+    async fn load_secret(&self, slot: SecretSlot) -> Result<Option<Secret>, KeychainError> {
+        let store = self.secrets.clone();
+        blocking(move || store.load(&slot)).await
+    }
+}
+
+/// Runs a blocking keychain call off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, KeychainError> + Send + 'static,
+) -> Result<T, KeychainError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(KeychainError::Failed(e.to_string())))
+}

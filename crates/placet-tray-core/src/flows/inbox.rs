@@ -1,0 +1,176 @@
+//! Reviews to notifications: a new review raises one (as the person's preferences
+//! allow), a settled one withdraws it; the tray and the windows are told of every
+//! change.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use placet_client::inbox::AnsweredBy as InboxAnsweredBy;
+use placet_client::protocol::AgentStatus;
+use placet_client::{InboxChange, Message};
+use tokio::sync::broadcast;
+
+use super::info_notice;
+use crate::app::Live;
+use crate::config::{AccountMode, NotifyFor};
+use crate::ipc::events::{AnsweredBy, ReviewStateEvent, ReviewUpdatedEvent};
+use crate::ipc::views::ReviewState;
+use crate::ipc::{Ctx, UiEvent};
+use crate::notify::{InfoKey, Notice, NoticeKey, NotificationCenter};
+use crate::text::{self, Answering};
+
+/// How the person can answer `m` from a notification.
+fn answering(ctx: &Ctx, live: &Live, m: &Message) -> Answering {
+    if live.account.mode == AccountMode::ApiKey {
+        return Answering::WatchOnly;
+    }
+    match m.review.as_ref().map(|r| r.answerable()) {
+        Some(Err(_)) => Answering::Elsewhere,
+        _ if ctx.core.config().answer_only_in_windows => Answering::WindowOnly,
+        _ => Answering::Buttons,
+    }
+}
+
+/// The notice of a pending review, or `None` when it must not pop up (already being
+/// answered, paused, quiet hours, muted agent).
+pub(super) fn review_notice(ctx: &Ctx, live: &Live, m: &Message) -> Option<(Notice, String)> {
+    if !m.is_pending_review() || live.inbox.is_sending(&m.id) {
+        return None;
+    }
+    let prefs = ctx.core.config().notifications;
+    if !prefs.allows(&m.channel_id, Utc::now()) {
+        return None;
+    }
+    let agent = live.inbox.agent_name(m);
+    let notice = text::review_notice(m, &agent, answering(ctx, live, m), prefs.sound);
+    Some((notice, agent))
+}
+
+/// Raises a new review's notification, when the preferences allow.
+fn notify_review(ctx: &Ctx, center: &NotificationCenter, live: &Live, m: &Message) {
+    if let Some((notice, agent)) = review_notice(ctx, live, m) {
+        center.review(notice, &agent);
+        ctx.windows.prewarm();
+    }
+}
+
+fn review_state(ctx: &Ctx, message_id: &str, state: ReviewState) {
+    ctx.windows.emit(UiEvent::ReviewState(ReviewStateEvent::new(
+        message_id, state,
+    )));
+}
+
+/// Follows the live account's inbox until it ends.
+pub(super) async fn follow(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
+    let mut changes = live.inbox.subscribe();
+    // Reviews that arrived before this task subscribed.
+    for m in live.inbox.awaiting() {
+        notify_review(&ctx, &center, &live, &m);
+    }
+    ctx.tray.refresh();
+    loop {
+        let change = match changes.recv().await {
+            Ok(c) => c,
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "inbox changes lagged; redrawing");
+                ctx.tray.refresh();
+                ctx.windows.emit(UiEvent::InboxChanged(()));
+                continue;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        apply(&ctx, &center, &live, &change);
+        if !matches!(
+            change,
+            InboxChange::Delivery { .. } | InboxChange::AgentMessage(_)
+        ) {
+            ctx.tray.refresh();
+            ctx.windows.emit(UiEvent::InboxChanged(()));
+            if live.inbox.awaiting().is_empty() {
+                ctx.windows.cool_down();
+            }
+        }
+    }
+}
+
+/// What one change of the inbox shows.
+fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChange) {
+    match change {
+        InboxChange::Added(m) => notify_review(ctx, center, live, m),
+        InboxChange::AgentMessage(m) => {
+            let prefs = ctx.core.config().notifications;
+            if prefs.notify_for == NotifyFor::All && prefs.allows(&m.channel_id, Utc::now()) {
+                let agent = live.inbox.agent_name(m);
+                let body = text::markdown_to_plain(m.text.as_deref().unwrap_or(""));
+                center.message(
+                    info_notice(InfoKey::Message(m.id.clone()), &agent, &body, prefs.sound),
+                    &agent,
+                );
+            }
+        }
+        InboxChange::Sending { message_id } => {
+            center.withdraw(message_id);
+            review_state(ctx, message_id, ReviewState::Sending);
+        }
+        InboxChange::SendingCancelled { message_id } => {
+            review_state(ctx, message_id, ReviewState::Pending);
+        }
+        InboxChange::Answered {
+            message_id,
+            by,
+            response,
+        } => {
+            center.withdraw(message_id);
+            ctx.windows.emit(UiEvent::ReviewState(ReviewStateEvent {
+                by: Some(match by {
+                    InboxAnsweredBy::Here => AnsweredBy::Here,
+                    InboxAnsweredBy::Elsewhere => AnsweredBy::Elsewhere,
+                }),
+                response: response.clone(),
+                ..ReviewStateEvent::new(message_id, ReviewState::Answered)
+            }));
+        }
+        InboxChange::Expired { message_id } => {
+            center.withdraw(message_id);
+            review_state(ctx, message_id, ReviewState::Expired);
+        }
+        InboxChange::Withdrawn { message_id } => {
+            center.withdraw(message_id);
+            review_state(ctx, message_id, ReviewState::Withdrawn);
+        }
+        InboxChange::Delivery { message_id, status } => {
+            // Our own answers' delivery goes into the decision log ("delivered to the
+            // agent"); the review window reads it from there.
+            match live.outbox.record_delivery(message_id, *status) {
+                Ok(true) => ctx.windows.emit(UiEvent::ReviewUpdated(ReviewUpdatedEvent {
+                    message_id: message_id.clone(),
+                })),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot record a delivery status"),
+            }
+        }
+        InboxChange::Updated(m) => {
+            if let Some((notice, _)) = review_notice(ctx, live, m) {
+                center.refresh(notice);
+            }
+            ctx.windows.emit(UiEvent::ReviewUpdated(ReviewUpdatedEvent {
+                message_id: m.id.clone(),
+            }));
+        }
+        InboxChange::AgentStatus(status) => {
+            let prefs = ctx.core.config().notifications;
+            let key = InfoKey::AgentError(status.agent_id.clone());
+            if status.status == AgentStatus::Error {
+                if prefs.agent_errors && prefs.allows(&status.agent_id, Utc::now()) {
+                    if let Some(agent) = live.inbox.agent(&status.agent_id) {
+                        let (title, body) = text::agent_error(&agent);
+                        center.info(info_notice(key, &title, &body, prefs.sound));
+                    }
+                }
+            } else {
+                center.close(NoticeKey::Info(key));
+            }
+        }
+        InboxChange::AgentsChanged | InboxChange::Synced { .. } => {}
+    }
+}

@@ -1,0 +1,75 @@
+//! What happens as it happens: the core's inbox, session and outbox followed out to the
+//! notifications, the tray and the windows; what the person does in notifications, and
+//! what programs propose through the door, followed back to answers. The shell starts it
+//! once with its seams; it runs for the life of the process.
+//!
+//! A new review arrives as `InboxChange::Added`; [`inbox`] checks the person's
+//! preferences and hands the words of [`text::review_notice`] to the
+//! [`NotificationCenter`], which shows it or folds it into the summary. A click on one of
+//! its buttons comes back to [`responses`] as a [`NoticeEvent`] and becomes an answer
+//! through [`Core::answer`](crate::Core::answer), which decides ([`crate::decide`])
+//! whether it is sent or the review's window opens instead. A program's proposal comes
+//! through the door to [`proposals`], which shows it whole in a confirmation window and
+//! sends it only on the person's Confirm.
+//!
+//! - [`session`]: sign-in and sign-out, the session's state, our answers' fate.
+//! - [`inbox`]: reviews to notifications (and withdrawn when settled), the tray and
+//!   the windows told.
+//! - [`responses`]: notification buttons and inline replies back to answers.
+//! - [`proposals`]: the door's requests; proposals confirmed in their window.
+
+mod inbox;
+mod proposals;
+mod responses;
+mod session;
+
+use std::sync::{Mutex, MutexGuard};
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::door::Incoming;
+use crate::ipc::{commands, Ctx, UiEvent};
+use crate::notify::{InfoKey, Notice, NoticeEvent, NoticeKey, NotificationCenter};
+use crate::text;
+
+/// Starts following the core. `responses` is where the platform notifier reports what
+/// the person did; `requests` what comes through the command line's door.
+pub fn start(
+    ctx: Ctx,
+    center: NotificationCenter,
+    responses: mpsc::UnboundedReceiver<NoticeEvent>,
+    requests: mpsc::Receiver<Incoming>,
+) -> Vec<JoinHandle<()>> {
+    let events = ctx.core.subscribe();
+    vec![
+        tokio::spawn(session::follow_core(ctx.clone(), center.clone(), events)),
+        tokio::spawn(responses::follow(ctx.clone(), center.clone(), responses)),
+        tokio::spawn(proposals::follow_requests(ctx, center, requests)),
+    ]
+}
+
+/// Tells every window the account and connection changed.
+fn emit_status(ctx: &Ctx) {
+    ctx.windows
+        .emit(UiEvent::StatusChanged(commands::status(&ctx.core)));
+}
+
+/// An informational notice (not a review): it follows the daemon's timeout.
+fn info_notice(key: InfoKey, title: &str, body: &str, sound: bool) -> Notice {
+    Notice {
+        key: NoticeKey::Info(key),
+        title: text::one_line(title, 80),
+        body: text::one_line(body, 200),
+        actions: Vec::new(),
+        open_label: Some("Open".to_owned()),
+        without_buttons: None,
+        reply: None,
+        sound,
+        persistent: false,
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

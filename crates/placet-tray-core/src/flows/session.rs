@@ -1,0 +1,146 @@
+//! Sign-in and sign-out, the session's state, and what became of our answers: each
+//! turned into what the tray, the windows and the notifications show.
+
+use std::sync::Arc;
+
+use placet_client::outbox::Delivery;
+use placet_client::SessionState;
+use tokio::sync::broadcast;
+use tokio::task::JoinHandle;
+
+use super::{emit_status, inbox, info_notice};
+use crate::app::{CoreEvent, Live};
+use crate::ipc::events::ReviewStateEvent;
+use crate::ipc::views::ReviewState;
+use crate::ipc::{Ctx, UiEvent};
+use crate::notify::{InfoKey, NoticeKey, NotificationCenter};
+use crate::text;
+use crate::window::WindowKind;
+
+/// Follows sign-in and sign-out: a live account's inbox, state and outbox are followed
+/// while it lasts.
+pub(super) async fn follow_core(
+    ctx: Ctx,
+    center: NotificationCenter,
+    mut events: broadcast::Receiver<CoreEvent>,
+) {
+    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+    loop {
+        let event = match events.recv().await {
+            Ok(e) => e,
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        match event {
+            CoreEvent::SignedIn(live) => {
+                for t in tasks.drain(..) {
+                    t.abort();
+                }
+                center.withdraw_all();
+                tasks.push(tokio::spawn(inbox::follow(
+                    ctx.clone(),
+                    center.clone(),
+                    live.clone(),
+                )));
+                tasks.push(tokio::spawn(follow_state(
+                    ctx.clone(),
+                    center.clone(),
+                    live.clone(),
+                )));
+                tasks.push(tokio::spawn(follow_outbox(
+                    ctx.clone(),
+                    center.clone(),
+                    live,
+                )));
+            }
+            CoreEvent::SignedOut => {
+                for t in tasks.drain(..) {
+                    t.abort();
+                }
+                center.withdraw_all();
+                ctx.windows.cool_down();
+            }
+            CoreEvent::KeychainUnavailable(reason) => {
+                tracing::warn!(%reason, "keychain unavailable at start");
+                ctx.windows.open(WindowKind::Settings, None);
+            }
+            CoreEvent::ConfigChanged => {}
+        }
+        ctx.tray.refresh();
+        emit_status(&ctx);
+    }
+}
+
+/// Follows the session's state: one notice when the server no longer takes the sign-in.
+async fn follow_state(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
+    let mut state = live.watch_state();
+    let mut was_expired = false;
+    loop {
+        let now = state.borrow_and_update().clone();
+        match now {
+            SessionState::AuthExpired if !was_expired => {
+                was_expired = true;
+                let (title, body) = text::auth_expired(live.account.server.display());
+                center.info(info_notice(InfoKey::AuthExpired, &title, &body, false));
+            }
+            SessionState::Connected { .. } if was_expired => {
+                was_expired = false;
+                center.close(NoticeKey::Info(InfoKey::AuthExpired));
+            }
+            _ => {}
+        }
+        ctx.tray.refresh();
+        emit_status(&ctx);
+        if state.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Follows our answers on their way: a notice when one did not go through, and the
+/// review's window told.
+async fn follow_outbox(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
+    let mut deliveries = live.outbox.subscribe();
+    loop {
+        let d = match deliveries.recv().await {
+            Ok(d) => d,
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let agent = || {
+            live.outbox
+                .decisions(50)
+                .ok()
+                .and_then(|ds| ds.into_iter().find(|x| x.message_id == d.message_id()))
+                .map(|x| x.agent)
+                .unwrap_or_else(|| "An agent".to_owned())
+        };
+        let key = InfoKey::Delivery(d.message_id().to_owned());
+        let words = match &d {
+            Delivery::Failed { reason, .. } => {
+                // An open window says why and takes an answer again.
+                ctx.windows.emit(UiEvent::ReviewState(ReviewStateEvent {
+                    detail: Some(reason.clone()),
+                    ..ReviewStateEvent::new(d.message_id(), ReviewState::Pending)
+                }));
+                Some(text::answer_failed(&agent(), reason))
+            }
+            Delivery::AnsweredElsewhere { .. } => Some(text::answered_elsewhere(&agent())),
+            Delivery::Expired { .. } => Some(text::answered_too_late(&agent())),
+            Delivery::WillRetry { reason, at, .. } => {
+                ctx.windows.emit(UiEvent::ReviewState(ReviewStateEvent {
+                    detail: Some(reason.clone()),
+                    retry_at: Some(*at),
+                    ..ReviewStateEvent::new(d.message_id(), ReviewState::Sending)
+                }));
+                None
+            }
+            Delivery::Withdrawn { .. } => Some(text::answer_to_withdrawn(&agent())),
+            Delivery::Unreadable { .. } => Some(text::answer_unreadable()),
+            Delivery::Sent { .. } | Delivery::AuthExpired { .. } => None,
+        };
+        if let Some((title, body)) = words {
+            center.info(info_notice(key, &title, &body, false));
+        }
+    }
+}

@@ -50,6 +50,9 @@ struct TrayHandle {
     proxy: Mutex<EventLoopProxy<UserEvent>>,
     /// A redraw is already on its way (a burst of changes costs one redraw).
     dirty: AtomicBool,
+    /// The event loop has begun to quit (read on Windows, `quit_on_signals`).
+    #[cfg_attr(not(windows), allow(dead_code))]
+    quitting: AtomicBool,
 }
 
 impl TrayHandle {
@@ -141,6 +144,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     let tray_handle = Arc::new(TrayHandle {
         proxy: Mutex::new(event_loop.create_proxy()),
         dirty: AtomicBool::new(false),
+        quitting: AtomicBool::new(false),
     });
     let windows: Arc<dyn WindowHost> = Arc::new(UiWindows(host.clone()));
     let ctx = Ctx {
@@ -164,7 +168,24 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     flows::start(ctx.clone(), center.clone(), responses, requests);
     #[cfg(target_os = "linux")]
     tokio::spawn(crate::system::follow(core.clone()));
-    tokio::spawn(quit_on_signals(tray_handle.clone()));
+    // Windows: the event loop may have no window to receive Quit (no display), so the
+    // signal's task can shut down by itself.
+    #[cfg(windows)]
+    let shutdown = {
+        let (core, center, host) = (ctx.core.clone(), center.clone(), host.clone());
+        async move {
+            center.withdraw_all();
+            host.shutdown();
+            core.shutdown().await;
+            center.flush().await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    tokio::spawn(quit_on_signals(
+        tray_handle.clone(),
+        #[cfg(windows)]
+        shutdown,
+    ));
     {
         let menu = tray_handle.clone();
         tray_icon::menu::MenuEvent::set_event_handler(Some(
@@ -234,6 +255,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
                 }
             }
             Event::UserEvent(UserEvent::Quit) => {
+                tray_handle.quitting.store(true, Ordering::Release);
                 center.withdraw_all();
                 host.shutdown();
                 let core = ctx.core.clone();
@@ -258,8 +280,15 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     })
 }
 
-/// SIGTERM and SIGINT end the app as Quit does.
-async fn quit_on_signals(tray: Arc<TrayHandle>) {
+/// SIGTERM and SIGINT (Ctrl+C and Ctrl+Break on Windows) end the app as Quit does. On
+/// Windows the event loop receives Quit through a hidden window, which cannot exist
+/// without a display (Wine without one, a session without a desktop): if the process is
+/// still there a few seconds later, `shutdown` (what Quit does, bar the tray icon) runs
+/// here and the process exits.
+async fn quit_on_signals(
+    tray: Arc<TrayHandle>,
+    #[cfg(windows)] shutdown: impl std::future::Future<Output = ()>,
+) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -274,10 +303,31 @@ async fn quit_on_signals(tray: Arc<TrayHandle>) {
             _ = int.recv() => {},
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        use tokio::signal::windows::{ctrl_break, ctrl_c};
+        let (Ok(mut c), Ok(mut b)) = (ctrl_c(), ctrl_break()) else {
+            return;
+        };
+        tokio::select! {
+            _ = c.recv() => {},
+            _ = b.recv() => {},
+        }
+        tracing::info!("quitting (Ctrl+C)");
+        tray.quit();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        if tray.quitting.load(Ordering::Acquire) {
+            return;
+        }
+        tracing::warn!("the event loop did not quit (no display?): quitting without it");
+        shutdown.await;
+        std::process::exit(0);
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = tokio::signal::ctrl_c().await;
     }
+    #[cfg(not(windows))]
     tray.quit();
 }
 

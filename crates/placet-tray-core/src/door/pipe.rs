@@ -178,6 +178,7 @@ pub fn serve(requests: mpsc::Sender<Incoming>) -> std::io::Result<()> {
                     None
                 }
             };
+            tracing::debug!(pid = ?peer_pid, "command-line client");
             // The next client waits on a new instance while this one is served.
             let next = match security.create(&options, &name) {
                 Ok(s) => s,

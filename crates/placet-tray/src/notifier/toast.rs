@@ -9,6 +9,8 @@
 //!   for a click on that notification ([`window_of`]). A `placet-tray:` URL can come
 //!   from any program, so it can only ever open a window ([`protocol_window`]), never
 //!   answer.
+//! - A program's proposal has no URL (only the tray holding it can open its window): a
+//!   click on its toast is a foreground activation, `launch="open"`.
 //! - Buttons and the reply box are foreground activations: they reach only the tray
 //!   that showed the toast, through the toast's own `Activated` event, which no other
 //!   program can raise; a toast left by a tray that is gone answers nothing (the tray
@@ -29,6 +31,9 @@ use placet_tray_core::window::WindowKind;
 
 /// The URL scheme the installer registers for `placet-tray.exe "%1"`.
 pub const SCHEME: &str = "placet-tray";
+/// The arguments of a click on a toast whose window no URL names (a program's
+/// proposal, whose confirmation window only the tray that holds it can open).
+pub const OPEN: &str = "open";
 /// The arguments of the reply's send button.
 pub const REPLY: &str = "reply";
 /// The id of the reply's text box (the key of the typed text in the activation).
@@ -39,15 +44,14 @@ const ACTION: &str = "action:";
 /// The toast XML for `notice`.
 pub fn xml(notice: &Notice) -> String {
     let mut toast = String::from("<toast");
-    if let Some(window) = notice
-        .open_label
-        .as_ref()
-        .and_then(|_| window_of(&notice.key))
-    {
-        toast.push_str(&format!(
-            " launch=\"{}\" activationType=\"protocol\"",
-            escape(&protocol_url(&window))
-        ));
+    if notice.open_label.is_some() {
+        match window_of(&notice.key) {
+            Some(window) => toast.push_str(&format!(
+                " launch=\"{}\" activationType=\"protocol\"",
+                escape(&protocol_url(&window))
+            )),
+            None => toast.push_str(&format!(" launch=\"{OPEN}\"")),
+        }
     }
     if notice.persistent {
         if notice.actions.is_empty() && notice.reply.is_none() {
@@ -106,18 +110,18 @@ pub fn response(arguments: &str, typed: Option<String>) -> Option<Response> {
     }
     match arguments {
         REPLY => Some(Response::Replied(typed.unwrap_or_default())),
+        OPEN => Some(Response::Activated),
         _ => None,
     }
 }
 
-/// The window a click on the notification `key` opens: what the core does with its
-/// `Activated` response (`driver::follow_responses`). `None` for a command-line
-/// confirmation, which a click on its body does not settle.
+/// The window a click on the notification `key` opens, as a URL names it: what the core
+/// does with its `Activated` response (`flows::responses`). `None` for a program's
+/// proposal, whose confirmation window only the tray holding it can open: its toast's
+/// click is a foreground activation ([`OPEN`]).
 pub fn window_of(key: &NoticeKey) -> Option<WindowKind> {
     match key {
-        NoticeKey::Review(id) | NoticeKey::Info(InfoKey::CliAnswered(id)) => {
-            Some(WindowKind::review(id))
-        }
+        NoticeKey::Review(id) => Some(WindowKind::review(id)),
         NoticeKey::Info(InfoKey::AuthExpired) => Some(WindowKind::Settings),
         NoticeKey::Info(InfoKey::Confirm(_)) => None,
         NoticeKey::Summary | NoticeKey::Info(_) => Some(WindowKind::Inbox),
@@ -315,11 +319,6 @@ mod tests {
     #[test]
     fn activations_become_responses() {
         assert_eq!(
-            response("open", None),
-            None,
-            "the body is a protocol activation"
-        );
-        assert_eq!(
             response("action:approve", None),
             Some(Response::Action("approve".into()))
         );
@@ -331,6 +330,7 @@ mod tests {
             response(REPLY, Some("looks good".into())),
             Some(Response::Replied("looks good".into()))
         );
+        assert_eq!(response(OPEN, None), Some(Response::Activated));
         assert_eq!(
             response("", None),
             None,
@@ -351,12 +351,16 @@ mod tests {
             Some(WindowKind::Settings)
         );
         assert_eq!(
-            window_of(&NoticeKey::Info(InfoKey::CliAnswered("m2".into()))),
-            Some(WindowKind::review("m2"))
+            window_of(&NoticeKey::Info(InfoKey::Delivery("m2".into()))),
+            Some(WindowKind::Inbox)
         );
         assert_eq!(window_of(&NoticeKey::Info(InfoKey::Confirm(1))), None);
         let mut confirm = review();
         confirm.key = NoticeKey::Info(InfoKey::Confirm(1));
+        assert!(
+            xml(&confirm).starts_with("<toast launch=\"open\" scenario="),
+            "a proposal's toast opens its window in the tray that holds it"
+        );
         confirm.open_label = None;
         assert!(xml(&confirm).starts_with("<toast scenario="), "no launch");
     }

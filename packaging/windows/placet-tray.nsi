@@ -100,11 +100,20 @@ Var RemoveData
 ; --- Shared -----------------------------------------------------------------------------
 
 ; Closes the running trays (an upgrade replaces their files; the uninstaller removes
-; them): asked to close, then ended. Their data is safe either way (SQLite). Without
+; them): this user's asked to quit (`placet-tray.exe --quit`), then any left asked to
+; close, then ended. Their data is safe either way (SQLite). Without
 ; administrator rights only this user's can be ended, which is what a per-user install
 ; needs; an all-users install replaces files every user's tray runs from.
 !macro CloseTray un
 Function ${un}CloseTray
+  ${If} ${FileExists} "$INSTDIR\placet-tray.exe"
+    ; This user's tray quits cleanly (it withdraws its toasts).
+    nsExec::Exec '"$INSTDIR\placet-tray.exe" --quit'
+    Pop $0
+    ${If} $0 = 0
+      Sleep 2000
+    ${EndIf}
+  ${EndIf}
   nsExec::Exec '"$SYSDIR\taskkill.exe" /IM placet-tray.exe'
   Pop $0
   ${If} $0 = 0

@@ -280,11 +280,11 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     })
 }
 
-/// SIGTERM and SIGINT (Ctrl+C and Ctrl+Break on Windows) end the app as Quit does. On
-/// Windows the event loop receives Quit through a hidden window, which cannot exist
-/// without a display (Wine without one, a session without a desktop): if the process is
-/// still there a few seconds later, `shutdown` (what Quit does, bar the tray icon) runs
-/// here and the process exits.
+/// SIGTERM and SIGINT (Ctrl+C, Ctrl+Break and `placet-tray --quit` on Windows) end the
+/// app as Quit does. On Windows the event loop receives Quit through a hidden window,
+/// which cannot exist without a display (Wine without one, a session without a
+/// desktop): if the process is still there a few seconds later, `shutdown` (what Quit
+/// does, bar the tray icon) runs here and the process exits.
 async fn quit_on_signals(
     tray: Arc<TrayHandle>,
     #[cfg(windows)] shutdown: impl std::future::Future<Output = ()>,
@@ -310,10 +310,10 @@ async fn quit_on_signals(
             return;
         };
         tokio::select! {
-            _ = c.recv() => {},
-            _ = b.recv() => {},
+            _ = c.recv() => tracing::info!("quitting (Ctrl+C)"),
+            _ = b.recv() => tracing::info!("quitting (Ctrl+Break)"),
+            _ = crate::quit::asked() => tracing::info!("quitting (asked by placet-tray --quit)"),
         }
-        tracing::info!("quitting (Ctrl+C)");
         tray.quit();
         tokio::time::sleep(Duration::from_secs(3)).await;
         if tray.quitting.load(Ordering::Acquire) {

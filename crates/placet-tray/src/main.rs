@@ -13,7 +13,8 @@
 //! - [`autostart`], [`system`] (sleep and network events), [`demo`].
 //! - Windows: [`console`] (subcommands print in the caller's console); a
 //!   `placet-tray:` URL (a toast's click, `notifier::toast`) opens a window and nothing
-//!   else. The console front-end is the `placet-tray-cli` binary (shipped as
+//!   else; [`quit`] (`--quit`: the running tray quits cleanly, with or without an
+//!   icon). The console front-end is the `placet-tray-cli` binary (shipped as
 //!   `placet-tray.com`).
 
 // No console window on Windows, debug builds included, so that what is tested is what
@@ -27,6 +28,8 @@ mod console;
 #[cfg(feature = "demo")]
 mod demo;
 mod notifier;
+#[cfg(windows)]
+mod quit;
 #[cfg(target_os = "linux")]
 mod system;
 mod tray;
@@ -53,6 +56,11 @@ fn main() {
                 };
                 std::process::exit(code);
             }
+        }
+        // `placet-tray.exe --quit` (the installer, scripts): the running tray quits
+        // cleanly, icon or not. 0 when one was asked, 8 when none runs.
+        if matches!(args.as_slice(), [a] if a == "--quit") {
+            std::process::exit(if quit::ask() { 0 } else { 8 });
         }
         if runs_a_command(&args) {
             console::attach_parent();

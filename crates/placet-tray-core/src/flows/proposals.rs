@@ -213,7 +213,10 @@ async fn confirm(
         tokio::select! {
             d = &mut decided => break match d {
                 Ok(true) => None,
-                _ => Some((ProposalState::Cancelled, Outcome::Cancelled)),
+                Ok(false) => Some((ProposalState::Cancelled, Outcome::Cancelled)),
+                // Dropped: the window failed meanwhile (`forget_when_closed` forgot the
+                // proposal), unless it was closed.
+                Err(_) => Some((ProposalState::Cancelled, failed_meanwhile(&mut windows, &kind))),
             },
             e = windows.recv() => match e {
                 Ok(WindowEvent::Closed(k)) if k == kind => {
@@ -287,6 +290,19 @@ fn overtaken(
         }
         _ => None,
     }
+}
+
+/// Why the decision ended without one: the window's failure if it is among the events
+/// not read yet, else a Cancel.
+fn failed_meanwhile(windows: &mut broadcast::Receiver<WindowEvent>, kind: &WindowKind) -> Outcome {
+    while let Ok(e) = windows.try_recv() {
+        if let WindowEvent::Failed(k, reason) = e {
+            if &k == kind {
+                return cannot_show(&reason);
+            }
+        }
+    }
+    Outcome::Cancelled
 }
 
 fn cannot_show(reason: &str) -> Outcome {

@@ -36,7 +36,12 @@
 
 Unicode true
 Target amd64-unicode
-SetCompressor /SOLID lzma
+!ifdef FAST_COMPRESSION
+  ; scripts/check-installer's debug builds: quick to pack, large.
+  SetCompressor zlib
+!else
+  SetCompressor /SOLID lzma
+!endif
 RequestExecutionLevel user
 ManifestDPIAware true
 
@@ -64,6 +69,7 @@ ManifestDPIAware true
 
 !include LogicLib.nsh
 !include FileFunc.nsh
+!include Sections.nsh
 !include x64.nsh
 
 Name "${APP_NAME}"
@@ -88,13 +94,13 @@ VIAddVersionKey /LANG=1033 "FileVersion" "${VERSION}"
 VIAddVersionKey /LANG=1033 "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=1033 "LegalCopyright" "MIT License"
 
+Page components
 Page directory
 Page instfiles
 UninstPage uninstConfirm
 UninstPage instfiles
 
 Var AllUsers
-Var Autostart
 Var RemoveData
 
 ; --- Shared -----------------------------------------------------------------------------
@@ -182,47 +188,6 @@ FunctionEnd
 
 ; --- Install ----------------------------------------------------------------------------
 
-Function .onInit
-  ${IfNot} ${RunningX64}
-    MessageBox MB_ICONSTOP "${APP_NAME} needs 64-bit Windows." /SD IDOK
-    Abort
-  ${EndIf}
-  SetRegView 64
-  ${GetParameters} $R0
-  ClearErrors
-  ${GetOptions} $R0 "/ALLUSERS" $R1
-  ${IfNot} ${Errors}
-    StrCpy $AllUsers 1
-  ${EndIf}
-  ClearErrors
-  ${GetOptions} $R0 "/AUTOSTART" $R1
-  ${IfNot} ${Errors}
-    StrCpy $Autostart 1
-  ${EndIf}
-  ${If} $AllUsers = 1
-    UserInfo::GetAccountType
-    Pop $R1
-    ${If} $R1 != "Admin"
-      MessageBox MB_ICONSTOP "Installing for all users needs an administrator." /SD IDOK
-      SetErrorLevel 5
-      Quit
-    ${EndIf}
-    SetShellVarContext all
-    ; /D= still wins: NSIS sets $INSTDIR from it after .onInit only when given.
-    StrCpy $INSTDIR "$PROGRAMFILES64\${APP_NAME}"
-  ${Else}
-    SetShellVarContext current
-  ${EndIf}
-  ; An earlier install: the same folder (an upgrade in place).
-  ${If} $AllUsers = 1
-    ReadRegStr $R1 HKLM "${UNINSTALL_KEY}" "InstallLocation"
-  ${Else}
-    ReadRegStr $R1 HKCU "${UNINSTALL_KEY}" "InstallLocation"
-  ${EndIf}
-  ${If} $R1 != ""
-    StrCpy $INSTDIR $R1
-  ${EndIf}
-FunctionEnd
 
 !macro WriteKeys ROOT
   WriteRegStr ${ROOT} "${UNINSTALL_KEY}" "DisplayName" "${APP_NAME}"
@@ -271,13 +236,58 @@ Section "Placet Tray" SecMain
   Call SetAumid
   DetailPrint "Start-menu shortcut's AppUserModelID: $1"
 
-  ; Start at login: this user's Run key, as the app's own setting writes it.
-  ${If} $Autostart = 1
-    WriteRegStr HKCU "${RUN_KEY}" "${APP_ID}" '"$INSTDIR\placet-tray.exe"'
-  ${EndIf}
-
   Call WebView2
 SectionEnd
+
+; Start at login: this user's Run key, as the app's own setting (Settings › Start at
+; login) writes it. Off unless chosen here or with /AUTOSTART.
+Section /o "Start with Windows" SecAutostart
+  SetRegView 64
+  WriteRegStr HKCU "${RUN_KEY}" "${APP_ID}" '"$INSTDIR\placet-tray.exe"'
+SectionEnd
+
+; After the sections, whose ids it uses.
+Function .onInit
+  ${IfNot} ${RunningX64}
+    MessageBox MB_ICONSTOP "${APP_NAME} needs 64-bit Windows." /SD IDOK
+    Abort
+  ${EndIf}
+  SetRegView 64
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/ALLUSERS" $R1
+  ${IfNot} ${Errors}
+    StrCpy $AllUsers 1
+  ${EndIf}
+  ClearErrors
+  ${GetOptions} $R0 "/AUTOSTART" $R1
+  ${IfNot} ${Errors}
+    !insertmacro SelectSection ${SecAutostart}
+  ${EndIf}
+  ${If} $AllUsers = 1
+    UserInfo::GetAccountType
+    Pop $R1
+    ${If} $R1 != "Admin"
+      MessageBox MB_ICONSTOP "Installing for all users needs an administrator." /SD IDOK
+      SetErrorLevel 5
+      Quit
+    ${EndIf}
+    SetShellVarContext all
+    ; /D= still wins: NSIS sets $INSTDIR from it after .onInit only when given.
+    StrCpy $INSTDIR "$PROGRAMFILES64\${APP_NAME}"
+  ${Else}
+    SetShellVarContext current
+  ${EndIf}
+  ; An earlier install: the same folder (an upgrade in place).
+  ${If} $AllUsers = 1
+    ReadRegStr $R1 HKLM "${UNINSTALL_KEY}" "InstallLocation"
+  ${Else}
+    ReadRegStr $R1 HKCU "${UNINSTALL_KEY}" "InstallLocation"
+  ${EndIf}
+  ${If} $R1 != ""
+    StrCpy $INSTDIR $R1
+  ${EndIf}
+FunctionEnd
 
 ; The WebView2 runtime, for the windows (settings, inbox, reviews).
 Function WebView2

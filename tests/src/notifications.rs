@@ -440,7 +440,15 @@ pub struct NotificationServer {
 }
 
 impl NotificationServer {
-    /// Starts the server on the bus at `address`, owning [`NOTIFICATIONS_NAME`].
+    /// Starts another server on the bus at `address` that takes [`NOTIFICATIONS_NAME`]
+    /// over, as a daemon that restarted (or another one the desktop started) does: a new
+    /// unique name, and ids that start at 1 again.
+    pub async fn take_over(address: &str) -> zbus::Result<Self> {
+        Self::start(address).await
+    }
+
+    /// Starts the server on the bus at `address`, owning [`NOTIFICATIONS_NAME`] (and
+    /// letting a later server take it over).
     pub(crate) async fn start(address: &str) -> zbus::Result<Self> {
         let (changes, _) = watch::channel(0);
         let shared = Arc::new(Shared {
@@ -462,8 +470,11 @@ impl NotificationServer {
                     shared: shared.clone(),
                 },
             )
-            .name(NOTIFICATIONS_NAME)
             .build()
+            .await?;
+        // The default flags: replace the owner, and let a later server replace us.
+        connection
+            .request_name_with_flags(NOTIFICATIONS_NAME, zbus::fdo::RequestNameFlags::default())
             .await?;
         Ok(Self { shared, connection })
     }
@@ -639,6 +650,14 @@ impl NotificationServer {
         close(&self.shared, &self.emitter(), id, reason)
             .await
             .expect("emitting NotificationClosed");
+    }
+
+    /// This server's unique name on the bus.
+    pub fn unique_name(&self) -> String {
+        self.connection
+            .unique_name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
     }
 
     fn emitter(&self) -> SignalEmitter<'static> {

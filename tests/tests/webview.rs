@@ -53,6 +53,9 @@
 //! - `inbox`: listing, filtering, live updates, keyboard answers, agent status, and
 //!   reviews only Placet can answer.
 //! - `hostile`: agent-supplied text never runs, never loads anything, shows as text.
+//! - `confirm`: a program's proposal (through a pseudo-terminal, a script, the door) is
+//!   shown whole in its confirmation window and sent only on the person's Confirm.
+//! - `revisions`: request changes on every review type; a revision's earlier rounds.
 //! - `a11y`: axe-core finds no serious or critical violation in any window, and every
 //!   review type is answered with the keyboard alone.
 //! - `window_process`: the shipped path, a window in its own process talking to the
@@ -91,3 +94,9 @@ mod window_process;
 
 #[path = "webview/a11y.rs"]
 mod a11y;
+
+#[path = "webview/confirm.rs"]
+mod confirm;
+
+#[path = "webview/revisions.rs"]
+mod revisions;

@@ -5,7 +5,7 @@ import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 /** Every command of the pages (the command table). */
 export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide";
 
-export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "internal";
+export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "noLiveConnection" | "internal";
 
 export type IpcError = { code: ErrorCode, message: string, count?: number, location?: string, };
 
@@ -21,6 +21,10 @@ html: string, review: Review, state: ReviewState, attachments: Attachment[], ite
  */
 previousFeedback: string | null, previousResponse: unknown, 
 /**
+ * Every earlier round of a revised review, oldest first.
+ */
+rounds: Array<RoundView>, 
+/**
  * False in watch-only (API key) mode.
  */
 canAnswer: boolean, 
@@ -32,6 +36,16 @@ page: string,
  * Our answer to it, from the decision log.
  */
 decision: DecisionView | null, };
+
+export type RoundView = { iteration: number, 
+/**
+ * What the person asked to change.
+ */
+feedback: string | null, 
+/**
+ * The answer given then, passwords as dots.
+ */
+response: unknown, answeredAt: string | null, };
 
 export type DecisionView = { 
 /**
@@ -75,7 +89,15 @@ statusMessage: string | null,
  */
 statusText: string, };
 
-export type AppStatus = { signedIn: boolean, server: string | null, account: string | null, watchOnly: boolean, 
+export type AppStatus = { signedIn: boolean, 
+/**
+ * The web address.
+ */
+server: string | null, 
+/**
+ * The live connection's address (the same as `server` behind a reverse proxy).
+ */
+api: string | null, account: string | null, watchOnly: boolean, 
 /**
  * False when the sign-in is held for this run only.
  */
@@ -85,6 +107,16 @@ saved: boolean, state: SessionState, stateText: string,
  * allowed it): passwords and sessions travel unencrypted.
  */
 insecure: boolean, };
+
+export type ServerCheckView = { 
+/**
+ * The web address, checked.
+ */
+server: string, 
+/**
+ * The live connection's address.
+ */
+api: string, };
 
 export type NotifyFor = "reviews" | "all";
 
@@ -134,5 +166,63 @@ messageId: string, attachmentId: string, received: number,
  * The size, when the server said.
  */
 total: number | null, };
+
+export type ReviewPreselectEvent = { messageId: string, optionId: string, };
+
+export type ProposalState = "waiting" | "refused" | "confirmed" | "cancelled" | "timedOut" | "overtaken";
+
+export type AnswerRow = { 
+/**
+ * What the value is ("Option", a form field's label, "Text").
+ */
+label: string, 
+/**
+ * The value in full (a password: dots, one per character).
+ */
+value: string, 
+/**
+ * The field or option id the server receives, when it differs from the label.
+ */
+key?: string, 
+/**
+ * The value is a password: shown as dots, with its length.
+ */
+secret: boolean, 
+/**
+ * The value spans lines (text, JSON): shown as a block.
+ */
+block: boolean, };
+
+export type ProposalView = { id: number, messageId: string, agentName: string, 
+/**
+ * The review's message text as sanitised HTML.
+ */
+html: string, reviewType: string, rows: Array<AnswerRow>, 
+/**
+ * The JSON the server receives, passwords as dots.
+ */
+json: string, 
+/**
+ * The option is marked dangerous: never sent for a program.
+ */
+danger: boolean, 
+/**
+ * The person's request for changes, sent beside the answer.
+ */
+feedback: string | null, 
+/**
+ * Who proposed it: the program and its parents, as the system named them.
+ */
+proposer: string, state: ProposalState, proposedAt: string, 
+/**
+ * When the proposal lapses if nobody confirms it.
+ */
+lapsesAt: string, };
+
+export type ProposalStateEvent = { id: number, state: ProposalState, 
+/**
+ * Why, in words, when it did not go through.
+ */
+detail?: string, };
 
 export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent };

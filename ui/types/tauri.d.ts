@@ -20,7 +20,15 @@ declare global {
       invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T>;
     };
     event: {
-      listen<T>(event: string, handler: (event: TauriEvent<T>) => void): Promise<TauriUnlisten>;
+      /**
+       * Listens for an event. With `target`, only events sent to that window (or to
+       * every window) arrive; without it, events sent to any window do.
+       */
+      listen<T>(
+        event: string,
+        handler: (event: TauriEvent<T>) => void,
+        options?: { target?: { kind: 'WebviewWindow'; label: string } },
+      ): Promise<TauriUnlisten>;
     };
     window: {
       getCurrentWindow(): {

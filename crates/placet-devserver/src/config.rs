@@ -1,6 +1,6 @@
 //! How a dev server is started.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -11,8 +11,11 @@ use std::time::Duration;
 /// `/__dev` routes, and webhooks only to loopback receivers.
 #[derive(Clone)]
 pub struct DevServerConfig {
-    /// Address to listen on; port 0 picks a free port (kept across `restart`).
+    /// Address of the backend (REST and Socket.IO; in [`Layout::OneOrigin`] also the web
+    /// pages); port 0 picks a free port (kept across `restart`).
     pub bind: SocketAddr,
+    /// One origin, or a separate web listener in front of the backend.
+    pub layout: Layout,
     /// Where the data lives.
     pub db: Db,
     /// Period of the review-expiry job (the real server: 60 s; tests: ~100 ms).
@@ -22,7 +25,8 @@ pub struct DevServerConfig {
     /// How long a streaming draft may go without an update before that job aborts it
     /// (the real server: 5 minutes).
     pub stale_stream_after: Duration,
-    /// Optional rate limit, like NestJS's global `ThrottlerGuard`: per route and client IP.
+    /// Optional rate limit, like NestJS's global `ThrottlerGuard`: per route and the
+    /// address the backend sees as the client (see [`Throttle`]).
     /// [`Throttle::UPSTREAM`] is the real server's default.
     pub throttle: Option<Throttle>,
     /// HS256 secret for JWTs. `Default` makes a random one, so tokens of one run are
@@ -31,6 +35,10 @@ pub struct DevServerConfig {
     /// Password of the seeded `admin@placet.local`; `None` picks a random one when the
     /// database is seeded. Read it back from `server.seed().admin().password`.
     pub admin_password: Option<String>,
+    /// Seed both accounts with `mustChangePassword` set, as accounts an owner creates
+    /// start out: login and `me` report it until `POST /api/auth/change-password`
+    /// clears it. Only applies when the database is first seeded.
+    pub must_change_password: bool,
     /// When set, a demo agent posts one review of each kind in turn at this interval and
     /// sends occasional status pings.
     pub demo_interval: Option<Duration>,
@@ -50,6 +58,7 @@ impl std::fmt::Debug for DevServerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DevServerConfig")
             .field("bind", &self.bind)
+            .field("layout", &self.layout)
             .field("db", &self.db)
             .field("expiry_tick", &self.expiry_tick)
             .field("stream_cleanup_tick", &self.stream_cleanup_tick)
@@ -60,6 +69,7 @@ impl std::fmt::Debug for DevServerConfig {
                 "admin_password",
                 &self.admin_password.as_ref().map(|_| "<redacted>"),
             )
+            .field("must_change_password", &self.must_change_password)
             .field("demo_interval", &self.demo_interval)
             .field("dev_routes", &self.dev_routes)
             .field("allow_remote_hosts", &self.allow_remote_hosts)
@@ -72,6 +82,7 @@ impl Default for DevServerConfig {
     fn default() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            layout: Layout::OneOrigin,
             db: Db::Memory,
             expiry_tick: Duration::from_secs(60),
             stream_cleanup_tick: Duration::from_secs(60),
@@ -79,10 +90,40 @@ impl Default for DevServerConfig {
             throttle: None,
             jwt_secret: crate::util::random_hex(32),
             admin_password: None,
+            must_change_password: false,
             demo_interval: None,
             dev_routes: false,
             allow_remote_hosts: false,
             webhooks: Webhooks::default(),
+        }
+    }
+}
+
+/// How the server sits on the network, as people deploy Placet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Layout {
+    /// The all-in-one image: nginx puts the web UI's pages, `/api/*` and Socket.IO
+    /// (`/socket.io/`, namespace `/ws`) on one origin, the one in
+    /// [`DevServerConfig::bind`].
+    #[default]
+    OneOrigin,
+    /// Upstream's default docker-compose: a web listener (Next.js, :3000 upstream) on
+    /// `web` serves the pages and forwards only `/api/*` to the backend over HTTP, so the
+    /// backend sees the proxy's address as the client; the backend (:3001 upstream) on
+    /// [`DevServerConfig::bind`] serves REST and Socket.IO and no pages. Socket.IO is not
+    /// reachable through the web listener.
+    Split {
+        /// Address of the web listener; port 0 picks a free port (kept across `restart`).
+        web: SocketAddr,
+    },
+}
+
+impl Layout {
+    /// [`Layout::Split`] with the web listener on `127.0.0.1:web_port` (0: a free port).
+    pub const fn split_loopback(web_port: u16) -> Self {
+        Layout::Split {
+            web: SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, web_port)),
         }
     }
 }
@@ -115,9 +156,16 @@ pub enum Webhooks {
     LoopbackOnly,
 }
 
-/// At most `limit` requests per `window` to one route from one client IP; more get
+/// At most `limit` requests per `window` to one route from one client address; more get
 /// `429 "ThrottlerException: Too Many Requests"` with `Retry-After`, and the client stays
 /// blocked on that route for another `window` (NestJS's default block duration).
+///
+/// The client address is what `@nestjs/throttler`'s default tracker reads, `req.ip`, and
+/// the backend does not trust proxies (apps/backend/src/main.ts sets no `trustProxy`),
+/// so it is the peer of the backend's TCP connection: behind the web listener of
+/// [`Layout::Split`] every client shares the proxy's budget, and in
+/// [`Layout::OneOrigin`], where the all-in-one image's nginx and Next.js hops sit in
+/// front of the backend, every request counts as `127.0.0.1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
     /// Requests allowed per window.

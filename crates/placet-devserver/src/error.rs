@@ -100,13 +100,6 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        tracing::error!(error = %e, "database error");
-        Self::internal()
-    }
-}
-
 /// Marker left on an error response for [`error_body`] to fill in.
 #[derive(Debug, Clone)]
 struct PendingErrorBody(ApiError);

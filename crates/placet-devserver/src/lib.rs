@@ -3,10 +3,15 @@
 //! It implements the parts of the Placet server that a reviewer client and a test agent
 //! use, quirks included, following the upstream source (`placet-io/placet`) where it
 //! and `placet-api.md` disagree: the human REST API (JWT), the agent API (`x-api-key`)
-//! with streaming drafts, Socket.IO on `/ws`, webhooks with delivery tracking, the
-//! review-expiry and stale-stream jobs and an optional rate limit. It is an independent
+//! with streaming drafts, Socket.IO on `/ws`, webhooks with delivery tracking and
+//! retries, the OAuth relay, the web UI's pages (only as far as a desktop client needs
+//! them), the review-expiry and stale-stream jobs and an optional rate limit. It is an independent
 //! implementation built on `serde_json::Value`, so bugs in `placet-client` cannot cancel
 //! out against it.
+//!
+//! It runs in either layout people deploy ([`Layout`]): one origin, as the all-in-one
+//! image serves pages, REST and Socket.IO, or split, as upstream's docker-compose puts
+//! the web UI (which forwards only `/api/*`) in front of the backend.
 //!
 //! It is also the server of the app's demo mode, on a person's machine: every run has
 //! a random JWT secret and admin password, only loopback `Host` names are served (a
@@ -46,35 +51,40 @@
 //!
 //! # Layout
 //!
-//! - `lib.rs`: [`DevServer`], the handle tests hold; `lifecycle.rs`: start/stop/restart.
-//! - `server.rs`: listener with cuttable connections; `routes/`: the HTTP surface
-//!   (`edge` for the request log, the `Host` rule and handshake refusal; `auth`,
-//!   `agents`, `messages`, `files`, `agent_api`, `dev` for `/__dev/*`).
-//! - `socket.rs`: the `/ws` namespace; `events.rs`: server-to-client emits.
-//! - `service/`: business operations shared by routes, helpers and the demo agent
-//!   (`streams` and `webhooks` among them).
-//! - `store/`: SQLite tables; `wire.rs`: JSON shapes; `validate.rs`: zod-like checks.
-//! - `throttle.rs`: the NestJS-style rate limit; `expiry.rs`: the review-expiry job.
-//! - `auth.rs`, `error.rs`, `extract.rs`, `seed.rs`, `demo.rs`, `controls.rs`,
-//!   `config.rs`.
+//! The modules form layers; a module imports only from lower layers or from inside its
+//! own subtree (`tests/server/layers.rs` holds the table and fails on an import that
+//! reaches up or sideways):
+//!
+//! 0. `util` (timestamps, ids), `net` (a listener whose connections can be cut).
+//! 1. `config`, `error` (the NestJS error body), `model` (the table rows),
+//!    `credentials` (JWTs, password hashes, API keys).
+//! 2. `validate/` (zod-like checks, multipart bodies), `wire` (JSON shapes of rows).
+//! 3. `store/`: SQLite tables, and the seed.
+//! 4. `state/`: the shared `App`, the live Socket.IO instance (`events`), the rate-limit
+//!    counters, pending OAuth flows, the test switches and logs.
+//! 5. `service/`: business operations shared by every surface (messages, reviews,
+//!    streams, webhooks, OAuth, the expiry job, rendering and paging).
+//! 6. The surfaces: `routes/` (the REST API, its extractors and edge layers, and `web/`:
+//!    the web UI's pages and its `/api` proxy), `socket` (the `/ws` namespace), `demo/`
+//!    (the demo agent and its reviews).
+//! 7. `controls/`: [`Controls`] and their `/__dev` HTTP face.
+//! 8. `lifecycle/`: assembles the routers, binds, starts, stops and restarts.
+//!
+//! `lib.rs` ([`DevServer`]) sits above them all.
 
-mod auth;
 mod config;
 mod controls;
+mod credentials;
 mod demo;
 mod error;
-mod events;
-mod expiry;
-mod extract;
 mod lifecycle;
+mod model;
+mod net;
 mod routes;
-mod seed;
-mod server;
 mod service;
 mod socket;
 mod state;
 mod store;
-mod throttle;
 mod util;
 mod validate;
 mod wire;
@@ -85,33 +95,17 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-pub use crate::config::{Db, DevServerConfig, Throttle, Webhooks};
-pub use crate::controls::{ConnectedSocket, Controls, RecordedRequest, RecordedRespond};
+pub use crate::config::{Db, DevServerConfig, Layout, Throttle, Webhooks};
+pub use crate::controls::Controls;
 pub use crate::demo::DemoReview;
-pub use crate::seed::{Seed, SeedAgent, SeedUser};
-pub use crate::store::StoreError;
+pub use crate::state::controls::{ConnectedSocket, RecordedRequest, RecordedRespond};
+pub use crate::store::{Seed, SeedAgent, SeedUser, StoreError};
 
 use crate::error::ApiError;
+pub use crate::lifecycle::DevServerError;
 use crate::lifecycle::Lifecycle;
-use crate::service::{render_message, View};
+use crate::service::render::{render_message, View};
 use crate::state::App;
-
-/// Why a dev server could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum DevServerError {
-    /// The address could not be bound (in use, or no permission).
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The database could not be opened, created or seeded.
-    #[error("database: {0}")]
-    Database(#[from] StoreError),
-}
 
 /// A running (or stopped) dev server. Dropping it stops the server without waiting;
 /// [`shutdown`](Self::shutdown) stops it cleanly.
@@ -128,7 +122,13 @@ impl DevServer {
             Db::Memory => store::Store::open_in_memory()?,
             Db::File(path) => store::Store::open_file(path)?,
         };
-        let seed = seed::ensure(&store, config.admin_password.as_deref())?;
+        let seed = store::seed::ensure(
+            &store,
+            store::seed::SeedOptions {
+                admin_password: config.admin_password.as_deref(),
+                must_change_password: config.must_change_password,
+            },
+        )?;
         let options = state::Options {
             dev_routes: config.dev_routes,
             allow_remote_hosts: config.allow_remote_hosts,
@@ -139,8 +139,8 @@ impl DevServer {
             App::new(
                 this.clone(),
                 store,
-                auth::TokenSigner::new(&config.jwt_secret),
-                config.throttle.map(throttle::Throttler::new),
+                credentials::TokenSigner::new(&config.jwt_secret),
+                config.throttle.map(state::throttle::Throttler::new),
                 seed,
                 options,
             )
@@ -151,8 +151,12 @@ impl DevServer {
             stale_stream_after: config.stale_stream_after,
             demo_interval: config.demo_interval,
         };
-        let lifecycle = Lifecycle::launch(app, config.bind, jobs).await?;
-        tracing::info!(addr = %lifecycle.addr, "dev server started");
+        let lifecycle = Lifecycle::launch(app, config.bind, config.layout, jobs).await?;
+        tracing::info!(
+            api = %lifecycle.addrs.api,
+            web = ?lifecycle.addrs.web,
+            "dev server started"
+        );
         Ok(Self { lifecycle })
     }
 
@@ -160,19 +164,48 @@ impl DevServer {
         &self.lifecycle.app
     }
 
-    /// The bound address (stays the same across [`restart`](Self::restart)).
+    /// The backend's bound address: REST and Socket.IO, and in [`Layout::OneOrigin`]
+    /// the pages too. It stays the same across [`restart`](Self::restart).
     pub fn addr(&self) -> SocketAddr {
-        self.lifecycle.addr
+        self.lifecycle.addrs.api
     }
 
-    /// `http://<addr>`, the base of every REST path and of the Socket.IO URL.
+    /// The web listener's bound address: in [`Layout::Split`] the web UI's own listener,
+    /// in [`Layout::OneOrigin`] the same as [`addr`](Self::addr). It stays the same
+    /// across [`restart`](Self::restart).
+    pub fn web_addr(&self) -> SocketAddr {
+        self.lifecycle.addrs.web.unwrap_or(self.lifecycle.addrs.api)
+    }
+
+    /// The layout the server was started with.
+    pub fn layout(&self) -> Layout {
+        match self.lifecycle.addrs.web {
+            Some(web) => Layout::Split { web },
+            None => Layout::OneOrigin,
+        }
+    }
+
+    /// What a person types in the browser: `http://<web addr>`, where the pages are and
+    /// where `/api/*` is answered (forwarded to the backend in [`Layout::Split`]).
+    pub fn web_url(&self) -> String {
+        format!("http://{}", self.web_addr())
+    }
+
+    /// The backend's base URL, `http://<addr>`: REST and Socket.IO (`/socket.io/`,
+    /// namespace `/ws`). In [`Layout::OneOrigin`] it equals [`web_url`](Self::web_url).
+    pub fn api_url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// The same as [`api_url`](Self::api_url), the base of every REST path and of the
+    /// Socket.IO URL; kept for existing callers.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.lifecycle.addr)
+        self.api_url()
     }
 
-    /// `http://<addr>/ws`, the Socket.IO namespace URL.
+    /// `http://<addr>/ws`, the Socket.IO namespace URL on the backend.
     pub fn ws_url(&self) -> String {
-        format!("{}/ws", self.base_url())
+        format!("{}/ws", self.api_url())
     }
 
     /// The seeded users, agents and API keys.
@@ -190,7 +223,7 @@ impl DevServer {
     /// the error body).
     pub async fn post_agent_message(&self, api_key: &str, body: Value) -> (StatusCode, Value) {
         let result = async {
-            let user_id = extract::authenticate_api_key(self.app(), api_key)?;
+            let user_id = service::auth::authenticate_api_key(self.app(), api_key)?;
             service::agent_messages::create_agent_message(self.app(), &user_id, &body).await
         }
         .await;
@@ -201,11 +234,43 @@ impl DevServer {
     /// emits `agent:status` like the route, and answers 201 like it.
     pub async fn ping_status(&self, api_key: &str, body: Value) -> (StatusCode, Value) {
         let result = async {
-            let user_id = extract::authenticate_api_key(self.app(), api_key)?;
+            let user_id = service::auth::authenticate_api_key(self.app(), api_key)?;
             service::agents::ping(self.app(), &user_id, &body).await
         }
         .await;
         reply(result, StatusCode::CREATED, "/api/v1/status/ping")
+    }
+
+    /// Starts an OAuth flow for `agent_id` as its agent would on its socket:
+    /// `oauth:start` with `flow` (`{state, provider, authUrl?, deviceCode?
+    /// {verificationUri, userCode, expiresIn?}}`; its `channelId` is set to `agent_id`)
+    /// from a socket of the agent's owner. The owner's `user:<id>` room gets
+    /// `{channelId, state, provider, authUrl, deviceCode}`, and a flow with an `authUrl`
+    /// waits for [`oauth_code`](Self::oauth_code). Returns whether the event went out
+    /// (not for an unknown agent or without `state` or `provider`).
+    pub async fn oauth_start(&self, agent_id: &str, flow: Value) -> bool {
+        let Ok(Some(agent)) = self.app().store.agent(agent_id) else {
+            return false;
+        };
+        let mut data = match flow {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        data.insert("channelId".to_owned(), Value::String(agent.id.clone()));
+        service::oauth::start(self.app(), &agent.owner_id, &Value::Object(data)).await
+    }
+
+    /// Completes an OAuth flow as the provider's redirect to
+    /// `GET /api/v1/oauth/callback?state=…&code=…` does: `oauth:code {state, code,
+    /// provider}` goes to the flow's channel room. Returns whether a flow with this
+    /// `state` was waiting (one started with an `authUrl`, at most 10 minutes ago).
+    pub async fn oauth_code(&self, state: &str, code: &str) -> bool {
+        let callback = service::oauth::Callback {
+            state: Some(state),
+            code: Some(code),
+            ..Default::default()
+        };
+        service::oauth::callback(self.app(), callback).await.0 == StatusCode::OK
     }
 
     /// Posts one demo review (as the seeded admin's matching agent); returns the message.
@@ -241,8 +306,8 @@ impl DevServer {
         self.lifecycle.stop().await;
     }
 
-    /// Starts again on the same address after [`stop`](Self::stop); a no-op while
-    /// running.
+    /// Starts again on the same addresses (both listeners in [`Layout::Split`]) after
+    /// [`stop`](Self::stop); a no-op while running.
     pub async fn restart(&self) -> Result<(), DevServerError> {
         self.lifecycle.start().await
     }

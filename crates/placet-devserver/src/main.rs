@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use placet_devserver::{Db, DevServer, DevServerConfig, Throttle};
+use placet_devserver::{Db, DevServer, DevServerConfig, Layout, Throttle};
 use tracing_subscriber::EnvFilter;
 
 /// A Placet-compatible server for tests and demos. Prints the base URL, the seeded
@@ -15,9 +15,22 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(name = "placet-devserver", version)]
 struct Args {
-    /// Address to listen on.
+    /// Address of the backend (REST and Socket.IO; with one origin, the pages too).
     #[arg(long, default_value = "127.0.0.1:3001")]
     bind: SocketAddr,
+    /// Lay the server out as upstream's docker-compose does: the web UI on its own
+    /// listener (--web-bind), which serves the pages and forwards only /api/* to the
+    /// backend on --bind; Socket.IO only on the backend.
+    #[arg(long)]
+    split_origin: bool,
+    /// Address of the web listener with --split-origin.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:3000",
+        requires = "split_origin"
+    )]
+    web_bind: SocketAddr,
     /// SQLite database file (created and seeded if missing). In-memory by default.
     #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
@@ -30,8 +43,9 @@ struct Args {
     /// Period of the review-expiry job, in ms.
     #[arg(long, value_name = "N", default_value_t = 60_000)]
     expiry_tick_ms: u64,
-    /// Rate limit per route and client IP, e.g. 100/60 (requests per seconds; the real
-    /// server's default). Off by default.
+    /// Rate limit per route and client address (the backend's peer, so one shared budget
+    /// behind a proxy), e.g. 100/60 (requests per seconds; the real server's default).
+    /// Off by default.
     #[arg(long, value_name = "N/SECS")]
     throttle: Option<Throttle>,
     /// Password of admin@placet.local; random when the database is first seeded.
@@ -58,6 +72,11 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let config = DevServerConfig {
         bind: args.bind,
+        layout: if args.split_origin {
+            Layout::Split { web: args.web_bind }
+        } else {
+            Layout::OneOrigin
+        },
         db: args.db.map_or(Db::Memory, Db::File),
         expiry_tick: Duration::from_millis(args.expiry_tick_ms.max(1)),
         throttle: args.throttle,
@@ -105,7 +124,15 @@ async fn shutdown_signal() {
 
 fn print_banner(server: &DevServer, demo: bool, dev_routes: bool) {
     let seed = server.seed();
-    println!("Placet dev server listening on {}", server.base_url());
+    match server.layout() {
+        Layout::OneOrigin => {
+            println!("Placet dev server listening on {}", server.web_url());
+        }
+        _ => {
+            println!("Placet dev server: web UI on {}", server.web_url());
+            println!("  Backend (REST, Socket.IO): {}", server.api_url());
+        }
+    }
     println!("  Socket.IO: {} (path /socket.io/)", server.ws_url());
     for user in &seed.users {
         println!();
@@ -115,7 +142,13 @@ fn print_banner(server: &DevServer, demo: bool, dev_routes: bool) {
         );
         println!("  API key: {}", user.api_key);
         for agent in seed.agents_of(&user.id) {
-            println!("  Agent {:<20} {}", agent.name, agent.id);
+            let parent = agent
+                .parent_id
+                .as_deref()
+                .and_then(|p| seed.agents.iter().find(|a| a.id == p))
+                .map(|p| format!("  (sub-agent of {})", p.name))
+                .unwrap_or_default();
+            println!("  Agent {:<20} {}{parent}", agent.name, agent.id);
         }
     }
     println!();

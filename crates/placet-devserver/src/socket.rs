@@ -13,9 +13,9 @@ use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::SocketIo;
 
-use crate::auth::api_key_hash;
-use crate::controls::ConnectedSocket;
-use crate::events::{channel_room, user_room, NAMESPACE};
+use crate::credentials::api_key_hash;
+use crate::state::controls::ConnectedSocket;
+use crate::state::events::{channel_room, user_room, NAMESPACE};
 use crate::state::App;
 use crate::util::{now_iso, truthy};
 
@@ -43,9 +43,21 @@ impl std::fmt::Display for Unauthorized {
     }
 }
 
+/// Packets that may wait for one slow client before an emit to it fails. Node's
+/// socket.io buffers without limit and never drops; socketioxide's default of 128
+/// would drop most of a burst of `message:delta`s to a client that reads a little late.
+const MAX_BUFFERED_PACKETS: usize = 1 << 20;
+/// `maxPayload` announced in the handshake and accepted from polling clients: Node's
+/// `maxHttpBufferSize` default (socketioxide's own is 100 kB).
+const MAX_PAYLOAD: u64 = 1_000_000;
+
 /// Builds the Socket.IO layer and instance for one server run.
 pub(crate) fn layer(app: Arc<App>) -> (SocketIoLayer, SocketIo) {
-    let (layer, io) = SocketIo::builder().with_state(app).build_layer();
+    let (layer, io) = SocketIo::builder()
+        .max_buffer_size(MAX_BUFFERED_PACKETS)
+        .max_payload(MAX_PAYLOAD)
+        .with_state(app)
+        .build_layer();
     io.ns(NAMESPACE, on_connect.with(authenticate));
     (layer, io)
 }
@@ -101,6 +113,7 @@ async fn authenticate(
     socket.on("message:delta", relay);
     socket.on("message:progress", relay);
     socket.on("agent:commands", relay);
+    socket.on("oauth:start", oauth_start);
     socket.extensions.insert(user);
     Ok(())
 }
@@ -190,6 +203,20 @@ async fn ping(socket: SocketRef) {
     if let Err(e) = socket.emit("pong", &no_args) {
         tracing::debug!(error = %e, "pong failed");
     }
+}
+
+/// `oauth:start`: forwarded to the user's room when the socket's user owns the channel
+/// (see [`service::oauth::start`](crate::service::oauth::start)).
+async fn oauth_start(
+    socket: SocketRef,
+    State(app): State<Arc<App>>,
+    TryData(data): TryData<Value>,
+) {
+    let Some(user) = socket.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let data = data.unwrap_or(Value::Null);
+    crate::service::oauth::start(&app, &user.user_id, &data).await;
 }
 
 /// Agent streaming events are relayed unchanged to `channel:<channelId>`, without an

@@ -66,6 +66,20 @@ pub(crate) fn truthy(v: &serde_json::Value) -> bool {
     }
 }
 
+/// JavaScript's `parseInt(s, 10)`: leading whitespace and a sign, then as many decimal
+/// digits as there are (`"12abc"` is 12, `"1.9"` is 1, `"1e3"` is 1); `None` for NaN.
+pub(crate) fn js_parse_int(s: &str) -> Option<f64> {
+    let t = s.trim_start();
+    let (negative, rest) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let value: f64 = digits.parse().ok()?;
+    Some(if negative { -value } else { value })
+}
+
 /// `n` random bytes as lowercase hex.
 pub(crate) fn random_hex(n: usize) -> String {
     let mut bytes = vec![0u8; n];
@@ -92,6 +106,21 @@ mod tests {
         assert!(parse_js_date("2030-01-01").is_some());
         assert!(parse_js_date("2030-01-01T10:00").is_some());
         assert!(parse_js_date("tomorrow").is_none());
+    }
+
+    #[test]
+    fn parse_int_like_javascript() {
+        assert_eq!(js_parse_int("25"), Some(25.0));
+        assert_eq!(js_parse_int("  7"), Some(7.0));
+        assert_eq!(js_parse_int("1.9"), Some(1.0));
+        assert_eq!(js_parse_int("12abc"), Some(12.0));
+        assert_eq!(js_parse_int("1e3"), Some(1.0));
+        assert_eq!(js_parse_int("0x1A"), Some(0.0));
+        assert_eq!(js_parse_int("-3"), Some(-3.0));
+        assert!(js_parse_int("-0").is_some_and(|z| z == 0.0 && z.is_sign_negative()));
+        assert_eq!(js_parse_int("abc"), None);
+        assert_eq!(js_parse_int(""), None);
+        assert_eq!(js_parse_int("-"), None);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::store::{AgentRow, AttachmentRow, MessageRow, StatusEventRow};
+use crate::model::{AgentRow, AttachmentRow, MessageRow, StatusEventRow};
+use crate::util::truthy;
 
 /// The value the server shows instead of a password form answer.
 pub(crate) const REDACTED: &str = "***REDACTED***";
@@ -40,13 +41,15 @@ pub(crate) fn agent_raw(a: &AgentRow) -> Value {
 }
 
 /// The agent as `GET /api/agents` and the agent API list it: a fixed field list with
-/// `webhookAuth.password`/`.token` and `managementApiKey` masked.
+/// `webhookAuth.password`/`.token` and `managementApiKey` masked when set (truthy), as
+/// `maskAgent` in agents.service.ts does.
 pub(crate) fn agent_masked(a: &AgentRow) -> Value {
     let webhook_auth = a.webhook_auth.clone().map(|mut auth| {
         if let Some(obj) = auth.as_object_mut() {
             for key in ["password", "token"] {
+                // `if (auth.password) auth.password = '***'`: only truthy values.
                 if let Some(v) = obj.get_mut(key) {
-                    if !v.is_null() {
+                    if truthy(v) {
                         *v = Value::String(MASK.to_owned());
                     }
                 }
@@ -69,7 +72,7 @@ pub(crate) fn agent_masked(a: &AgentRow) -> Value {
         "commands": a.commands,
         "tag": a.tag,
         "managementUrl": a.management_url,
-        "managementApiKey": a.management_api_key.as_ref().map(|_| MASK),
+        "managementApiKey": a.management_api_key.as_ref().map(|k| if k.is_empty() { "" } else { MASK }),
         "isSubagent": a.is_subagent,
         "parentAgentId": a.parent_agent_id,
         "createdAt": a.created_at,
@@ -152,19 +155,21 @@ pub(crate) fn with_field(mut v: Value, key: &str, field: Value) -> Value {
     v
 }
 
-/// Replaces answers to `password` fields of a form review with `"***REDACTED***"`, as
-/// the human REST routes do. The stored value is untouched.
+/// `sanitizeMessageForClient` (messages.service.ts): in a review of type `form`, the
+/// answers to fields of type `password` become `"***REDACTED***"`, but only answers
+/// that are set (truthy); an empty or missing answer, and any other review type, are
+/// left as they are. The stored value is untouched.
 pub(crate) fn redact_passwords(message: &mut Value) {
     let Some(review) = message.get_mut("review").and_then(Value::as_object_mut) else {
         return;
     };
-    let password_fields: Vec<String> = password_field_names(review);
-    if password_fields.is_empty() {
+    if review.get("type").and_then(Value::as_str) != Some("form") {
         return;
     }
+    let password_fields: Vec<String> = password_field_names(review);
     if let Some(response) = review.get_mut("response").and_then(Value::as_object_mut) {
         for name in password_fields {
-            if let Some(answer) = response.get_mut(&name) {
+            if let Some(answer) = response.get_mut(&name).filter(|a| truthy(a)) {
                 *answer = Value::String(REDACTED.to_owned());
             }
         }
@@ -205,6 +210,23 @@ mod tests {
         redact_passwords(&mut m);
         assert_eq!(m["review"]["response"]["user"], "ann");
         assert_eq!(m["review"]["response"]["pw"], REDACTED);
+
+        let mut empty = json!({"review": {"type": "form",
+            "payload": {"fields": [{"name": "pw", "type": "password"}]},
+            "response": {"pw": ""}}});
+        redact_passwords(&mut empty);
+        assert_eq!(
+            empty["review"]["response"]["pw"], "",
+            "an empty answer stays"
+        );
+        let mut freeform = json!({"review": {"type": "freeform",
+            "payload": {"fields": [{"name": "pw", "type": "password"}]},
+            "response": {"pw": "x"}}});
+        redact_passwords(&mut freeform);
+        assert_eq!(
+            freeform["review"]["response"]["pw"], "x",
+            "only form reviews"
+        );
     }
 
     #[test]

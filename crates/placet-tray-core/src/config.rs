@@ -21,7 +21,12 @@ pub enum AccountMode {
 /// The signed-in account (without its secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
+    /// The web address: what the person typed, where links to reviews go, and the
+    /// account's identity (keychain entries, outbox rows).
     pub server: ServerUrl,
+    /// The API address: REST and the live connection (Socket.IO). The web address behind
+    /// a reverse proxy; the backend's in upstream's default docker-compose.
+    pub api: ServerUrl,
     /// The email, or `api-key` in API-key mode.
     pub name: String,
     pub mode: AccountMode,
@@ -147,6 +152,8 @@ pub struct Config {
 #[serde(rename_all = "camelCase", default)]
 struct RawConfig {
     server: Option<String>,
+    /// The API address, when it is not the web address.
+    api_url: Option<String>,
     account: Option<String>,
     account_mode: Option<AccountMode>,
     /// The person allowed plain `http` to this (remote) server.
@@ -204,6 +211,11 @@ impl Config {
         let account = match (raw.server, raw.account) {
             (Some(server), Some(name)) => match parse_server(&server, raw.allow_insecure_http) {
                 Ok(server) => Some(Account {
+                    api: raw
+                        .api_url
+                        .as_deref()
+                        .and_then(|a| parse_server(a, raw.allow_insecure_http).ok())
+                        .unwrap_or_else(|| server.clone()),
                     server,
                     name,
                     mode: raw.account_mode.unwrap_or(AccountMode::User),
@@ -227,12 +239,17 @@ impl Config {
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
         let raw = RawConfig {
             server: self.account.as_ref().map(|a| a.server.display().to_owned()),
+            api_url: self
+                .account
+                .as_ref()
+                .filter(|a| a.api != a.server)
+                .map(|a| a.api.display().to_owned()),
             account: self.account.as_ref().map(|a| a.name.clone()),
             account_mode: self.account.as_ref().map(|a| a.mode),
             allow_insecure_http: self
                 .account
                 .as_ref()
-                .is_some_and(|a| a.server.insecure_http_allowed()),
+                .is_some_and(|a| a.server.insecure_http_allowed() || a.api.insecure_http_allowed()),
             notifications: self.notifications.clone(),
             autostart: self.autostart,
             answer_only_in_windows: self.answer_only_in_windows,
@@ -271,6 +288,7 @@ mod tests {
         let mut c = Config {
             account: Some(Account {
                 server: ServerUrl::parse("https://placet.example").unwrap(),
+                api: ServerUrl::parse("https://placet.example:3001").unwrap(),
                 name: "me@example.com".into(),
                 mode: AccountMode::User,
             }),

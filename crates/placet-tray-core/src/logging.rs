@@ -1,6 +1,9 @@
 //! Logs: warnings to stderr for the command line; the tray also writes a log file in
 //! the state folder. Secrets never reach a log: they are `Secret`s, which print as
-//! `<redacted>`, and the raw agent row of the server is never decoded.
+//! `<redacted>`, and the raw agent row of the server is never decoded. Answers are
+//! logged by kind and outcome, never by value. Whatever level is asked for, the HTTP,
+//! WebSocket and Socket.IO libraries log at `info` at most: at `debug` and `trace` they
+//! print headers and packets, which carry the session, the API key and answers.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -8,10 +11,36 @@ use std::sync::Mutex;
 use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::EnvFilter;
 
+/// Libraries that print what they carry (headers, packets) below `info`.
+const CARRIERS: [&str; 9] = [
+    "reqwest",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "rust_socketio",
+    "rust_engineio",
+    "tungstenite",
+    "tokio_tungstenite",
+    "native_tls",
+];
+
+/// The filter `PLACET_LOG` (or `fallback`) asks for, with the carriers capped at `info`.
+fn filter(fallback: &str) -> EnvFilter {
+    let mut filter = EnvFilter::try_from_env("PLACET_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| fallback.into());
+    for target in CARRIERS {
+        if let Ok(cap) = format!("{target}=info").parse() {
+            filter = filter.add_directive(cap);
+        }
+    }
+    filter
+}
+
 /// Logging for command-line commands: warnings and errors on stderr.
 pub fn init_cli() {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("PLACET_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(filter("warn"))
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
@@ -26,9 +55,7 @@ pub fn init_tray(file: &Path) {
     if std::fs::metadata(file).is_ok_and(|m| m.len() > ROTATE_BYTES) {
         let _ = std::fs::rename(file, file.with_extension("log.1"));
     }
-    let filter = EnvFilter::try_from_env("PLACET_LOG")
-        .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| "info,tao=warn,wry=warn,zbus=warn,tracing=warn".into());
+    let filter = filter("info,tao=warn,wry=warn,zbus=warn,tracing=warn");
     let file_writer = file
         .parent()
         .and_then(|dir| crate::paths::private_dir(dir).ok())

@@ -159,6 +159,22 @@ mod tests {
     use super::*;
     use tokio::io::BufReader;
 
+    /// A review of several MiB (an agent's long log, say) crosses the line whole.
+    #[tokio::test]
+    async fn a_five_mib_review_crosses_the_line() {
+        let text = "log line ".repeat(5 * 1024 * 1024 / 9 + 1);
+        let reply = ToHost::Reply {
+            id: 1,
+            ok: Some(serde_json::json!({"html": text})),
+            err: None,
+        };
+        let mut buf = Vec::new();
+        write(&mut buf, &reply).await.expect("written");
+        assert!(buf.len() > 5 * 1024 * 1024);
+        let mut r = BufReader::new(&buf[..]);
+        assert_eq!(read::<ToHost, _>(&mut r).await.unwrap(), Some(reply));
+    }
+
     /// Messages round-trip; an oversized or malformed line is refused and the next one
     /// still reads.
     #[tokio::test]

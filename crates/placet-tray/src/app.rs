@@ -15,7 +15,7 @@ use placet_tray_core::paths::Paths;
 use placet_tray_core::proposal::Proposals;
 use placet_tray_core::secrets::Keychain;
 use placet_tray_core::tray::{menu_clicked, tray_view, MenuId, TrayHost};
-use placet_tray_core::window::{WindowHost, WindowKind};
+use placet_tray_core::window::WindowKind;
 use placet_tray_core::{flows, links, Core};
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder, EventLoopProxy};
@@ -30,7 +30,11 @@ pub enum Mode {
     /// With the saved account, if any.
     Normal,
     /// Against an embedded dev server with a demo agent.
-    Demo { interval: u64, port: u16 },
+    Demo {
+        interval: u64,
+        port: u16,
+        split: bool,
+    },
 }
 
 /// What wakes the event loop.
@@ -50,7 +54,7 @@ struct TrayHandle {
     proxy: Mutex<EventLoopProxy<UserEvent>>,
     /// A redraw is already on its way (a burst of changes costs one redraw).
     dirty: AtomicBool,
-    /// The event loop has begun to quit (read on Windows, `quit_on_signals`).
+    /// The event loop has begun to quit (read on Windows, `quit_without_a_window`).
     #[cfg_attr(not(windows), allow(dead_code))]
     quitting: AtomicBool,
 }
@@ -74,6 +78,13 @@ impl TrayHost for TrayHandle {
     }
 }
 
+#[cfg(feature = "demo")]
+type DemoServer = placet_devserver::DevServer;
+#[cfg(not(feature = "demo"))]
+type DemoServer = std::convert::Infallible;
+/// The demo's embedded server, once started (stopped on quit).
+type DemoSlot = Arc<Mutex<Option<DemoServer>>>;
+
 /// Runs the tray until Quit, opening `open` (`inbox`, `settings`, `review:<id>`) once
 /// started. Returns the exit code.
 pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
@@ -93,23 +104,10 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
         }
     };
     let _guard = runtime.enter();
-
-    if !ui_on_stdio {
-        let request = match &open {
-            Some(window) => Request::Open {
-                window: window.clone(),
-            },
-            None => Request::Show,
-        };
-        if runtime
-            .block_on(door::ask(&request, Duration::from_secs(5)))
-            .is_ok()
-        {
-            eprintln!("Placet Tray is already running; it was asked to show itself.");
-            return 0;
-        }
+    if !ui_on_stdio && already_running(&runtime, &open) {
+        eprintln!("Placet Tray is already running; it was asked to show itself.");
+        return 0;
     }
-
     let core = match Core::new(paths, SessionConfig::default(), Arc::new(Keychain)) {
         Ok(c) => c,
         Err(e) => {
@@ -117,21 +115,13 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
             return 1;
         }
     };
-    #[cfg(feature = "webdriver")]
-    let host = if ui_on_stdio {
-        match UiProcess::given(core.clone()) {
-            Ok(h) => h,
-            Err(e) => {
-                eprintln!("error: no line to the window host: {e}");
-                return 1;
-            }
+    let host = match window_host(&core, ui_on_stdio) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: no line to the window host: {e}");
+            return 1;
         }
-    } else {
-        UiProcess::spawned(core.clone())
     };
-    // Only test builds can be given their window host.
-    #[cfg(not(feature = "webdriver"))]
-    let host = UiProcess::spawned(core.clone());
 
     #[cfg_attr(not(target_os = "macos"), allow(unused_mut))]
     let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().build();
@@ -146,89 +136,24 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
         dirty: AtomicBool::new(false),
         quitting: AtomicBool::new(false),
     });
-    let windows: Arc<dyn WindowHost> = Arc::new(UiWindows(host.clone()));
     let ctx = Ctx {
         core: core.clone(),
-        windows: windows.clone(),
+        windows: Arc::new(UiWindows(host.clone())),
         tray: tray_handle.clone(),
         autostart: Arc::new(crate::autostart::LoginItem),
         proposals: Arc::new(Proposals::default()),
     };
     host.set_ctx(ctx.clone());
-
-    let (responses_tx, responses) = mpsc::unbounded_channel();
-    let notifier: Arc<dyn Notifier> = crate::notifier::platform(responses_tx);
-    let center = NotificationCenter::spawn(notifier, CenterConfig::default());
-    let (requests_tx, requests) = mpsc::channel(16);
-    tokio::spawn(async move {
-        if let Err(e) = door::serve(requests_tx).await {
-            tracing::warn!(error = %e, "the command line cannot reach this tray");
-        }
-    });
-    flows::start(ctx.clone(), center.clone(), responses, requests);
-    #[cfg(target_os = "linux")]
-    tokio::spawn(crate::system::follow(core.clone()));
-    // Windows: the event loop may have no window to receive Quit (no display), so the
-    // signal's task can shut down by itself.
+    let center = start_services(&ctx, &tray_handle);
+    let demo = start_account(&ctx, mode, open);
     #[cfg(windows)]
-    let shutdown = {
-        let (core, center, host) = (ctx.core.clone(), center.clone(), host.clone());
-        async move {
-            center.withdraw_all();
-            host.shutdown();
-            core.shutdown().await;
-            center.flush().await;
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    };
-    tokio::spawn(quit_on_signals(
+    tokio::spawn(quit_without_a_window(
         tray_handle.clone(),
-        #[cfg(windows)]
-        shutdown,
+        ctx.clone(),
+        center.clone(),
+        host.clone(),
+        demo.clone(),
     ));
-    {
-        let menu = tray_handle.clone();
-        tray_icon::menu::MenuEvent::set_event_handler(Some(
-            move |e: tray_icon::menu::MenuEvent| {
-                menu.send(UserEvent::Menu(e.id.0));
-            },
-        ));
-    }
-
-    #[cfg(feature = "demo")]
-    let demo: Arc<Mutex<Option<placet_devserver::DevServer>>> = Arc::new(Mutex::new(None));
-    {
-        let ctx = ctx.clone();
-        #[cfg(feature = "demo")]
-        let demo = demo.clone();
-        tokio::spawn(async move {
-            match mode {
-                Mode::Normal => {
-                    if let Ok(None) = ctx.core.resume().await {
-                        // Nothing saved: offer to sign in.
-                        if open.is_none() {
-                            ctx.windows.open(WindowKind::Settings, None);
-                        }
-                    }
-                }
-                Mode::Demo { interval, port } => {
-                    #[cfg(feature = "demo")]
-                    crate::demo::start(&ctx, &demo, interval, port).await;
-                    #[cfg(not(feature = "demo"))]
-                    {
-                        let _ = (interval, port);
-                        eprintln!("error: this build of Placet Tray has no demo; build it from source with `scripts/run`");
-                        ctx.tray.quit();
-                    }
-                }
-            }
-            match open.as_deref().map(WindowKind::parse_spec) {
-                Some(Some(kind)) => ctx.windows.open(kind, None),
-                Some(None) => tracing::warn!(window = ?open, "unknown window to open"),
-                None => {}
-            }
-        });
-    }
 
     let mut tray: Option<Tray> = None;
     let handle = runtime.handle().clone();
@@ -256,22 +181,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
             }
             Event::UserEvent(UserEvent::Quit) => {
                 tray_handle.quitting.store(true, Ordering::Release);
-                center.withdraw_all();
-                host.shutdown();
-                let core = ctx.core.clone();
-                let center = center.clone();
-                #[cfg(feature = "demo")]
-                let demo = demo.lock().unwrap_or_else(|p| p.into_inner()).take();
-                handle.block_on(async move {
-                    core.shutdown().await;
-                    #[cfg(feature = "demo")]
-                    if let Some(d) = demo {
-                        d.shutdown().await;
-                    }
-                    center.flush().await;
-                    // Give the notifier a moment to close notifications.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                });
+                handle.block_on(quit(&ctx, &center, &host, &demo));
                 tray = None;
                 *control_flow = ControlFlow::Exit;
             }
@@ -280,15 +190,114 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     })
 }
 
-/// SIGTERM and SIGINT (Ctrl+C, Ctrl+Break and `placet-tray --quit` on Windows) end the
-/// app as Quit does. On Windows the event loop receives Quit through a hidden window,
-/// which cannot exist without a display (Wine without one, a session without a
-/// desktop): if the process is still there a few seconds later, `shutdown` (what Quit
-/// does, bar the tray icon) runs here and the process exits.
-async fn quit_on_signals(
-    tray: Arc<TrayHandle>,
-    #[cfg(windows)] shutdown: impl std::future::Future<Output = ()>,
-) {
+/// True when a tray already runs for this user: it was asked to show itself (or
+/// `open`).
+fn already_running(runtime: &tokio::runtime::Runtime, open: &Option<String>) -> bool {
+    let request = match open {
+        Some(window) => Request::Open {
+            window: window.clone(),
+        },
+        None => Request::Show,
+    };
+    runtime
+        .block_on(door::ask(&request, Duration::from_secs(5)))
+        .is_ok()
+}
+
+/// The window host: started from here when a window is wanted (test builds: or the one
+/// that started this tray, `--ui-on-stdio`).
+fn window_host(core: &Arc<Core>, ui_on_stdio: bool) -> std::io::Result<Arc<UiProcess>> {
+    #[cfg(feature = "webdriver")]
+    if ui_on_stdio {
+        return UiProcess::given(core.clone());
+    }
+    let _ = ui_on_stdio;
+    Ok(UiProcess::spawned(core.clone()))
+}
+
+/// Notifications, the command line's door, the flows, system events, signals and the
+/// menu's clicks; returns the notification center (flushed on quit).
+fn start_services(ctx: &Ctx, tray_handle: &Arc<TrayHandle>) -> NotificationCenter {
+    let (responses_tx, responses) = mpsc::unbounded_channel();
+    let notifier: Arc<dyn Notifier> = crate::notifier::platform(responses_tx);
+    let center = NotificationCenter::spawn(notifier, CenterConfig::default());
+    let (requests_tx, requests) = mpsc::channel(16);
+    tokio::spawn(async move {
+        if let Err(e) = door::serve(requests_tx).await {
+            tracing::warn!(error = %e, "the command line cannot reach this tray");
+        }
+    });
+    flows::start(ctx.clone(), center.clone(), responses, requests);
+    #[cfg(target_os = "linux")]
+    tokio::spawn(crate::system::follow(ctx.core.clone()));
+    tokio::spawn(quit_on_signals(tray_handle.clone()));
+    let menu = tray_handle.clone();
+    tray_icon::menu::MenuEvent::set_event_handler(Some(move |e: tray_icon::menu::MenuEvent| {
+        menu.send(UserEvent::Menu(e.id.0));
+    }));
+    center
+}
+
+/// Signs in with the saved account (or offers the sign-in window), or starts the demo;
+/// then opens `open`.
+fn start_account(ctx: &Ctx, mode: Mode, open: Option<String>) -> DemoSlot {
+    let demo = DemoSlot::default();
+    let ctx = ctx.clone();
+    let slot = demo.clone();
+    tokio::spawn(async move {
+        match mode {
+            Mode::Normal => {
+                if let Ok(None) = ctx.core.resume().await {
+                    // Nothing saved: offer to sign in.
+                    if open.is_none() {
+                        ctx.windows.open(WindowKind::Settings, None);
+                    }
+                }
+            }
+            Mode::Demo {
+                interval,
+                port,
+                split,
+            } => {
+                #[cfg(feature = "demo")]
+                crate::demo::start(&ctx, &slot, interval, port, split).await;
+                #[cfg(not(feature = "demo"))]
+                {
+                    let _ = (interval, port, split, &slot);
+                    eprintln!("error: this build of Placet Tray has no demo; build it from source with `scripts/run`");
+                    ctx.tray.quit();
+                }
+            }
+        }
+        match open.as_deref().map(WindowKind::parse_spec) {
+            Some(Some(kind)) => ctx.windows.open(kind, None),
+            Some(None) => tracing::warn!(window = ?open, "unknown window to open"),
+            None => {}
+        }
+    });
+    demo
+}
+
+/// Quit: notifications withdrawn, the window host told to exit, the session closed, the
+/// demo's server stopped.
+async fn quit(ctx: &Ctx, center: &NotificationCenter, host: &UiProcess, demo: &DemoSlot) {
+    center.withdraw_all();
+    host.shutdown();
+    ctx.core.shutdown().await;
+    let server = demo.lock().unwrap_or_else(|p| p.into_inner()).take();
+    #[cfg(feature = "demo")]
+    if let Some(d) = server {
+        d.shutdown().await;
+    }
+    #[cfg(not(feature = "demo"))]
+    let _ = server;
+    center.flush().await;
+    // Give the notifier a moment to close notifications.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// SIGTERM and SIGINT end the app as Quit does (Windows: `quit_without_a_window`).
+async fn quit_on_signals(tray: Arc<TrayHandle>) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -305,30 +314,48 @@ async fn quit_on_signals(
     }
     #[cfg(windows)]
     {
-        use tokio::signal::windows::{ctrl_break, ctrl_c};
-        let (Ok(mut c), Ok(mut b)) = (ctrl_c(), ctrl_break()) else {
-            return;
-        };
-        tokio::select! {
-            _ = c.recv() => tracing::info!("quitting (Ctrl+C)"),
-            _ = b.recv() => tracing::info!("quitting (Ctrl+Break)"),
-            _ = crate::quit::asked() => tracing::info!("quitting (asked by placet-tray --quit)"),
-        }
-        tray.quit();
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        if tray.quitting.load(Ordering::Acquire) {
-            return;
-        }
-        tracing::warn!("the event loop did not quit (no display?): quitting without it");
-        shutdown.await;
-        std::process::exit(0);
+        // Windows: `quit_without_a_window`.
+        let _ = tray;
     }
     #[cfg(not(any(unix, windows)))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        tray.quit();
     }
-    #[cfg(not(windows))]
+    #[cfg(unix)]
     tray.quit();
+}
+
+/// Windows: Ctrl+C, Ctrl+Break and `placet-tray.exe --quit` ([`crate::quit`]) end the
+/// app as Quit does. The event loop receives Quit through a hidden window, which cannot
+/// exist without a display (Wine without one, a session without a desktop): if it has
+/// not begun to quit a few seconds later, the same [`quit`] runs here and the process
+/// exits.
+#[cfg(windows)]
+async fn quit_without_a_window(
+    tray: Arc<TrayHandle>,
+    ctx: Ctx,
+    center: NotificationCenter,
+    host: Arc<UiProcess>,
+    demo: DemoSlot,
+) {
+    use tokio::signal::windows::{ctrl_break, ctrl_c};
+    let (Ok(mut c), Ok(mut b)) = (ctrl_c(), ctrl_break()) else {
+        return;
+    };
+    tokio::select! {
+        _ = c.recv() => tracing::info!("quitting (Ctrl+C)"),
+        _ = b.recv() => tracing::info!("quitting (Ctrl+Break)"),
+        _ = crate::quit::asked() => tracing::info!("quitting (asked by placet-tray --quit)"),
+    }
+    tray.quit();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    if tray.quitting.load(Ordering::Acquire) {
+        return;
+    }
+    tracing::warn!("the event loop did not quit (no display?): quitting without it");
+    quit(&ctx, &center, &host, &demo).await;
+    std::process::exit(0);
 }
 
 /// GTK 3 initialises OpenGL when it opens the display, to pick visuals, which maps Mesa

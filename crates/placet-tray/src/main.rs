@@ -72,9 +72,18 @@ fn main() {
         Run::Demo {
             interval,
             port,
+            split,
             open,
             ui_on_stdio,
-        } => app::run(app::Mode::Demo { interval, port }, open, ui_on_stdio),
+        } => app::run(
+            app::Mode::Demo {
+                interval,
+                port,
+                split,
+            },
+            open,
+            ui_on_stdio,
+        ),
     };
     std::process::exit(code);
 }

@@ -120,7 +120,7 @@ async fn an_inline_comment_goes_with_the_option_chosen_next() {
         .await;
     w.desktop
         .notifications()
-        .invoke_action(again.id, "approve")
+        .invoke_action(again.id, "option:approve")
         .await;
     let got = w.wait_responses(&id, 1).await;
     assert_eq!(
@@ -148,7 +148,7 @@ async fn the_windows_line_cannot_be_reached_from_outside() {
     let tray = w.app.as_ref().expect("app").pid();
     let host = children(tray)
         .into_iter()
-        .find(|(_, name)| name.starts_with("placet-tray-win"))
+        .find(|(_, name)| name == "placet-tray-ui")
         .map(|(pid, _)| pid)
         .expect("the window host runs");
     let app_pids: Vec<u32> = [tray, host]

@@ -5,6 +5,8 @@
 
 mod daemons;
 mod fidelity;
+mod forgery;
+mod secrets;
 mod support;
 
 use std::time::Duration;
@@ -134,8 +136,8 @@ mod notifications {
             n.actions,
             vec![
                 ("default".to_owned(), "Open".to_owned()),
-                ("approve".to_owned(), "Approve".to_owned()),
-                ("reject".to_owned(), "Reject…".to_owned()),
+                ("option:approve".to_owned(), "Approve".to_owned()),
+                ("option:reject".to_owned(), "Reject…".to_owned()),
             ]
         );
         assert_eq!(
@@ -146,7 +148,7 @@ mod notifications {
 
         w.desktop
             .notifications()
-            .invoke_action(n.id, "approve")
+            .invoke_action(n.id, "option:approve")
             .await;
         let recorded = w.wait_responses(&id, 1).await;
         assert_eq!(
@@ -166,7 +168,7 @@ mod notifications {
         let n = w.notification("Drop the staging database?").await;
         w.desktop
             .notifications()
-            .invoke_action(n.id, "reject")
+            .invoke_action(n.id, "option:reject")
             .await;
         w.wait_window("Placet review").await;
         tokio::time::sleep(QUIET).await;
@@ -183,26 +185,8 @@ mod notifications {
         w.running().await;
         let id = w.approval("Rotate the keys?").await;
         let n = w.notification("Rotate the keys?").await;
-        let rest =
-            placet_client::RestClient::new(placet_client::ServerUrl::parse(&w.url()).unwrap());
-        let admin = w.server.seed().admin();
-        let (_, token) = rest
-            .login(
-                &admin.email,
-                &placet_client::Secret::new(admin.password.clone()),
-            )
-            .await
-            .unwrap();
-        let response = placet_client::ValidResponse::from_stored(
-            json!({"selectedOption": "reject"})
-                .as_object()
-                .unwrap()
-                .clone(),
-        );
-        rest.authenticated(placet_client::Credential::Jwt(token))
-            .respond(&id, &response, None)
-            .await
-            .unwrap();
+        w.answer_elsewhere(&id, json!({"selectedOption": "reject"}))
+            .await;
         w.wait_withdrawn(n.id).await;
     }
 
@@ -259,7 +243,7 @@ mod notifications {
         assert!(deleted.status().is_success(), "{}", deleted.status());
         w.desktop
             .notifications()
-            .invoke_action(n.id, "approve")
+            .invoke_action(n.id, "option:approve")
             .await;
         let failure = w
             .desktop
@@ -645,7 +629,7 @@ mod resilience {
         w.server.stop().await;
         w.desktop
             .notifications()
-            .invoke_action(n.id, "approve")
+            .invoke_action(n.id, "option:approve")
             .await;
         wait_for("the app to queue the answer", T, || {
             let log = w.app_log();
@@ -806,28 +790,11 @@ mod cli {
 
         w.launch();
         w.wait_subscribed().await;
-        let notifications = w.desktop.notifications();
-        let confirm = |needle: &'static str, action: &'static str| {
-            let notifications = notifications.clone();
-            async move {
-                let n = notifications
-                    .wait_for_notify(
-                        move |n| {
-                            n.summary == "Confirm the answer from the command line"
-                                && n.body.contains(needle)
-                        },
-                        T,
-                    )
-                    .await;
-                assert!(
-                    n.actions.iter().any(|(k, _)| k == "confirm"),
-                    "{:?}",
-                    n.actions
-                );
-                notifications.invoke_action(n.id, action).await;
-            }
-        };
+        // A proposal only ever opens its window: its notification has no buttons, and
+        // pressing it (as `dunstctl action` would) sends nothing. Closing the window
+        // cancels it.
         let args = [
+            "--json",
             "respond",
             &approval,
             "--option",
@@ -835,23 +802,36 @@ mod cli {
             "--comment",
             " lgtm ",
         ];
-        let (out, ()) = tokio::join!(
-            w.cli(&args, None),
-            confirm("Approve (“lgtm”) — CLI approval", "confirm")
-        );
-        assert_eq!(out.code, 0, "{out:?}");
-        assert_eq!(
-            w.server.controls().responses_for(&approval)[0].body,
-            json!({"response": {"selectedOption": "approve", "comment": "lgtm"}})
-        );
-
-        let args = ["--json", "respond", &text, "--text", "  Aurora  "];
-        let (out, ()) = tokio::join!(w.cli(&args, None), confirm("“Aurora”", "cancel"));
-        assert_eq!(out.code, 7, "cancelled: {out:?}");
+        let person = async {
+            let n = w
+                .desktop
+                .notifications()
+                .wait_for_notify(|n| n.summary == "A program proposes an answer", T)
+                .await;
+            assert!(n.body.contains("CLI approval"), "{}", n.body);
+            assert!(
+                n.actions.iter().all(|(k, _)| k == "default"),
+                "a proposal's notification has no answer buttons: {:?}",
+                n.actions
+            );
+            w.desktop
+                .notifications()
+                .invoke_action(n.id, "default")
+                .await;
+            let window = w.wait_window("Confirm an answer").await;
+            tokio::time::sleep(QUIET).await;
+            assert!(
+                w.server.controls().responses_for(&approval).is_empty(),
+                "nothing is sent before the person confirms"
+            );
+            w.desktop.close_window_and_wait(window.id, T).await;
+        };
+        let (out, ()) = tokio::join!(w.cli(&args, None), person);
+        assert_eq!(out.code, 7, "closing the window cancels: {out:?}");
         let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
         assert_eq!(v["outcome"]["outcome"], "cancelled");
         assert!(
-            w.server.controls().responses_for(&text).is_empty(),
+            w.server.controls().responses_for(&approval).is_empty(),
             "nothing sent when the person cancels"
         );
 
@@ -861,14 +841,18 @@ mod cli {
             .await;
         assert_eq!(
             out.code, 7,
-            "a danger option is left to the window: {out:?}"
+            "a danger option is never sent for a program: {out:?}"
         );
-        w.wait_window("Placet review").await;
+        assert!(out.stderr.contains("marked dangerous"), "{}", out.stderr);
+        let shown = w.wait_window("Confirm an answer").await;
         assert!(
             w.server.controls().responses_for(&risky).is_empty(),
             "a danger option is never sent from the command line"
         );
+        w.desktop.close_window_and_wait(shown.id, T).await;
 
+        // Nothing in the settings file lets a program's answer through unconfirmed (the
+        // setting that once did is ignored); strict mode refuses proposals at once.
         if let Some(app) = w.app.as_mut() {
             app.terminate(T).await;
         }
@@ -879,34 +863,60 @@ mod cli {
         std::fs::write(&config, settings.to_string()).expect("write config");
         w.launch();
         w.wait_subscribed().await;
-        let out = w
-            .cli(&["--json", "respond", &text, "--text", "  Aurora  "], None)
-            .await;
-        assert_eq!(out.code, 0, "unattended: {out:?}");
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
-        assert_eq!(v["outcome"]["outcome"], "sent");
-        assert_eq!(
-            w.server.controls().responses_for(&text)[0].body,
-            json!({"response": {"text": "Aurora"}})
+        let args = ["--json", "respond", &text, "--text", "  Aurora  "];
+        let person = async {
+            let window = w.wait_window("Confirm an answer").await;
+            tokio::time::sleep(QUIET).await;
+            assert!(
+                w.server.controls().responses_for(&text).is_empty(),
+                "an edited settings file does not answer for the person"
+            );
+            w.desktop.close_window_and_wait(window.id, T).await;
+        };
+        let (out, ()) = tokio::join!(w.cli(&args, None), person);
+        assert_eq!(out.code, 7, "{out:?}");
+
+        if let Some(app) = w.app.as_mut() {
+            app.terminate(T).await;
+        }
+        settings["answerOnlyInWindows"] = json!(true);
+        std::fs::write(&config, settings.to_string()).expect("write config");
+        w.launch();
+        w.wait_subscribed().await;
+        let started = std::time::Instant::now();
+        let out = w.cli(&["respond", &text, "--text", "Aurora"], None).await;
+        assert_eq!(out.code, 7, "strict mode refuses proposals: {out:?}");
+        assert!(
+            out.stderr.contains("answers only in its own windows"),
+            "{}",
+            out.stderr
         );
-        let notice = w
-            .desktop
+        assert!(started.elapsed() < T, "at once");
+        let strict = w.approval("Strict mode").await;
+        let n = w.notification("Strict mode").await;
+        assert!(
+            n.actions.iter().all(|(k, _)| k == "default"),
+            "strict mode: no answer buttons on a review's notification: {:?}",
+            n.actions
+        );
+        w.desktop
             .notifications()
-            .wait_for_notify(|n| n.summary == "Answered from the command line", T)
+            .invoke_action(n.id, "default")
             .await;
-        assert!(notice.body.contains("text"), "{:?}", notice.body);
+        w.wait_window("Deploy Bot — Placet review").await;
+        assert!(
+            w.server.controls().responses_for(&strict).is_empty(),
+            "a click on the notification opens the review"
+        );
         let out = w
-            .cli(&["respond", &approval, "--option", "approve"], None)
+            .cli(&["respond", &approval, "--option", "nope"], None)
             .await;
-        assert_eq!(out.code, 6, "already answered: {out:?}");
+        assert_eq!(out.code, 5, "{out:?}");
 
         let out = w.cli(&["status", "--json"], None).await;
         assert_eq!(out.code, 0, "{out:?}");
         let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
-        assert_eq!(
-            v["pending"], 1,
-            "only the dangerous review, left to its window"
-        );
+        assert_eq!(v["pending"], 4, "nothing was answered");
         assert_eq!(v["queued"], 0);
     }
 }

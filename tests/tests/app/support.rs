@@ -61,7 +61,18 @@ impl World {
 
     /// Runs the command line in the desktop and waits for it.
     pub async fn cli(&self, args: &[&str], stdin: Option<&str>) -> CliOutput {
+        self.cli_with(args, stdin, &[]).await
+    }
+
+    /// As [`cli`](Self::cli), with these environment variables.
+    pub async fn cli_with(
+        &self,
+        args: &[&str],
+        stdin: Option<&str>,
+        env: &[(&str, &str)],
+    ) -> CliOutput {
         let mut cmd = self.desktop.command(app_binary());
+        cmd.envs(env.iter().copied());
         cmd.args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -110,7 +121,14 @@ impl World {
 
     /// Starts the tray app.
     pub fn launch(&mut self) -> &mut Process {
-        let process = self.desktop.spawn(self.desktop.command(app_binary()));
+        self.launch_with(&[])
+    }
+
+    /// Starts the tray app with these environment variables.
+    pub fn launch_with(&mut self, env: &[(&str, &str)]) -> &mut Process {
+        let mut command = self.desktop.command(app_binary());
+        command.envs(env.iter().copied());
+        let process = self.desktop.spawn(command);
         self.app = Some(process);
         self.app.as_mut().expect("just set")
     }
@@ -181,6 +199,27 @@ impl World {
             .notifications()
             .wait_for_notify(move |n| n.body.contains(&needle), T)
             .await
+    }
+
+    /// Answers the review `id` as another client of the admin would (its own sign-in).
+    pub async fn answer_elsewhere(&self, id: &str, response: Value) {
+        let rest =
+            placet_client::RestClient::new(placet_client::ServerUrl::parse(&self.url()).unwrap());
+        let admin = self.server.seed().admin();
+        let (_, token) = rest
+            .login(
+                &admin.email,
+                &placet_client::Secret::new(admin.password.clone()),
+            )
+            .await
+            .expect("another client signs in");
+        let response = placet_client::ValidResponse::from_stored(
+            response.as_object().cloned().expect("a response object"),
+        );
+        rest.authenticated(placet_client::Credential::Jwt(token))
+            .respond(id, &response, None)
+            .await
+            .expect("another client answers");
     }
 
     /// Waits until the app asked to close notification `id`.

@@ -49,7 +49,7 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
         return;
     }
     assert!(
-        note.action_keys().contains(&"approve"),
+        note.action_keys().contains(&"option:approve"),
         "with `actions` advertised, the notification has an Approve action: {note}"
     );
     let menu = dunst.context_action(&w.desktop, "Approve", T).await;
@@ -57,7 +57,7 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
     assert!(menu.contains("Approve"), "dunst offers Approve: {menu:?}");
     assert_eq!(
         monitor.wait_action_invoked(note.id, T).await,
-        "approve",
+        "option:approve",
         "dunst reports the chosen action"
     );
     assert_eq!(

@@ -38,7 +38,7 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
         .await;
     assert_eq!(note.summary, "Deploy Bot needs your review", "{note}");
     assert!(
-        note.action_keys().contains(&"approve"),
+        note.action_keys().contains(&"option:approve"),
         "the notification has an Approve button: {note}"
     );
     crate::support::wait_pending(&tray, 1).await;

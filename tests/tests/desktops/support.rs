@@ -165,7 +165,7 @@ impl World {
     ) {
         assert_eq!(
             monitor.wait_action_invoked(note_id, T).await,
-            "approve",
+            "option:approve",
             "{reporter}"
         );
         assert_eq!(

@@ -33,7 +33,7 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         .wait_for_notify(|n| n.body.contains("Deploy v2 to production?"), T)
         .await;
     assert!(
-        note.action_keys().contains(&"approve"),
+        note.action_keys().contains(&"option:approve"),
         "the notification has an Approve button: {note}"
     );
     crate::support::wait_pending(&tray, 1).await;

@@ -11,8 +11,8 @@ use serde_json::json;
 
 use crate::sign_in::{check_server, config, saved, submit, wait_signed_in};
 use crate::support::{
-    artifact_screenshot, is_shown, non_loopback_ip, server_config, text_of, Redirector, World,
-    EMAIL, PASSWORD, T,
+    artifact_screenshot, is_shown, non_loopback_ip, server_config, text_of, wait_armed, Redirector,
+    World, EMAIL, PASSWORD, T,
 };
 
 /// Waits until the server check's message starts with `prefix` and returns it.
@@ -180,6 +180,7 @@ async fn queue_an_answer(world: &World) -> (Session, String) {
     world.server.stop().await;
     s.execute("document.getElementById('list').focus()", json!([]))
         .await;
+    wait_armed(&s).await;
     s.type_keys(&format!("{}a", keys::HOME)).await;
     s.wait_script(
         "the answer to be queued",
@@ -312,16 +313,16 @@ async fn signing_out_can_deliver_the_queued_answer_first() {
     s.quit().await;
 }
 
-/// "Allow answers from the command line without confirmation" (off by default, with a
-/// sentence on what it means) and "Notify me when an agent reports an error" are saved,
-/// read back by a new settings window, and the second one takes effect.
+/// "Answer only in Placet Tray's own windows" (off by default, with a sentence on what
+/// it means) and "Notify me when an agent reports an error" are saved, read back by a
+/// new settings window, and the second one takes effect.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_command_line_and_agent_error_settings_persist() {
+async fn the_answering_and_agent_error_settings_persist() {
     let mut world = World::signed_in().await;
     let s = world.open("settings").await;
     wait_signed_in(&s, true).await;
 
-    let cli = s.wait_for("#cli-unattended", T).await;
+    let cli = s.wait_for("#answer-only-in-windows", T).await;
     let errors = s.wait_for("#notify-agent-errors", T).await;
     assert_eq!(
         cli.property("checked").await,
@@ -335,7 +336,7 @@ async fn the_command_line_and_agent_error_settings_persist() {
     );
     let meaning = s
         .execute(
-            "const box = document.getElementById('cli-unattended'); \
+            "const box = document.getElementById('answer-only-in-windows'); \
              return [box.labels[0].querySelector('.setting-title').textContent, \
                      document.getElementById(box.getAttribute('aria-describedby')).textContent.replace(/\\s+/g, ' ')]",
             json!([]),
@@ -343,15 +344,14 @@ async fn the_command_line_and_agent_error_settings_persist() {
         .await;
     assert_eq!(
         meaning[0],
-        json!("Allow answers from the command line without confirmation"),
+        json!("Answer only in Placet Tray's own windows"),
         "the label"
     );
     let sentence = meaning[1].as_str().unwrap_or_default();
     assert!(
-        sentence
-            .starts_with("Scripts and agents on this computer could then answer reviews for you")
-            && sentence.contains("except options marked dangerous"),
-        "one sentence on what it means: {sentence}"
+        sentence.starts_with("Notifications show no answer buttons or reply fields")
+            && sentence.contains("proposals from the command line are refused"),
+        "what it means: {sentence}"
     );
 
     cli.click().await;
@@ -359,7 +359,7 @@ async fn the_command_line_and_agent_error_settings_persist() {
     errors.click().await;
     saved(&s).await;
     let c = config(&world);
-    assert_eq!(c["cliUnattended"], json!(true), "saved: {c}");
+    assert_eq!(c["answerOnlyInWindows"], json!(true), "saved: {c}");
     assert_eq!(c["notifications"]["agentErrors"], json!(true), "saved: {c}");
     s.quit().await;
 
@@ -367,7 +367,7 @@ async fn the_command_line_and_agent_error_settings_persist() {
     wait_signed_in(&s, true).await;
     s.wait_script(
         "the new window to show the saved settings",
-        "return document.getElementById('cli-unattended').checked && \
+        "return document.getElementById('answer-only-in-windows').checked && \
          document.getElementById('notify-agent-errors').checked",
         json!([]),
         T,
@@ -389,10 +389,10 @@ async fn the_command_line_and_agent_error_settings_persist() {
         .await;
     assert_eq!(note.body, "Disk full", "the agent's error is notified");
 
-    s.wait_for("#cli-unattended", T).await.click().await;
+    s.wait_for("#answer-only-in-windows", T).await.click().await;
     saved(&s).await;
     assert_eq!(
-        config(&world)["cliUnattended"],
+        config(&world)["answerOnlyInWindows"],
         json!(false),
         "turned off again"
     );

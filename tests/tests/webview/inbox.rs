@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 use placet_e2e::POLL_INTERVAL;
 
 use crate::support::{
-    artifact_screenshot, is_shown, screenshot, text_of, wait_review_ready, LinkRecorder, World, T,
+    artifact_screenshot, is_shown, screenshot, text_of, wait_armed, wait_review_ready,
+    LinkRecorder, World, T,
 };
 
 /// The message ids of the rows shown, top to bottom.
@@ -46,10 +47,12 @@ async fn selected(s: &Session) -> Value {
     .await
 }
 
-/// Focuses the list and presses keys, as a person would.
+/// Focuses the list and presses keys, as a person would, once the window answers keys
+/// (a moment after it came to the front).
 async fn press(s: &Session, keys: &str) {
     s.execute("document.getElementById('list').focus()", json!([]))
         .await;
+    wait_armed(s).await;
     s.type_keys(keys).await;
 }
 
@@ -356,6 +359,7 @@ async fn the_inbox_shows_agent_status_and_sends_external_reviews_to_placet() {
     );
     let approve = s.wait_for("#action-approve", T).await;
     assert_eq!(approve.text().await, "Ship it", "the first safe option");
+    wait_armed(&s).await;
     approve.click().await;
     assert_eq!(
         world.wait_response(&approval).await,

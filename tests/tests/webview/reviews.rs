@@ -156,9 +156,10 @@ async fn approval_sends_the_option_and_the_trimmed_comment() {
     s.quit().await;
 }
 
-/// A danger option sends nothing on its first click; from a notification's "confirm"
-/// action the window opens with it armed, and one click sends it. Without
-/// `allowComment` no comment is sent.
+/// A danger option sends nothing on its first click. Chosen in a notification (which a
+/// program can press too), the window opens with it pointed out but neither armed nor
+/// focused: a key pressed then sends nothing, and the person's two clicks send it.
+/// Without `allowComment` no comment is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_danger_option_needs_a_confirming_click() {
     let world = World::signed_in().await;
@@ -232,17 +233,33 @@ async fn a_danger_option_needs_a_confirming_click() {
         url.contains("option=wipe"),
         "the window was asked to preselect: {url}"
     );
-    until(&s, "the preselected option to be armed", "const b = document.querySelector(\"[data-option='wipe']\"); return b && b.classList.contains('armed')", json!([])).await;
+    until(&s, "the option chosen in the notification to be pointed out", "const b = document.querySelector(\"[data-option='wipe']\"); return b && b.classList.contains('suggested')", json!([])).await;
+    let (armed, focused) = {
+        let v = s
+            .execute(
+                "const b = document.querySelector(\"[data-option='wipe']\"); \
+                 return [b.classList.contains('armed'), document.activeElement === b]",
+                json!([]),
+            )
+            .await;
+        (v[0].clone(), v[1].clone())
+    };
+    assert_eq!(armed, json!(false), "not armed by a notification");
+    assert_eq!(focused, json!(false), "no focus on a dangerous button");
+    s.type_keys(keys::ENTER).await;
+    s.type_keys(" ").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert!(
         world.responses(&second).is_empty(),
-        "choosing a danger option in a notification sends nothing"
+        "choosing a danger option in a notification, then keys, send nothing"
     );
+    s.wait_for("[data-option='wipe']", T).await.click().await;
     s.wait_for("[data-option='wipe']", T).await.click().await;
     let body = world.wait_response(&second).await;
     assert_eq!(
         body,
         json!({ "response": { "selectedOption": "wipe" } }),
-        "the confirming click sends it"
+        "the person's two clicks send it"
     );
     s.quit().await;
 }
@@ -959,7 +976,8 @@ async fn an_expired_review_disables_its_controls() {
 }
 
 /// A review answered in another client (here: the REST API) updates the open window at
-/// once: it says so and disables its controls.
+/// once: it says so and disables its controls; the window of another review hears
+/// nothing of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_answered_elsewhere_updates_the_open_window() {
     let world = World::signed_in().await;
@@ -972,7 +990,17 @@ async fn a_review_answered_elsewhere_updates_the_open_window() {
             ),
         )
         .await;
+    let other = world
+        .post(
+            "Tag the release too?",
+            approval(json!([{ "id": "tag", "label": "Tag" }]), false),
+        )
+        .await;
     let s = world.open_review(&id).await;
+    let first_window = s.window_handle().await.expect("the first review's window");
+    open_from_notification(&world, &s, "Tag the release", &other, Click::Body).await;
+    let other_window = s.window_handle().await.expect("the other review's window");
+    s.switch_to(&first_window).await.expect("back to the first");
     s.wait_for("textarea", T)
         .await
         .send_keys("half-typed comment")
@@ -997,6 +1025,16 @@ async fn a_review_answered_elsewhere_updates_the_open_window() {
     );
     assert!(controls_disabled(&s).await, "the controls are disabled");
     assert_eq!(world.responses(&id).len(), 1, "only the REST answer");
+    s.switch_to(&other_window).await.expect("the other window");
+    assert_eq!(
+        s.execute(
+            "return document.body.dataset.foreignEvents ?? null",
+            json!([])
+        )
+        .await,
+        json!(null),
+        "another review's window never hears of this one"
+    );
     s.quit().await;
 }
 
@@ -1060,8 +1098,10 @@ async fn an_iteration_shows_the_previous_round_and_attachments_download() {
         "the previous answer"
     );
     assert!(
-        text_of(&s, "#previous-title").await.starts_with("Round 2"),
-        "the round"
+        text_of(&s, "#previous-title")
+            .await
+            .starts_with("Revision 2"),
+        "the revision"
     );
     assert_eq!(
         text_of(&s, ".attachment-name").await,

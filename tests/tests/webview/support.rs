@@ -278,6 +278,19 @@ pub async fn wait_review_ready(session: &Session) -> String {
     state.as_str().unwrap_or_default().to_owned()
 }
 
+/// Waits until the window answers (`<body data-armed="true">`): a moment after it was
+/// shown or came back to the front.
+pub async fn wait_armed(session: &Session) {
+    session
+        .wait_script(
+            "the window to be armed",
+            "return document.body.dataset.armed === 'true'",
+            json!([]),
+            T,
+        )
+        .await;
+}
+
 /// The text of an element (its `textContent`, exactly); panics when there is none.
 pub async fn text_of(session: &Session, css: &str) -> String {
     let v = session

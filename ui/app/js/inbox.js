@@ -17,6 +17,7 @@
  */
 
 import * as ipc from './ipc.js';
+import { armGuard } from './arm.js';
 import { byId, h, replace } from './dom.js';
 import { describeError } from './messages.js';
 import { formatLeft, parseTime } from './time.js';
@@ -268,6 +269,12 @@ function optionsOf(item) {
 
 /** `a`: sends the first option that is not dangerous. @param {ipc.InboxItem} item */
 async function approve(item) {
+  if (!guard?.armed()) {
+    // The window just appeared or came back to the front: the key may have been meant
+    // for another one.
+    say('Press A again in a moment: the inbox just came to the front.');
+    return;
+  }
   if (!data?.canAnswer) {
     say('Watch-only: sign in with your account to answer.', true);
     return;
@@ -396,8 +403,12 @@ async function loadStatus() {
   }
 }
 
+/** @type {{armed: () => boolean}|null} */
+let guard = null;
+
 async function start() {
   ipc.closeOnCtrlW();
+  guard = armGuard(() => {});
   agentFilter.addEventListener('change', render);
   search.addEventListener('input', render);
   document.addEventListener('keydown', onKey);

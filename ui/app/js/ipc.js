@@ -23,12 +23,17 @@
 /** @typedef {import('../../types/bindings').InboxView} InboxView */
 /** @typedef {import('../../types/bindings').AgentView} AgentView */
 /** @typedef {import('../../types/bindings').AppStatus} AppStatus */
+/** @typedef {import('../../types/bindings').ServerCheckView} ServerCheckView */
 /** @typedef {import('../../types/bindings').QuietHours} QuietHours */
 /** @typedef {import('../../types/bindings').Settings} Settings */
 /** @typedef {import('../../types/bindings').SettingsView} SettingsView */
 /** @typedef {import('../../types/bindings').ReviewStateEvent} ReviewStateEvent */
 /** @typedef {import('../../types/bindings').DownloadProgressEvent} DownloadProgressEvent */
 /** @typedef {import('../../types/bindings').UiEvent} UiEvent */
+/** @typedef {import('../../types/bindings').ProposalView} ProposalView */
+/** @typedef {import('../../types/bindings').ProposalState} ProposalState */
+/** @typedef {import('../../types/bindings').ProposalStateEvent} ProposalStateEvent */
+/** @typedef {import('../../types/bindings').AnswerRow} AnswerRow */
 /** Each event's payload by its name. @typedef {{[E in UiEvent as E['name']]: E['payload']}} UiEventPayloads */
 
 /** @typedef {import('../../types/protocol').OptionStyle} OptionStyle */
@@ -60,7 +65,7 @@ const CODE_TABLE = {
   notConnected: true, authExpired: true, wrongCredentials: true, keychainUnavailable: true,
   network: true, tls: true, notPlacet: true, badInput: true, invalidAnswer: true,
   alreadyAnswered: true, notFound: true, watchOnly: true, notAllowed: true, answersQueued: true,
-  insecureHttp: true, redirect: true, withdrawn: true, internal: true,
+  insecureHttp: true, redirect: true, withdrawn: true, noLiveConnection: true, internal: true,
 };
 /** @type {ReadonlySet<string>} */
 const CODES = new Set(Object.keys(CODE_TABLE));
@@ -109,8 +114,18 @@ async function call(cmd, args) {
 /** @param {string} id @returns {Promise<ReviewView>} */
 export const reviewGet = (id) => call('review_get', { id });
 
-/** @param {string} id @param {Answer} answer @returns {Promise<null>} */
-export const reviewRespond = (id, answer) => call('review_respond', { id, answer });
+/**
+ * Answers a review; `feedback` asks the agent for changes (sent beside the answer).
+ * @param {string} id @param {Answer} answer @param {string} [feedback] @returns {Promise<null>}
+ */
+export const reviewRespond = (id, answer, feedback) =>
+  call('review_respond', feedback === undefined ? { id, answer } : { id, answer, feedback });
+
+/** A program's proposed answer, for its confirmation window. @param {number} id @returns {Promise<ProposalView>} */
+export const proposalGet = (id) => call('proposal_get', { id });
+
+/** The person's decision about a proposal. @param {number} id @param {boolean} confirm @returns {Promise<null>} */
+export const proposalDecide = (id, confirm) => call('proposal_decide', { id, confirm });
 
 /**
  * Opens a review's window. `option` asks it to preselect an approval option for a
@@ -142,22 +157,24 @@ export const settingsOpen = () => call('settings_open');
 export const appStatus = () => call('app_status');
 
 /**
- * Checks that a server answers like Placet. Plain `http` to a host that is not this
- * machine is refused (`insecureHttp`) unless `allowInsecureHttp`.
- * @param {string} server @param {boolean} [allowInsecureHttp]
- * @returns {Promise<string>} the normalised URL
+ * Checks that a server answers like Placet and finds its live connection (or checks the
+ * `apiUrl` given). Plain `http` to a host that is not this machine is refused
+ * (`insecureHttp`) unless `allowInsecureHttp`; a live connection not found is
+ * `noLiveConnection`.
+ * @param {string} server @param {boolean} [allowInsecureHttp] @param {string} [apiUrl]
+ * @returns {Promise<ServerCheckView>} the normalised addresses
  */
-export const serverCheck = (server, allowInsecureHttp = false) =>
-  call('server_check', { server, allowInsecureHttp });
+export const serverCheck = (server, allowInsecureHttp = false, apiUrl = undefined) =>
+  call('server_check', apiUrl === undefined ? { server, allowInsecureHttp } : { server, allowInsecureHttp, apiUrl });
 
 /**
- * @param {{server: string, email: string, password: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
+ * @param {{server: string, apiUrl?: string, email: string, password: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
  * @returns {Promise<AppStatus>}
  */
 export const signIn = (args) => call('sign_in', args);
 
 /**
- * @param {{server: string, key: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
+ * @param {{server: string, apiUrl?: string, key: string, thisRunOnly: boolean, allowInsecureHttp?: boolean}} args
  * @returns {Promise<AppStatus>}
  */
 export const signInApiKey = (args) => call('sign_in_api_key', args);
@@ -213,11 +230,15 @@ export class Listeners {
    * @returns {Promise<void>} resolves once the listener is registered
    */
   listen(name, handler) {
+    // Only what is sent to this window (or to every window): events about another
+    // window's review never reach this page.
+    const label = window.__TAURI__.window.getCurrentWindow().label;
     const p = window.__TAURI__.event.listen(
       name,
       (/** @type {TauriEvent<UiEventPayloads[N]>} */ e) => {
         if (!this.disposed) handler(e.payload);
       },
+      { target: { kind: 'WebviewWindow', label } },
     );
     this.pending.push(p);
     return p.then(() => undefined);
@@ -253,6 +274,11 @@ export class Listeners {
   /** @param {(e: DownloadProgressEvent) => void} handler */
   onDownloadProgress(handler) {
     return this.listen('download-progress', handler);
+  }
+
+  /** @param {(e: ProposalStateEvent) => void} handler */
+  onProposalState(handler) {
+    return this.listen('proposal-state', handler);
   }
 
   /** Stops every listener of the page. */

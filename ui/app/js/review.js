@@ -93,6 +93,8 @@ function setPhase(next) {
   phase = next;
   document.body.dataset.state = next;
   controls?.setLocked(next !== 'pending');
+  const feedback = document.getElementById('request-changes');
+  if (feedback instanceof HTMLDetailsElement && next !== 'pending') feedback.hidden = true;
 }
 
 /**
@@ -122,10 +124,6 @@ function applyState(state, info = {}) {
   switch (state) {
     case 'pending':
       if (phase === 'answered' || phase === 'expired' || phase === 'withdrawn') return;
-      if (view && isOverdue(view)) {
-        applyState('expired');
-        return;
-      }
       setPhase('pending');
       if (submittedHere) {
         submittedHere = false;
@@ -169,12 +167,6 @@ function applyState(state, info = {}) {
   updateExpiry();
 }
 
-/** @param {ipc.ReviewView} v */
-function isOverdue(v) {
-  const t = parseTime(v.review.expiresAt);
-  return t !== null && t.getTime() <= Date.now();
-}
-
 function updateExpiry() {
   if (!view) return;
   const t = parseTime(view.review.expiresAt);
@@ -192,10 +184,17 @@ function updateExpiry() {
     return;
   }
   const left = t.getTime() - Date.now();
-  if (left <= 0 || phase === 'expired') {
+  if (phase === 'expired') {
     expiryEl.textContent = 'Expired';
     expiryEl.classList.add('over');
-    if (phase === 'pending') applyState('expired');
+    return;
+  }
+  if (left <= 0) {
+    // The server expires reviews in a job that runs each minute, and takes answers
+    // until then: the review stays answerable until it says so.
+    expiryEl.textContent = 'Expiring';
+    expiryEl.setAttribute('title', `Its time was up at ${t.toLocaleString()}; Placet still takes an answer until it marks it expired`);
+    expiryEl.classList.add('over');
     return;
   }
   expiryEl.textContent = `Expires in ${formatLeft(left)}`;
@@ -204,18 +203,20 @@ function updateExpiry() {
 }
 
 /**
- * Sends the person's answer. Resolves `true` once Rust accepted it (validated and queued
- * in the outbox); the states that follow arrive as events.
+ * Sends the person's answer (with `feedback`: a request for changes). Resolves `true`
+ * once Rust accepted it (validated and queued in the outbox); the states that follow
+ * arrive as events.
  * @param {ipc.Answer} answer
+ * @param {string} [feedback]
  * @returns {Promise<boolean>}
  */
-async function submit(answer) {
+async function submit(answer, feedback) {
   if (phase !== 'pending' || !view?.canAnswer) return false;
   submittedHere = true;
   setPhase('sending');
   showBanner('info', 'Sending…');
   try {
-    await ipc.reviewRespond(messageId, answer);
+    await ipc.reviewRespond(messageId, answer, feedback);
   } catch (err) {
     submittedHere = false;
     const e = ipc.toIpcError(err);
@@ -297,24 +298,52 @@ function renderMessage(v) {
 function renderPrevious(v) {
   const section = byId('previous');
   const round = v.iteration ?? 1;
-  if (round < 2 || (v.previousFeedback == null && v.previousResponse == null)) {
+  if (round < 2 || v.rounds.length === 0) {
     section.hidden = true;
     return;
   }
-  byId('previous-title').textContent = `Round ${round}: what you said last time`;
-  const body = byId('previous-body');
-  replace(body,
-    v.previousFeedback != null
-      ? h('div', { class: 'previous-item' },
-        h('p', { class: 'field-label', text: 'Your feedback' }),
-        h('p', { class: 'feedback', id: 'previous-feedback', dir: 'auto', text: v.previousFeedback }))
-      : null,
-    v.previousResponse != null
-      ? h('div', { class: 'previous-item' },
-        h('p', { class: 'field-label', text: 'Your answer' }),
-        h('pre', { class: 'code', id: 'previous-response', dir: 'ltr', text: JSON.stringify(v.previousResponse, null, 2) }))
-      : null);
+  byId('previous-title').textContent = `Revision ${round}: the earlier ${v.rounds.length === 1 ? 'round' : `${v.rounds.length} rounds`}`;
+  const last = v.rounds.length - 1;
+  replace(byId('previous-body'), ...v.rounds.map((r, i) => {
+    const ids = i === last ? { feedback: 'previous-feedback', response: 'previous-response' } : { feedback: undefined, response: undefined };
+    const box = h('details', { class: 'previous-round', data: { iteration: String(r.iteration) } },
+      h('summary', { text: `Round ${r.iteration}${r.feedback ? ': you asked for changes' : ''}` }),
+      r.feedback != null
+        ? h('div', { class: 'previous-item' },
+          h('p', { class: 'field-label', text: 'Your feedback' }),
+          h('p', { class: 'feedback', id: ids.feedback, dir: 'auto', text: r.feedback }))
+        : null,
+      r.response != null
+        ? h('div', { class: 'previous-item' },
+          h('p', { class: 'field-label', text: 'Your answer' }),
+          h('pre', { class: 'code', id: ids.response, dir: 'ltr', text: JSON.stringify(r.response, null, 2) }))
+        : null);
+    // The latest round is open; earlier ones are folded.
+    if (i === last) box.open = true;
+    return box;
+  }));
   section.hidden = false;
+}
+
+/**
+ * "Request changes": a text for the agent, sent with the web UI's dismissal as the
+ * answer, so the agent knows this round is not accepted and what to change (it usually
+ * answers with a revision).
+ * @param {ipc.ReviewView} v
+ */
+function renderRequestChanges(v) {
+  const box = byId('request-changes', HTMLDetailsElement);
+  box.hidden = v.review.renderAs === 'external' || !v.canAnswer || v.state !== 'pending';
+  const text = byId('feedback-text', HTMLTextAreaElement);
+  const send = byId('send-feedback', HTMLButtonElement);
+  const update = () => { send.disabled = text.value.trim() === '' || phase !== 'pending'; };
+  text.oninput = update;
+  send.onclick = () => {
+    const feedback = text.value.trim();
+    if (feedback === '') return;
+    void submit({ kind: 'dismiss' }, feedback).then((ok) => { if (ok) box.open = false; });
+  };
+  update();
 }
 
 /** Our own answer from the decision log, in words. @param {ipc.ReviewView} v */
@@ -344,6 +373,7 @@ function render(v, preselect) {
   renderHeader(v);
   renderMessage(v);
   renderPrevious(v);
+  renderRequestChanges(v);
   renderAttachments(v.attachments);
   renderDecision(v);
 
@@ -423,7 +453,13 @@ async function start() {
   }
   await Promise.all([
     listeners.onReviewState((e) => {
-      if (e.messageId !== messageId || phase === 'loading' || phase === 'error') return;
+      if (e.messageId !== messageId) {
+        // Never expected: the tray sends a window only its own review's events. Counted
+        // so that the end-to-end tests can tell.
+        document.body.dataset.foreignEvents = String(Number(document.body.dataset.foreignEvents ?? 0) + 1);
+        return;
+      }
+      if (phase === 'loading' || phase === 'error') return;
       applyState(e.state, e);
     }),
     listeners.onReviewUpdated((e) => {

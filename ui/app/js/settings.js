@@ -27,6 +27,10 @@ const $ = {
   redirectText: byId('redirect-text'),
   useRedirect: byId('use-redirect', HTMLButtonElement),
   insecureWarning: byId('insecure-warning'),
+  apiField: byId('api-field'),
+  apiUrl: byId('api-url', HTMLInputElement),
+  apiName: byId('api-name'),
+  apiNameLabel: byId('api-name-label'),
   allowInsecure: byId('allow-insecure', HTMLInputElement),
   email: byId('email', HTMLInputElement),
   password: byId('password', HTMLInputElement),
@@ -67,7 +71,7 @@ const $ = {
   notifyAgentErrors: byId('notify-agent-errors', HTMLInputElement),
   mutedList: byId('muted-list'),
   autostart: byId('autostart', HTMLInputElement),
-  cliUnattended: byId('cli-unattended', HTMLInputElement),
+  answerOnlyInWindows: byId('answer-only-in-windows', HTMLInputElement),
   saveStatus: byId('save-status'),
 };
 
@@ -172,6 +176,8 @@ function signInError(e) {
       return `The server cannot be reached: ${e.message}. Check the address and your network connection.`;
     case 'tls':
       return `The secure (TLS) connection failed: ${e.message}. The server’s certificate is not trusted by this computer.`;
+    case 'noLiveConnection':
+      return `${sentence(e.message)} Enter it below.`;
     case 'notPlacet':
       return 'This address answers, but not like a Placet server. Use the address of your Placet server (the one you open in the browser).';
     case 'wrongCredentials':
@@ -212,18 +218,27 @@ async function checkServer() {
   serverMessage('Checking…');
   showRedirectOffer(null);
   try {
-    const url = await ipc.serverCheck(value, allowInsecureHttp());
+    const found = await ipc.serverCheck(value, allowInsecureHttp(), apiUrl());
     if (seq !== checkSeq) return;
-    if ($.server.value.trim() === value) $.server.value = url;
+    if ($.server.value.trim() === value) $.server.value = found.server;
     $.server.removeAttribute('aria-invalid');
-    serverMessage(`Placet server found at ${url}.`, 'ok');
+    serverMessage(found.api === found.server
+      ? `Placet server found at ${found.server}.`
+      : `Placet server found at ${found.server}, its live connection at ${found.api}.`, 'ok');
   } catch (err) {
     if (seq !== checkSeq) return;
     const e = ipc.toIpcError(err);
     $.server.setAttribute('aria-invalid', 'true');
     serverMessage(signInError(e), 'error');
     showRedirectOffer(e);
+    if (e.code === 'noLiveConnection') $.apiField.hidden = false;
   }
+}
+
+/** The live connection address the person gave, if the field is shown and filled. */
+function apiUrl() {
+  const v = $.apiUrl.value.trim();
+  return $.apiField.hidden || v === '' ? undefined : v;
 }
 
 /** @param {'password'|'key'} next */
@@ -268,9 +283,9 @@ async function signIn(thisRunOnly) {
     const insecure = allowInsecureHttp();
     const s = mode === 'password'
       ? await ipc.signIn({
-        server, email: $.email.value.trim(), password: $.password.value, thisRunOnly, allowInsecureHttp: insecure,
+        server, apiUrl: apiUrl(), email: $.email.value.trim(), password: $.password.value, thisRunOnly, allowInsecureHttp: insecure,
       })
-      : await ipc.signInApiKey({ server, key: $.apiKey.value.trim(), thisRunOnly, allowInsecureHttp: insecure });
+      : await ipc.signInApiKey({ server, apiUrl: apiUrl(), key: $.apiKey.value.trim(), thisRunOnly, allowInsecureHttp: insecure });
     $.password.value = '';
     $.apiKey.value = '';
     $.keychainOffer.hidden = true;
@@ -282,7 +297,11 @@ async function signIn(thisRunOnly) {
     $.signInMessage.dataset.code = e.code;
     $.keychainOffer.hidden = e.code !== 'keychainUnavailable' || thisRunOnly;
     showRedirectOffer(e);
-    if (e.code === 'insecureHttp') {
+    if (e.code === 'noLiveConnection') {
+      $.apiField.hidden = false;
+      $.apiUrl.setAttribute('aria-invalid', 'true');
+      $.apiUrl.focus();
+    } else if (e.code === 'insecureHttp') {
       $.allowInsecure.focus();
     } else if (e.code === 'redirect' && !$.redirectOffer.hidden) {
       $.useRedirect.focus();
@@ -400,6 +419,10 @@ function showStatus(s) {
   $.signedOut.hidden = s.signedIn;
   $.account.textContent = s.account ?? '';
   $.serverName.textContent = s.server ?? '';
+  const split = Boolean(s.api && s.api !== s.server);
+  $.apiName.textContent = split ? s.api ?? '' : '';
+  $.apiName.hidden = !split;
+  $.apiNameLabel.hidden = !split;
   $.connection.textContent = s.stateText;
   $.connection.dataset.state = s.state.state;
   $.watchOnlyNote.hidden = !s.watchOnly;
@@ -446,7 +469,7 @@ function renderSettings() {
   $.sound.checked = s.sound;
   $.notifyAgentErrors.checked = s.notifyAgentErrors;
   $.autostart.checked = s.autostart;
-  $.cliUnattended.checked = s.cliUnattended;
+  $.answerOnlyInWindows.checked = s.answerOnlyInWindows;
 
   const muted = new Set(s.mutedAgents);
   // Rebuild the list only when it changes, so a refresh never steals the focus.
@@ -576,9 +599,9 @@ function wireSettings() {
     const on = $.notifyAgentErrors.checked;
     void save((s) => { s.notifyAgentErrors = on; });
   });
-  $.cliUnattended.addEventListener('change', () => {
-    const on = $.cliUnattended.checked;
-    void save((s) => { s.cliUnattended = on; });
+  $.answerOnlyInWindows.addEventListener('change', () => {
+    const on = $.answerOnlyInWindows.checked;
+    void save((s) => { s.answerOnlyInWindows = on; });
   });
 }
 

@@ -12,12 +12,13 @@ use axum::{
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::events::channel_room;
-use crate::extract::{AgentUser, JsonBody, PathId, QueryParams};
+use crate::routes::extract::{AgentUser, JsonBody, PathId, QueryParams};
+use crate::service::paging::{page_body, page_size};
+use crate::service::render::{render_message, render_messages, render_page, View};
 use crate::service::{
-    self, agent_messages, agents, files, message_in_channel, next_cursor, owned_channel,
-    page_limit, render_message, render_messages, render_page, reviews, streams, View,
+    self, agent_messages, agents, files, message_in_channel, owned_channel, reviews, streams,
 };
+use crate::state::events::channel_room;
 use crate::state::App;
 use crate::store::MessageQuery;
 use crate::util::now_iso;
@@ -26,6 +27,7 @@ use crate::wire::attachment_json;
 pub(super) fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/api/v1/agents", get(list_agents).post(create_agent))
+        .route("/api/v1/agents/setSubagent", post(set_subagent))
         .route("/api/v1/status/ping", post(ping))
         .route("/api/v1/messages", get(list_messages).post(create_message))
         .route("/api/v1/messages/iterations/{id}", get(iterations))
@@ -60,6 +62,15 @@ async fn create_agent(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// 200 (`@HttpCode(HttpStatus.OK)`) with the masked agent.
+async fn set_subagent(
+    State(app): State<Arc<App>>,
+    agent: AgentUser,
+    JsonBody(body): JsonBody,
+) -> JsonResult {
+    agents::set_subagent(&app, &agent.user_id, &body).map(Json)
+}
+
 /// 201 with the masked agent: the route has no `@HttpCode`
 /// (apps/backend/src/modules/agents/agent-status.controller.ts).
 async fn ping(
@@ -88,7 +99,7 @@ async fn list_messages(
     query: QueryParams,
 ) -> JsonResult {
     let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
-    let limit = page_limit(query.get("limit"));
+    let limit = page_size(query.get("limit"))?;
     let channels = [channel.id];
     let rows = app.store.query_messages(&MessageQuery {
         channels: Some(&channels),
@@ -102,10 +113,8 @@ async fn list_messages(
         limit: Some(limit),
         ..Default::default()
     })?;
-    let data = render_page(&app, &rows, View::Agent)?;
-    Ok(Json(
-        json!({ "data": data, "nextCursor": next_cursor(&rows, limit) }),
-    ))
+    let data = render_page(&app, &rows, View::Sanitized)?;
+    Ok(Json(page_body(data, &rows, limit)))
 }
 
 async fn get_message(
@@ -116,7 +125,7 @@ async fn get_message(
 ) -> JsonResult {
     let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
     let message = message_in_channel(&app, &id, &channel.id)?;
-    render_message(&app, &message, View::Agent).map(Json)
+    render_message(&app, &message, View::Raw).map(Json)
 }
 
 /// `deleteByAgent` (apps/backend/src/modules/messages/messages.service.ts): deletes the
@@ -172,7 +181,7 @@ async fn iterations(
     query: QueryParams,
 ) -> JsonResult {
     let channel = owned_channel(&app, &agent.user_id, query.get("channel"))?;
-    service::iterations(&app, &channel.id, &id, View::Agent).map(Json)
+    service::iterations(&app, &channel.id, &id).map(Json)
 }
 
 /// 200 `{"acknowledged": true}`; `deliveryStatus` becomes `agent_received` and
@@ -211,11 +220,7 @@ async fn pending_reviews(
         review_status: Some("pending"),
         ..Default::default()
     })?;
-    Ok(Json(Value::Array(render_messages(
-        &app,
-        &rows,
-        View::Agent,
-    )?)))
+    Ok(Json(Value::Array(render_messages(&app, &rows, View::Raw)?)))
 }
 
 async fn get_review(
@@ -229,7 +234,7 @@ async fn get_review(
     if message.review.as_ref().is_none_or(Value::is_null) {
         return Err(ApiError::not_found("No review on this message"));
     }
-    render_message(&app, &message, View::Agent).map(Json)
+    render_message(&app, &message, View::Raw).map(Json)
 }
 
 async fn wait(

@@ -11,7 +11,7 @@ use axum::{
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::extract::{HumanUser, JsonBody, PathId};
+use crate::routes::extract::{HumanUser, JsonBody, PathId};
 use crate::service::agents;
 use crate::state::App;
 

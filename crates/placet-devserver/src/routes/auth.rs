@@ -12,11 +12,11 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use crate::auth::{hash_password, verify_password, ACCESS_TOKEN_SECONDS};
+use crate::credentials::{hash_password, verify_password, ACCESS_TOKEN_SECONDS};
 use crate::error::ApiError;
-use crate::extract::{HumanUser, JsonBody};
+use crate::model::UserRow;
+use crate::routes::extract::{HumanUser, JsonBody};
 use crate::state::App;
-use crate::store::UserRow;
 use crate::validate as v;
 
 pub(super) fn routes() -> Router<Arc<App>> {

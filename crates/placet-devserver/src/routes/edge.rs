@@ -13,14 +13,14 @@ use axum::{
     Json,
 };
 
-use crate::controls::RecordedRequest;
 use crate::error::{request_path, ApiError};
+use crate::state::controls::RecordedRequest;
+use crate::state::throttle::RouteKey;
 use crate::state::App;
-use crate::throttle::RouteKey;
 
 /// Logs every request with the status it got and the rate-limited route it counted
 /// against (see [`Controls::requests`](crate::Controls::requests)).
-pub(super) async fn record(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub(crate) async fn record(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let at = SystemTime::now();
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
@@ -52,7 +52,7 @@ fn is_loopback_host(host: &str) -> bool {
 /// Refuses, with 403, any request whose `Host` is not a loopback name, unless the
 /// server was configured to serve remote hosts. A page that rebinds its own domain to
 /// 127.0.0.1 still sends that domain as `Host`, so it cannot read anything here.
-pub(super) async fn loopback_hosts_only(
+pub(crate) async fn loopback_hosts_only(
     State(app): State<Arc<App>>,
     request: Request,
     next: Next,
@@ -82,7 +82,7 @@ pub(super) async fn loopback_hosts_only(
 
 /// While the test control is active, a new Engine.IO session (a `/socket.io/` request
 /// without `sid`) fails at the HTTP level with 503, before Socket.IO sees it.
-pub(super) async fn refuse_handshakes(
+pub(crate) async fn refuse_handshakes(
     State(app): State<Arc<App>>,
     request: Request,
     next: Next,

@@ -1,24 +1,75 @@
-//! Attachment downloads for humans (`/api/files/:id/download`, contract §3.5); the agent
-//! API's download shares [`download_response`].
+//! Files for humans (contract §3.5): downloads (`/api/files/:id/download`; the agent
+//! API's download shares [`download_response`]) and `POST /api/files/store`, which the
+//! web UI uses to upload an annotated image whose id then goes into `modifiedFileIds`.
 
 use std::sync::Arc;
 
 use axum::{
     body::Body,
-    extract::State,
+    extract::{Request, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
-    Router,
+    routing::{get, post},
+    Json, Router,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::extract::{HumanUser, PathId};
+use crate::routes::extract::{HumanUser, PathId};
+use crate::service::files;
 use crate::state::App;
+use crate::validate::multipart::{first_file, MultipartError};
+use crate::wire::attachment_json;
+
+/// Uploads up to this size (`@fastify/multipart`'s `fileSize` limit in main.ts).
+const UPLOAD_LIMIT: usize = 100 * 1024 * 1024;
 
 pub(super) fn routes() -> Router<Arc<App>> {
-    Router::new().route("/api/files/{id}/download", get(download))
+    Router::new()
+        .route("/api/files/{id}/download", get(download))
+        .route("/api/files/store", post(store))
+}
+
+/// `store` in files.controller.ts: the first file of a multipart body, with a
+/// `channelId` field sent before it, stored as an orphan attachment; 201 with the
+/// attachment. No file is 400 "No file provided", no `channelId` 400 "channelId is
+/// required", another user's channel 403 "Not your file", and a body that is not
+/// multipart makes `req.file()` throw, which the server's filter turns into a 500.
+async fn store(
+    State(app): State<Arc<App>>,
+    HumanUser(user): HumanUser,
+    request: Request,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = axum::body::to_bytes(request.into_body(), UPLOAD_LIMIT)
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let file = match first_file(content_type.as_deref(), &body) {
+        Ok(Some(file)) => file,
+        Ok(None) => return Err(ApiError::bad_request("No file provided")),
+        Err(MultipartError::NotMultipart | MultipartError::Malformed) => {
+            return Err(ApiError::internal())
+        }
+    };
+    let channel_id = file
+        .field("channelId")
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| ApiError::bad_request("channelId is required"))?;
+    app.store
+        .owned_agent(channel_id, &user.id)?
+        .ok_or_else(|| ApiError::forbidden("Not your file"))?;
+    let row = files::store_file(
+        &app,
+        channel_id,
+        &file.filename,
+        &file.mime_type,
+        &file.content,
+    )?;
+    Ok((StatusCode::CREATED, Json(attachment_json(&row, None))))
 }
 
 async fn download(

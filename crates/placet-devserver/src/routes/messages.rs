@@ -10,18 +10,18 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::controls::RecordedRespond;
 use crate::error::ApiError;
-use crate::extract::{
-    authenticate_jwt, is_json_content_type, parse_body, HumanUser, JsonBody, PathId, QueryParams,
+use crate::net::ConnInfo;
+use crate::routes::extract::{
+    is_json_content_type, parse_body, HumanUser, JsonBody, PathId, QueryParams,
 };
-use crate::server::ConnInfo;
-use crate::service::{
-    self, next_cursor, owned_channel, page_limit, render_message, render_messages, render_page,
-    reviews, user_messages, webhooks, View,
-};
+use crate::service::auth::authenticate_jwt;
+use crate::service::paging::{page_body, page_size};
+use crate::service::render::{render_message, render_messages, render_page, View};
+use crate::service::{self, owned_channel, reviews, user_messages, webhooks};
+use crate::state::controls::RecordedRespond;
 use crate::state::App;
 use crate::store::MessageQuery;
 use crate::wire::{agent_for_message, with_field};
@@ -51,17 +51,15 @@ async fn list(
         None if app.store.agents_of(&user.id)?.is_empty() => return Err(ApiError::not_your_agent()),
         None => None,
     };
-    let limit = page_limit(query.get("limit"));
+    let limit = page_size(query.get("limit"))?;
     let rows = app.store.query_messages(&MessageQuery {
         channels: channels.as_deref(),
         cursor: query.get("cursor"),
         limit: Some(limit),
         ..Default::default()
     })?;
-    let data = render_page(&app, &rows, View::Human)?;
-    Ok(Json(
-        json!({ "data": data, "nextCursor": next_cursor(&rows, limit) }),
-    ))
+    let data = render_page(&app, &rows, View::Sanitized)?;
+    Ok(Json(page_body(data, &rows, limit)))
 }
 
 /// A human chat message.
@@ -100,7 +98,7 @@ async fn list_reviews(
     Ok(Json(Value::Array(render_messages(
         &app,
         &rows,
-        View::Human,
+        View::Sanitized,
     )?)))
 }
 
@@ -119,7 +117,7 @@ async fn get_one(
         .agent(&message.channel_id)?
         .filter(|a| a.owner_id == user.id)
         .ok_or_else(ApiError::not_your_agent)?;
-    let rendered = render_message(&app, &message, View::Human)?;
+    let rendered = render_message(&app, &message, View::Sanitized)?;
     Ok(Json(with_field(
         rendered,
         "agent",
@@ -135,7 +133,7 @@ async fn iterations(
     query: QueryParams,
 ) -> Result<Json<Value>, ApiError> {
     let agent = owned_channel(&app, &user.id, query.get("channel"))?;
-    service::iterations(&app, &agent.id, &id, View::Human).map(Json)
+    service::iterations(&app, &agent.id, &id).map(Json)
 }
 
 /// 200 (`@HttpCode(200)`) `{"retried": true}` once the webhook was sent again.

@@ -1,60 +1,44 @@
-//! The HTTP surface: route table, middleware order, and the Socket.IO layer.
+//! The HTTP surface of the backend: the route table of the REST API and the layers every
+//! request passes before it. The lifecycle assembles them with the Socket.IO layer and,
+//! when asked, the `/__dev` routes.
 //!
-//! Layers, outermost first: request log → loopback `Host` rule → handshake refusal
-//! (test control) → Socket.IO (takes `/socket.io/*`) → error body → routes. The rate
-//! limit is a route layer of the API routes only, so like the real server's guard it
-//! never sees Socket.IO, unknown routes or `/__dev`.
+//! The rate limit is a route layer of the API routes only, so like the real server's
+//! guard it never sees Socket.IO, unknown routes or `/__dev`.
 
 mod agent_api;
 mod agents;
 mod auth;
-pub(crate) mod dev;
-mod edge;
+pub(crate) mod edge;
+pub(crate) mod extract;
 mod files;
 mod messages;
+mod oauth;
+mod throttle;
+pub(crate) mod web;
 
 use std::sync::Arc;
 
 use axum::{middleware, routing::get, Json, Router};
 use serde_json::json;
-use socketioxide::SocketIo;
 
-use crate::error::{error_body, route_not_found};
 use crate::state::App;
+pub(crate) use throttle::Tracker;
 
-/// Builds the router and the Socket.IO instance for one server run.
-pub(crate) fn router(app: Arc<App>) -> (Router, SocketIo) {
-    let (socket_layer, io) = crate::socket::layer(app.clone());
-    let mut router = Router::new()
+/// Every REST route of the backend, each counted by the rate limit against `tracker`.
+pub(crate) fn api(app: Arc<App>, tracker: Tracker) -> Router<Arc<App>> {
+    Router::new()
         .route("/health", get(health))
         .merge(auth::routes())
         .merge(agents::routes())
         .merge(messages::routes())
         .merge(files::routes())
         .merge(agent_api::routes())
+        .merge(oauth::routes())
         .route_layer(middleware::from_fn_with_state(
-            app.clone(),
-            crate::throttle::api_route,
-        ));
-    if app.options.dev_routes {
-        router = router.nest("/__dev", dev::routes(app.clone()));
-    }
-    let router = router
-        .fallback(route_not_found)
-        .method_not_allowed_fallback(route_not_found)
-        .layer(middleware::from_fn(error_body))
-        .layer(socket_layer)
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            edge::refuse_handshakes,
+            (app, tracker),
+            self::throttle::api_route,
         ))
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            edge::loopback_hosts_only,
-        ))
-        .layer(middleware::from_fn_with_state(app.clone(), edge::record))
-        .with_state(app);
-    (router, io)
+        .route_layer(middleware::from_fn(extract::parse_json_first))
 }
 
 async fn health() -> Json<serde_json::Value> {

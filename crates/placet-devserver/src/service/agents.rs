@@ -3,9 +3,9 @@
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::events::user_room;
+use crate::model::AgentRow;
+use crate::state::events::user_room;
 use crate::state::App;
-use crate::store::AgentRow;
 use crate::util::{iso, now};
 use crate::validate as v;
 use crate::wire::{agent_masked, with_field};
@@ -106,4 +106,71 @@ pub(crate) async fn ping(app: &App, user_id: &str, body: &Value) -> Result<Value
         )
         .await;
     Ok(agent_masked(&updated))
+}
+
+/// How far `setSubagent` walks up a parent chain looking for a cycle (`MAX_DEPTH`).
+const SUBAGENT_CHAIN_DEPTH: usize = 16;
+
+/// `POST /api/v1/agents/setSubagent` (`setSubagent`, agents.service.ts; body
+/// `SetSubagentSchema`): `{channelId, isSubagent, parentChannelId?}`, where a sub-agent
+/// needs a parent and a main agent must not have one, and a channel is never its own
+/// parent (all three are schema failures). Both agents must be the caller's (404 "Agent
+/// not found"), and the parent chain must not come back to the channel (400). Returns
+/// the masked agent.
+pub(crate) fn set_subagent(app: &App, user_id: &str, body: &Value) -> Result<Value, ApiError> {
+    let obj = v::object(body)?;
+    let channel_id = v::required_string(obj, "channelId", 1)?;
+    let is_subagent = v::optional_bool(obj, "isSubagent")?.ok_or_else(ApiError::validation)?;
+    let parent = match obj.get("parentChannelId") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(v::required_string(obj, "parentChannelId", 1)?),
+    };
+    if is_subagent != parent.is_some() || parent == Some(channel_id) {
+        return Err(ApiError::validation());
+    }
+    let not_found = || ApiError::not_found("Agent not found");
+    app.store
+        .owned_agent(channel_id, user_id)?
+        .ok_or_else(not_found)?;
+    if let Some(parent) = parent {
+        app.store
+            .owned_agent(parent, user_id)?
+            .ok_or_else(not_found)?;
+        no_subagent_cycle(app, user_id, channel_id, parent)?;
+    }
+    let updated = app
+        .store
+        .set_subagent(channel_id, is_subagent, parent, &iso(now()))?
+        .ok_or_else(not_found)?;
+    Ok(agent_masked(&updated))
+}
+
+/// `assertNoSubagentCycle`: walks up from `parent` and refuses a chain that reaches
+/// `channel_id` or loops.
+fn no_subagent_cycle(
+    app: &App,
+    user_id: &str,
+    channel_id: &str,
+    parent: &str,
+) -> Result<(), ApiError> {
+    let mut cursor = Some(parent.to_owned());
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..SUBAGENT_CHAIN_DEPTH {
+        let Some(id) = cursor.take() else {
+            return Ok(());
+        };
+        if !seen.insert(id.clone()) {
+            return Err(ApiError::bad_request("Sub-agent parent chain is cyclic"));
+        }
+        let Some(row) = app.store.owned_agent(&id, user_id)? else {
+            return Ok(());
+        };
+        if row.parent_agent_id.as_deref() == Some(channel_id) {
+            return Err(ApiError::bad_request(
+                "Sub-agent parent chain would cycle through this channel",
+            ));
+        }
+        cursor = row.parent_agent_id;
+    }
+    Ok(())
 }

@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::owned_channel;
 use crate::error::ApiError;
+use crate::model::AttachmentRow;
 use crate::state::App;
-use crate::store::AttachmentRow;
 use crate::util::{iso, new_id, now};
 use crate::validate as v;
 
@@ -65,4 +65,36 @@ pub(crate) fn store_text(app: &App, user_id: &str, body: &Value) -> Result<Value
     let agent = owned_channel(app, user_id, Some(channel_id))?;
     let row = store_text_attachment(app, &agent.id, None, &attachment, &iso(now()))?;
     Ok(crate::wire::attachment_json(&row, None))
+}
+
+/// `storeFile` (apps/backend/src/modules/files/files.service.ts): an orphan attachment
+/// of `channel_id` under `uploads/<ms>-<name>`, typed `@uax/image` for images and
+/// `@uax/file` otherwise. The caller has checked ownership.
+pub(crate) fn store_file(
+    app: &App,
+    channel_id: &str,
+    filename: &str,
+    mime_type: &str,
+    content: &[u8],
+) -> Result<AttachmentRow, crate::store::StoreError> {
+    let now = now();
+    let plugin_type = if mime_type.split('/').next() == Some("image") {
+        "@uax/image"
+    } else {
+        "@uax/file"
+    };
+    let row = AttachmentRow {
+        id: new_id(),
+        message_id: None,
+        channel_id: channel_id.to_owned(),
+        plugin_type: plugin_type.to_owned(),
+        filename: filename.to_owned(),
+        mime_type: mime_type.to_owned(),
+        size: i64::try_from(content.len()).unwrap_or(i64::MAX),
+        storage_key: format!("uploads/{}-{filename}", now.timestamp_millis()),
+        plugin_data: None,
+        created_at: iso(now),
+    };
+    app.store.insert_attachment(&row, content)?;
+    Ok(row)
 }

@@ -6,12 +6,13 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
-use super::{message_in_channel, owned_channel, render_message, webhooks, View};
+use super::render::{render_message, View};
+use super::{message_in_channel, owned_channel, webhooks};
 use crate::error::ApiError;
-use crate::events::channel_room;
+use crate::model::MessageRow;
+use crate::state::events::channel_room;
 use crate::state::App;
-use crate::store::MessageRow;
-use crate::util::{now_iso, truthy};
+use crate::util::{js_parse_int, now_iso, truthy};
 use crate::validate as v;
 use crate::wire::{agent_raw, with_field};
 
@@ -105,12 +106,13 @@ pub(crate) async fn respond(
     Ok(payload)
 }
 
-/// Parses the long poll's `timeout`: default and cap 30000 ms; invalid or ≤ 0 → 30000.
+/// Parses the long poll's `timeout` as reviews-agent.controller.ts does: `parseInt`,
+/// then default and cap 30000 ms; NaN or ≤ 0 → 30000.
 pub(crate) fn wait_timeout(raw: Option<&str>) -> Duration {
     let ms = raw
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .map(f64::trunc)
-        .filter(|ms| ms.is_finite() && *ms > 0.0)
+        .filter(|s| !s.is_empty())
+        .and_then(js_parse_int)
+        .filter(|ms| *ms > 0.0)
         .map_or(WAIT_MAX_MS, |ms| (ms as u64).clamp(1, WAIT_MAX_MS));
     Duration::from_millis(ms)
 }
@@ -163,7 +165,7 @@ fn finished(app: &App, message: &MessageRow) -> Result<Option<Value>, ApiError> 
         if let Some(status @ ("completed" | "expired")) = message.review_status() {
             return Ok(Some(json!({
                 "status": status,
-                "message": render_message(app, &message, View::Agent)?,
+                "message": render_message(app, &message, View::Enriched)?,
             })));
         }
         if !app
@@ -189,6 +191,8 @@ mod tests {
         assert_eq!(wait_timeout(Some("0.5")), Duration::from_secs(30));
         assert_eq!(wait_timeout(Some("99999")), Duration::from_secs(30));
         assert_eq!(wait_timeout(Some("1500")), Duration::from_millis(1500));
+        assert_eq!(wait_timeout(Some("1500ms")), Duration::from_millis(1500));
+        assert_eq!(wait_timeout(Some("1e3")), Duration::from_millis(1));
     }
 
     #[test]

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::agent_messages::{NewAgentMessage, STREAM_STATES};
-use super::{owned_channel, render_message, View};
+use super::agent_message_body::{NewAgentMessage, STREAM_STATES};
+use super::owned_channel;
+use super::render::{render_message, View};
 use crate::error::ApiError;
-use crate::events::{channel_room, user_room};
+use crate::model::{AgentRow, MessageRow};
+use crate::state::events::{channel_room, user_room};
 use crate::state::App;
-use crate::store::{AgentRow, MessageRow};
 use crate::util::{iso, now, now_iso};
 use crate::validate as v;
 use crate::wire::{status_event_json, with_field};
@@ -35,13 +36,13 @@ pub(crate) async fn replay(
     if input.stream_state != Some("aborted")
         || existing.stream_state.as_deref() != Some("streaming")
     {
-        return render_message(app, &existing, View::Agent);
+        return render_message(app, &existing, View::Enriched);
     }
     app.store
         .update_stream_draft(&existing.id, input.text, Some("aborted"), &now_iso())?;
     let updated = reload(app, &existing.id)?;
     emit_updated(app, agent, &updated).await?;
-    render_message(app, &updated, View::Agent)
+    render_message(app, &updated, View::Enriched)
 }
 
 /// `PATCH /api/v1/messages/streams/:streamId` (`updateStreamFromAgent`), body
@@ -74,7 +75,7 @@ pub(crate) async fn update(
         .update_stream_draft(&draft.id, Some(text), state, &now_iso())?;
     let updated = reload(app, &draft.id)?;
     emit_updated(app, &agent, &updated).await?;
-    render_message(app, &updated, View::Agent)
+    render_message(app, &updated, View::Enriched)
 }
 
 /// `POST /api/v1/messages/streams/:streamId/status` (`appendStatusEvent`), body

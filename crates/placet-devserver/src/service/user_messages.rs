@@ -2,15 +2,17 @@
 
 use serde_json::{json, Value};
 
-use super::{owned_channel, render_message, webhooks, View};
+use super::render::{render_message, View};
+use super::{owned_channel, webhooks};
 use crate::error::ApiError;
-use crate::events::{channel_room, user_room};
+use crate::model::MessageRow;
+use crate::state::events::{channel_room, user_room};
 use crate::state::App;
-use crate::store::MessageRow;
 use crate::util::{iso, new_id, now};
 use crate::validate as v;
 
-/// `POST /api/messages`: a human's chat message in one of their channels. Emits
+/// `POST /api/messages`: a human's chat message in one of their channels, 201 with the
+/// message; `clientId` is stored, never used to find an earlier one. Emits
 /// `message:created` (no `agentName`) to the channel and user rooms, then sends the
 /// agent's webhook `{event: "message:created", channelId, message}` and reports its
 /// outcome as `message:delivery` (`createFromUser`,
@@ -29,15 +31,9 @@ pub(crate) async fn create_user_message(
         // The schema's refine; its text is lost with zod's `errors`.
         return Err(ApiError::validation());
     }
+    // Unlike the agent route, `createFromUser` looks nothing up by `clientId`: it only
+    // stores it, and a repeat is a new message (the web UI reconciles its own retries).
     let agent = owned_channel(app, user_id, Some(channel_id))?;
-    if let Some(client_id) = client_id {
-        if let Some(existing) = app
-            .store
-            .message_by_client_id(&agent.id, "user", client_id)?
-        {
-            return render_message(app, &existing, View::Human);
-        }
-    }
     let at = iso(now());
     let message = MessageRow {
         id: new_id(),

@@ -12,10 +12,11 @@ use serde_json::{json, Map, Value};
 
 use crate::config::Webhooks;
 use crate::error::ApiError;
-use crate::events::channel_room;
+use crate::model::{AgentRow, MessageRow};
+use crate::state::events::channel_room;
 use crate::state::App;
-use crate::store::{AgentRow, MessageRow};
 use crate::util::{now_iso, truthy};
+use crate::wire::{agent_raw, message_json};
 
 /// `AbortSignal.timeout(10000)`.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -296,7 +297,7 @@ pub(crate) async fn retry(app: &App, user_id: &str, message_id: &str) -> Result<
             json!({
                 "event": "message:created",
                 "channelId": message.channel_id,
-                "message": super::render_message(app, &message, super::View::Raw)?,
+                "message": row_with_agent(&message, &agent),
             }),
         ),
         _ => {
@@ -309,6 +310,17 @@ pub(crate) async fn retry(app: &App, user_id: &str, message_id: &str) -> Result<
         Outcome::Refused(why) => Err(ApiError::bad_request(why)),
         Outcome::Delivered | Outcome::Failed => Ok(json!({ "retried": true })),
     }
+}
+
+/// The message as `retryWebhookDelivery` loaded it (`include: { agent: true }`): every
+/// column and the raw agent row, and no attachments.
+fn row_with_agent(message: &MessageRow, agent: &AgentRow) -> Value {
+    let mut row = message_json(message, Vec::new());
+    if let Some(obj) = row.as_object_mut() {
+        obj.remove("attachments");
+        obj.insert("agent".to_owned(), agent_raw(agent));
+    }
+    row
 }
 
 #[cfg(test)]

@@ -1,62 +1,11 @@
 //! Agents (an agent is a channel: `channelId` is the agent id).
 
 use rusqlite::{params, OptionalExtension, Row};
-use serde_json::Value;
 
 use super::{json_text, parse_json, Store, StoreError};
-
-/// An `Agent` row, every column, as Prisma returns it.
-#[derive(Debug, Clone)]
-pub(crate) struct AgentRow {
-    pub(crate) id: String,
-    pub(crate) owner_id: String,
-    pub(crate) name: String,
-    pub(crate) description: Option<String>,
-    pub(crate) avatar_url: Option<String>,
-    pub(crate) webhook_url: Option<String>,
-    pub(crate) webhook_headers: Option<Value>,
-    pub(crate) webhook_auth: Option<Value>,
-    pub(crate) status: String,
-    pub(crate) status_message: Option<String>,
-    pub(crate) status_since: Option<String>,
-    pub(crate) last_active_at: Option<String>,
-    pub(crate) commands: Option<Value>,
-    pub(crate) tag: Option<String>,
-    pub(crate) management_url: Option<String>,
-    pub(crate) management_api_key: Option<String>,
-    pub(crate) is_subagent: bool,
-    pub(crate) parent_agent_id: Option<String>,
-    pub(crate) created_at: String,
-    pub(crate) updated_at: String,
-}
+use crate::model::AgentRow;
 
 impl AgentRow {
-    /// A new agent with the schema defaults (`status` offline, no webhook).
-    pub(crate) fn new(owner_id: &str, name: &str, at: &str) -> Self {
-        Self {
-            id: crate::util::new_id(),
-            owner_id: owner_id.to_owned(),
-            name: name.to_owned(),
-            description: None,
-            avatar_url: None,
-            webhook_url: None,
-            webhook_headers: None,
-            webhook_auth: None,
-            status: "offline".to_owned(),
-            status_message: None,
-            status_since: None,
-            last_active_at: None,
-            commands: None,
-            tag: None,
-            management_url: None,
-            management_api_key: None,
-            is_subagent: false,
-            parent_agent_id: None,
-            created_at: at.to_owned(),
-            updated_at: at.to_owned(),
-        }
-    }
-
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             id: r.get(0)?,
@@ -161,6 +110,22 @@ impl Store {
             .query_map([owner_id], AgentRow::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// Sets the sub-agent flag and parent of an agent; returns the updated row.
+    pub(crate) fn set_subagent(
+        &self,
+        id: &str,
+        is_subagent: bool,
+        parent_agent_id: Option<&str>,
+        at: &str,
+    ) -> Result<Option<AgentRow>, StoreError> {
+        self.conn().execute(
+            "UPDATE agents SET is_subagent = ?2, parent_agent_id = ?3, updated_at = ?4
+             WHERE id = ?1",
+            params![id, is_subagent, parent_agent_id, at],
+        )?;
+        self.agent(id)
     }
 
     /// Writes a status ping. `status_since` moves only when the status changes;

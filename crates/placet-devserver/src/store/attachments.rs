@@ -3,24 +3,9 @@
 use std::collections::HashMap;
 
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
-use serde_json::Value;
 
 use super::{json_text, parse_json, Store, StoreError};
-
-/// An `Attachment` row without its content.
-#[derive(Debug, Clone)]
-pub(crate) struct AttachmentRow {
-    pub(crate) id: String,
-    pub(crate) message_id: Option<String>,
-    pub(crate) channel_id: String,
-    pub(crate) plugin_type: String,
-    pub(crate) filename: String,
-    pub(crate) mime_type: String,
-    pub(crate) size: i64,
-    pub(crate) storage_key: String,
-    pub(crate) plugin_data: Option<Value>,
-    pub(crate) created_at: String,
-}
+use crate::model::AttachmentRow;
 
 impl AttachmentRow {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {

@@ -3,7 +3,8 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::messages::{insert_row, MESSAGE_COLUMNS};
-use super::{MessageRow, Store, StoreError};
+use super::{Store, StoreError};
+use crate::model::MessageRow;
 
 impl Store {
     /// Inserts `m` as the next round of the chain that `target` (a message id) belongs to,

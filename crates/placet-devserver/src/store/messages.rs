@@ -3,30 +3,9 @@
 use rusqlite::{
     params, params_from_iter, types::Value as SqlValue, Connection, OptionalExtension, Row,
 };
-use serde_json::Value;
 
 use super::{json_text, parse_json, Store, StoreError};
-
-/// A `Message` row.
-#[derive(Debug, Clone)]
-pub(crate) struct MessageRow {
-    pub(crate) id: String,
-    pub(crate) channel_id: String,
-    pub(crate) sender_type: String,
-    pub(crate) sender_id: String,
-    pub(crate) text: Option<String>,
-    pub(crate) status: Option<String>,
-    pub(crate) review: Option<Value>,
-    pub(crate) metadata: Option<Value>,
-    pub(crate) client_id: Option<String>,
-    pub(crate) stream_id: Option<String>,
-    pub(crate) stream_state: Option<String>,
-    pub(crate) delivery_status: String,
-    pub(crate) iteration_group_id: Option<String>,
-    pub(crate) iteration: Option<i64>,
-    pub(crate) created_at: String,
-    pub(crate) updated_at: String,
-}
+use crate::model::MessageRow;
 
 impl MessageRow {
     pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
@@ -49,11 +28,6 @@ impl MessageRow {
             updated_at: r.get(15)?,
         })
     }
-
-    /// `review.status`, if the message carries a review.
-    pub(crate) fn review_status(&self) -> Option<&str> {
-        self.review.as_ref()?.get("status")?.as_str()
-    }
 }
 
 pub(super) const MESSAGE_COLUMNS: &str =
@@ -75,7 +49,9 @@ pub(crate) struct MessageQuery<'a> {
     pub(crate) has_attachments: Option<bool>,
     /// Message id to continue after (Prisma `cursor` + `skip: 1`).
     pub(crate) cursor: Option<&'a str>,
-    pub(crate) limit: Option<usize>,
+    /// Prisma's `take`: that many rows, or with a negative number that many from the
+    /// other end (before the cursor), still in newest-first order. `None` is all.
+    pub(crate) limit: Option<i64>,
 }
 
 /// Inserts a message row on `conn` (also inside a transaction).
@@ -179,6 +155,11 @@ impl Store {
             ),
             None => {}
         }
+        if q.limit == Some(0) {
+            return Ok(Vec::new());
+        }
+        // A negative `take` walks the same order backwards from the cursor.
+        let backwards = q.limit.is_some_and(|n| n < 0);
         if let Some(cursor) = q.cursor {
             let position: Option<(String, i64)> = conn
                 .query_row(
@@ -191,19 +172,30 @@ impl Store {
             let Some((created_at, seq)) = position else {
                 return Ok(Vec::new());
             };
-            sql.push_str(" AND (created_at, seq) < (?, ?)");
+            sql.push_str(if backwards {
+                " AND (created_at, seq) > (?, ?)"
+            } else {
+                " AND (created_at, seq) < (?, ?)"
+            });
             args.push(SqlValue::Text(created_at));
             args.push(SqlValue::Integer(seq));
         }
-        sql.push_str(" ORDER BY created_at DESC, seq DESC");
+        sql.push_str(if backwards {
+            " ORDER BY created_at ASC, seq ASC"
+        } else {
+            " ORDER BY created_at DESC, seq DESC"
+        });
         if let Some(limit) = q.limit {
             sql.push_str(" LIMIT ?");
-            args.push(SqlValue::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            args.push(SqlValue::Integer(limit.saturating_abs()));
         }
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt
+        let mut rows = stmt
             .query_map(params_from_iter(args), MessageRow::from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        if backwards {
+            rows.reverse();
+        }
         Ok(rows)
     }
 

@@ -8,6 +8,7 @@ mod attachments;
 mod chains;
 mod messages;
 mod reviews;
+pub(crate) mod seed;
 mod streams;
 mod users;
 
@@ -17,11 +18,10 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::Connection;
 use serde_json::Value;
 
-pub(crate) use agents::AgentRow;
-pub(crate) use attachments::AttachmentRow;
-pub(crate) use messages::{MessageQuery, MessageRow};
-pub(crate) use streams::StatusEventRow;
-pub(crate) use users::UserRow;
+pub(crate) use messages::MessageQuery;
+pub use seed::{Seed, SeedAgent, SeedUser};
+
+use crate::error::ApiError;
 
 /// A failure of the database layer; always a server bug or a broken database file.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +33,13 @@ pub enum StoreError {
     /// A JSON column did not hold valid JSON.
     #[error("corrupt JSON column: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        tracing::error!(error = %e, "database error");
+        Self::internal()
+    }
 }
 
 /// The database. Every method takes the connection lock for its whole body, which makes
@@ -113,10 +120,12 @@ CREATE TABLE IF NOT EXISTS messages (
     iteration INTEGER,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    UNIQUE (channel_id, client_id),
     UNIQUE (channel_id, stream_id)
 );
 CREATE INDEX IF NOT EXISTS messages_by_channel ON messages (channel_id, created_at, seq);
+-- Indexed, not unique (`idx_messages_client_id`): only the agent route looks a clientId
+-- up, and a person's repeated chat message is a new row.
+CREATE INDEX IF NOT EXISTS messages_by_client_id ON messages (channel_id, client_id);
 CREATE TABLE IF NOT EXISTS attachments (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -164,6 +173,7 @@ impl Store {
 
     fn init(conn: Connection) -> Result<Self, StoreError> {
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;")?;
+        migrate(&conn)?;
         conn.execute_batch(SCHEMA)?;
         Ok(Self {
             conn: Mutex::new(conn),
@@ -198,6 +208,37 @@ impl Store {
     }
 }
 
+/// Brings a database file written by an earlier dev server up to [`SCHEMA`]: the
+/// messages table once had `UNIQUE (channel_id, client_id)`, which a repeated human
+/// message with the same `clientId` must not hit. SQLite cannot drop a constraint, so
+/// the table is rebuilt; [`SCHEMA`] then recreates its indexes.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    use rusqlite::OptionalExtension;
+    let sql: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if !sql.is_some_and(|s| s.contains("UNIQUE (channel_id, client_id)")) {
+        return Ok(());
+    }
+    let create = SCHEMA
+        .split(';')
+        .find(|stmt| stmt.contains("CREATE TABLE IF NOT EXISTS messages"))
+        .unwrap_or_default();
+    conn.execute_batch(&format!(
+        "BEGIN;
+         ALTER TABLE messages RENAME TO messages_before_migration;
+         {create};
+         INSERT INTO messages SELECT * FROM messages_before_migration;
+         DROP TABLE messages_before_migration;
+         COMMIT;"
+    ))?;
+    Ok(())
+}
+
 /// Serialises an optional JSON value for a TEXT column.
 fn json_text(value: &Option<Value>) -> Result<Option<String>, StoreError> {
     Ok(match value {
@@ -219,4 +260,42 @@ fn parse_json(text: Option<String>, column: usize) -> rusqlite::Result<Option<Va
         })
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database written before human `clientId`s could repeat keeps its rows and
+    /// accepts a repeat after the migration.
+    #[test]
+    fn migrates_the_old_client_id_constraint() {
+        let conn = Connection::open_in_memory().unwrap();
+        let old = SCHEMA.replace(
+            "    UNIQUE (channel_id, stream_id)",
+            "    UNIQUE (channel_id, client_id),\n    UNIQUE (channel_id, stream_id)",
+        );
+        conn.execute_batch(&old).unwrap();
+        let insert = |id: &str| {
+            conn.execute(
+                "INSERT INTO messages (id, channel_id, sender_type, sender_id, client_id,
+                 created_at, updated_at) VALUES (?1, 'c', 'user', 'u', 'k', 't', 't')",
+                [id],
+            )
+        };
+        insert("m1").unwrap();
+        assert!(insert("m2").is_err(), "the old constraint refuses a repeat");
+        let store = Store::init(conn).unwrap();
+        let conn = store.conn();
+        conn.execute(
+            "INSERT INTO messages (id, channel_id, sender_type, sender_id, client_id,
+             created_at, updated_at) VALUES ('m2', 'c', 'user', 'u', 'k', 't', 't')",
+            [],
+        )
+        .expect("a repeat after the migration");
+        let count: i64 = conn
+            .query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 2, "the old row kept");
+    }
 }

@@ -6,20 +6,9 @@ use std::collections::HashMap;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 
 use super::messages::MESSAGE_COLUMNS;
-use super::{MessageRow, Store, StoreError};
-
-/// A `MessageStatusEvent` row: one status step of a streamed turn, anchored to
-/// `(channelId, streamId)` rather than to a message, so it may precede the draft.
-#[derive(Debug, Clone)]
-pub(crate) struct StatusEventRow {
-    pub(crate) id: String,
-    pub(crate) channel_id: String,
-    pub(crate) stream_id: String,
-    pub(crate) index: i64,
-    pub(crate) text: String,
-    pub(crate) tool_hint: bool,
-    pub(crate) created_at: String,
-}
+use super::{Store, StoreError};
+use crate::model::MessageRow;
+use crate::model::StatusEventRow;
 
 impl StatusEventRow {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {

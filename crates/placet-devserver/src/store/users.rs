@@ -3,18 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{Store, StoreError};
-
-/// A `User` row.
-#[derive(Debug, Clone)]
-pub(crate) struct UserRow {
-    pub(crate) id: String,
-    pub(crate) email: String,
-    pub(crate) password_hash: String,
-    pub(crate) display_name: String,
-    pub(crate) role: String,
-    pub(crate) must_change_password: bool,
-    pub(crate) created_at: String,
-}
+use crate::model::UserRow;
 
 impl UserRow {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {

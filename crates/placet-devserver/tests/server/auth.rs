@@ -240,8 +240,8 @@ async fn the_two_auth_worlds_do_not_mix() {
     assert_eq!(status, StatusCode::OK, "a real key works");
     assert_eq!(
         agents.as_array().map(Vec::len),
-        Some(3),
-        "the admin's three agents"
+        Some(4),
+        "the admin's three agents and a sub-agent"
     );
 }
 
@@ -302,6 +302,78 @@ async fn error_body_shape() {
     let (status, body) = api.send(Method::GET, "/health", None, None, None).await;
     assert_eq!(status, StatusCode::OK, "health needs no auth");
     assert_eq!(body["status"], "ok", "health body");
+}
+
+/// An account seeded with `mustChangePassword` reports it at login and in `me`;
+/// `change-password` (JWT, `{currentPassword, newPassword}`) answers 200 "Password
+/// changed successfully" and clears it; a wrong current password is 401 "Current
+/// password is incorrect", a new one under 8 characters 400; the new password logs in.
+#[tokio::test]
+async fn must_change_password() {
+    let server = crate::support::server_with(placet_devserver::DevServerConfig {
+        must_change_password: true,
+        ..Default::default()
+    })
+    .await;
+    let api = Api::new(&server);
+    let admin = server.seed().admin();
+    let response = api
+        .http
+        .post(api.url("/api/auth/login"))
+        .json(&json!({ "email": admin.email, "password": admin.password }))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["mustChangePassword"], true, "login reports it");
+    let jwt = api.login_user(admin).await;
+    let (_, me) = api.get("/api/auth/me", &jwt).await;
+    assert_eq!(me["user"]["mustChangePassword"], true, "me reports it");
+
+    let change = |current: &str, new: &str| {
+        api.post(
+            "/api/auth/change-password",
+            &jwt,
+            json!({ "currentPassword": current, "newPassword": new }),
+        )
+    };
+    let (status, body) = change("wrong-password", "a-new-password").await;
+    assert_eq!(
+        (status, body["message"].clone()),
+        (
+            StatusCode::UNAUTHORIZED,
+            json!("Current password is incorrect")
+        ),
+        "wrong current password"
+    );
+    let (status, body) = change(&admin.password, "short").await;
+    assert_eq!(
+        (status, body["message"].clone()),
+        (StatusCode::BAD_REQUEST, json!("Validation failed")),
+        "newPassword needs 8 characters"
+    );
+    let (status, body) = change(&admin.password, "a-new-password").await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::OK,
+            json!({ "message": "Password changed successfully" })
+        ),
+        "changed"
+    );
+    let (_, me) = api.get("/api/auth/me", &jwt).await;
+    assert_eq!(
+        me["user"]["mustChangePassword"], false,
+        "the flag is cleared"
+    );
+    api.login(&admin.email, "a-new-password").await;
+    let (_, other) = api
+        .get("/api/auth/me", &api.login_user(server.seed().other()).await)
+        .await;
+    assert_eq!(
+        other["user"]["mustChangePassword"], true,
+        "both accounts were seeded so"
+    );
 }
 
 fn base64url_decode(input: &str) -> Vec<u8> {

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use placet_devserver::{DevServerConfig, Throttle};
-use reqwest::StatusCode;
+use placet_devserver::{DevServerConfig, Layout, Throttle};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::support::{server, server_with, Api};
@@ -179,5 +179,79 @@ async fn request_log() {
     assert!(
         server.controls().requests().is_empty(),
         "take_requests emptied the log"
+    );
+}
+
+/// Behind the split layout's web listener every client shares one budget, because the
+/// backend counts `req.ip` (it trusts no proxy) and sees the proxy; the same two clients
+/// going to the backend directly each have their own.
+#[tokio::test]
+async fn clients_behind_the_web_listener_share_a_budget() {
+    let server = server_with(DevServerConfig {
+        layout: Layout::split_loopback(0),
+        ..limited(2)
+    })
+    .await;
+    let alice = [127, 0, 0, 2].into();
+    let bob = [127, 0, 0, 3].into();
+    let via_web = |from| Api::from_address(&server.web_url(), from);
+    let direct = |from| Api::from_address(&server.api_url(), from);
+    for n in 0..2 {
+        let (status, _) = via_web(alice)
+            .send(Method::GET, "/api/agents", None, None, None)
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "alice's request {n} through the web listener counts"
+        );
+    }
+    let (status, body) = via_web(bob)
+        .send(Method::GET, "/api/nope", None, None, None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another route is another budget: {body}"
+    );
+    let (status, body) = via_web(bob)
+        .send(Method::GET, "/api/agents", None, None, None)
+        .await;
+    assert_eq!(
+        (status, body["message"].clone()),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            json!("ThrottlerException: Too Many Requests")
+        ),
+        "bob's first request spends the budget alice used: they share the proxy's"
+    );
+    for (who, from) in [("alice", alice), ("bob", bob)] {
+        let (status, _) = direct(from)
+            .send(Method::GET, "/api/agents", None, None, None)
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{who} straight to the backend has a budget of their own"
+        );
+    }
+}
+
+/// In the one-origin layout (the all-in-one image) every request reaches the backend
+/// through nginx and Next.js inside the container, so all clients share one budget too.
+#[tokio::test]
+async fn one_origin_counts_every_client_as_the_image() {
+    let server = server_with(limited(1)).await;
+    let (status, _) = Api::from_address(&server.api_url(), [127, 0, 0, 2].into())
+        .send(Method::GET, "/health", None, None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "first client");
+    let (status, _) = Api::from_address(&server.api_url(), [127, 0, 0, 3].into())
+        .send(Method::GET, "/health", None, None, None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "another client address, the same budget"
     );
 }

@@ -6,9 +6,37 @@ use placet_client::outbox::Outbox;
 use placet_client::{Credential, Inbox, RestClient, Secret, ServerUrl, Session};
 
 use super::answer::wire_outbox;
+use super::discover::{check_live, discover};
 use super::{blocking, lock, Core, CoreError, CoreEvent, Live, Persist, QueuedOnSignOut};
 use crate::config::{Account, AccountMode};
 use crate::secrets::{SecretSlot, SecretStore};
+
+/// An account's two addresses: where the person browses (links) and where the app
+/// talks (REST and the live connection). One and the same behind a reverse proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addresses {
+    pub web: ServerUrl,
+    pub api: ServerUrl,
+}
+
+impl Addresses {
+    /// The API address of `web` ([`discover`]), or `api` when the person gave it (then
+    /// checked to answer Placet's live connection).
+    pub async fn find(
+        web: ServerUrl,
+        api: Option<ServerUrl>,
+        allow_insecure_http: bool,
+    ) -> Result<Addresses, CoreError> {
+        let api = match api {
+            Some(api) => {
+                check_live(&api).await?;
+                api
+            }
+            None => discover(&web, allow_insecure_http).await?,
+        };
+        Ok(Addresses { web, api })
+    }
+}
 
 impl Core {
     /// Signs in with the saved account, if there is one and its secret is in the keychain.
@@ -47,12 +75,12 @@ impl Core {
     /// [`Persist::ThisRunOnly`].
     pub async fn sign_in(
         &self,
-        server: ServerUrl,
+        addresses: Addresses,
         email: &str,
         password: &Secret,
         persist: Persist,
     ) -> Result<Arc<Live>, CoreError> {
-        let (account, credential) = authenticate(server, email, password).await?;
+        let (account, credential) = authenticate(addresses, email, password).await?;
         if persist == Persist::Keychain {
             self.save_sign_in(&account, &credential).await?;
         }
@@ -97,11 +125,11 @@ impl Core {
     /// Signs in watch-only with an API key (checked against the agent API first).
     pub async fn sign_in_with_api_key(
         &self,
-        server: ServerUrl,
+        addresses: Addresses,
         key: Secret,
         persist: Persist,
     ) -> Result<Arc<Live>, CoreError> {
-        let (account, credential) = authenticate_api_key(server, key).await?;
+        let (account, credential) = authenticate_api_key(addresses, key).await?;
         if persist == Persist::Keychain {
             self.save_sign_in(&account, &credential).await?;
         }
@@ -119,7 +147,7 @@ impl Core {
         if let Some(old) = old {
             old.stop().await;
         }
-        let rest = RestClient::new(account.server.clone()).authenticated(credential);
+        let rest = RestClient::new(account.api.clone()).authenticated(credential);
         let inbox = Inbox::new();
         // A watch-only account never queues an answer: its outbox key need not outlive
         // the run (nor touch the keychain).
@@ -183,7 +211,7 @@ impl Core {
         let rest = self
             .saved_credential()
             .await?
-            .map(|(a, c)| RestClient::new(a.server).authenticated(c));
+            .map(|(a, c)| RestClient::new(a.api).authenticated(c));
         Ok(Some((outbox, rest)))
     }
 
@@ -252,14 +280,15 @@ impl Core {
 
 /// Signs in with email and password; nothing is saved.
 pub async fn authenticate(
-    server: ServerUrl,
+    addresses: Addresses,
     email: &str,
     password: &Secret,
 ) -> Result<(Account, Credential), CoreError> {
-    let rest = RestClient::new(server.clone());
+    let rest = RestClient::new(addresses.api.clone());
     let (user, token) = rest.login(email, password).await?;
     let account = Account {
-        server,
+        server: addresses.web,
+        api: addresses.api,
         name: user.email,
         mode: AccountMode::User,
     };
@@ -268,16 +297,17 @@ pub async fn authenticate(
 
 /// Checks an API key against the agent API; nothing is saved.
 pub async fn authenticate_api_key(
-    server: ServerUrl,
+    addresses: Addresses,
     key: Secret,
 ) -> Result<(Account, Credential), CoreError> {
     let credential = Credential::ApiKey(key);
-    RestClient::new(server.clone())
+    RestClient::new(addresses.api.clone())
         .authenticated(credential.clone())
         .agent_agents()
         .await?;
     let account = Account {
-        server,
+        server: addresses.web,
+        api: addresses.api,
         name: "api-key".to_owned(),
         mode: AccountMode::ApiKey,
     };

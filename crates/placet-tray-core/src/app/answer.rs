@@ -76,7 +76,7 @@ impl Core {
             }
             (Decision::Confirm, Some(m)) => {
                 let review = m.review.as_ref().ok_or(Refusal::NotPending)?;
-                let response = review.validate(answer)?;
+                let response = response_for(review, answer, feedback)?;
                 Ok(Verdict::Confirm {
                     message: m,
                     response,
@@ -149,7 +149,8 @@ pub fn queue_answer(
     source: AnswerSource,
 ) -> Result<(), CoreError> {
     let review = message.review.as_ref().ok_or(Refusal::NotPending)?;
-    let response = review.validate(answer)?;
+    let response = response_for(review, answer, feedback)?;
+    let feedback = feedback.map(str::trim).filter(|f| !f.is_empty());
     let agent = inbox.agent_name(message);
     outbox.enqueue(&NewAnswer {
         message_id: &message.id,
@@ -162,6 +163,27 @@ pub fn queue_answer(
     })?;
     inbox.mark_sending(&message.id, &response);
     Ok(())
+}
+
+/// The response sent for `answer`, checked against the review. A request for changes
+/// (a dismissal with the person's feedback) is taken for any review: the web UI's
+/// `{"_dismissed": true}`, with the feedback beside it in the respond body, tells the
+/// agent that this round is not accepted and what to change.
+pub fn response_for(
+    review: &placet_client::Review,
+    answer: &Answer,
+    feedback: Option<&str>,
+) -> Result<ValidResponse, CoreError> {
+    let asks_for_changes = feedback.is_some_and(|f| !f.trim().is_empty());
+    if asks_for_changes && *answer == Answer::Dismiss {
+        if review.status != placet_client::protocol::ReviewStatus::Pending {
+            return Err(Refusal::NotPending.into());
+        }
+        let mut response = serde_json::Map::new();
+        response.insert("_dismissed".to_owned(), serde_json::Value::Bool(true));
+        return Ok(ValidResponse::from_stored(response));
+    }
+    Ok(review.validate(answer)?)
 }
 
 /// Keeps the inbox and outbox consistent: reviews with a queued answer (from before a

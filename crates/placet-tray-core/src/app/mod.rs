@@ -4,9 +4,11 @@
 //! - [`account`]: sign-in, sign-out, resuming the saved account, keeping the session
 //!   alive.
 //! - [`answer`]: answering: the decision ([`crate::decide`]) acted on, the outbox fed.
+//! - [`discover`]: the live connection's address from the address a person types.
 
 mod account;
 mod answer;
+pub mod discover;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -22,8 +24,8 @@ use crate::decide::Refusal;
 use crate::paths::Paths;
 use crate::secrets::{KeychainError, SecretSlot, SecretStore};
 
-pub use account::{authenticate, authenticate_api_key};
-pub use answer::{fetch_review, queue_answer, Verdict};
+pub use account::{authenticate, authenticate_api_key, Addresses};
+pub use answer::{fetch_review, queue_answer, response_for, Verdict};
 
 /// Where the sign-in secret is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,9 @@ pub enum CoreError {
     /// The rules ([`crate::decide`]) send nothing.
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// The web address's live connection was not found.
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
     #[error(transparent)]
     Keychain(#[from] KeychainError),
     #[error(transparent)]

@@ -8,7 +8,7 @@ use placet_client::{ApiError, Credential, RestClient, Secret};
 use serde_json::json;
 
 use super::{ask_yes_no, parse_server, read_stdin_line, Exit, Failure, LoginArgs, LogoutArgs, Out};
-use crate::app::{authenticate, authenticate_api_key, Core, CoreError, QueuedOnSignOut};
+use crate::app::{authenticate, authenticate_api_key, Addresses, Core, CoreError, QueuedOnSignOut};
 use crate::config::{Account, AccountMode};
 use crate::text;
 
@@ -17,9 +17,15 @@ const DELIVER_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<Exit, Failure> {
     let server = parse_server(&a.server, a.allow_insecure_http)?;
+    let api = a
+        .api_url
+        .as_deref()
+        .map(|u| parse_server(u, a.allow_insecure_http))
+        .transpose()?;
+    let addresses = Addresses::find(server, api, a.allow_insecure_http).await?;
     let (account, credential) = if a.api_key_stdin {
         let key = read_stdin_line("API key")?;
-        match authenticate_api_key(server, key).await {
+        match authenticate_api_key(addresses, key).await {
             Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
                 return Err(Failure::new(
                     Exit::Auth,
@@ -45,7 +51,7 @@ pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<E
                 "no terminal to ask for the password: use --password-stdin",
             ));
         };
-        match authenticate(server, &email, &password).await {
+        match authenticate(addresses, &email, &password).await {
             Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
                 return Err(Failure::new(
                     Exit::Auth,
@@ -58,15 +64,20 @@ pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<E
     };
     core.save_sign_in(&account, &credential).await?;
     let watch_only = account.mode == AccountMode::ApiKey;
+    let live_line = live_connection_line(&account);
     out.print(
         || {
-            if watch_only {
+            let first = if watch_only {
                 format!("Signed in to {} with an API key (watch-only).", account.server)
             } else {
                 format!("Signed in to {} as {}.", account.server, account.name)
+            };
+            match &live_line {
+                Some(l) => format!("{first}\n{l}"),
+                None => first,
             }
         },
-        json!({"signedIn": true, "server": account.server.display(), "account": account.name, "watchOnly": watch_only}),
+        json!({"signedIn": true, "server": account.server.display(), "apiUrl": account.api.display(), "account": account.name, "watchOnly": watch_only}),
     );
     Ok(Exit::Ok)
 }
@@ -100,7 +111,7 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
     core.sign_out(queued).await?;
     if let Some((account, Credential::Jwt(token))) = &saved {
         // Best effort: the server only clears its cookie; the entry went either way.
-        let _ = RestClient::new(account.server.clone())
+        let _ = RestClient::new(account.api.clone())
             .authenticated(Credential::Jwt(token.clone()))
             .logout()
             .await;
@@ -118,7 +129,7 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
 pub(super) async fn signed_in(core: &Arc<Core>) -> Result<(Account, RestClient), Failure> {
     match core.saved_credential().await? {
         Some((account, credential)) => {
-            let rest = RestClient::new(account.server.clone()).authenticated(credential);
+            let rest = RestClient::new(account.api.clone()).authenticated(credential);
             Ok((account, rest))
         }
         None => Err(CoreError::NotSignedIn.into()),
@@ -187,6 +198,9 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
                     format!(" ({name})")
                 }
             )];
+            if let Some(l) = live_connection_line(&account) {
+                lines.push(l);
+            }
             if account.mode == AccountMode::ApiKey {
                 lines.push("Mode: watch-only (API key)".to_owned());
             }
@@ -208,8 +222,8 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
             lines.join("\n")
         },
         json!({
-            "signedIn": true, "server": account.server.display(), "account": account.name,
-            "watchOnly": account.mode == AccountMode::ApiKey, "reachable": reachable,
+            "signedIn": true, "server": account.server.display(), "apiUrl": account.api.display(),
+            "account": account.name, "watchOnly": account.mode == AccountMode::ApiKey, "reachable": reachable,
             "sessionValid": problem.is_none(), "pending": pending, "queued": queued,
             "problem": problem.as_ref().map(|p| json!({"code": p.kind, "message": p.message})),
             "agents": agents.iter().map(|a| json!({
@@ -222,4 +236,9 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
         None => Exit::Ok,
         Some(p) => p.code,
     })
+}
+
+/// "Live connection: <api address>" when it is not the web address.
+fn live_connection_line(account: &Account) -> Option<String> {
+    (account.api != account.server).then(|| format!("Live connection: {}", account.api))
 }

@@ -13,7 +13,7 @@ use placet_client::{Answer, ApiError, Inbox, Message, RestClient};
 use serde_json::{json, Value};
 
 use super::account::signed_in;
-use super::{Exit, Failure, Out, RespondArgs};
+use super::{Exit, Failure, OpenArgs, Out, RespondArgs};
 use crate::app::{fetch_review, Core};
 use crate::config::{Account, AccountMode};
 use crate::decide::Refusal;
@@ -267,7 +267,7 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
         ));
     }
     let answer = build_answer(a, &message)?;
-    review.validate(&answer).map_err(|e| {
+    crate::app::response_for(review, &answer, a.feedback.as_deref()).map_err(|e| {
         Failure::new(
             Exit::Invalid,
             "invalidAnswer",
@@ -331,4 +331,25 @@ fn said(outcome: &Outcome) -> (Exit, String) {
         Outcome::NotSignedIn { message } => (Exit::Auth, format!("Not sent: {message}.")),
         Outcome::Failed { message } => (Exit::Failure, format!("Not sent: {message}.")),
     }
+}
+
+/// `open`: the review's page in Placet's web app, in the browser (the person's way from
+/// a terminal to the web UI). The page's address is printed too.
+pub(super) async fn open(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exit, Failure> {
+    let (account, rest) = signed_in(core).await?;
+    let message = rest.message(&a.message_id).await?;
+    let page = account.server.message_page(&message);
+    let opened = crate::links::open_link(page.as_str());
+    out.print(
+        || match &opened {
+            Ok(()) => format!("Opened {page}"),
+            Err(e) => format!("{page} ({e})"),
+        },
+        json!({"page": page.as_str(), "opened": opened.is_ok()}),
+    );
+    Ok(if opened.is_ok() {
+        Exit::Ok
+    } else {
+        Exit::Failure
+    })
 }

@@ -16,13 +16,17 @@
 
 mod account;
 mod answer;
+mod args;
 #[cfg(test)]
 mod manpage;
 
 use std::io::BufRead;
 use std::sync::Arc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::Parser;
+
+use args::{Cli, Command};
+use args::{LoginArgs, LogoutArgs, OpenArgs, RespondArgs};
 use placet_client::{ApiError, Secret, ServerUrl};
 use serde_json::{json, Value};
 
@@ -44,147 +48,6 @@ pub enum Exit {
     CannotShow = 9,
 }
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "placet-tray",
-    version,
-    about = "Placet Tray: answer your AI agents' review requests from the desktop.",
-    long_about = "Without a command, runs the tray app. The commands below work without a display.\n\n\
-        An answer from here is a proposal: the running tray shows it whole in a confirmation\n\
-        window, and only the person's Confirm there sends it (never an option marked\n\
-        dangerous). A terminal is no proof of a person: programs drive pseudo-terminals.\n\n\
-        Exit codes: 0 ok, 1 failure, 2 usage, 3 not signed in / sign-in refused / no keychain,\n\
-        4 server unreachable (answers stay queued), 5 invalid answer or one to give in Placet,\n\
-        6 review answered, expired, withdrawn or unknown, 7 not confirmed by the person,\n\
-        8 no running tray to confirm the answer, 9 the tray cannot show the confirmation here."
-)]
-pub struct Cli {
-    /// Print JSON instead of text (for scripts).
-    #[arg(long)]
-    json: bool,
-    /// With the tray: open a window at start (`inbox`, `settings` or `review:<message-id>`).
-    #[arg(long, value_name = "WINDOW")]
-    open: Option<String>,
-    /// The window host is on standard input and output (it started this tray: tests
-    /// that drive the windows over WebDriver). Only in test builds: whoever starts such
-    /// a tray speaks for its windows.
-    #[cfg(feature = "webdriver")]
-    #[arg(long, hide = true)]
-    ui_on_stdio: bool,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Sign in to a Placet server; the session is kept in the system keychain.
-    Login(LoginArgs),
-    /// Sign out: forget the session (the keychain entries are deleted).
-    Logout(LogoutArgs),
-    /// Show the account, the connection and the queue of unsent answers.
-    Status(OutputArgs),
-    /// List pending reviews, newest first.
-    Reviews(OutputArgs),
-    /// Answer a review. Give exactly one of the answer options.
-    Respond(RespondArgs),
-    /// Run the tray against an embedded Placet dev server with a demo agent.
-    Demo(DemoArgs),
-}
-
-#[derive(Debug, Args)]
-struct OutputArgs {
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Debug, Args)]
-struct LoginArgs {
-    /// Server URL, e.g. https://placet.example.com
-    #[arg(long)]
-    server: String,
-    /// Account email.
-    #[arg(long, required_unless_present = "api_key_stdin")]
-    email: Option<String>,
-    /// Read the password from the first line of standard input instead of prompting.
-    #[arg(long, conflicts_with = "api_key_stdin")]
-    password_stdin: bool,
-    /// Sign in watch-only with an API key (hp_...) read from standard input.
-    #[arg(long, conflicts_with = "email")]
-    api_key_stdin: bool,
-    /// Allow plain http to a server that is not on this machine. The password and the
-    /// session then travel unencrypted: anyone on the network path can read them.
-    #[arg(long)]
-    allow_insecure_http: bool,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("queued").multiple(false)
-    .args(["deliver_queued", "discard_queued"]))]
-struct LogoutArgs {
-    /// Answers still waiting to be sent are delivered first (sign-out fails if they
-    /// cannot be).
-    #[arg(long)]
-    deliver_queued: bool,
-    /// Answers still waiting to be sent are discarded.
-    #[arg(long)]
-    discard_queued: bool,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("answer").required(true).multiple(false)
-    .args(["option", "select", "field", "text", "json", "dismiss"]))]
-struct RespondArgs {
-    /// The message id of the review.
-    message_id: String,
-    /// Approval: the option id to choose.
-    #[arg(long)]
-    option: Option<String>,
-    /// Approval: a comment (where the review allows one).
-    #[arg(long, requires = "option")]
-    comment: Option<String>,
-    /// Selection: the item ids, comma-separated.
-    #[arg(long, value_delimiter = ',')]
-    select: Option<Vec<String>>,
-    /// Form: a field value NAME=VALUE (repeat for each field). NAME=@- reads the value
-    /// from standard input, NAME=@FILE from a file: use that for passwords, which other
-    /// programs can read in a command line.
-    #[arg(long = "field", value_name = "NAME=VALUE")]
-    field: Vec<String>,
-    /// Text input: the text.
-    #[arg(long)]
-    text: Option<String>,
-    /// Freeform: a JSON object. (For JSON output use `placet-tray --json respond ...`.)
-    #[arg(long, value_name = "OBJECT")]
-    json: Option<String>,
-    /// Dismiss (where the review offers it).
-    #[arg(long)]
-    dismiss: bool,
-    /// Request changes: this text goes to the agent with the answer (Placet's
-    /// `feedback`).
-    #[arg(long, value_name = "TEXT")]
-    feedback: Option<String>,
-}
-
-#[derive(Debug, Args)]
-struct DemoArgs {
-    /// Seconds between the demo agent's reviews.
-    #[arg(long, default_value_t = 20)]
-    interval: u64,
-    /// Port of the embedded server (0 picks a free one).
-    #[arg(long, default_value_t = 0)]
-    port: u16,
-    /// Open a window at start (`inbox`, `settings` or `review:<message-id>`).
-    #[arg(long, value_name = "WINDOW")]
-    open: Option<String>,
-}
-
 /// What `main` should do after parsing.
 #[derive(Debug)]
 pub enum Run {
@@ -197,6 +60,7 @@ pub enum Run {
     Demo {
         interval: u64,
         port: u16,
+        split: bool,
         open: Option<String>,
         ui_on_stdio: bool,
     },
@@ -230,6 +94,7 @@ pub fn dispatch() -> Run {
             return Run::Demo {
                 interval: d.interval,
                 port: d.port,
+                split: d.split,
                 open: d.open.or(cli.open),
                 ui_on_stdio,
             }
@@ -263,6 +128,7 @@ pub fn dispatch() -> Run {
             Command::Status(a) => account::status(&core, Out::new(global_json || a.json)).await,
             Command::Reviews(a) => answer::reviews(&core, Out::new(global_json || a.json)).await,
             Command::Respond(a) => answer::respond(&core, a, Out::new(global_json)).await,
+            Command::Open(a) => answer::open(&core, a, Out::new(global_json || a.json)).await,
             Command::Demo(_) => Ok(Exit::Ok),
         };
         let out = Out::new(global_json || command_json(&command));
@@ -290,6 +156,7 @@ fn command_json(c: &Command) -> bool {
         Command::Login(a) => a.json,
         Command::Logout(a) => a.json,
         Command::Status(a) | Command::Reviews(a) => a.json,
+        Command::Open(a) => a.json,
         _ => false,
     }
 }
@@ -345,6 +212,13 @@ impl From<CoreError> for Failure {
                 "answersQueued",
                 format!("{message} (--deliver-queued or --discard-queued)"),
             ),
+            CoreError::Discover(d) => match d {
+                crate::app::discover::DiscoverError::NotPlacet(a) => a.into(),
+                crate::app::discover::DiscoverError::BadAddress(_) => {
+                    Failure::new(Exit::Usage, "badInput", message)
+                }
+                _ => Failure::new(Exit::Network, "noLiveConnection", message),
+            },
             CoreError::Store(_) | CoreError::Config(_) => Failure::new(Exit::Failure, "internal", message),
         }
     }

@@ -16,9 +16,12 @@
 //! - [`inbox`]: reviews to notifications (and withdrawn when settled), the tray and
 //!   the windows told.
 //! - [`responses`]: notification buttons and inline replies back to answers.
-//! - [`proposals`]: the door's requests; proposals confirmed in their window.
+//! - [`door`]: the door's requests; [`proposals`]: programs' proposals, confirmed in
+//!   their window; [`outcome`]: how a proposal ended, in the door's words.
 
+mod door;
 mod inbox;
+mod outcome;
 mod proposals;
 mod responses;
 mod session;
@@ -45,7 +48,7 @@ pub fn start(
     vec![
         tokio::spawn(session::follow_core(ctx.clone(), center.clone(), events)),
         tokio::spawn(responses::follow(ctx.clone(), center.clone(), responses)),
-        tokio::spawn(proposals::follow_requests(ctx, center, requests)),
+        tokio::spawn(door::follow_requests(ctx, center, requests)),
     ]
 }
 

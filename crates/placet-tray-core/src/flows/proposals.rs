@@ -1,19 +1,18 @@
-//! What comes through the command line's door: a second launch's "show yourself", a
-//! window to open, and programs' proposed answers. A proposal is shown whole in its own
-//! confirmation window and sent only on the person's Confirm there; its notification
-//! only opens that window. A `danger` option is shown (so the person knows what was
-//! asked) and never sent for the program.
+//! Programs' proposed answers. A proposal is shown whole in its own confirmation
+//! window and sent only on the person's Confirm there; its notification only opens that
+//! window. A `danger` option is shown (so the person knows what was asked) and never
+//! sent for the program.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use placet_client::outbox::Delivery;
 use placet_client::{Answer, InboxChange, Message, ValidResponse};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, oneshot};
 
+use super::outcome::{cannot_show, delivered, outcome_of, overtaken};
 use crate::app::{fetch_review, CoreError, Verdict};
 use crate::decide::{Refusal, Source};
-use crate::door::{peer, Incoming, Outcome, Peer, Reply, Request};
+use crate::door::{peer, Outcome, Peer};
 use crate::ipc::events::ProposalStateEvent;
 use crate::ipc::views::ProposalState;
 use crate::ipc::{Ctx, UiEvent};
@@ -22,80 +21,12 @@ use crate::proposal::{NewProposal, LAPSE};
 use crate::text;
 use crate::window::{WindowEvent, WindowKind};
 
-/// How long a confirmed answer waits for the server before the program hears "queued".
-const DELIVERY_WAIT: Duration = Duration::from_secs(15);
 /// How long a settled proposal is kept for a window that is still open.
 const KEEP_SETTLED: Duration = Duration::from_secs(600);
 
-/// Follows the door until it closes.
-pub(super) async fn follow_requests(
-    ctx: Ctx,
-    center: NotificationCenter,
-    mut requests: mpsc::Receiver<Incoming>,
-) {
-    while let Some(Incoming {
-        request,
-        peer,
-        reply,
-    }) = requests.recv().await
-    {
-        match request {
-            Request::Show => {
-                let kind = if ctx.core.live().is_some() {
-                    WindowKind::Inbox
-                } else {
-                    WindowKind::Settings
-                };
-                ctx.windows.open(kind, None);
-                let _ = reply.send(Reply::Done);
-            }
-            Request::Open { window } => {
-                let _ = reply.send(match WindowKind::parse_spec(&window) {
-                    Some(kind) => {
-                        ctx.windows.open(kind, None);
-                        Reply::Done
-                    }
-                    None => Reply::Refused {
-                        message: format!("unknown window `{window}`"),
-                    },
-                });
-            }
-            Request::Propose {
-                message_id,
-                answer,
-                feedback,
-            } => {
-                let (ctx, center) = (ctx.clone(), center.clone());
-                tokio::spawn(async move {
-                    let outcome = propose(&ctx, &center, &message_id, answer, feedback, peer).await;
-                    tracing::info!(message = %message_id, outcome = outcome_name(&outcome), "a program's proposal");
-                    let _ = reply.send(Reply::Proposed(outcome));
-                });
-            }
-        }
-    }
-}
-
-/// The outcome's name for the log (its details may hold agent text).
-fn outcome_name(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Sent { .. } => "sent",
-        Outcome::Queued { .. } => "queued",
-        Outcome::Cancelled => "cancelled",
-        Outcome::Opened { .. } => "dangerous: shown, not sent",
-        Outcome::CannotShow { .. } => "cannot show",
-        Outcome::Refused { .. } => "refused",
-        Outcome::TimedOut => "timed out",
-        Outcome::Invalid { .. } => "invalid",
-        Outcome::Gone { .. } => "gone",
-        Outcome::NotSignedIn { .. } => "not signed in",
-        Outcome::Failed { .. } => "failed",
-    }
-}
-
 /// A program's answer: decided ([`Source::Proposal`]), shown in its confirmation
 /// window, and sent only on the person's Confirm.
-async fn propose(
+pub(super) async fn propose(
     ctx: &Ctx,
     center: &NotificationCenter,
     message_id: &str,
@@ -140,10 +71,10 @@ async fn propose(
     };
     let kind = WindowKind::Confirm { proposal: id };
     // Subscribed before the window is asked for, so no event about it is missed.
-    let windows = ctx.windows.events();
-    tokio::spawn(forget_when_closed(ctx.clone(), id, ctx.windows.events()));
+    let mut windows = ctx.windows.events();
     ctx.windows.open(kind, None);
     if danger {
+        tokio::spawn(forget_when_closed(ctx.clone(), id, windows));
         return outcome_of(CoreError::Refused(Refusal::DangerFromProgram));
     }
     let asked = Asked {
@@ -152,7 +83,14 @@ async fn propose(
         answer: &answer,
         feedback: feedback.as_deref(),
     };
-    confirm(ctx, center, asked, decided, windows).await
+    let (outcome, window_gone) = confirm(ctx, center, asked, decided, &mut windows).await;
+    // The proposal stays readable while its window shows how it ended.
+    if window_gone {
+        ctx.proposals.remove(id);
+    } else {
+        tokio::spawn(forget_when_closed(ctx.clone(), id, windows));
+    }
+    outcome
 }
 
 /// The review and the response of a `danger` proposal, to show the person what was
@@ -179,19 +117,26 @@ struct Asked<'a> {
     feedback: Option<&'a str>,
 }
 
+/// How waiting for the person ended, short of a Confirm.
+struct Ended {
+    state: ProposalState,
+    outcome: Outcome,
+    /// The window is gone (closed, or it never showed).
+    window_gone: bool,
+}
+
 /// Waits for the person's decision in the window (or the window's end, the review's
-/// end, the lapse), then sends on Confirm.
+/// end, the lapse), then sends on Confirm. Also says whether the window is gone.
 async fn confirm(
     ctx: &Ctx,
     center: &NotificationCenter,
     asked: Asked<'_>,
-    mut decided: oneshot::Receiver<bool>,
-    mut windows: broadcast::Receiver<WindowEvent>,
-) -> Outcome {
+    decided: oneshot::Receiver<bool>,
+    windows: &mut broadcast::Receiver<WindowEvent>,
+) -> (Outcome, bool) {
     let Some(live) = ctx.core.live() else {
-        return outcome_of(CoreError::NotSignedIn);
+        return (outcome_of(CoreError::NotSignedIn), false);
     };
-    let kind = WindowKind::Confirm { proposal: asked.id };
     let key = NoticeKey::Info(InfoKey::Confirm(asked.id));
     let agent = live.inbox.agent_name(asked.message);
     let (title, body) = text::proposal_notice(&agent, asked.message.first_line());
@@ -206,40 +151,12 @@ async fn confirm(
         sound: ctx.core.config().notifications.sound,
         persistent: true,
     });
-    let mut inbox = live.inbox.subscribe();
-    let lapse = tokio::time::sleep(LAPSE);
-    tokio::pin!(lapse);
-    let ended = loop {
-        tokio::select! {
-            d = &mut decided => break match d {
-                Ok(true) => None,
-                Ok(false) => Some((ProposalState::Cancelled, Outcome::Cancelled)),
-                // Dropped: the window failed meanwhile (`forget_when_closed` forgot the
-                // proposal), unless it was closed.
-                Err(_) => Some((ProposalState::Cancelled, failed_meanwhile(&mut windows, &kind))),
-            },
-            e = windows.recv() => match e {
-                Ok(WindowEvent::Closed(k)) if k == kind => {
-                    break Some((ProposalState::Cancelled, Outcome::Cancelled))
-                }
-                Ok(WindowEvent::Failed(k, reason)) if k == kind => {
-                    break Some((ProposalState::Cancelled, cannot_show(&reason)))
-                }
-                Err(broadcast::error::RecvError::Closed) => {
-                    break Some((ProposalState::Cancelled, cannot_show("no window host")))
-                }
-                _ => {}
-            },
-            c = inbox.recv() => if let Some(gone) = overtaken(&c, &asked.message.id) {
-                break Some((ProposalState::Overtaken, gone));
-            },
-            () = &mut lapse => break Some((ProposalState::TimedOut, Outcome::TimedOut)),
-        }
-    };
+    let inbox = live.inbox.subscribe();
+    let ended = wait_for_person(&asked, decided, windows, inbox).await;
     center.close(key);
-    if let Some((state, outcome)) = ended {
-        settle(ctx, asked.id, state, None);
-        return outcome;
+    if let Some(e) = ended {
+        settle(ctx, asked.id, e.state, None);
+        return (e.outcome, e.window_gone);
     }
     let mut deliveries = live.outbox.subscribe();
     let sent = ctx
@@ -251,7 +168,7 @@ async fn confirm(
             Source::ConfirmedProposal,
         )
         .await;
-    match sent {
+    let outcome = match sent {
         Ok(Verdict::Queued) => {
             settle(ctx, asked.id, ProposalState::Confirmed, None);
             let summary = text::answer_line(asked.message, asked.answer);
@@ -267,50 +184,51 @@ async fn confirm(
             settle(ctx, asked.id, ProposalState::Overtaken, Some(e.to_string()));
             outcome_of(e)
         }
-    }
-}
-
-/// The outcome when the review ended while its proposal waited.
-fn overtaken(
-    change: &Result<InboxChange, broadcast::error::RecvError>,
-    message_id: &str,
-) -> Option<Outcome> {
-    let gone = |m: &str| Outcome::Gone {
-        message: m.to_owned(),
     };
-    match change {
-        Ok(InboxChange::Answered { message_id: m, .. }) if m == message_id => {
-            Some(gone("the review was answered elsewhere"))
-        }
-        Ok(InboxChange::Expired { message_id: m }) if m == message_id => {
-            Some(gone("the review expired"))
-        }
-        Ok(InboxChange::Withdrawn { message_id: m }) if m == message_id => {
-            Some(gone("the agent withdrew the review"))
-        }
-        _ => None,
-    }
+    (outcome, false)
 }
 
-/// Why the decision ended without one: the window's failure if it is among the events
-/// not read yet, else a Cancel.
-fn failed_meanwhile(windows: &mut broadcast::Receiver<WindowEvent>, kind: &WindowKind) -> Outcome {
-    while let Ok(e) = windows.try_recv() {
-        if let WindowEvent::Failed(k, reason) = e {
-            if &k == kind {
-                return cannot_show(&reason);
-            }
+/// Until the person confirms (`None`), or something else ends the proposal: Cancel,
+/// the window closed or unable to show, the review settled, the lapse.
+async fn wait_for_person(
+    asked: &Asked<'_>,
+    mut decided: oneshot::Receiver<bool>,
+    windows: &mut broadcast::Receiver<WindowEvent>,
+    mut inbox: broadcast::Receiver<InboxChange>,
+) -> Option<Ended> {
+    let kind = WindowKind::Confirm { proposal: asked.id };
+    let ended = |state, outcome, window_gone| {
+        Some(Ended {
+            state,
+            outcome,
+            window_gone,
+        })
+    };
+    let lapse = tokio::time::sleep(LAPSE);
+    tokio::pin!(lapse);
+    loop {
+        tokio::select! {
+            d = &mut decided => return match d {
+                Ok(true) => None,
+                _ => ended(ProposalState::Cancelled, Outcome::Cancelled, false),
+            },
+            e = windows.recv() => match e {
+                Ok(WindowEvent::Closed(k)) if k == kind => {
+                    return ended(ProposalState::Cancelled, Outcome::Cancelled, true)
+                }
+                Ok(WindowEvent::Failed(k, reason)) if k == kind => {
+                    return ended(ProposalState::Cancelled, cannot_show(&reason), true)
+                }
+                Err(broadcast::error::RecvError::Closed) => {
+                    return ended(ProposalState::Cancelled, cannot_show("no window host"), true)
+                }
+                _ => {}
+            },
+            c = inbox.recv() => if let Some(gone) = overtaken(&c, &asked.message.id) {
+                return ended(ProposalState::Overtaken, gone, false);
+            },
+            () = &mut lapse => return ended(ProposalState::TimedOut, Outcome::TimedOut, false),
         }
-    }
-    Outcome::Cancelled
-}
-
-fn cannot_show(reason: &str) -> Outcome {
-    Outcome::CannotShow {
-        message: format!(
-            "Placet Tray cannot show the confirmation window here ({}); nothing was sent",
-            text::one_line(reason, 120)
-        ),
     }
 }
 
@@ -324,10 +242,11 @@ fn settle(ctx: &Ctx, id: u64, state: ProposalState, detail: Option<String>) {
     }));
 }
 
-/// Forgets a proposal once its window is gone (or a while after it was shown).
+/// Forgets a settled proposal once its window is gone (or a while after it settled).
+/// `windows` was subscribed before the window was opened: no event is missed.
 async fn forget_when_closed(ctx: Ctx, id: u64, mut windows: broadcast::Receiver<WindowEvent>) {
     let kind = WindowKind::Confirm { proposal: id };
-    let _ = tokio::time::timeout(LAPSE + KEEP_SETTLED, async {
+    let _ = tokio::time::timeout(KEEP_SETTLED, async {
         loop {
             match windows.recv().await {
                 Ok(WindowEvent::Closed(k) | WindowEvent::Failed(k, _)) if k == kind => return,
@@ -338,58 +257,4 @@ async fn forget_when_closed(ctx: Ctx, id: u64, mut windows: broadcast::Receiver<
     })
     .await;
     ctx.proposals.remove(id);
-}
-
-/// How a confirmed answer ended: the outbox's word on it within [`DELIVERY_WAIT`] (a
-/// transport error is retried meanwhile, and a lost reply recognised as ours), or
-/// "queued".
-async fn delivered(
-    deliveries: &mut broadcast::Receiver<Delivery>,
-    message_id: &str,
-    summary: &str,
-) -> Outcome {
-    let mut last_retry = None;
-    let waited = tokio::time::timeout(DELIVERY_WAIT, async {
-        loop {
-            match deliveries.recv().await {
-                Ok(Delivery::WillRetry {
-                    reason,
-                    message_id: m,
-                    ..
-                }) if m == message_id => last_retry = Some(reason),
-                Ok(d) if d.message_id() == message_id && d.is_settled() => return Some(d),
-                Ok(Delivery::AuthExpired { .. }) => return None,
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
-    .await;
-    match waited {
-        Ok(Some(d)) => Outcome::of_delivery(&d, summary),
-        _ => Outcome::Queued {
-            reason: last_retry.unwrap_or_else(|| "no reply from the server yet".to_owned()),
-        },
-    }
-}
-
-/// The outcome a program hears for an error.
-fn outcome_of(e: CoreError) -> Outcome {
-    let message = e.to_string();
-    match e {
-        CoreError::Refused(Refusal::DangerFromProgram) => Outcome::Opened { message },
-        CoreError::Refused(Refusal::Strict) => Outcome::Refused { message },
-        CoreError::Refused(Refusal::WatchOnly) | CoreError::NotSignedIn => {
-            Outcome::NotSignedIn { message }
-        }
-        CoreError::Refused(Refusal::NotPending | Refusal::Withdrawn)
-        | CoreError::NoReview(_)
-        | CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
-            Outcome::Gone { message }
-        }
-        CoreError::InvalidAnswer(_) | CoreError::Refused(Refusal::WebOnly) => {
-            Outcome::Invalid { message }
-        }
-        _ => Outcome::Failed { message },
-    }
 }

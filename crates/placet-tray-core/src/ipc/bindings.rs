@@ -6,11 +6,12 @@
 use ts_rs::{Config, TS};
 
 use super::events::{
-    AnsweredBy, DownloadProgressEvent, ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
+    AnsweredBy, DownloadProgressEvent, ProposalStateEvent, ReviewPreselectEvent, ReviewStateEvent,
+    ReviewUpdatedEvent, UiEvent,
 };
 use super::views::{
-    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ReviewState, ReviewView, Settings,
-    SettingsView,
+    AgentView, AnswerRow, AppStatus, DecisionView, InboxItem, InboxView, ProposalState,
+    ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
 use crate::config::{NotifyFor, QuietHours};
@@ -23,11 +24,13 @@ pub fn declarations() -> String {
         IpcError::decl(&cfg),
         ReviewState::decl(&cfg),
         ReviewView::decl(&cfg),
+        RoundView::decl(&cfg),
         DecisionView::decl(&cfg),
         InboxItem::decl(&cfg),
         InboxView::decl(&cfg),
         AgentView::decl(&cfg),
         AppStatus::decl(&cfg),
+        ServerCheckView::decl(&cfg),
         NotifyFor::decl(&cfg),
         QuietHours::decl(&cfg),
         Settings::decl(&cfg),
@@ -36,6 +39,11 @@ pub fn declarations() -> String {
         ReviewStateEvent::decl(&cfg),
         ReviewUpdatedEvent::decl(&cfg),
         DownloadProgressEvent::decl(&cfg),
+        ReviewPreselectEvent::decl(&cfg),
+        ProposalState::decl(&cfg),
+        AnswerRow::decl(&cfg),
+        ProposalView::decl(&cfg),
+        ProposalStateEvent::decl(&cfg),
         UiEvent::decl(&cfg),
     ];
     let mut out = String::from(

@@ -61,6 +61,8 @@ pub enum ErrorCode {
     Redirect,
     /// The agent deleted this review.
     Withdrawn,
+    /// Placet answers at the address, but its live connection is elsewhere: ask for it.
+    NoLiveConnection,
     Internal,
 }
 
@@ -149,6 +151,11 @@ impl From<CoreError> for IpcError {
                 count: u32::try_from(n).ok(),
                 ..Self::new(ErrorCode::AnswersQueued, message)
             },
+            CoreError::Discover(crate::app::discover::DiscoverError::NotPlacet(a)) => a.into(),
+            CoreError::Discover(crate::app::discover::DiscoverError::BadAddress(_)) => {
+                Self::new(ErrorCode::BadInput, message)
+            }
+            CoreError::Discover(_) => Self::new(ErrorCode::NoLiveConnection, message),
             CoreError::Store(_) | CoreError::Config(_) => Self::new(ErrorCode::Internal, message),
         }
     }

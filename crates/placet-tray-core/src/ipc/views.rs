@@ -42,12 +42,28 @@ pub struct ReviewView {
     pub previous_feedback: Option<String>,
     #[ts(type = "unknown")]
     pub previous_response: Option<serde_json::Value>,
+    /// Every earlier round of a revised review, oldest first.
+    pub rounds: Vec<RoundView>,
     /// False in watch-only (API key) mode.
     pub can_answer: bool,
     /// The message's page in Placet's web app ("Open in Placet").
     pub page: String,
     /// Our answer to it, from the decision log.
     pub decision: Option<DecisionView>,
+}
+
+/// An earlier round of a revised review.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoundView {
+    pub iteration: u32,
+    /// What the person asked to change.
+    pub feedback: Option<String>,
+    /// The answer given then, passwords as dots.
+    #[ts(type = "unknown")]
+    pub response: Option<serde_json::Value>,
+    #[ts(type = "string | null")]
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 /// Our answer to a review, as the decision log has it.
@@ -114,7 +130,10 @@ pub struct AgentView {
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     pub signed_in: bool,
+    /// The web address.
     pub server: Option<String>,
+    /// The live connection's address (the same as `server` behind a reverse proxy).
+    pub api: Option<String>,
     pub account: Option<String>,
     pub watch_only: bool,
     /// False when the sign-in is held for this run only.
@@ -125,6 +144,16 @@ pub struct AppStatus {
     /// Connected over plain `http` to a server that is not on this machine (the person
     /// allowed it): passwords and sessions travel unencrypted.
     pub insecure: bool,
+}
+
+/// A server's addresses, as sign-in found them.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerCheckView {
+    /// The web address, checked.
+    pub server: String,
+    /// The live connection's address.
+    pub api: String,
 }
 
 /// The settings a page edits.

@@ -11,8 +11,12 @@
 //!   comes back as [`Response::Dismissed`].
 //! - The request's identifier is the notice key's tag: showing a key again replaces its
 //!   notification, and withdrawing removes it by that identifier.
+//! - Permission to notify is asked for at the first notice that needs the person (a
+//!   review, the summary of reviews, an answer from the command line to confirm), not
+//!   at start: [`Permission`] decides when, once per run, and holds the notices that
+//!   come while the question is on screen until it is answered.
 
-use placet_tray_core::notify::{Notice, NoticeKey, ReplyField, Response};
+use placet_tray_core::notify::{InfoKey, Notice, NoticeKey, ReplyField, Response};
 
 /// `UNNotificationDefaultActionIdentifier`: the notification itself was clicked.
 pub const DEFAULT_ACTION: &str = "com.apple.UNNotificationDefaultActionIdentifier";
@@ -24,6 +28,8 @@ pub const REPLY_ACTION: &str = "reply";
 const ACTION: &str = "action:";
 /// Most categories kept registered (the oldest go first).
 pub const MAX_CATEGORIES: usize = 64;
+/// Most notices held while the permission question is open (the oldest go first).
+pub const MAX_HELD: usize = 32;
 
 /// A button of a category.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +118,106 @@ impl Categories {
     }
 }
 
+/// Whether a notice with `key` is one the person is asked to act on, and so the moment
+/// to ask for permission to notify: a review, the summary that stands for reviews, or
+/// an answer from the command line waiting for a click. Information (a failed delivery,
+/// an agent's error, the sign-in that expired) does not raise the question on its own.
+pub fn asks_permission(key: &NoticeKey) -> bool {
+    matches!(
+        key,
+        NoticeKey::Review(_) | NoticeKey::Summary | NoticeKey::Info(InfoKey::Confirm(_))
+    )
+}
+
+/// What to do with a notice, given where the permission question stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Post it now.
+    Post,
+    /// Ask for permission now; the notice is held until the answer.
+    Ask,
+    /// The question is open: the notice is held until the answer.
+    Hold,
+}
+
+/// Where the permission question stands in this run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Question {
+    /// Not asked yet: notices that do not need the person are posted as they come (they
+    /// show if an earlier run was allowed, and are dropped by the system otherwise).
+    #[default]
+    NotAsked,
+    /// Asked, not answered: every notice waits, so they appear in order.
+    Open,
+    /// Answered (by the person now, or by their earlier choice): notices are posted.
+    Answered,
+}
+
+/// When to ask macOS for permission to notify, and what waits for the answer.
+///
+/// The question is asked once per run, at the first notice that [asks
+/// permission](asks_permission); asking again later only returns the person's earlier
+/// answer, without showing anything. While it is open, notices are held (a notice shown
+/// again replaces its held copy; a withdrawn one is dropped) and go out, in order, once it
+/// is answered.
+#[derive(Debug, Default)]
+pub struct Permission {
+    question: Question,
+    held: Vec<Notice>,
+}
+
+impl Permission {
+    /// What to do with `notice`; a notice that must wait is kept here until
+    /// [`answered`](Self::answered).
+    pub fn show(&mut self, notice: &Notice) -> Step {
+        match self.question {
+            Question::Answered => Step::Post,
+            Question::Open => {
+                self.hold(notice);
+                Step::Hold
+            }
+            Question::NotAsked if asks_permission(&notice.key) => {
+                self.question = Question::Open;
+                self.hold(notice);
+                Step::Ask
+            }
+            Question::NotAsked => Step::Post,
+        }
+    }
+
+    /// A notice withdrawn before it was posted is not posted.
+    pub fn withdraw(&mut self, key: &NoticeKey) {
+        self.held.retain(|n| &n.key != key);
+    }
+
+    /// Every held notice is dropped.
+    pub fn withdraw_all(&mut self) {
+        self.held.clear();
+    }
+
+    /// The question was answered: the held notices, oldest first, to post if allowed.
+    pub fn answered(&mut self) -> Vec<Notice> {
+        self.question = Question::Answered;
+        std::mem::take(&mut self.held)
+    }
+
+    fn hold(&mut self, notice: &Notice) {
+        if let Some(held) = self.held.iter_mut().find(|h| h.key == notice.key) {
+            // Not on screen yet: it still appears for the first time, with its sound.
+            let sound = held.sound || notice.sound;
+            *held = Notice {
+                sound,
+                ..notice.clone()
+            };
+            return;
+        }
+        if self.held.len() == MAX_HELD {
+            self.held.remove(0);
+        }
+        self.held.push(notice.clone());
+    }
+}
+
 /// FNV-1a (64 bit): a digest that is the same in every run, unlike std's hasher.
 struct Fnv(u64);
 
@@ -135,6 +241,20 @@ impl Fnv {
 mod tests {
     use super::*;
     use placet_tray_core::notify::NoticeAction;
+
+    fn info(key: InfoKey) -> Notice {
+        Notice {
+            key: NoticeKey::Info(key),
+            title: "Placet Tray".into(),
+            body: "Something happened.".into(),
+            actions: Vec::new(),
+            open_label: None,
+            without_buttons: None,
+            reply: None,
+            sound: false,
+            persistent: false,
+        }
+    }
 
     fn review(id: &str, options: &[(&str, &str)]) -> Notice {
         Notice {
@@ -233,5 +353,80 @@ mod tests {
             !cats.all().iter().any(|c| c.id == first.id),
             "the oldest went first"
         );
+    }
+
+    /// Which notices raise the permission question: those the person acts on.
+    #[test]
+    fn what_asks_for_permission() {
+        assert!(asks_permission(&NoticeKey::Review("m1".into())));
+        assert!(asks_permission(&NoticeKey::Summary));
+        assert!(asks_permission(&NoticeKey::Info(InfoKey::Confirm(1))));
+        assert!(!asks_permission(&NoticeKey::Info(InfoKey::AuthExpired)));
+        assert!(!asks_permission(&NoticeKey::Info(InfoKey::Delivery(
+            "m1".into()
+        ))));
+        assert!(!asks_permission(&NoticeKey::Info(InfoKey::AgentError(
+            "a".into()
+        ))));
+    }
+
+    /// Nothing is asked at start or for information; the first review asks, once, and
+    /// waits for the answer; what came meanwhile follows in order; after the answer,
+    /// notices are posted at once.
+    #[test]
+    fn permission_is_asked_at_the_first_review() {
+        let mut p = Permission::default();
+        let expired = info(InfoKey::AuthExpired);
+        assert_eq!(p.show(&expired), Step::Post);
+
+        let first = review("m1", &[("approve", "Approve")]);
+        assert_eq!(p.show(&first), Step::Ask);
+        let second = review("m2", &[("approve", "Approve")]);
+        assert_eq!(p.show(&second), Step::Hold, "asked once per run");
+        let failed = info(InfoKey::Delivery("m0".into()));
+        assert_eq!(p.show(&failed), Step::Hold, "in order behind the review");
+
+        assert_eq!(p.answered(), vec![first, second, failed]);
+        let third = review("m3", &[("approve", "Approve")]);
+        assert_eq!(p.show(&third), Step::Post);
+        assert!(p.answered().is_empty(), "nothing is posted twice");
+    }
+
+    /// While the question is open, a notice shown again replaces its held copy (keeping
+    /// its place and its first sound), a withdrawn one is not posted, and at most
+    /// MAX_HELD wait.
+    #[test]
+    fn held_notices_follow_the_core() {
+        let mut p = Permission::default();
+        let first = review("m1", &[("approve", "Approve")]);
+        assert_eq!(p.show(&first), Step::Ask);
+        let second = review("m2", &[("approve", "Approve")]);
+        assert_eq!(p.show(&second), Step::Hold);
+        let mut again = review("m1", &[("approve", "Approve"), ("drop", "Drop")]);
+        again.sound = false;
+        assert_eq!(p.show(&again), Step::Hold);
+        p.withdraw(&NoticeKey::Review("m2".into()));
+        let held = p.answered();
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].actions, again.actions, "the newest content");
+        assert!(held[0].sound, "it still appears for the first time");
+
+        let mut p = Permission::default();
+        assert_eq!(p.show(&review("m0", &[])), Step::Ask);
+        for i in 1..=MAX_HELD {
+            assert_eq!(p.show(&review(&format!("m{i}"), &[])), Step::Hold);
+        }
+        let held = p.answered();
+        assert_eq!(held.len(), MAX_HELD);
+        assert_eq!(
+            held[0].key,
+            NoticeKey::Review("m1".into()),
+            "the oldest went first"
+        );
+
+        let mut p = Permission::default();
+        assert_eq!(p.show(&review("m1", &[])), Step::Ask);
+        p.withdraw_all();
+        assert!(p.answered().is_empty());
     }
 }

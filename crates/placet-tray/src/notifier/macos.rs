@@ -13,6 +13,11 @@
 //! One thread makes every call in order; when a new category is registered it waits for
 //! the system to have it before posting the request that uses it (a request posted right
 //! after `setNotificationCategories` may otherwise show without its buttons).
+//!
+//! Permission to notify is asked for at the first review, not at start (a question out of
+//! nowhere the moment the app opens is easy to refuse): [`apple::Permission`] decides
+//! when, once per run. The answer comes back to the same thread as a command; the notices
+//! held meanwhile are posted then, if allowed.
 
 // The delegate is an Objective-C class defined here: `define_class!` and the
 // superclass initialiser are the only unsafe code, and this file is the only place the
@@ -39,7 +44,7 @@ use objc2_user_notifications::{
 use placet_tray_core::notify::{Notice, NoticeEvent, NoticeKey, Notifier};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::apple::{self, Categories, Category};
+use super::apple::{self, Categories, Category, Permission, Step};
 
 /// How long a new category may take to register before its request is posted anyway.
 const CATEGORY_WAIT: Duration = Duration::from_secs(2);
@@ -49,6 +54,8 @@ enum Command {
     Show(Notice),
     Withdraw(NoticeKey),
     WithdrawAll,
+    /// The permission question was answered: allowed or not.
+    Answered(bool),
 }
 
 /// The handle of the macOS notifier.
@@ -70,20 +77,12 @@ impl UserNotifications {
         center.setDelegate(Some(ProtocolObject::from_ref(&*delegate)));
         // The center holds its delegate weakly: this one lives as long as the process.
         std::mem::forget(delegate);
-        let asked = RcBlock::new(|granted: Bool, _error: *mut NSError| {
-            if !granted.as_bool() {
-                tracing::warn!("notifications are not allowed for Placet Tray (System Settings › Notifications)");
-            }
-        });
-        center.requestAuthorizationWithOptions_completionHandler(
-            UNAuthorizationOptions::Alert | UNAuthorizationOptions::Sound,
-            &asked,
-        );
 
         let (tx, rx) = mpsc::channel();
+        let answers = tx.clone();
         let started = std::thread::Builder::new()
             .name("placet-notifications".to_owned())
-            .spawn(move || run(rx));
+            .spawn(move || run(rx, answers));
         if let Err(e) = started {
             tracing::error!(error = %e, "cannot start the notification thread");
         }
@@ -117,25 +116,70 @@ impl Notifier for Logged {
     fn withdraw_all(&self) {}
 }
 
-/// The notifier's thread: every call to the center, in order.
-fn run(rx: mpsc::Receiver<Command>) {
+/// The notifier's thread: every call to the center, in order. `answers` is where the
+/// permission question's answer comes back; it goes to that question (asked once), so
+/// the thread ends when the last handle of the notifier is dropped.
+fn run(rx: mpsc::Receiver<Command>, answers: mpsc::Sender<Command>) {
     let mut categories = Categories::default();
+    let mut permission = Permission::default();
+    let mut answers = Some(answers);
     while let Ok(cmd) = rx.recv() {
         let center = UNUserNotificationCenter::currentNotificationCenter();
         match cmd {
-            Command::Show(notice) => show(&center, &mut categories, &notice),
+            Command::Show(notice) => match permission.show(&notice) {
+                Step::Post => show(&center, &mut categories, &notice),
+                Step::Ask => {
+                    if let Some(answers) = answers.take() {
+                        ask_permission(&center, answers);
+                    }
+                }
+                Step::Hold => {}
+            },
+            Command::Answered(allowed) => {
+                let held = permission.answered();
+                if allowed {
+                    for notice in &held {
+                        show(&center, &mut categories, notice);
+                    }
+                } else {
+                    tracing::warn!(
+                        dropped = held.len(),
+                        "notifications are not allowed for Placet Tray (System Settings › Notifications)"
+                    );
+                }
+            }
             Command::Withdraw(key) => {
+                permission.withdraw(&key);
                 let ids =
                     NSArray::from_retained_slice(&[NSString::from_str(&apple::request_id(&key))]);
                 center.removePendingNotificationRequestsWithIdentifiers(&ids);
                 center.removeDeliveredNotificationsWithIdentifiers(&ids);
             }
             Command::WithdrawAll => {
+                permission.withdraw_all();
                 center.removeAllPendingNotificationRequests();
                 center.removeAllDeliveredNotifications();
             }
         }
     }
+}
+
+/// Asks for permission to notify (the system shows its question the first time only,
+/// and answers at once with the person's choice after that); the answer comes back to
+/// the notifier's thread through `answers`.
+fn ask_permission(center: &UNUserNotificationCenter, answers: mpsc::Sender<Command>) {
+    tracing::info!("asking for permission to notify (the first review of this run)");
+    let asked = RcBlock::new(move |granted: Bool, error: *mut NSError| {
+        // SAFETY: the framework passes a valid NSError or null.
+        if let Some(error) = unsafe { error.as_ref() } {
+            tracing::warn!(error = %error.localizedDescription(), "asking for permission to notify failed");
+        }
+        let _ = answers.send(Command::Answered(granted.as_bool()));
+    });
+    center.requestAuthorizationWithOptions_completionHandler(
+        UNAuthorizationOptions::Alert | UNAuthorizationOptions::Sound,
+        &asked,
+    );
 }
 
 fn show(center: &UNUserNotificationCenter, categories: &mut Categories, notice: &Notice) {

@@ -3,7 +3,9 @@
  * Approval: one button per option. A click sends that option, except a `danger` option,
  * which first asks for one confirming click on the same button. An option preselected by
  * the window's `option` query or a `review-preselect` event (a danger option chosen from a
- * notification) is highlighted the same way and sends on that confirming click.
+ * notification, which a program can press too) is only pointed out: it is not armed and
+ * does not take the focus, so a key pressed for another window cannot send it; the
+ * person clicks it (twice for a danger option) as if nothing had been preselected.
  *
  * Sends `{kind: "approval", optionId, comment}`; `comment` only where the payload has
  * `allowComment` (Rust trims it and drops it when blank, as the web UI does).
@@ -90,9 +92,12 @@ export function renderApproval(ctx) {
   /** @param {string} optionId */
   function preselect(optionId) {
     const b = buttons.get(optionId);
-    if (!b) return;
-    arm(optionId);
-    b.focus();
+    const option = options.find((o) => o.id === optionId);
+    if (!b || !option) return;
+    for (const other of buttons.values()) other.classList.toggle('suggested', other === b);
+    hint.textContent = option.style === 'danger'
+      ? `You chose “${option.label}” in the notification. It is marked dangerous: click it, then click it again to send it.`
+      : `You chose “${option.label}” in the notification: click it to send it.`;
     b.scrollIntoView({ block: 'nearest' });
   }
   if (ctx.preselect) queueMicrotask(() => preselect(/** @type {string} */ (ctx.preselect)));

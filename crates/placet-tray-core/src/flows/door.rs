@@ -1,0 +1,60 @@
+//! The door's requests: a second launch's "show yourself", a window to open, and
+//! programs' proposed answers (handed to [`super::proposals`]).
+
+use tokio::sync::mpsc;
+
+use super::outcome::outcome_name;
+use super::proposals::propose;
+use crate::door::{Incoming, Reply, Request};
+use crate::ipc::Ctx;
+use crate::notify::NotificationCenter;
+use crate::window::WindowKind;
+
+/// Follows the door until it closes.
+pub(super) async fn follow_requests(
+    ctx: Ctx,
+    center: NotificationCenter,
+    mut requests: mpsc::Receiver<Incoming>,
+) {
+    while let Some(Incoming {
+        request,
+        peer,
+        reply,
+    }) = requests.recv().await
+    {
+        match request {
+            Request::Show => {
+                let kind = if ctx.core.live().is_some() {
+                    WindowKind::Inbox
+                } else {
+                    WindowKind::Settings
+                };
+                ctx.windows.open(kind, None);
+                let _ = reply.send(Reply::Done);
+            }
+            Request::Open { window } => {
+                let _ = reply.send(match WindowKind::parse_spec(&window) {
+                    Some(kind) => {
+                        ctx.windows.open(kind, None);
+                        Reply::Done
+                    }
+                    None => Reply::Refused {
+                        message: format!("unknown window `{window}`"),
+                    },
+                });
+            }
+            Request::Propose {
+                message_id,
+                answer,
+                feedback,
+            } => {
+                let (ctx, center) = (ctx.clone(), center.clone());
+                tokio::spawn(async move {
+                    let outcome = propose(&ctx, &center, &message_id, answer, feedback, peer).await;
+                    tracing::info!(message = %message_id, outcome = outcome_name(&outcome), "a program's proposal");
+                    let _ = reply.send(Reply::Proposed(outcome));
+                });
+            }
+        }
+    }
+}

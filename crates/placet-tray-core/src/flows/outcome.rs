@@ -1,0 +1,118 @@
+//! How a program's proposal ended, in the door's words: from an error, from the
+//! outbox's word on the confirmed answer, from the review settling meanwhile.
+
+use std::time::Duration;
+
+use placet_client::outbox::Delivery;
+use placet_client::InboxChange;
+use tokio::sync::broadcast;
+
+use crate::app::CoreError;
+use crate::decide::Refusal;
+use crate::door::Outcome;
+use crate::text;
+
+/// How long a confirmed answer waits for the server before the program hears "queued".
+const DELIVERY_WAIT: Duration = Duration::from_secs(15);
+
+/// The outcome's name for the log (its details may hold agent text).
+pub(super) fn outcome_name(o: &Outcome) -> &'static str {
+    match o {
+        Outcome::Sent { .. } => "sent",
+        Outcome::Queued { .. } => "queued",
+        Outcome::Cancelled => "cancelled",
+        Outcome::Opened { .. } => "dangerous: shown, not sent",
+        Outcome::CannotShow { .. } => "cannot show",
+        Outcome::Refused { .. } => "refused",
+        Outcome::TimedOut => "timed out",
+        Outcome::Invalid { .. } => "invalid",
+        Outcome::Gone { .. } => "gone",
+        Outcome::NotSignedIn { .. } => "not signed in",
+        Outcome::Failed { .. } => "failed",
+    }
+}
+
+/// The outcome when the review ended while its proposal waited.
+pub(super) fn overtaken(
+    change: &Result<InboxChange, broadcast::error::RecvError>,
+    message_id: &str,
+) -> Option<Outcome> {
+    let gone = |m: &str| Outcome::Gone {
+        message: m.to_owned(),
+    };
+    match change {
+        Ok(InboxChange::Answered { message_id: m, .. }) if m == message_id => {
+            Some(gone("the review was answered elsewhere"))
+        }
+        Ok(InboxChange::Expired { message_id: m }) if m == message_id => {
+            Some(gone("the review expired"))
+        }
+        Ok(InboxChange::Withdrawn { message_id: m }) if m == message_id => {
+            Some(gone("the agent withdrew the review"))
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn cannot_show(reason: &str) -> Outcome {
+    Outcome::CannotShow {
+        message: format!(
+            "Placet Tray cannot show the confirmation window here ({}); nothing was sent",
+            text::one_line(reason, 120)
+        ),
+    }
+}
+
+/// How a confirmed answer ended: the outbox's word on it within [`DELIVERY_WAIT`] (a
+/// transport error is retried meanwhile, and a lost reply recognised as ours), or
+/// "queued".
+pub(super) async fn delivered(
+    deliveries: &mut broadcast::Receiver<Delivery>,
+    message_id: &str,
+    summary: &str,
+) -> Outcome {
+    let mut last_retry = None;
+    let waited = tokio::time::timeout(DELIVERY_WAIT, async {
+        loop {
+            match deliveries.recv().await {
+                Ok(Delivery::WillRetry {
+                    reason,
+                    message_id: m,
+                    ..
+                }) if m == message_id => last_retry = Some(reason),
+                Ok(d) if d.message_id() == message_id && d.is_settled() => return Some(d),
+                Ok(Delivery::AuthExpired { .. }) => return None,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+    .await;
+    match waited {
+        Ok(Some(d)) => Outcome::of_delivery(&d, summary),
+        _ => Outcome::Queued {
+            reason: last_retry.unwrap_or_else(|| "no reply from the server yet".to_owned()),
+        },
+    }
+}
+
+/// The outcome a program hears for an error.
+pub(super) fn outcome_of(e: CoreError) -> Outcome {
+    let message = e.to_string();
+    match e {
+        CoreError::Refused(Refusal::DangerFromProgram) => Outcome::Opened { message },
+        CoreError::Refused(Refusal::Strict) => Outcome::Refused { message },
+        CoreError::Refused(Refusal::WatchOnly) | CoreError::NotSignedIn => {
+            Outcome::NotSignedIn { message }
+        }
+        CoreError::Refused(Refusal::NotPending | Refusal::Withdrawn)
+        | CoreError::NoReview(_)
+        | CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
+            Outcome::Gone { message }
+        }
+        CoreError::InvalidAnswer(_) | CoreError::Refused(Refusal::WebOnly) => {
+            Outcome::Invalid { message }
+        }
+        _ => Outcome::Failed { message },
+    }
+}

@@ -1,0 +1,122 @@
+//! The settings window's commands: status, sign-in and sign-out, settings.
+
+use super::*;
+
+/// The account and connection.
+pub fn status(core: &Core) -> AppStatus {
+    match core.live() {
+        Some(l) => {
+            let state = l.state();
+            AppStatus {
+                signed_in: true,
+                server: Some(l.account.server.display().to_owned()),
+                api: Some(l.account.api.display().to_owned()),
+                account: Some(l.account.name.clone()),
+                watch_only: l.account.mode == AccountMode::ApiKey,
+                saved: l.persisted,
+                state_text: text::session_state(&state, chrono::Utc::now()),
+                state,
+                insecure: [&l.account.server, &l.account.api]
+                    .iter()
+                    .any(|u| !u.is_encrypted() && !u.is_loopback()),
+            }
+        }
+        None => AppStatus {
+            signed_in: false,
+            server: core.config().account.map(|a| a.server.display().to_owned()),
+            api: None,
+            account: None,
+            watch_only: false,
+            saved: false,
+            state: placet_client::SessionState::SignedOut,
+            state_text: "Signed out".into(),
+            insecure: false,
+        },
+    }
+}
+
+pub(super) fn server_url(server: &str, allow_insecure_http: bool) -> Result<ServerUrl> {
+    crate::config::parse_server(server, allow_insecure_http).map_err(|e| match e {
+        ServerUrlError::Insecure(_) => IpcError::new(ErrorCode::InsecureHttp, e.to_string()),
+        other => IpcError::new(ErrorCode::BadInput, other.to_string()),
+    })
+}
+
+/// The addresses of a server that answers like Placet: the web address typed, and its
+/// live connection (found, or `api` when the person gave one).
+pub(super) async fn addresses(
+    server: &str,
+    api: Option<&str>,
+    allow_insecure_http: bool,
+) -> Result<Addresses> {
+    let web = server_url(server, allow_insecure_http)?;
+    let api = api
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| server_url(a, allow_insecure_http))
+        .transpose()?;
+    Ok(Addresses::find(web, api, allow_insecure_http).await?)
+}
+
+pub(super) fn persistence(this_run_only: bool) -> Persist {
+    if this_run_only {
+        Persist::ThisRunOnly
+    } else {
+        Persist::Keychain
+    }
+}
+
+/// The result of a sign-in as the page sees it; a 401 means the credential was wrong.
+pub(super) fn signed_in(
+    core: &Core,
+    result: std::result::Result<Arc<Live>, CoreError>,
+    refused: &str,
+) -> Result<AppStatus> {
+    match result {
+        Ok(_) => Ok(status(core)),
+        Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
+            Err(IpcError::new(ErrorCode::WrongCredentials, refused))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(super) fn settings_get(core: &Core) -> SettingsView {
+    let c = core.config();
+    SettingsView {
+        settings: Settings {
+            paused_until: c.notifications.paused_until,
+            quiet_hours: c.notifications.quiet_hours,
+            muted_agents: c.notifications.muted_agents,
+            notify_for: c.notifications.notify_for,
+            sound: c.notifications.sound,
+            autostart: c.autostart,
+            answer_only_in_windows: c.answer_only_in_windows,
+            notify_agent_errors: c.notifications.agent_errors,
+        },
+        agents: core.live().map(|l| agents(&l)).unwrap_or_default(),
+    }
+}
+
+pub(super) fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
+    if settings.autostart != ctx.core.config().autostart {
+        ctx.autostart.set(settings.autostart).map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!("cannot change start at login: {e}"),
+            )
+        })?;
+    }
+    ctx.core.update_config(|c| {
+        c.notifications.paused_until = settings.paused_until;
+        c.notifications.quiet_hours = settings.quiet_hours;
+        c.notifications.muted_agents = settings.muted_agents;
+        c.notifications.notify_for = settings.notify_for;
+        c.notifications.sound = settings.sound;
+        c.autostart = settings.autostart;
+        c.answer_only_in_windows = settings.answer_only_in_windows;
+        c.notifications.agent_errors = settings.notify_agent_errors;
+    })?;
+    ctx.tray.refresh();
+    Ok(())
+}

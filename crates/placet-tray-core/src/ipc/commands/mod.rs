@@ -1,0 +1,332 @@
+//! The command table: every command a page may call, which windows may call it, and
+//! what it does. The shell's build script, its capability files and the pages' IPC
+//! module are checked against [`CommandName::ALL`] by tests; [`dispatch`] is the one
+//! entry point, and it scopes every command by the window that sent it: a review window
+//! reads and answers only its own review, a confirmation window reads and decides only
+//! its own proposal, the inbox answers only approvals whose option is not `danger`
+//! (the rules of [`crate::decide`]), only the settings window signs in or out or changes
+//! settings.
+
+use std::sync::Arc;
+
+use placet_client::protocol::ReviewStatus;
+use placet_client::rest::{DownloadOptions, ServerUrlError};
+use placet_client::{Answer, ApiError, Message, Secret, ServerUrl};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::events::DownloadProgressEvent;
+use super::views::{
+    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ProposalView, ReviewState,
+    ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
+};
+use super::{ErrorCode, IpcError, UiEvent};
+use crate::app::{Addresses, Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
+use crate::autostart::Autostart;
+use crate::config::AccountMode;
+use crate::decide::Source;
+use crate::proposal::Proposals;
+use crate::tray::TrayHost;
+use crate::window::{WindowClass, WindowHost, WindowKind};
+use crate::{links, markdown, text};
+
+mod account;
+mod args;
+mod review;
+
+pub use account::status;
+pub use review::{inbox_list, review_get};
+
+use account::*;
+use args::*;
+use review::*;
+
+/// Every command of the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandName {
+    ReviewGet,
+    ReviewRespond,
+    ReviewOpen,
+    ReviewOpenWeb,
+    AttachmentDownload,
+    LinkOpen,
+    InboxList,
+    InboxOpen,
+    AppStatus,
+    ServerCheck,
+    SignIn,
+    SignInApiKey,
+    SignOut,
+    SettingsGet,
+    SettingsSet,
+    SettingsOpen,
+    ProposalGet,
+    ProposalDecide,
+}
+
+use WindowClass::{Confirm as C, Inbox as I, Review as R, Settings as S};
+
+impl CommandName {
+    /// The whole table.
+    pub const ALL: [CommandName; 18] = [
+        CommandName::ReviewGet,
+        CommandName::ReviewRespond,
+        CommandName::ReviewOpen,
+        CommandName::ReviewOpenWeb,
+        CommandName::AttachmentDownload,
+        CommandName::LinkOpen,
+        CommandName::InboxList,
+        CommandName::InboxOpen,
+        CommandName::AppStatus,
+        CommandName::ServerCheck,
+        CommandName::SignIn,
+        CommandName::SignInApiKey,
+        CommandName::SignOut,
+        CommandName::SettingsGet,
+        CommandName::SettingsSet,
+        CommandName::SettingsOpen,
+        CommandName::ProposalGet,
+        CommandName::ProposalDecide,
+    ];
+
+    /// The name pages invoke.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandName::ReviewGet => "review_get",
+            CommandName::ReviewRespond => "review_respond",
+            CommandName::ReviewOpen => "review_open",
+            CommandName::ReviewOpenWeb => "review_open_web",
+            CommandName::AttachmentDownload => "attachment_download",
+            CommandName::LinkOpen => "link_open",
+            CommandName::InboxList => "inbox_list",
+            CommandName::InboxOpen => "inbox_open",
+            CommandName::AppStatus => "app_status",
+            CommandName::ServerCheck => "server_check",
+            CommandName::SignIn => "sign_in",
+            CommandName::SignInApiKey => "sign_in_api_key",
+            CommandName::SignOut => "sign_out",
+            CommandName::SettingsGet => "settings_get",
+            CommandName::SettingsSet => "settings_set",
+            CommandName::SettingsOpen => "settings_open",
+            CommandName::ProposalGet => "proposal_get",
+            CommandName::ProposalDecide => "proposal_decide",
+        }
+    }
+
+    /// The command of a name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The windows that may call it.
+    pub fn granted_to(self) -> &'static [WindowClass] {
+        match self {
+            CommandName::ReviewGet => &[R],
+            CommandName::ReviewRespond => &[R, I],
+            CommandName::ReviewOpen => &[I, C],
+            CommandName::ReviewOpenWeb => &[R, I],
+            CommandName::AttachmentDownload => &[R],
+            CommandName::LinkOpen => &[R],
+            CommandName::InboxList => &[I],
+            CommandName::InboxOpen => &[R, S],
+            CommandName::AppStatus => &[I, S],
+            CommandName::ServerCheck => &[S],
+            CommandName::SignIn => &[S],
+            CommandName::SignInApiKey => &[S],
+            CommandName::SignOut => &[S],
+            CommandName::SettingsGet => &[S],
+            CommandName::SettingsSet => &[S],
+            CommandName::SettingsOpen => &[I],
+            CommandName::ProposalGet => &[C],
+            CommandName::ProposalDecide => &[C],
+        }
+    }
+
+    /// Its permission in the capability files (`allow-review-get`).
+    pub fn permission(self) -> String {
+        format!("allow-{}", self.as_str().replace('_', "-"))
+    }
+}
+
+/// What commands act on: the core and the shell's seams.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub core: Arc<Core>,
+    pub windows: Arc<dyn WindowHost>,
+    pub tray: Arc<dyn TrayHost>,
+    pub autostart: Arc<dyn Autostart>,
+    /// Programs' proposals waiting for the person.
+    pub proposals: Arc<Proposals>,
+}
+
+type Result<T> = std::result::Result<T, IpcError>;
+
+/// Runs a page's command for the window `from`. A command the window is not granted,
+/// or one about a review that is not the window's own, is refused and nothing happens.
+pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> Result<Value> {
+    let Some(name) = CommandName::parse(cmd) else {
+        return Err(IpcError::new(
+            ErrorCode::BadInput,
+            format!("unknown command {cmd}"),
+        ));
+    };
+    if !name.granted_to().contains(&from.class()) {
+        tracing::warn!(command = cmd, window = %from.label(), "command refused: not granted to this window");
+        return Err(IpcError::not_allowed(format!(
+            "this window may not call {cmd}"
+        )));
+    }
+    match name {
+        CommandName::ReviewGet => {
+            let a: Id = args(cmd, value)?;
+            own_review(from, &a.id)?;
+            json(review_get(&ctx.core, &a.id).await?)
+        }
+        CommandName::ReviewRespond => {
+            let a: RespondArgs = args(cmd, value)?;
+            json(review_respond(ctx, from, &a.id, a.answer, a.feedback).await?)
+        }
+        CommandName::ReviewOpen => {
+            let a: ReviewOpenArgs = args(cmd, value)?;
+            // A confirmation window opens only the review of its own proposal, and
+            // highlights nothing there.
+            let option = match from {
+                WindowKind::Confirm { proposal } => {
+                    own_proposal_review(ctx, *proposal, &a.id)?;
+                    None
+                }
+                _ => a.option,
+            };
+            ctx.windows.open(WindowKind::review(&a.id), option);
+            json(())
+        }
+        CommandName::ReviewOpenWeb => {
+            let a: Id = args(cmd, value)?;
+            own_review(from, &a.id)?;
+            let live = live(&ctx.core)?;
+            let message = match live.inbox.get(&a.id) {
+                Some(m) => (*m).clone(),
+                None => live.rest.message(&a.id).await?,
+            };
+            let page = live.account.server.message_page(&message);
+            links::open_link(page.as_str()).map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+            json(())
+        }
+        CommandName::AttachmentDownload => {
+            let a: Id = args(cmd, value)?;
+            json(attachment_download(ctx, from, &a.id).await?)
+        }
+        CommandName::LinkOpen => {
+            let a: Url = args(cmd, value)?;
+            links::open_link(&a.url).map_err(|e| IpcError::new(e.code(), e.to_string()))?;
+            json(())
+        }
+        CommandName::InboxList => json(inbox_list(&ctx.core)?),
+        CommandName::InboxOpen => {
+            ctx.windows.open(WindowKind::Inbox, None);
+            json(())
+        }
+        CommandName::AppStatus => json(status(&ctx.core)),
+        CommandName::ServerCheck => {
+            let a: Server = args(cmd, value)?;
+            let found = addresses(&a.server, a.api_url.as_deref(), a.allow_insecure_http).await?;
+            json(ServerCheckView {
+                server: found.web.display().to_owned(),
+                api: found.api.display().to_owned(),
+            })
+        }
+        CommandName::SignIn => {
+            let a: SignInArgs = args(cmd, value)?;
+            let found = addresses(&a.server, a.api_url.as_deref(), a.allow_insecure_http).await?;
+            let result = ctx
+                .core
+                .sign_in(
+                    found,
+                    a.email.trim(),
+                    &Secret::new(a.password),
+                    persistence(a.this_run_only),
+                )
+                .await;
+            json(signed_in(&ctx.core, result, "wrong email or password")?)
+        }
+        CommandName::SignInApiKey => {
+            let a: ApiKeyArgs = args(cmd, value)?;
+            let found = addresses(&a.server, a.api_url.as_deref(), a.allow_insecure_http).await?;
+            let result = ctx
+                .core
+                .sign_in_with_api_key(
+                    found,
+                    Secret::new(a.key.trim()),
+                    persistence(a.this_run_only),
+                )
+                .await;
+            json(signed_in(&ctx.core, result, "the API key was refused")?)
+        }
+        CommandName::SignOut => {
+            let a: SignOutArgs = args(cmd, value)?;
+            let queued = match a.queued {
+                None => QueuedOnSignOut::Ask,
+                Some(QueuedChoice::Deliver) => QueuedOnSignOut::Deliver(SIGN_OUT_PATIENCE),
+                Some(QueuedChoice::Discard) => QueuedOnSignOut::Discard,
+            };
+            ctx.core.sign_out(queued).await?;
+            json(status(&ctx.core))
+        }
+        CommandName::SettingsGet => json(settings_get(&ctx.core)),
+        CommandName::SettingsSet => {
+            let a: SettingsArgs = args(cmd, value)?;
+            settings_set(ctx, a.settings)?;
+            json(())
+        }
+        CommandName::SettingsOpen => {
+            ctx.windows.open(WindowKind::Settings, None);
+            json(())
+        }
+        CommandName::ProposalGet => {
+            let a: ProposalId = args(cmd, value)?;
+            own_proposal(from, a.id)?;
+            json(proposal_get(ctx, a.id)?)
+        }
+        CommandName::ProposalDecide => {
+            let a: ProposalDecideArgs = args(cmd, value)?;
+            own_proposal(from, a.id)?;
+            if !ctx.proposals.decide(a.id, a.confirm) {
+                return Err(IpcError::new(
+                    ErrorCode::NotFound,
+                    "this proposal no longer waits for a decision",
+                ));
+            }
+            json(())
+        }
+    }
+}
+
+fn args<T: DeserializeOwned>(cmd: &str, value: Value) -> Result<T> {
+    serde_json::from_value(value)
+        .map_err(|e| IpcError::new(ErrorCode::BadInput, format!("{cmd}: {e}")))
+}
+
+fn json<T: Serialize>(value: T) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_consistent() {
+        for c in CommandName::ALL {
+            assert_eq!(CommandName::parse(c.as_str()), Some(c));
+            assert!(!c.granted_to().is_empty(), "{c:?} is granted to no window");
+        }
+        assert_eq!(CommandName::ReviewGet.permission(), "allow-review-get");
+        assert!(
+            !CommandName::SignOut
+                .granted_to()
+                .contains(&WindowClass::Review),
+            "a review window never signs out"
+        );
+    }
+}

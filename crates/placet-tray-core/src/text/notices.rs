@@ -1,0 +1,244 @@
+//! The words of notifications: a review's, the summary's, a program's proposal's, and
+//! what became of an answer.
+
+use super::*;
+
+/// How a review's notification is offered, beyond its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answering {
+    /// The account can answer: approval options become buttons.
+    Buttons,
+    /// Signed in with an API key (watch-only): no answer buttons, say how to answer.
+    WatchOnly,
+    /// The review cannot be answered here (a plugin or unknown type): open it.
+    Elsewhere,
+    /// The person answers only in the app's own windows (strict mode): no answer
+    /// buttons, no inline reply; a click opens the review.
+    WindowOnly,
+}
+
+/// The notification of a pending review from `agent`.
+pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound: bool) -> Notice {
+    let title = format!("{} needs your review", one_line(agent, 60));
+    let text = markdown_to_plain(message.text.as_deref().unwrap_or(""));
+    let text = if text.is_empty() {
+        "An agent is waiting for your decision.".to_owned()
+    } else {
+        text
+    };
+    let kind = message.review.as_ref().map(|r| &r.kind);
+    let actions = match (answering, kind) {
+        (Answering::Buttons, Some(ReviewKind::Approval(p))) => {
+            p.options.iter().take(MAX_BUTTONS).map(button).collect()
+        }
+        (Answering::Elsewhere, _) => vec![NoticeAction {
+            id: OPEN_IN_PLACET.to_owned(),
+            label: "Open in Placet".to_owned(),
+        }],
+        _ => Vec::new(),
+    };
+    let text = match message.iteration.filter(|i| *i >= 2) {
+        Some(n) => format!("Revised after your feedback (revision {n}). {text}"),
+        None => text,
+    };
+    let mut body = truncate(&text, BODY_CHARS);
+    let without_buttons = match answering {
+        Answering::WatchOnly => {
+            body.push('\n');
+            body.push_str(WATCH_ONLY_HINT);
+            None
+        }
+        Answering::Elsewhere => Some("Click to open it.".to_owned()),
+        Answering::WindowOnly => {
+            body.push('\n');
+            body.push_str("Click to open the review and answer.");
+            None
+        }
+        Answering::Buttons if actions.is_empty() => None,
+        Answering::Buttons => Some("Click to open the review and answer.".to_owned()),
+    };
+    let reply = match (answering, kind) {
+        (Answering::Buttons, Some(ReviewKind::TextInput(p))) => Some(ReplyField {
+            placeholder: p
+                .placeholder
+                .as_deref()
+                .map(|s| one_line(s, 60))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "Your answer".to_owned()),
+            submit_label: one_line(&p.submit_label, 30),
+        }),
+        (Answering::Buttons, Some(ReviewKind::Approval(p))) if p.allow_comment => {
+            Some(ReplyField {
+                placeholder: "A comment, then choose an option".to_owned(),
+                submit_label: "Add comment".to_owned(),
+            })
+        }
+        _ => None,
+    };
+    Notice {
+        key: NoticeKey::Review(message.id.clone()),
+        title,
+        body,
+        actions,
+        open_label: Some("Open".to_owned()),
+        without_buttons,
+        reply,
+        sound,
+        persistent: true,
+    }
+}
+
+/// A review's notice again, after a comment was typed in place: the comment shown, the
+/// options to choose from.
+pub fn with_comment(mut notice: Notice, comment: &str) -> Notice {
+    notice.body = format!(
+        "Your comment: “{}”\nChoose an option to send it.",
+        one_line(comment, 120)
+    );
+    notice.reply = None;
+    notice.sound = false;
+    notice
+}
+
+/// The notice when a reply typed in a notification cannot be sent.
+pub fn reply_refused(reason: &str) -> (String, String) {
+    (
+        "Your reply was not sent".to_owned(),
+        format!(
+            "{}. The review is open to answer there.",
+            one_line(reason, 160)
+        ),
+    )
+}
+
+/// The action that opens a review in Placet's web app (a review this app cannot answer).
+pub const OPEN_IN_PLACET: &str = "open-in-placet";
+
+/// Said in a watch-only account's review notifications.
+pub const WATCH_ONLY_HINT: &str =
+    "Watch-only: sign in with your Placet account in Placet Tray's settings to answer.";
+
+fn button(o: &ApprovalOption) -> NoticeAction {
+    let label = one_line(&o.label, 40);
+    NoticeAction {
+        id: option_action_id(&o.id),
+        // The ellipsis says that this one opens the review for a confirming click.
+        label: if o.style == OptionStyle::Danger {
+            format!("{label}…")
+        } else {
+            label
+        },
+    }
+}
+
+/// The summary that stands for many reviews and messages: title and body.
+pub fn summary_notice(
+    reviews: usize,
+    messages: usize,
+    by_agent: &[(String, usize)],
+) -> (String, String) {
+    let title = match (reviews, messages) {
+        (r, 0) => format!("{r} {} need you", plural(r, "review", "reviews")),
+        (0, m) => format!(
+            "{m} new {} from your agents",
+            plural(m, "message", "messages")
+        ),
+        (r, m) => format!(
+            "{r} {} need you, {m} new {}",
+            plural(r, "review", "reviews"),
+            plural(m, "message", "messages")
+        ),
+    };
+    let body = by_agent
+        .iter()
+        .map(|(agent, n)| format!("{} ({n})", one_line(agent, 40)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (title, body)
+}
+
+/// The notice of a program's proposal: it only points at the confirmation window, which
+/// shows the whole answer (a notification cannot, and its buttons can be pressed by
+/// programs).
+pub fn proposal_notice(agent: &str, review_line: &str) -> (String, String) {
+    (
+        "A program proposes an answer".to_owned(),
+        format!(
+            "To {}: {}\nOpen it to see the whole answer and confirm or cancel it.",
+            one_line(agent, 40),
+            one_line(review_line, 100)
+        ),
+    )
+}
+
+/// The notice when the server no longer accepts the sign-in.
+pub fn auth_expired(server: &str) -> (String, String) {
+    (
+        "Sign in to Placet again".to_owned(),
+        format!(
+            "{server} no longer accepts your sign-in. Click to sign in again; answers you gave are kept."
+        ),
+    )
+}
+
+/// The notice when our answer failed for good.
+pub fn answer_failed(agent: &str, reason: &str) -> (String, String) {
+    (
+        "Your answer was not sent".to_owned(),
+        format!("{}: {}", one_line(agent, 60), one_line(reason, 160)),
+    )
+}
+
+/// The notice when someone else answered first.
+pub fn answered_elsewhere(agent: &str) -> (String, String) {
+    (
+        "Already answered elsewhere".to_owned(),
+        format!(
+            "{}'s review was answered in another client before your answer arrived; yours was not used.",
+            one_line(agent, 60)
+        ),
+    )
+}
+
+/// The notice when our answer arrived after the review expired.
+pub fn answered_too_late(agent: &str) -> (String, String) {
+    (
+        "Your answer arrived too late".to_owned(),
+        format!(
+            "{}'s review expired before your answer reached the server.",
+            one_line(agent, 60)
+        ),
+    )
+}
+
+/// The notice when the agent withdrew a review our answer was on its way to.
+pub fn answer_to_withdrawn(agent: &str) -> (String, String) {
+    (
+        "Your answer was not sent".to_owned(),
+        format!(
+            "{} withdrew the review before your answer arrived.",
+            one_line(agent, 60)
+        ),
+    )
+}
+
+/// The notice when answers queued earlier cannot be read (another key sealed them).
+pub fn answer_unreadable() -> (String, String) {
+    (
+        "A queued answer cannot be read".to_owned(),
+        "An answer queued earlier was sealed with a key this sign-in does not have; it is kept and never sent. Answer the review again.".to_owned(),
+    )
+}
+
+/// The notice when an agent reports an error.
+pub fn agent_error(agent: &placet_client::protocol::Agent) -> (String, String) {
+    (
+        format!("{} reports an error", one_line(&agent.name, 60)),
+        agent
+            .status_message
+            .as_deref()
+            .map(|m| one_line(m, 200))
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "No details were given.".to_owned()),
+    )
+}

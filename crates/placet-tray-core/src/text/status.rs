@@ -1,0 +1,138 @@
+//! The words of the tray: its menu, tooltip and status line, the connection, agents'
+//! status.
+
+use super::*;
+
+/// The menu line of a pending review: "Agent: first line".
+pub fn menu_line(message: &Message, agent: &str) -> String {
+    let first = markdown_to_plain(message.first_line());
+    let first = if first.is_empty() {
+        message
+            .review
+            .as_ref()
+            .map(|r| format!("{} review", r.kind.type_name()))
+            .unwrap_or_default()
+    } else {
+        first
+    };
+    // The menu library reads `&` as a mnemonic marker; escape_mnemonic keeps it literal.
+    escape_mnemonic(&one_line(
+        &format!("{}: {}", one_line(agent, 24), first),
+        MENU_CHARS,
+    ))
+}
+
+/// One line for a menu or `status`: "Connected", "Offline: … (retry in 4 s)".
+pub fn session_state(state: &SessionState, now: DateTime<Utc>) -> String {
+    let retry = |at: &DateTime<Utc>| {
+        let secs = (*at - now).num_seconds().max(0);
+        if secs == 0 {
+            "retrying now".to_owned()
+        } else {
+            format!("retry in {secs} s")
+        }
+    };
+    match state {
+        SessionState::SignedOut => "Signed out".to_owned(),
+        SessionState::Connecting => "Connecting…".to_owned(),
+        SessionState::Connected { .. } => "Connected".to_owned(),
+        SessionState::Reconnecting {
+            attempt,
+            retry_at,
+            reason,
+        } => format!(
+            "Reconnecting (attempt {attempt}, {}): {reason}",
+            retry(retry_at)
+        ),
+        SessionState::Offline {
+            retry_at, reason, ..
+        } => format!("Offline: {reason} ({})", retry(retry_at)),
+        SessionState::AuthExpired => "Signed out by the server: sign in again".to_owned(),
+    }
+}
+
+/// Added to the tray's status line when the person allowed plain `http` to a remote
+/// server.
+pub const NOT_ENCRYPTED: &str = " — not encrypted";
+
+/// The tray's status line for `host` with `count` reviews waiting.
+pub fn tray_status(state: &SessionState, host: &str, count: usize) -> String {
+    match state {
+        SessionState::Connected { .. } => match count {
+            0 => format!("Connected to {host} — nothing pending"),
+            1 => format!("Connected to {host} — 1 review waiting"),
+            n => format!("Connected to {host} — {n} reviews waiting"),
+        },
+        SessionState::Connecting => format!("Connecting to {host}…"),
+        SessionState::Reconnecting { attempt, .. } => {
+            format!("Reconnecting to {host} (attempt {attempt})…")
+        }
+        SessionState::Offline { reason, .. } => format!("Offline: {}", one_line(reason, 50)),
+        SessionState::AuthExpired => "Sign-in expired — sign in again".to_owned(),
+        SessionState::SignedOut => "Signed out".to_owned(),
+    }
+}
+
+/// The tray icon's tooltip.
+pub fn tray_tooltip(state: &SessionState, count: usize, status: &str) -> String {
+    let what = match (state, count) {
+        (SessionState::Connected { .. }, 0) => "nothing pending".to_owned(),
+        (SessionState::Connected { .. }, n) => format!("{n} pending"),
+        _ => status.to_owned(),
+    };
+    format!("Placet Tray — {what}")
+}
+
+/// "until 14:00" today, "until Tue 08:00" on another day.
+pub fn local_time_of(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&Local);
+    if local.date_naive() == Local::now().date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%a %H:%M").to_string()
+    }
+}
+
+/// An agent's status in words: "active", "busy since 14:00", "error since Tue 08:00".
+pub fn agent_status(agent: &placet_client::protocol::Agent) -> String {
+    use placet_client::protocol::AgentStatus;
+    let word = match agent.status {
+        AgentStatus::Active => "active",
+        AgentStatus::Busy => "busy",
+        AgentStatus::Error => "error",
+        AgentStatus::Offline => "offline",
+        AgentStatus::Other => "unknown status",
+    };
+    match agent.status_since {
+        Some(t) => format!("{word} since {}", local_time_of(t)),
+        None => word.to_owned(),
+    }
+}
+
+/// "Deploy Bot: busy since 14:00 — Running migrations".
+pub fn agent_line(agent: &placet_client::protocol::Agent) -> String {
+    let name = one_line(&agent.name, 40);
+    let status = agent_status(agent);
+    match agent
+        .status_message
+        .as_deref()
+        .map(|m| one_line(m, 60))
+        .filter(|m| !m.is_empty())
+    {
+        Some(m) => format!("{name}: {status} — {m}"),
+        None => format!("{name}: {status}"),
+    }
+}
+
+/// The tray menu entry that pauses notifications shows this while paused.
+pub fn paused_until(until: &str) -> String {
+    format!("Notifications paused until {until}")
+}
+
+/// The account entry of the tray menu.
+pub fn sign_out_entry(who: Option<&str>) -> String {
+    match who {
+        Some(who) => format!("Sign out ({})", escape_mnemonic(who)),
+        None => "Sign in…".to_owned(),
+    }
+}

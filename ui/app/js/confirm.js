@@ -1,0 +1,185 @@
+// @ts-check
+/**
+ * The confirmation window (`confirm.html?id=<n>`) of a program's proposed answer: the
+ * review, the answer exactly as it would be sent (every value in full, passwords as
+ * dots), and who proposed it. Only the person's Confirm here sends it.
+ *
+ * Against keys meant for another window: the focus starts on Cancel (Enter cancels),
+ * and Confirm stays disabled until the window has been shown, and in focus, for a
+ * moment ({@link armGuard}); it is disabled again whenever the window loses the focus.
+ * Escape cancels. A dangerous option is shown but never confirmed here: the person may
+ * choose it in the review's own window.
+ */
+
+import * as ipc from './ipc.js';
+import { armGuard, ARM_DELAY_MS } from './arm.js';
+import { byId, h, replace } from './dom.js';
+import { describeError } from './messages.js';
+import { formatReceived, parseTime } from './time.js';
+
+/** How long "Confirmed" stays up before the window closes. */
+const CLOSE_AFTER_MS = 1500;
+
+const id = Number(new URLSearchParams(window.location.search).get('id'));
+const listeners = new ipc.Listeners();
+const main = byId('main');
+const banner = byId('banner');
+const cancelButton = byId('cancel', HTMLButtonElement);
+const confirmButton = byId('confirm', HTMLButtonElement);
+const openButton = byId('open-review', HTMLButtonElement);
+const armHint = byId('arm-hint');
+
+/** @type {ipc.ProposalState|'loading'|'error'} */
+let state = 'loading';
+/** @type {ipc.ProposalView|null} */
+let view = null;
+let deciding = false;
+
+/**
+ * @param {'info'|'success'|'warning'|'error'} kind @param {string} title @param {string} [detail]
+ */
+function showBanner(kind, title, detail) {
+  banner.className = `banner banner-${kind}`;
+  banner.dataset.kind = kind;
+  replace(banner,
+    h('strong', { class: 'banner-title', text: title }),
+    detail ? h('span', { class: 'banner-detail', dir: 'auto', text: ` ${detail}` }) : null);
+  banner.hidden = false;
+}
+
+/** Confirm is enabled only while the proposal waits and the window is armed. */
+function updateButtons() {
+  const waiting = state === 'waiting' && !deciding;
+  confirmButton.disabled = !(waiting && guard.armed());
+  confirmButton.hidden = state === 'refused';
+  openButton.hidden = state !== 'refused';
+  cancelButton.textContent = state === 'waiting' ? 'Cancel' : 'Close';
+  armHint.textContent = waiting && !guard.armed()
+    ? `Confirm becomes available ${ARM_DELAY_MS / 1000} s after this window is in front.`
+    : '';
+}
+
+const guard = armGuard(() => updateButtons());
+
+/** @param {ipc.ProposalState} next @param {string|undefined|null} [detail] */
+function applyState(next, detail) {
+  state = next;
+  document.body.dataset.state = next;
+  switch (next) {
+    case 'waiting':
+      banner.hidden = true;
+      break;
+    case 'refused':
+      showBanner('error', 'This option is marked dangerous.',
+        'Placet Tray never sends a dangerous option for a program. If you mean it, open the review and choose it there yourself.');
+      break;
+    case 'confirmed':
+      showBanner('success', 'Confirmed.', 'The answer is on its way.');
+      window.setTimeout(() => { void closeWindow(); }, CLOSE_AFTER_MS);
+      break;
+    case 'cancelled':
+      showBanner('info', 'Cancelled.', 'Nothing was sent.');
+      break;
+    case 'timedOut':
+      showBanner('warning', 'This proposal lapsed.', 'Nobody confirmed it in time; nothing was sent.');
+      break;
+    case 'overtaken':
+      showBanner('warning', 'Nothing to confirm any more.', detail ?? 'The review was answered elsewhere, expired or withdrawn.');
+      break;
+    default:
+  }
+  updateButtons();
+}
+
+async function closeWindow() {
+  await window.__TAURI__.window.getCurrentWindow().close().catch(() => {});
+}
+
+/** @param {boolean} confirm */
+async function decide(confirm) {
+  if (state !== 'waiting' || deciding) {
+    if (!confirm) await closeWindow();
+    return;
+  }
+  if (confirm && !guard.armed()) return;
+  deciding = true;
+  updateButtons();
+  try {
+    await ipc.proposalDecide(id, confirm);
+    if (!confirm) {
+      applyState('cancelled');
+      await closeWindow();
+    }
+  } catch (err) {
+    deciding = false;
+    showBanner('error', 'Cannot do that now.', describeError(ipc.toIpcError(err)));
+    updateButtons();
+  }
+}
+
+/** @param {ipc.AnswerRow} row */
+function renderRow(row) {
+  const value = row.block
+    ? h('pre', { class: 'value-block', dir: 'auto', text: row.value })
+    : h('span', { class: row.secret ? 'value secret' : 'value', dir: 'auto', text: row.value });
+  return [
+    h('dt', {}, h('span', { dir: 'auto', text: row.label }),
+      row.key ? h('code', { class: 'key', dir: 'ltr', text: ` ${row.key}` }) : null),
+    h('dd', {}, value),
+  ];
+}
+
+/** @param {ipc.ProposalView} v */
+function render(v) {
+  view = v;
+  byId('proposer').textContent = v.proposer;
+  byId('agent').textContent = v.agentName;
+  // Rendered from markdown and sanitised in Rust, like the review window's message.
+  byId('message').innerHTML = v.html;
+  replace(byId('rows'), ...v.rows.flatMap(renderRow));
+  byId('json').textContent = v.json;
+  const box = byId('json-box', HTMLDetailsElement);
+  box.open = v.rows.length === 0;
+  const feedback = byId('feedback');
+  feedback.hidden = !v.feedback;
+  feedback.textContent = v.feedback ? `Request for changes: ${v.feedback}` : '';
+  const lapses = parseTime(v.lapsesAt);
+  byId('lapse').textContent = lapses ? `Proposed ${formatReceived(parseTime(v.proposedAt) ?? new Date())}; it lapses unconfirmed at ${lapses.toLocaleTimeString()}.` : '';
+  main.setAttribute('aria-busy', 'false');
+  applyState(v.state);
+}
+
+async function start() {
+  cancelButton.focus();
+  cancelButton.addEventListener('click', () => { void decide(false); });
+  confirmButton.addEventListener('click', () => { void decide(true); });
+  openButton.addEventListener('click', () => {
+    if (!view) return;
+    ipc.reviewOpen(view.messageId).catch((err) => showBanner('error', 'Cannot open the review.', describeError(ipc.toIpcError(err))));
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      void decide(false);
+    }
+  });
+  // Links in the message never navigate this window.
+  byId('message').addEventListener('click', (e) => {
+    if (e.target instanceof Element && e.target.closest('a')) e.preventDefault();
+  });
+  await listeners.onProposalState((e) => {
+    if (e.id === id) applyState(e.state, e.detail);
+  }).catch(() => {});
+  try {
+    render(await ipc.proposalGet(id));
+  } catch (err) {
+    state = 'error';
+    document.body.dataset.state = 'error';
+    main.setAttribute('aria-busy', 'false');
+    showBanner('error', 'This proposal cannot be shown.', describeError(ipc.toIpcError(err)));
+    updateButtons();
+  }
+  cancelButton.focus();
+}
+
+void start();

@@ -18,7 +18,7 @@
  */
 
 import * as ipc from './ipc.js';
-import { byId, h, replace } from './dom.js';
+import { byId, freshId, h, replace } from './dom.js';
 import { describeError } from './messages.js';
 import { formatLeft, formatReceived, parseTime } from './time.js';
 import { renderAttachments, showProgress } from './attachments.js';
@@ -332,18 +332,31 @@ function renderPrevious(v) {
  * @param {ipc.ReviewView} v
  */
 function renderRequestChanges(v) {
-  const box = byId('request-changes', HTMLDetailsElement);
-  box.hidden = v.review.renderAs === 'external' || !v.canAnswer || v.state !== 'pending';
-  const text = byId('feedback-text', HTMLTextAreaElement);
-  const send = byId('send-feedback', HTMLButtonElement);
+  const slot = byId('request-changes-slot');
+  const allowed = v.review.renderAs !== 'external' && v.canAnswer && v.state === 'pending';
+  if (!allowed) {
+    replace(slot);
+    return;
+  }
+  if (slot.firstChild) return;
+  const descId = freshId('feedback-desc');
+  const text = h('textarea', { id: 'feedback-text', class: 'input', rows: 3, dir: 'auto', aria: { describedby: descId } });
+  const send = h('button', { type: 'button', id: 'send-feedback', class: 'btn btn-secondary', disabled: true, text: 'Send request for changes' });
+  const box = h('details', { id: 'request-changes', class: 'request-changes' },
+    h('summary', { text: 'Request changes…' }),
+    h('div', { class: 'field' },
+      h('label', { class: 'field-label', for: 'feedback-text', text: 'What should the agent change?' }),
+      text,
+      h('p', { class: 'request-changes-note', id: descId, text: 'Sent to the agent with your answer that this round is not accepted; it usually comes back with a revision.' })),
+    send);
   const update = () => { send.disabled = text.value.trim() === '' || phase !== 'pending'; };
-  text.oninput = update;
-  send.onclick = () => {
+  text.addEventListener('input', update);
+  send.addEventListener('click', () => {
     const feedback = text.value.trim();
     if (feedback === '') return;
     void submit({ kind: 'dismiss' }, feedback).then((ok) => { if (ok) box.open = false; });
-  };
-  update();
+  });
+  slot.append(box);
 }
 
 /** Our own answer from the decision log, in words. @param {ipc.ReviewView} v */

@@ -54,6 +54,9 @@ struct TrayHandle {
     proxy: Mutex<EventLoopProxy<UserEvent>>,
     /// A redraw is already on its way (a burst of changes costs one redraw).
     dirty: AtomicBool,
+    /// The event loop has begun to quit (read on Windows, `quit_without_a_window`).
+    #[cfg_attr(not(windows), allow(dead_code))]
+    quitting: AtomicBool,
 }
 
 impl TrayHandle {
@@ -131,6 +134,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     let tray_handle = Arc::new(TrayHandle {
         proxy: Mutex::new(event_loop.create_proxy()),
         dirty: AtomicBool::new(false),
+        quitting: AtomicBool::new(false),
     });
     let ctx = Ctx {
         core: core.clone(),
@@ -142,6 +146,14 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
     host.set_ctx(ctx.clone());
     let center = start_services(&ctx, &tray_handle);
     let demo = start_account(&ctx, mode, open);
+    #[cfg(windows)]
+    tokio::spawn(quit_without_a_window(
+        tray_handle.clone(),
+        ctx.clone(),
+        center.clone(),
+        host.clone(),
+        demo.clone(),
+    ));
 
     let mut tray: Option<Tray> = None;
     let handle = runtime.handle().clone();
@@ -168,6 +180,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
                 }
             }
             Event::UserEvent(UserEvent::Quit) => {
+                tray_handle.quitting.store(true, Ordering::Release);
                 handle.block_on(quit(&ctx, &center, &host, &demo));
                 tray = None;
                 *control_flow = ControlFlow::Exit;
@@ -283,7 +296,7 @@ async fn quit(ctx: &Ctx, center: &NotificationCenter, host: &UiProcess, demo: &D
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
-/// SIGTERM and SIGINT end the app as Quit does.
+/// SIGTERM and SIGINT end the app as Quit does (Windows: `quit_without_a_window`).
 async fn quit_on_signals(tray: Arc<TrayHandle>) {
     #[cfg(unix)]
     {
@@ -299,11 +312,50 @@ async fn quit_on_signals(tray: Arc<TrayHandle>) {
             _ = int.recv() => {},
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        // Windows: `quit_without_a_window`.
+        let _ = tray;
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        tray.quit();
+    }
+    #[cfg(unix)]
+    tray.quit();
+}
+
+/// Windows: Ctrl+C, Ctrl+Break and `placet-tray.exe --quit` ([`crate::quit`]) end the
+/// app as Quit does. The event loop receives Quit through a hidden window, which cannot
+/// exist without a display (Wine without one, a session without a desktop): if it has
+/// not begun to quit a few seconds later, the same [`quit`] runs here and the process
+/// exits.
+#[cfg(windows)]
+async fn quit_without_a_window(
+    tray: Arc<TrayHandle>,
+    ctx: Ctx,
+    center: NotificationCenter,
+    host: Arc<UiProcess>,
+    demo: DemoSlot,
+) {
+    use tokio::signal::windows::{ctrl_break, ctrl_c};
+    let (Ok(mut c), Ok(mut b)) = (ctrl_c(), ctrl_break()) else {
+        return;
+    };
+    tokio::select! {
+        _ = c.recv() => tracing::info!("quitting (Ctrl+C)"),
+        _ = b.recv() => tracing::info!("quitting (Ctrl+Break)"),
+        _ = crate::quit::asked() => tracing::info!("quitting (asked by placet-tray --quit)"),
     }
     tray.quit();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    if tray.quitting.load(Ordering::Acquire) {
+        return;
+    }
+    tracing::warn!("the event loop did not quit (no display?): quitting without it");
+    quit(&ctx, &center, &host, &demo).await;
+    std::process::exit(0);
 }
 
 /// GTK 3 initialises OpenGL when it opens the display, to pick visuals, which maps Mesa

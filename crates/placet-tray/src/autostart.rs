@@ -34,3 +34,27 @@ impl Autostart for LoginItem {
         result.map_err(|e| e.to_string())
     }
 }
+
+#[cfg(all(test, windows))]
+mod tests {
+    use super::*;
+
+    /// This user's Run value: written with the path quoted, read back, removed; what was
+    /// there before the test is put back.
+    #[test]
+    fn the_run_value_round_trips() {
+        let run = windows_registry::CURRENT_USER
+            .create(r"Software\Microsoft\Windows\CurrentVersion\Run")
+            .unwrap();
+        let before = run.get_string(APP_ID).ok();
+        LoginItem.set(true).expect("enabled");
+        let value = run.get_string(APP_ID).expect("the Run value is written");
+        let exe = std::env::current_exe().unwrap();
+        assert_eq!(value.trim_end(), format!("\"{}\"", exe.display()));
+        LoginItem.set(false).expect("disabled");
+        assert!(run.get_string(APP_ID).is_err(), "the Run value is removed");
+        if let Some(v) = before {
+            run.set_string(APP_ID, &v).unwrap();
+        }
+    }
+}

@@ -12,7 +12,7 @@ mod freedesktop;
 #[cfg(target_os = "macos")]
 mod macos;
 #[cfg(any(windows, test))]
-mod toast;
+pub mod toast;
 #[cfg(windows)]
 mod windows;
 

@@ -2,8 +2,19 @@
 //! so every rule is tested on any platform; [`window`](super::windows) only hands the
 //! XML to WinRT and reads the activation back.
 //!
-//! - The toast itself carries `launch="open"` when a click on it does something
-//!   ([`Notice::open_label`]).
+//! - A click on the toast itself opens a window ([`Notice::open_label`]): it is a
+//!   protocol activation, `placet-tray:open?window=<window>` ([`protocol_url`]), so it
+//!   works whether the tray runs or not (the system starts `placet-tray.exe` with the URL;
+//!   a running tray is asked through the door). The window is the one the core opens
+//!   for a click on that notification ([`window_of`]). A `placet-tray:` URL can come
+//!   from any program, so it can only ever open a window ([`protocol_window`]), never
+//!   answer.
+//! - A program's proposal has no URL (only the tray holding it can open its window): a
+//!   click on its toast is a foreground activation, `launch="open"`.
+//! - Buttons and the reply box are foreground activations: they reach only the tray
+//!   that showed the toast, through the toast's own `Activated` event, which no other
+//!   program can raise; a toast left by a tray that is gone answers nothing (the tray
+//!   clears its toasts when it quits and when it starts).
 //! - Each of the notice's actions is a button whose arguments are `action:<id>`, the id
 //!   exactly as the core gave it (an approval option, or `option:default`).
 //! - An inline reply is a text box with a send button (`reply`); toasts always offer one,
@@ -15,9 +26,13 @@
 //! - Agent text is data: every text is XML-escaped and stripped of the characters XML
 //!   cannot carry, so it can never add elements.
 
-use placet_tray_core::notify::{Notice, Response};
+use placet_tray_core::notify::{InfoKey, Notice, NoticeKey, Response};
+use placet_tray_core::window::WindowKind;
 
-/// The arguments of a click on the toast itself.
+/// The URL scheme the installer registers for `placet-tray.exe "%1"`.
+pub const SCHEME: &str = "placet-tray";
+/// The arguments of a click on a toast whose window no URL names (a program's
+/// proposal, whose confirmation window only the tray that holds it can open).
 pub const OPEN: &str = "open";
 /// The arguments of the reply's send button.
 pub const REPLY: &str = "reply";
@@ -30,7 +45,13 @@ const ACTION: &str = "action:";
 pub fn xml(notice: &Notice) -> String {
     let mut toast = String::from("<toast");
     if notice.open_label.is_some() {
-        toast.push_str(&format!(" launch=\"{OPEN}\""));
+        match window_of(&notice.key) {
+            Some(window) => toast.push_str(&format!(
+                " launch=\"{}\" activationType=\"protocol\"",
+                escape(&protocol_url(&window))
+            )),
+            None => toast.push_str(&format!(" launch=\"{OPEN}\"")),
+        }
     }
     if notice.persistent {
         if notice.actions.is_empty() && notice.reply.is_none() {
@@ -81,8 +102,8 @@ pub fn xml(notice: &Notice) -> String {
     toast
 }
 
-/// What an activation with `arguments` (and the text typed into the reply box, if any)
-/// means, or `None` when it means nothing (a click on a toast that opens nothing).
+/// What a foreground activation with `arguments` (and the text typed into the reply
+/// box, if any) means, or `None` when it means nothing.
 pub fn response(arguments: &str, typed: Option<String>) -> Option<Response> {
     if let Some(id) = arguments.strip_prefix(ACTION) {
         return Some(Response::Action(id.to_owned()));
@@ -92,6 +113,79 @@ pub fn response(arguments: &str, typed: Option<String>) -> Option<Response> {
         OPEN => Some(Response::Activated),
         _ => None,
     }
+}
+
+/// The window a click on the notification `key` opens, as a URL names it: what the core
+/// does with its `Activated` response (`flows::responses`). `None` for a program's
+/// proposal, whose confirmation window only the tray holding it can open: its toast's
+/// click is a foreground activation ([`OPEN`]).
+pub fn window_of(key: &NoticeKey) -> Option<WindowKind> {
+    match key {
+        NoticeKey::Review(id) => Some(WindowKind::review(id)),
+        NoticeKey::Info(InfoKey::AuthExpired) => Some(WindowKind::Settings),
+        NoticeKey::Info(InfoKey::Confirm(_)) => None,
+        NoticeKey::Summary | NoticeKey::Info(_) => Some(WindowKind::Inbox),
+    }
+}
+
+/// `placet-tray:open?window=<spec>`, the spec percent-encoded.
+pub fn protocol_url(window: &WindowKind) -> String {
+    let mut url = format!("{SCHEME}:open?window=");
+    for b in window.spec().bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':') {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
+}
+
+/// The window a `placet-tray:` URL asks for, or `None` when `arg` is not such a URL
+/// or asks for anything else. Whatever the URL says, this is all it can do: open a
+/// window (any program can launch a URL).
+pub fn protocol_window(arg: &str) -> Option<WindowKind> {
+    let (scheme, rest) = arg.trim().split_once(':')?;
+    if !scheme.eq_ignore_ascii_case(SCHEME) {
+        return None;
+    }
+    // Some launchers write `placet-tray://open/?window=…`.
+    let rest = rest.trim_start_matches('/');
+    let (action, query) = rest.split_once('?')?;
+    if !action.trim_end_matches('/').eq_ignore_ascii_case("open") {
+        return None;
+    }
+    let spec = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("window="))
+        .map(percent_decode)??;
+    WindowKind::parse_spec(&spec)
+}
+
+/// Decodes `%XX` escapes (and `+` as a space); `None` for a broken escape or bytes
+/// that are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Escapes `text` for XML text and attribute values, dropping the characters XML 1.0
@@ -147,7 +241,7 @@ mod tests {
     fn a_review_has_its_options_as_buttons() {
         let x = xml(&review());
         assert!(
-            x.starts_with("<toast launch=\"open\" scenario=\"reminder\">"),
+            x.starts_with("<toast launch=\"placet-tray:open?window=review:m1\" activationType=\"protocol\" scenario=\"reminder\">"),
             "{x}"
         );
         let approve = x
@@ -220,10 +314,10 @@ mod tests {
         assert!(xml(&kept).starts_with("<toast duration=\"long\">"));
     }
 
-    /// Activations map back to the core's responses; unknown arguments mean nothing.
+    /// Foreground activations map back to the core's responses; anything else means
+    /// nothing.
     #[test]
     fn activations_become_responses() {
-        assert_eq!(response(OPEN, None), Some(Response::Activated));
         assert_eq!(
             response("action:approve", None),
             Some(Response::Action("approve".into()))
@@ -236,10 +330,74 @@ mod tests {
             response(REPLY, Some("looks good".into())),
             Some(Response::Replied("looks good".into()))
         );
+        assert_eq!(response(OPEN, None), Some(Response::Activated));
         assert_eq!(
             response("", None),
             None,
             "a click on a toast that opens nothing"
         );
+    }
+
+    /// A click on a notification opens what the core opens for it, by URL.
+    #[test]
+    fn clicks_open_the_core_s_window() {
+        assert_eq!(
+            window_of(&NoticeKey::Review("m1".into())),
+            Some(WindowKind::review("m1"))
+        );
+        assert_eq!(window_of(&NoticeKey::Summary), Some(WindowKind::Inbox));
+        assert_eq!(
+            window_of(&NoticeKey::Info(InfoKey::AuthExpired)),
+            Some(WindowKind::Settings)
+        );
+        assert_eq!(
+            window_of(&NoticeKey::Info(InfoKey::Delivery("m2".into()))),
+            Some(WindowKind::Inbox)
+        );
+        assert_eq!(window_of(&NoticeKey::Info(InfoKey::Confirm(1))), None);
+        let mut confirm = review();
+        confirm.key = NoticeKey::Info(InfoKey::Confirm(1));
+        assert!(
+            xml(&confirm).starts_with("<toast launch=\"open\" scenario="),
+            "a proposal's toast opens its window in the tray that holds it"
+        );
+        confirm.open_label = None;
+        assert!(xml(&confirm).starts_with("<toast scenario="), "no launch");
+    }
+
+    /// URLs carry any message id and read back to the same window.
+    #[test]
+    fn protocol_urls_round_trip() {
+        for id in ["m1", "a b&c=d?e/f%g", "ünï", "review:x"] {
+            let w = WindowKind::review(id);
+            let url = protocol_url(&w);
+            assert!(!url.contains(' ') && !url.contains('&'), "{url}");
+            assert_eq!(protocol_window(&url), Some(w), "{url}");
+        }
+        assert_eq!(
+            protocol_window("PLACET-TRAY://open/?window=inbox"),
+            Some(WindowKind::Inbox)
+        );
+    }
+
+    /// A URL from anywhere opens a window at most: no answers, no other actions, no
+    /// other schemes, nothing broken.
+    #[test]
+    fn protocol_urls_only_open_windows() {
+        for url in [
+            "placet-tray:respond?id=m1&option=approve",
+            "placet-tray:open?option=approve",
+            "placet-tray:open?window=",
+            "placet-tray:open?window=review:",
+            "placet-tray:open?window=logout",
+            "placet-tray:open?window=%ZZ",
+            "placet-tray:open?window=%FF",
+            "placet-trayx:open?window=inbox",
+            "https://example.com/?window=inbox",
+            "status",
+            "--open",
+        ] {
+            assert_eq!(protocol_window(url), None, "{url}");
+        }
     }
 }

@@ -16,9 +16,10 @@ use crate::process::{self, Daemon, Process, MARKER_VAR, OWNER_VAR};
 use crate::session;
 use crate::tray::{StatusNotifierWatcher, TrayClient};
 
-/// How long each daemon may take to come up. They take tens of milliseconds; the margin is
-/// for a loaded CI machine.
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long each daemon may take to come up. They take tens of milliseconds, but starting a
+/// process on a heavily loaded 2-core CI machine can take tens of seconds; a daemon that
+/// dies is reported at once, so the ceiling costs time only when one hangs.
+const STARTUP_TIMEOUT: Duration = crate::CEILING;
 
 /// Set to keep each desktop's directory (HOME, logs, screenshots) after the test, for
 /// debugging; its path is printed.
@@ -426,12 +427,13 @@ impl Desktop {
         predicate: impl Fn(&str) -> bool,
         timeout: Duration,
     ) -> crate::X11Window {
-        crate::wait_for("a window with a matching title", timeout, || {
-            let found = self
-                .windows()
-                .into_iter()
-                .find(|w| w.visible && predicate(&w.title));
-            async move { found }
+        crate::wait_seeing("a window with a matching title", timeout, || {
+            let windows = self.windows();
+            let found = windows
+                .iter()
+                .find(|w| w.visible && predicate(&w.title))
+                .cloned();
+            async move { found.ok_or_else(|| crate::world::describe_windows(&windows)) }
         })
         .await
     }

@@ -7,12 +7,14 @@
 //! the harness: it reads notifications and invokes their actions ([`NotificationServer`]),
 //! reads and clicks the tray menu ([`TrayClient`]), and inspects the keychain and the disk.
 //!
+//! The suites start from a [`World`]: such a desktop, a dev server, the app once launched,
+//! and the helpers every suite uses (signing in, posting reviews, waiting for answers).
+//! Below it, the desktop on its own:
+//!
 //! ```no_run
-//! use std::time::Duration;
-//! use placet_e2e::{Desktop, DesktopOptions};
+//! use placet_e2e::{Desktop, DesktopOptions, CEILING as T};
 //!
 //! # async fn example(app: &str) {
-//! const T: Duration = Duration::from_secs(10);
 //! let desktop = Desktop::start(DesktopOptions::default()).await;
 //! let mut command = desktop.command(app);
 //! command.arg("--server").arg("http://127.0.0.1:8080");
@@ -32,7 +34,8 @@
 //! call errors, a wait times out) the harness panics with a message that says what and shows
 //! what it saw instead; it returns a `Result` only where failure is an outcome a test may
 //! assert on ([`Desktop::secret_tool_store`], [`Desktop::screenshot`]). Nothing waits by
-//! sleeping: every wait has a deadline and wakes on a change or polls.
+//! sleeping: every wait has a deadline ([`CEILING`] in the suites) and wakes on a change or
+//! polls; only an absence is watched for a fixed time ([`QUIET`]).
 //!
 //! Debian packages: the desktop needs `xvfb dbus-daemon gnome-keyring libsecret-tools
 //! imagemagick`; the self-tests also run `libnotify-bin` (notify-send), `libglib2.0-bin`
@@ -54,7 +57,9 @@
 //! - `process`: [`Process`] (the app under test) and the daemons: process groups, logs, and
 //!   the marker sweep that guarantees nothing outlives its desktop.
 //! - `files`: the binary-safe search behind [`Desktop::files_containing`].
-//! - `wait`: [`wait_until`] and [`wait_for`].
+//! - `wait`: [`wait_until`], [`wait_for`] and [`wait_seeing`].
+//! - `world`: [`World`], [`CEILING`], [`QUIET`], and the turns of suites that run one test
+//!   at a time ([`one_at_a_time`]).
 //! - `webdriver`: [`webdriver::TauriDriver`] (tauri-driver inside a desktop) and a small
 //!   W3C WebDriver client ([`webdriver::Session`], [`webdriver::Element`]) for the app's
 //!   webviews; needs `tauri-driver` (`cargo install tauri-driver@^2 --locked`) and Debian's
@@ -72,6 +77,7 @@ mod session;
 mod tray;
 mod wait;
 pub mod webdriver;
+mod world;
 mod x11;
 
 pub use app::{app_binary, target_dir, ui_binary};
@@ -87,5 +93,8 @@ pub use tray::{
     StatusNotifierWatcher, ToggleType, ToolTip, TrayClient, TrayIcon, TraySignal, WATCHER_NAME,
     WATCHER_PATH,
 };
-pub use wait::{wait_for, wait_until, POLL_INTERVAL};
+pub use wait::{wait_for, wait_seeing, wait_until, POLL_INTERVAL};
+pub use world::{
+    one_at_a_time, server_config, CliOutput, World, ADMIN_EMAIL, ADMIN_PASSWORD, CEILING, QUIET,
+};
 pub use x11::X11Window;

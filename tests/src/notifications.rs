@@ -522,6 +522,18 @@ impl NotificationServer {
         predicate: impl Fn(&NotifyCall) -> bool,
         timeout: Duration,
     ) -> NotifyCall {
+        self.wait_notify("a matching notification", predicate, timeout)
+            .await
+    }
+
+    /// As [`wait_for_notify`](Self::wait_for_notify), saying `what` was awaited when it
+    /// panics.
+    pub async fn wait_notify(
+        &self,
+        what: impl std::fmt::Display,
+        predicate: impl Fn(&NotifyCall) -> bool,
+        timeout: Duration,
+    ) -> NotifyCall {
         let mut changes = self.shared.changes.subscribe();
         let found = wait::on_change(&mut changes, timeout, || {
             self.shared
@@ -534,7 +546,7 @@ impl NotificationServer {
         .await;
         found.unwrap_or_else(|| {
             panic!(
-                "no matching notification within {timeout:?}; calls seen:\n{}",
+                "timed out after {timeout:?} waiting for {what}; calls seen:\n{}",
                 self.describe_calls()
             )
         })

@@ -492,10 +492,12 @@ impl Process {
         }
     }
 
-    /// Kills the process and its group with SIGKILL, as a crash would, and reaps it.
+    /// Kills the process and its group with SIGKILL, as a crash would, and reaps it. A
+    /// killed process is gone at once, but a loaded machine may take a while to tear a
+    /// large one down: the wait is up to the [`CEILING`](crate::CEILING).
     pub async fn kill(&mut self) -> ExitStatus {
         signal_group(self.pid, Signal::KILL);
-        self.wait_exit(STOP_GRACE).await
+        self.wait_exit(crate::CEILING).await
     }
 
     /// Asks the process to stop with SIGTERM and waits up to `timeout` for it to exit; then

@@ -55,18 +55,64 @@ where
     wait_for_at(format!("{what} (awaited at {caller})"), timeout, check)
 }
 
+/// Like [`wait_for`], where `check` also says what it saw when the awaited thing is not
+/// there yet (`Err(seen)`): the panic shows the last thing seen.
+///
+/// ```no_run
+/// # async fn f(desktop: &placet_e2e::Desktop) {
+/// use std::time::Duration;
+/// placet_e2e::wait_seeing("two windows", Duration::from_secs(5), || async {
+///     let titles: Vec<String> = desktop.windows().into_iter().map(|w| w.title).collect();
+///     if titles.len() == 2 { Ok(()) } else { Err(format!("{titles:?}")) }
+/// })
+/// .await;
+/// # }
+/// ```
+#[track_caller]
+pub fn wait_seeing<T, S, F, Fut>(
+    what: impl Display,
+    timeout: Duration,
+    check: F,
+) -> impl Future<Output = T>
+where
+    S: Display,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, S>>,
+{
+    let caller = Location::caller();
+    wait_seeing_at(format!("{what} (awaited at {caller})"), timeout, check)
+}
+
 async fn wait_for_at<T, F, Fut>(what: String, timeout: Duration, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
+    wait_seeing_at(what, timeout, || {
+        let checked = check();
+        async move { checked.await.ok_or("") }
+    })
+    .await
+}
+
+async fn wait_seeing_at<T, S, F, Fut>(what: String, timeout: Duration, mut check: F) -> T
+where
+    S: Display,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, S>>,
+{
     let deadline = Instant::now() + timeout;
     loop {
-        if let Some(value) = check().await {
-            return value;
-        }
+        let seen = match check().await {
+            Ok(value) => return value,
+            Err(seen) => seen,
+        };
         if Instant::now() >= deadline {
-            panic!("timed out after {timeout:?} waiting for {what}");
+            let seen = seen.to_string();
+            if seen.is_empty() {
+                panic!("timed out after {timeout:?} waiting for {what}");
+            }
+            panic!("timed out after {timeout:?} waiting for {what}; last seen:\n{seen}");
         }
         tokio::time::sleep_until((Instant::now() + POLL_INTERVAL).min(deadline)).await;
     }

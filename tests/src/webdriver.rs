@@ -38,12 +38,13 @@ use crate::{Desktop, Process, POLL_INTERVAL};
 /// The W3C key of an element reference in WebDriver JSON.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// How long tauri-driver may take to listen.
-const DRIVER_START: Duration = Duration::from_secs(20);
+/// How long tauri-driver may take to listen (it starts WebKitWebDriver first).
+const DRIVER_START: Duration = crate::CEILING;
 /// How long a session may take to start: the app starts, signs in, opens its window.
-const SESSION_START: Duration = Duration::from_secs(90);
-/// Every other WebDriver request.
-const REQUEST: Duration = Duration::from_secs(30);
+const SESSION_START: Duration = crate::CEILING;
+/// Every other WebDriver request: one that opens a window waits for WebKit, which on a
+/// loaded 2-core machine takes seconds to tens of seconds.
+const REQUEST: Duration = crate::CEILING;
 
 /// Keys for [`Element::send_keys`] (WebDriver's code points).
 pub mod keys {
@@ -94,6 +95,19 @@ impl std::fmt::Display for WebDriverError {
 
 impl std::error::Error for WebDriverError {}
 
+/// An error and its causes (`error sending request: … : operation timed out`): reqwest's
+/// own message does not say whether the request timed out or the connection closed.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
+}
+
 /// A port that was free a moment ago, for a server that takes a fixed port number.
 fn free_port() -> u16 {
     TcpListener::bind(("127.0.0.1", 0))
@@ -130,9 +144,11 @@ impl TauriDriver {
             .expect("an HTTP client");
         let deadline = Instant::now() + DRIVER_START;
         loop {
+            // Each try may take what is left: a busy machine may be slow to answer.
+            let left = deadline.saturating_duration_since(Instant::now());
             let ready = http
                 .get(format!("{url}/status"))
-                .timeout(Duration::from_secs(2))
+                .timeout(left.max(POLL_INTERVAL))
                 .send()
                 .await;
             if let Ok(r) = ready {
@@ -187,8 +203,9 @@ impl TauriDriver {
             .await
             .unwrap_or_else(|e| {
                 panic!(
-                    "starting a WebDriver session for {} {args:?}: {e}\n{}",
+                    "starting a WebDriver session for {} {args:?}: {}\n{}",
                     application.display(),
+                    with_causes(&e),
                     self.process.report()
                 )
             });
@@ -241,13 +258,13 @@ impl Session {
         let reply = request.send().await.map_err(|e| WebDriverError {
             status: 0,
             error: "transport".into(),
-            message: e.to_string(),
+            message: with_causes(&e),
         })?;
         let status = reply.status().as_u16();
         let v: Value = reply.json().await.map_err(|e| WebDriverError {
             status,
             error: "transport".into(),
-            message: format!("unreadable reply: {e}"),
+            message: format!("unreadable reply: {}", with_causes(&e)),
         })?;
         let value = v.get("value").cloned().unwrap_or(Value::Null);
         if status >= 400 || value.get("error").is_some_and(Value::is_string) {
@@ -478,8 +495,8 @@ impl Session {
         timeout: Duration,
     ) -> String {
         let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
         loop {
+            let mut seen = Vec::new();
             for handle in self.window_handles().await {
                 if skip.contains(&handle) {
                     continue;
@@ -495,7 +512,10 @@ impl Session {
                 }
             }
             if Instant::now() >= deadline {
-                panic!("timed out after {timeout:?} waiting for the {what} window; saw {seen:?}");
+                panic!(
+                    "timed out after {timeout:?} waiting for the {what} window; \
+                     the other windows: {seen:?}"
+                );
             }
             tokio::time::sleep(POLL_INTERVAL).await;
         }
@@ -504,9 +524,13 @@ impl Session {
     /// Waits until `handle` is no longer open (the window closed itself).
     pub async fn wait_window_closed(&self, handle: &str, timeout: Duration) {
         let deadline = Instant::now() + timeout;
-        while self.window_handles().await.iter().any(|h| h == handle) {
+        loop {
+            let handles = self.window_handles().await;
+            if !handles.iter().any(|h| h == handle) {
+                return;
+            }
             if Instant::now() >= deadline {
-                panic!("window {handle} was still open after {timeout:?}");
+                panic!("window {handle} was still open after {timeout:?}; open: {handles:?}");
             }
             tokio::time::sleep(POLL_INTERVAL).await;
         }

@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! cargo build -p placet-tray
-//! cargo test -p placet-e2e --test desktops -- --test-threads=1
+//! cargo test -p placet-e2e --test desktops
 //! ```
 //!
 //! Needs the desktop packages that `scripts/setup` installs (`gnome-shell`,
@@ -20,7 +20,9 @@
 //!
 //! # Layout
 //!
-//! - `support`: the per-test world (desktop, dev server, the app) and screenshots.
+//! - `support`: `DesktopWorld<E>`, the shared `placet_e2e::World` (desktop, dev server,
+//!   the app) with a real desktop environment `E` started on it, one at a time; the steps
+//!   and screenshots the desktops share.
 //! - `gnome`, `xfce`, `dunst`, `wayland`: one module per desktop.
 
 #[path = "desktops/support.rs"]

@@ -35,12 +35,14 @@
 //!   size and two animation frames, or it shows the previous frame.
 //!
 //! Tests run one at a time (a WebKit app per test is heavy on two cores); each has its
-//! own desktop, server and app process.
+//! own desktop, server and app process. A test sets up its desktop, server, tauri-driver
+//! and sign-in while another runs, and waits for its turn only then.
 //!
 //! # Layout
 //!
-//! - `support`: the per-test world and helpers (banners, screenshots, tripwire, a link
-//!   recorder standing in for the browser, a redirecting server).
+//! - `support`: `WebviewWorld`, the shared `placet_e2e::World` (desktop, dev server,
+//!   helpers) with tauri-driver, one at a time; page helpers (banners, screenshots) and
+//!   stand-ins (tripwire, a link recorder for the browser, a redirecting server).
 //! - `sign_in`: sign-in errors, keychain fallback, watch-only, settings, sign-out.
 //! - `account`: plain http to another computer and redirects, signing out with queued
 //!   answers, the command-line and agent-error settings.

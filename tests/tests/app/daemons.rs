@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::support::{World, T};
+use placet_e2e::{World, CEILING as T};
 
 /// A daemon without `actions` gets no buttons (only the click on the notification
 /// itself), a body that says how to answer, and plain text when it reads no markup.

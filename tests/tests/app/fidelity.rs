@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::support::{World, T};
+use placet_e2e::{World, CEILING as T};
 
 /// A review its agent deleted leaves the inbox, the menu and its notification once the
 /// app re-syncs (here at once, after a reconnect).
@@ -24,17 +24,7 @@ async fn a_withdrawn_review_leaves_the_notification_and_the_menu() {
         T,
     )
     .await;
-    let deleted = reqwest::Client::new()
-        .delete(format!(
-            "{}/api/v1/messages/{id}?channel={}",
-            w.url(),
-            w.deploy_bot()
-        ))
-        .header("x-api-key", w.api_key())
-        .send()
-        .await
-        .expect("DELETE as the agent");
-    assert!(deleted.status().is_success(), "{}", deleted.status());
+    w.delete_as_agent(&id, &w.deploy_bot()).await;
     w.server.controls().kick_all().await;
     w.wait_withdrawn(n.id).await;
     tray.wait_for_layout(
@@ -103,14 +93,8 @@ async fn agent_status_is_shown_and_errors_can_notify() {
     std::fs::write(&config, settings.to_string()).expect("write config");
     w.launch();
     w.wait_subscribed().await;
-    let (status, body) = w
-        .server
-        .ping_status(
-            &w.api_key(),
-            json!({"agentId": w.deploy_bot(), "status": "busy", "message": "Running migrations"}),
-        )
+    w.ping_status(&w.deploy_bot(), "busy", "Running migrations")
         .await;
-    assert_eq!(status.as_u16(), 201, "{body}");
     let tray = w.tray().await;
     tray.wait_for_layout(
         |m| {
@@ -128,14 +112,7 @@ async fn agent_status_is_shown_and_errors_can_notify() {
         "{}",
         out.stdout
     );
-    let (status, body) = w
-        .server
-        .ping_status(
-            &w.api_key(),
-            json!({"agentId": w.deploy_bot(), "status": "error", "message": "Disk full"}),
-        )
-        .await;
-    assert_eq!(status.as_u16(), 201, "{body}");
+    w.ping_status(&w.deploy_bot(), "error", "Disk full").await;
     let n = w
         .desktop
         .notifications()

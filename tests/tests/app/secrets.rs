@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use crate::support::{World, T};
+use placet_e2e::{World, CEILING as T};
 
 /// With every log level on (`PLACET_LOG=trace`, which turns on the HTTP and Socket.IO
 /// libraries' own logging too), neither the API key of a watch-only sign-in nor the text

@@ -1,26 +1,18 @@
 //! dunst 1.9, the notification daemon of many tiling-window-manager setups. It has no tray
 //! (the harness's StatusNotifierWatcher stands in for whatever bar the user runs).
 
-use placet_e2e::desktops::{self, Dunst, NotifyMonitor};
-use placet_e2e::DesktopOptions;
+use placet_e2e::desktops::{self, Dunst};
 use serde_json::json;
 
-use crate::support::{real_desktop_options, screenshot, World, T};
+use crate::support::{screenshot, DesktopWorld, T};
 
 /// dunst shows a review's notification; what it advertises decides the rest: with
 /// `actions`, choosing "Approve" in dunst's context menu answers the review and its default
 /// action opens the review window.
 #[tokio::test(flavor = "multi_thread")]
 async fn dunst_shows_the_notification_and_its_menu_answers() {
-    let mut w = World::start(DesktopOptions {
-        status_notifier_watcher: true,
-        ..real_desktop_options()
-    })
-    .await;
-    let dunst = Dunst::start(&w.desktop, T).await;
-    let monitor = NotifyMonitor::start(w.desktop.bus_address())
-        .await
-        .expect("monitoring the session bus");
+    let mut w = DesktopWorld::<Dunst>::start().await;
+    let monitor = w.monitor().await;
     let capabilities = desktops::capabilities(w.desktop.connection())
         .await
         .expect("GetCapabilities");
@@ -36,7 +28,7 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
         .wait_for_notify(|n| n.body.contains("Deploy v2 to production?"), T)
         .await;
     assert_eq!(note.summary, "Deploy Bot needs your review", "{note}");
-    dunst.wait_displayed(&w.desktop, 1, T).await;
+    w.env.wait_displayed(&w.desktop, 1, T).await;
     screenshot(
         &w.desktop,
         "dunst-notification.png",
@@ -52,7 +44,7 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
         note.action_keys().contains(&"option:approve"),
         "with `actions` advertised, the notification has an Approve action: {note}"
     );
-    let menu = dunst.context_action(&w.desktop, "Approve", T).await;
+    let menu = w.env.context_action(&w.desktop, "Approve", T).await;
     println!("dunst's context menu:\n{menu}");
     assert!(menu.contains("Approve"), "dunst offers Approve: {menu:?}");
     assert_eq!(
@@ -71,8 +63,8 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
     let note = monitor
         .wait_for_notify(|n| n.body.contains("Rotate the signing keys?"), T)
         .await;
-    dunst.wait_displayed(&w.desktop, 1, T).await;
-    dunst.default_action(&w.desktop).await;
+    w.env.wait_displayed(&w.desktop, 1, T).await;
+    w.env.default_action(&w.desktop).await;
     assert_eq!(
         monitor.wait_action_invoked(note.id, T).await,
         "default",
@@ -87,5 +79,4 @@ async fn dunst_shows_the_notification_and_its_menu_answers() {
         w.server.controls().responses_for(&second).is_empty(),
         "opening the review answers nothing"
     );
-    drop(dunst);
 }

@@ -1,25 +1,17 @@
 //! GNOME Shell 43 (X11) with the AppIndicator extension: the shell is the notification
 //! daemon and, through the extension, the tray.
 
-use placet_e2e::desktops::{self, GnomeShell, NotifyMonitor};
-use placet_e2e::DesktopOptions;
+use placet_e2e::desktops::{self, GnomeShell};
 
-use crate::support::{around, real_desktop_options, screenshot, World, T};
+use crate::support::{around, screenshot, DesktopWorld, T};
 
 /// On GNOME Shell the app's icon shows in the top bar with its count, a review's banner
 /// shows its buttons, clicking "Approve" with the pointer answers the review, and the
 /// review's tray menu entry opens its window.
 #[tokio::test(flavor = "multi_thread")]
 async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
-    let mut w = World::start(DesktopOptions {
-        system_bus: true,
-        ..real_desktop_options()
-    })
-    .await;
-    let shell = GnomeShell::start(&w.desktop, T).await;
-    let monitor = NotifyMonitor::start(w.desktop.bus_address())
-        .await
-        .expect("monitoring the session bus");
+    let mut w = DesktopWorld::<GnomeShell>::start().await;
+    let monitor = w.monitor().await;
     let capabilities = desktops::capabilities(w.desktop.connection())
         .await
         .expect("GetCapabilities");
@@ -42,7 +34,7 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
         "the notification has an Approve button: {note}"
     );
     crate::support::wait_pending(&tray, 1).await;
-    let indicator = shell.wait_indicator(T).await;
+    let indicator = w.env.wait_indicator(T).await;
     assert!(
         indicator.2 > 0 && indicator.3 > 0,
         "the icon has a size: {indicator:?}"
@@ -50,7 +42,8 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
     screenshot(&w.desktop, "gnome-tray.png", Some(around(indicator, 40))).await;
 
     // The banner, expanded by the pointer, with its buttons; "Approve" answers.
-    let banner = shell
+    let banner = w
+        .env
         .expand_banner(&w.desktop, "Deploy v2 to production?", T)
         .await;
     let labels: Vec<&str> = banner.buttons.iter().map(|b| b.label.as_str()).collect();
@@ -72,7 +65,7 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
         )),
     )
     .await;
-    shell
+    w.env
         .click_banner_button(&w.desktop, "Deploy v2 to production?", "Approve", T)
         .await;
     w.assert_approved(
@@ -88,7 +81,7 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
     // extension does).
     let (second, (_, window)) = w.open_from_tray_menu(&monitor, &tray).await;
     // The review's banner times out and leaves the window in view.
-    shell
+    w.env
         .wait_eval("the banner to go", "!Main.messageTray._banner", T)
         .await;
     let path = desktops::artifacts_dir().join("gnome-review-window.png");

@@ -1,31 +1,28 @@
-//! A world per test: a private desktop with a real desktop environment, a dev server on
-//! loopback, and the app signed in through its command line.
+//! A world per test: the shared [`World`] on a desktop running a real desktop environment
+//! (one at a time), and the steps and screenshots the desktops' tests share.
 
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::Duration;
 
-use placet_devserver::{DevServer, DevServerConfig};
-use placet_e2e::desktops::{self, Region};
-use placet_e2e::{wait_for, Desktop, DesktopOptions, Process, TrayClient};
-use serde_json::{json, Value};
-use tokio::io::AsyncWriteExt;
-use tokio::sync::{Semaphore, SemaphorePermit};
+use placet_e2e::desktops::{self, Dunst, GnomeShell, NotifyMonitor, Region, Weston, Xfce};
+use placet_e2e::{one_at_a_time, Desktop, DesktopOptions, TrayClient, World};
+use serde_json::json;
+use tokio::sync::SemaphorePermit;
 
-/// Upper bound of any wait: a desktop shell starting on a loaded 2-core machine.
-pub const T: Duration = Duration::from_secs(60);
+pub use placet_e2e::CEILING as T;
 
-/// One desktop at a time: each is a whole session's worth of processes.
-static GATE: Semaphore = Semaphore::const_new(1);
-
-/// The app under test: `PLACET_TRAY_BIN`, or the workspace's debug build.
-pub fn app_binary() -> PathBuf {
-    placet_e2e::app_binary(&["debug"])
+/// A real desktop environment, started on the test's private desktop.
+pub trait Environment: Sized {
+    /// The private desktop it needs.
+    fn options() -> DesktopOptions;
+    /// Starts it and waits until it is up.
+    fn start(desktop: &Desktop) -> impl Future<Output = Self>;
 }
 
 /// A desktop with nothing of the harness's own on the bus: the real environment provides
 /// the notification daemon and the tray watcher.
-pub fn real_desktop_options() -> DesktopOptions {
+fn real_desktop_options() -> DesktopOptions {
     DesktopOptions {
         notifications: false,
         status_notifier_watcher: false,
@@ -33,132 +30,96 @@ pub fn real_desktop_options() -> DesktopOptions {
     }
 }
 
-pub struct World {
-    // Drop order: the app first, then the server, the desktop last.
-    pub app: Option<Process>,
-    pub server: DevServer,
-    pub desktop: Desktop,
-    _turn: SemaphorePermit<'static>,
-}
-
-impl World {
-    pub async fn start(options: DesktopOptions) -> World {
-        let turn = GATE.acquire().await.expect("the test gate is never closed");
-        let desktop = Desktop::start(options).await;
-        let server = DevServer::start(DevServerConfig::default())
-            .await
-            .expect("the dev server starts");
-        World {
-            app: None,
-            server,
-            desktop,
-            _turn: turn,
+impl Environment for GnomeShell {
+    fn options() -> DesktopOptions {
+        DesktopOptions {
+            system_bus: true,
+            ..real_desktop_options()
         }
     }
 
-    /// Signs in as the admin with `placet-tray login --password-stdin`.
-    pub async fn login(&self) {
-        let admin = self.server.seed().admin();
-        let mut command = self.desktop.command(app_binary());
-        command
-            .args([
-                "login",
-                "--server",
-                &self.server.base_url(),
-                "--email",
-                &admin.email,
-            ])
-            .arg("--password-stdin")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the command line starts");
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(format!("{}\n", admin.password).as_bytes())
+    fn start(desktop: &Desktop) -> impl Future<Output = Self> {
+        GnomeShell::start(desktop, T)
+    }
+}
+
+impl Environment for Xfce {
+    fn options() -> DesktopOptions {
+        real_desktop_options()
+    }
+
+    fn start(desktop: &Desktop) -> impl Future<Output = Self> {
+        Xfce::start(desktop, T)
+    }
+}
+
+/// dunst has no tray: the harness's StatusNotifierWatcher stands in for whatever bar the
+/// user runs.
+impl Environment for Dunst {
+    fn options() -> DesktopOptions {
+        DesktopOptions {
+            status_notifier_watcher: true,
+            ..real_desktop_options()
+        }
+    }
+
+    fn start(desktop: &Desktop) -> impl Future<Output = Self> {
+        Dunst::start(desktop, T)
+    }
+}
+
+/// weston with no X server at all: nothing to fall back to.
+impl Environment for Weston {
+    fn options() -> DesktopOptions {
+        DesktopOptions {
+            x11: false,
+            ..Default::default()
+        }
+    }
+
+    fn start(desktop: &Desktop) -> impl Future<Output = Self> {
+        Weston::start(desktop, T)
+    }
+}
+
+/// The shared [`World`] (which it derefs to) on a desktop running `E`.
+pub struct DesktopWorld<E> {
+    // Drop order: the environment first, then the app, the server and the desktop, and
+    // only then the next test's turn.
+    /// The desktop environment.
+    pub env: E,
+    world: World,
+    _turn: SemaphorePermit<'static>,
+}
+
+impl<E: Environment> DesktopWorld<E> {
+    /// Waits for its turn (one desktop session at a time: each is a whole session's worth
+    /// of processes), then starts the desktop, the dev server and the environment.
+    pub async fn start() -> DesktopWorld<E> {
+        let turn = one_at_a_time().await;
+        let world = World::with(E::options()).await;
+        let env = E::start(&world.desktop).await;
+        DesktopWorld {
+            env,
+            world,
+            _turn: turn,
+        }
+    }
+}
+
+impl<E> DesktopWorld<E> {
+    /// A monitor of the notification traffic on the desktop's bus.
+    pub async fn monitor(&self) -> NotifyMonitor {
+        NotifyMonitor::start(self.desktop.bus_address())
             .await
-            .expect("writing the password");
-        drop(stdin);
-        let out = tokio::time::timeout(T, child.wait_with_output())
-            .await
-            .expect("login finishes")
-            .expect("login runs");
-        assert!(
-            out.status.success(),
-            "login failed: {}\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// Signs in, starts the tray app with `env`, and waits until it is subscribed.
-    pub async fn running_with(&mut self, command: tokio::process::Command) {
-        self.login().await;
-        self.app = Some(self.desktop.spawn(command));
-        self.wait_subscribed().await;
-    }
-
-    /// Signs in, starts the tray app, and waits until it is subscribed.
-    pub async fn running(&mut self) {
-        let command = self.desktop.command(app_binary());
-        self.running_with(command).await;
-    }
-
-    /// Waits until the admin's socket has joined every agent channel.
-    pub async fn wait_subscribed(&self) {
-        let admin = self.server.seed().admin().id.clone();
-        let agents: Vec<String> = self
-            .server
-            .seed()
-            .agents_of(&admin)
-            .iter()
-            .map(|a| format!("channel:{}", a.id))
-            .collect();
-        let controls = self.server.controls();
-        wait_for("the app to connect and subscribe", T, || {
-            let ok = controls.sockets().iter().any(|s| {
-                s.user_id == admin && !s.api_key && agents.iter().all(|a| s.rooms.contains(a))
-            });
-            async move { ok.then_some(()) }
-        })
-        .await;
-    }
-
-    /// Posts an approval (primary "Approve", danger "Reject") from Deploy Bot; returns its id.
-    pub async fn approval(&self, text: &str) -> String {
-        let body = json!({
-            "channelId": self.server.seed().deploy_bot().id,
-            "text": text,
-            "review": {
-                "type": "approval",
-                "payload": {"options": [
-                    {"id": "approve", "label": "Approve", "style": "primary"},
-                    {"id": "reject", "label": "Reject", "style": "danger"}
-                ], "allowComment": true},
-                "expiresInSeconds": 3600
-            }
-        });
-        let api_key = self.server.seed().admin().api_key.clone();
-        let (status, message) = self.server.post_agent_message(&api_key, body).await;
-        assert_eq!(status.as_u16(), 201, "posting a review: {message}");
-        message["id"].as_str().expect("a message id").to_owned()
-    }
-
-    /// Waits for the first answer the server recorded for `id`, and returns its body.
-    pub async fn wait_response(&self, id: &str) -> Value {
-        let controls = self.server.controls();
-        wait_for(format!("an answer to {id} at the server"), T, || {
-            let first = controls.responses_for(id).into_iter().next();
-            async move { first.map(|r| r.body) }
-        })
-        .await
+            .expect("monitoring the session bus")
     }
 
     /// After a click on the notification's Approve button: the daemon reported the
     /// action (`reporter` says who) and the answer reached the server.
     pub async fn assert_approved(
         &self,
-        monitor: &desktops::NotifyMonitor,
+        monitor: &NotifyMonitor,
         note_id: u32,
         id: &str,
         reporter: &str,
@@ -180,7 +141,7 @@ impl World {
     /// opens it from its entry in the tray menu; returns its id and its window.
     pub async fn open_from_tray_menu(
         &self,
-        monitor: &desktops::NotifyMonitor,
+        monitor: &NotifyMonitor,
         tray: &TrayClient,
     ) -> (String, (u32, Region)) {
         let second = self.approval("Rotate the signing keys?").await;
@@ -193,10 +154,19 @@ impl World {
         let window = desktops::wait_window(&self.desktop, "Placet review", T).await;
         (second, window)
     }
+}
 
-    /// The app's logs, for failure messages.
-    pub fn app_report(&self) -> String {
-        self.app.as_ref().map(Process::report).unwrap_or_default()
+impl<E> Deref for DesktopWorld<E> {
+    type Target = World;
+
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
+
+impl<E> DerefMut for DesktopWorld<E> {
+    fn deref_mut(&mut self) -> &mut World {
+        &mut self.world
     }
 }
 

@@ -1,48 +1,37 @@
 //! Wayland: weston's headless backend, the app with `GDK_BACKEND=wayland` and no X display.
 
 use placet_e2e::desktops::{self, Weston};
-use placet_e2e::DesktopOptions;
+use placet_e2e::wait_seeing;
 
-use crate::support::{app_binary, World, T};
+use crate::support::{DesktopWorld, T};
 
 /// Under a Wayland compositor with no X server to fall back to, a review window opens and
 /// renders (weston's screenshooter sees it painted).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_review_window_renders_under_weston() {
-    // No X server at all: nothing to fall back to.
-    let mut w = World::start(DesktopOptions {
-        x11: false,
-        ..Default::default()
-    })
-    .await;
-    let weston = Weston::start(&w.desktop, T).await;
+    let mut w = DesktopWorld::<Weston>::start().await;
     w.login().await;
     let id = w.approval("Deploy **v2** to production?").await;
 
-    let mut command = weston.client(w.desktop.command(app_binary()));
+    let mut command = w.env.client(w.app_command());
     command.args(["--open", &format!("review:{id}")]);
     w.app = Some(w.desktop.spawn(command));
     w.wait_subscribed().await;
 
     let path = desktops::artifacts_dir().join("wayland-review-window.png");
-    let app = w.app.as_ref().expect("the app");
-    let deadline = tokio::time::Instant::now() + T;
-    loop {
-        if weston.screenshot(&w.desktop, &path).await.is_ok()
-            && desktops::colours(&w.desktop, &path).await > 600
-        {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "weston showed no painted review window within {T:?}\n{}\n{}",
-            app.report(),
-            weston.report()
-        );
-        tokio::time::sleep(placet_e2e::POLL_INTERVAL * 8).await;
-    }
+    wait_seeing("weston to show a painted review window", T, || async {
+        let colours = match w.env.screenshot(&w.desktop, &path).await {
+            Ok(()) => desktops::colours(&w.desktop, &path).await,
+            Err(e) => return Err(format!("no screenshot: {e}\n{}", w.env.report())),
+        };
+        let seen = format!("{colours} colours on the screen");
+        (colours > 600)
+            .then_some(())
+            .ok_or_else(|| format!("{seen}\n{}\n{}", w.app_report(), w.env.report()))
+    })
+    .await;
     crate::support::publish(&path);
-    let log = app.stderr();
+    let log = w.app.as_ref().expect("the app").stderr();
     assert!(
         !log.contains("cannot open display"),
         "the app ran on Wayland, not X: {log}"

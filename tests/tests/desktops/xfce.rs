@@ -1,20 +1,17 @@
 //! XFCE 4.18: xfwm4, xfce4-panel's systray (the StatusNotifierWatcher and host) and
 //! xfce4-notifyd.
 
-use placet_e2e::desktops::{self, NotifyMonitor, Xfce};
+use placet_e2e::desktops::{self, Xfce};
 
-use crate::support::{real_desktop_options, screenshot, World, T};
+use crate::support::{screenshot, DesktopWorld, T};
 
 /// On XFCE the app's icon shows in the panel with its count, xfce4-notifyd shows a
 /// review's notification with its buttons, clicking "Approve" with the pointer answers the
 /// review, and the review's tray menu entry opens its window.
 #[tokio::test(flavor = "multi_thread")]
 async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
-    let mut w = World::start(real_desktop_options()).await;
-    let xfce = Xfce::start(&w.desktop, T).await;
-    let monitor = NotifyMonitor::start(w.desktop.bus_address())
-        .await
-        .expect("monitoring the session bus");
+    let mut w = DesktopWorld::<Xfce>::start().await;
+    let monitor = w.monitor().await;
     let capabilities = desktops::capabilities(w.desktop.connection())
         .await
         .expect("GetCapabilities");
@@ -42,7 +39,8 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
     desktops::wait_colours(&w.desktop, panel, &path, 16, T).await;
     crate::support::publish(&path);
 
-    let buttons = xfce
+    let buttons = w
+        .env
         .wait_notification_buttons(&w.desktop, &["Approve", "Reject…"], T)
         .await;
     let (left, top) = buttons
@@ -59,7 +57,8 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         )),
     )
     .await;
-    xfce.click_notification_button(&w.desktop, "Approve", T)
+    w.env
+        .click_notification_button(&w.desktop, "Approve", T)
         .await;
     w.assert_approved(
         &monitor,
@@ -79,5 +78,4 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
         w.server.controls().responses_for(&second).is_empty(),
         "opening the review answers nothing"
     );
-    drop(xfce);
 }

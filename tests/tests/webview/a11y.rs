@@ -12,7 +12,7 @@ use placet_devserver::DemoReview;
 use placet_e2e::webdriver::{keys, Session};
 use serde_json::{json, Value};
 
-use crate::support::{wait_review_ready, World, T};
+use crate::support::{wait_review_ready, WebviewWorld, T};
 
 /// axe-core's browser build.
 fn axe_source() -> String {
@@ -209,8 +209,10 @@ fn form() -> Value {
 /// violation.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_window_passes_axe_core() {
-    let world = World::signed_in().await;
-    world.post("Deploy v2 to production?", approval()).await;
+    let world = WebviewWorld::signed_in().await;
+    world
+        .post_review("Deploy v2 to production?", approval())
+        .await;
     let s = world.open("inbox").await;
     s.wait_script(
         "the inbox to list the review",
@@ -231,16 +233,19 @@ async fn every_window_passes_axe_core() {
     let (status, demo_freeform) = world.server.post_demo_review(DemoReview::Freeform).await;
     assert_eq!(status.as_u16(), 201, "{demo_freeform}");
     let reviews = [
-        ("approval", world.post("Ship it?", approval()).await),
+        ("approval", world.post_review("Ship it?", approval()).await),
         (
             "selection (single)",
-            world.post("Pick one", selection("single")).await,
+            world.post_review("Pick one", selection("single")).await,
         ),
         (
             "selection (multi)",
-            world.post("Pick any", selection("multi")).await,
+            world.post_review("Pick any", selection("multi")).await,
         ),
-        ("text input", world.post("Summarise", text_input()).await),
+        (
+            "text input",
+            world.post_review("Summarise", text_input()).await,
+        ),
         (
             "form (every field type)",
             demo_form["id"].as_str().expect("an id").to_owned(),
@@ -260,7 +265,7 @@ async fn every_window_passes_axe_core() {
 /// The sign-in page (settings while signed out) passes axe-core.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sign_in_page_passes_axe_core() {
-    let world = World::signed_out().await;
+    let world = WebviewWorld::signed_out().await;
     let s = world.open("settings").await;
     assert_accessible(&s, "sign-in").await;
     s.quit().await;
@@ -270,8 +275,10 @@ async fn the_sign_in_page_passes_axe_core() {
 /// past "Approve" and Shift+Tab back, Enter.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approval_is_answered_with_the_keyboard() {
-    let world = World::signed_in().await;
-    let id = world.post("Deploy v2 to production?", approval()).await;
+    let world = WebviewWorld::signed_in().await;
+    let id = world
+        .post_review("Deploy v2 to production?", approval())
+        .await;
     let s = world.open_review(&id).await;
     tab_to(&s, "textarea", 15).await;
     s.type_keys("Ship it").await;
@@ -289,8 +296,10 @@ async fn an_approval_is_answered_with_the_keyboard() {
 /// button sends it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_single_selection_is_answered_with_the_keyboard() {
-    let world = World::signed_in().await;
-    let id = world.post("Pick one format", selection("single")).await;
+    let world = WebviewWorld::signed_in().await;
+    let id = world
+        .post_review("Pick one format", selection("single"))
+        .await;
     let s = world.open_review(&id).await;
     tab_to(&s, ".choice-input", 15).await;
     s.type_keys(keys::DOWN).await;
@@ -307,9 +316,9 @@ async fn a_single_selection_is_answered_with_the_keyboard() {
 /// Multi selection from the keyboard: Space ticks, Tab moves between boxes, Enter sends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_multi_selection_is_answered_with_the_keyboard() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let id = world
-        .post("Backfill which tables?", selection("multi"))
+        .post_review("Backfill which tables?", selection("multi"))
         .await;
     let s = world.open_review(&id).await;
     tab_to(&s, ".choice-input[data-item='orders']", 15).await;
@@ -329,8 +338,8 @@ async fn a_multi_selection_is_answered_with_the_keyboard() {
 /// alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_is_answered_with_the_keyboard() {
-    let world = World::signed_in().await;
-    let id = world.post("Plan the release.", form()).await;
+    let world = WebviewWorld::signed_in().await;
+    let id = world.post_review("Plan the release.", form()).await;
     let s = world.open_review(&id).await;
     let field = |name: &str| format!("[data-name='{name}'] .input, [data-name='{name}'] .checkbox");
     tab_to(&s, &field("title"), 15).await;
@@ -363,8 +372,10 @@ async fn a_form_is_answered_with_the_keyboard() {
 /// Text input from the keyboard alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_text_input_is_answered_with_the_keyboard() {
-    let world = World::signed_in().await;
-    let id = world.post("Summarise the incident.", text_input()).await;
+    let world = WebviewWorld::signed_in().await;
+    let id = world
+        .post_review("Summarise the incident.", text_input())
+        .await;
     let s = world.open_review(&id).await;
     tab_to(&s, "textarea", 15).await;
     s.type_keys("Disk filled up; rotated logs").await;
@@ -380,7 +391,7 @@ async fn a_text_input_is_answered_with_the_keyboard() {
 /// Freeform JSON from the keyboard alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_freeform_review_is_answered_with_the_keyboard() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let (status, message) = world.server.post_demo_review(DemoReview::Freeform).await;
     assert_eq!(status.as_u16(), 201, "{message}");
     let id = message["id"].as_str().expect("an id").to_owned();

@@ -6,13 +6,13 @@ use std::net::SocketAddr;
 
 use placet_devserver::DevServerConfig;
 use placet_e2e::webdriver::{keys, Session};
-use placet_e2e::DesktopOptions;
+use placet_e2e::{server_config, DesktopOptions, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::json;
 
 use crate::sign_in::{check_server, config, saved, submit, wait_signed_in};
 use crate::support::{
-    artifact_screenshot, is_shown, non_loopback_ip, server_config, text_of, wait_armed, Redirector,
-    World, EMAIL, PASSWORD, T,
+    artifact_screenshot, is_shown, non_loopback_ip, text_of, wait_armed, Redirector, WebviewWorld,
+    T,
 };
 
 /// Waits until the server check's message starts with `prefix` and returns it.
@@ -37,7 +37,7 @@ async fn server_status_starting(s: &Session, prefix: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_http_to_another_computer_needs_consent() {
     let ip = non_loopback_ip();
-    let world = World::with_server(
+    let world = WebviewWorld::with_server(
         DesktopOptions::default(),
         DevServerConfig {
             bind: SocketAddr::new(ip, 0),
@@ -96,8 +96,11 @@ async fn plain_http_to_another_computer_needs_consent() {
     );
     artifact_screenshot(&s, "insecure-http").await;
 
-    s.wait_for("#email", T).await.send_keys(EMAIL).await;
-    s.wait_for("#password", T).await.send_keys(PASSWORD).await;
+    s.wait_for("#email", T).await.send_keys(ADMIN_EMAIL).await;
+    s.wait_for("#password", T)
+        .await
+        .send_keys(ADMIN_PASSWORD)
+        .await;
     let refused = submit(&s).await.expect_err("refused without consent");
     assert!(
         refused.starts_with("Not sent: this address is plain http"),
@@ -156,9 +159,9 @@ async fn plain_http_to_another_computer_needs_consent() {
 /// Posts an approval, opens the settings and, from them, the inbox; stops the server and
 /// answers the approval with `a`, so the answer waits in the queue. Returns the session
 /// (on the settings window) and the review's id.
-async fn queue_an_answer(world: &World) -> (Session, String) {
+async fn queue_an_answer(world: &WebviewWorld) -> (Session, String) {
     let id = world
-        .post(
+        .post_review(
             "Deploy v4 (answered while the server is away)?",
             json!({ "type": "approval", "payload": { "options": [
                 { "id": "approve", "label": "Approve", "style": "primary" }
@@ -217,7 +220,7 @@ async fn wait_dialog(s: &Session, step: &str) -> String {
 /// answer never reaches the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_with_a_queued_answer_asks_then_can_discard_it() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let (s, id) = queue_an_answer(&world).await;
 
     s.wait_for("#sign-out", T).await.click().await;
@@ -296,7 +299,7 @@ async fn signing_out_with_a_queued_answer_asks_then_can_discard_it() {
 /// exactly once, then signs out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_can_deliver_the_queued_answer_first() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let (s, id) = queue_an_answer(&world).await;
 
     s.wait_for("#sign-out", T).await.click().await;
@@ -318,7 +321,7 @@ async fn signing_out_can_deliver_the_queued_answer_first() {
 /// new settings window, and the second one takes effect.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answering_and_agent_error_settings_persist() {
-    let mut world = World::signed_in().await;
+    let mut world = WebviewWorld::signed_in().await;
     let s = world.open("settings").await;
     wait_signed_in(&s, true).await;
 
@@ -374,14 +377,9 @@ async fn the_answering_and_agent_error_settings_persist() {
     )
     .await;
 
-    let (status, body) = world
-        .server
-        .ping_status(
-            &world.api_key(),
-            json!({ "agentId": world.deploy_bot(), "status": "error", "message": "Disk full" }),
-        )
+    world
+        .ping_status(&world.deploy_bot(), "error", "Disk full")
         .await;
-    assert_eq!(status.as_u16(), 201, "{body}");
     let note = world
         .desktop
         .notifications()

@@ -3,14 +3,14 @@
 
 use serde_json::json;
 
-use crate::support::{artifact_screenshot, is_shown, World, T};
+use crate::support::{artifact_screenshot, is_shown, WebviewWorld, T};
 
 /// The download shows a labelled `<progress>` fed by `download-progress` events, then the
 /// saved path (the file is complete); when the server is gone, the row says the file
 /// was not saved and why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_download_shows_its_progress_then_the_path_or_the_error() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let bot = world.deploy_bot();
     let content: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     let file = world
@@ -18,20 +18,14 @@ async fn a_download_shows_its_progress_then_the_path_or_the_error() {
         .controls()
         .store_file(&bot, "export.bin", "application/octet-stream", &content)
         .expect("storing the attachment");
-    let (status, message) = world
-        .server
-        .post_agent_message(
-            &world.api_key(),
-            json!({
-                "channelId": bot,
-                "text": "The export is attached.",
-                "attachmentIds": [file],
-                "review": { "type": "approval", "payload": {}, "expiresInSeconds": 3600 }
-            }),
-        )
+    let id = world
+        .post(json!({
+            "channelId": bot,
+            "text": "The export is attached.",
+            "attachmentIds": [file],
+            "review": { "type": "approval", "payload": {}, "expiresInSeconds": 3600 }
+        }))
         .await;
-    assert_eq!(status.as_u16(), 201, "{message}");
-    let id = message["id"].as_str().expect("an id").to_owned();
     let s = world.open_review(&id).await;
 
     assert!(

@@ -3,21 +3,16 @@
 //! sent only on the person's Confirm there: never on a terminal's "y", never on Enter
 //! pressed the moment the window appears, never for a dangerous option.
 
-use std::time::Duration;
-
 use placet_e2e::webdriver::{keys, Session};
-use placet_e2e::Process;
+use placet_e2e::{Process, World, QUIET};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use crate::support::{app_binary, text_of, wait_armed, World, T};
-
-/// How long "nothing is sent" is watched for.
-const QUIET: Duration = Duration::from_millis(1500);
+use crate::support::{text_of, wait_armed, WebviewWorld, T};
 
 /// `placet-tray respond ID ARGS…` in the desktop, with `stdin` written to it.
 async fn respond(world: &World, id: &str, args: &[&str], stdin: &str) -> Process {
-    let mut command = world.desktop.command(app_binary());
+    let mut command = world.app_command();
     command.arg("respond").arg(id).args(args);
     let mut p = world.desktop.spawn(command);
     p.write_stdin(stdin).await;
@@ -63,11 +58,11 @@ async fn exit_code(p: &mut Process) -> Option<i32> {
 /// sends exactly the answer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_terminal_is_no_proof_only_the_window_s_confirm_sends() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let s = world.open("inbox").await;
     let inbox = s.window_handle().await.expect("the inbox");
     let id = world
-        .post(
+        .post_review(
             "Deploy v2 to production?",
             json!({"type": "approval", "payload": {"options": [
                 {"id": "approve", "label": "Approve", "style": "primary"},
@@ -75,7 +70,10 @@ async fn a_terminal_is_no_proof_only_the_window_s_confirm_sends() {
             ]}}),
         )
         .await;
-    let line = format!("{} respond {id} --option approve", app_binary().display());
+    let line = format!(
+        "{} respond {id} --option approve",
+        World::app_binary().display()
+    );
     let mut command = world.desktop.command("script");
     command.args(["-qec", &line, "/dev/null"]);
     let mut pty = world.desktop.spawn(command);
@@ -103,6 +101,7 @@ async fn a_terminal_is_no_proof_only_the_window_s_confirm_sends() {
         who.contains("placet-tray (pid") && who.contains("script (pid"),
         "who proposed it, with the program that started it: {who}"
     );
+    // An absence: nothing may be sent while the window waits for the person.
     tokio::time::sleep(QUIET).await;
     assert!(
         world.responses(&id).is_empty(),
@@ -127,12 +126,12 @@ async fn a_terminal_is_no_proof_only_the_window_s_confirm_sends() {
 /// option is shown but refused at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_answer_is_shown_as_it_would_be_sent() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let s = world.open("inbox").await;
     let mut seen = vec![s.window_handle().await.expect("the inbox")];
 
     let form = world
-        .post(
+        .post_review(
             "Database credentials?",
             json!({"type": "form", "payload": {"fields": [
                 {"name": "host", "type": "text", "label": "Host"},
@@ -185,7 +184,7 @@ async fn the_whole_answer_is_shown_as_it_would_be_sent() {
     assert_eq!(exit_code(&mut p).await, Some(7), "{}", p.report());
 
     let text = world
-        .post(
+        .post_review(
             "Release notes?",
             json!({"type": "text-input", "payload": {}}),
         )
@@ -210,7 +209,7 @@ async fn the_whole_answer_is_shown_as_it_would_be_sent() {
     );
 
     let free = world
-        .post("Config?", json!({"type": "freeform", "payload": {}}))
+        .post_review("Config?", json!({"type": "freeform", "payload": {}}))
         .await;
     let object = json!({"replicas": 3, "regions": ["eu", "us"], "canary": {"percent": 5}});
     let mut p = respond(&world, &free, &["--json", &object.to_string()], "").await;
@@ -228,7 +227,7 @@ async fn the_whole_answer_is_shown_as_it_would_be_sent() {
     );
 
     let risky = world
-        .post(
+        .post_review(
             "Drop the staging database?",
             json!({"type": "approval", "payload": {"options": [
                 {"id": "keep", "label": "Keep it", "style": "primary"},
@@ -272,11 +271,11 @@ async fn the_whole_answer_is_shown_as_it_would_be_sent() {
 /// Confirm in its window too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proposal_through_the_door_waits_for_the_window() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let s = world.open("inbox").await;
     let inbox = s.window_handle().await.expect("the inbox");
     let id = world
-        .post(
+        .post_review(
             "Name the release",
             json!({"type": "text-input", "payload": {}}),
         )
@@ -301,6 +300,7 @@ async fn a_proposal_through_the_door_waits_for_the_window() {
     });
 
     confirmation(&s, &[inbox]).await;
+    // An absence: nothing may be sent while the window waits for the person.
     tokio::time::sleep(QUIET).await;
     assert!(
         world.responses(&id).is_empty(),

@@ -4,17 +4,17 @@
 
 use serde_json::json;
 
-use crate::support::{artifact_screenshot, is_shown, text_of, LinkRecorder, World, T};
+use crate::support::{artifact_screenshot, is_shown, text_of, LinkRecorder, WebviewWorld, T};
 
 /// A plugin review (a `freeform` review whose payload names a `plugin`) has no answer
 /// controls; the window names the plugin, "Open in Placet" hands the review's page in
 /// Placet's web app to the desktop, and nothing reaches the server.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plugin_review_opens_in_placet_and_sends_nothing() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let links = LinkRecorder::install(&world.desktop);
     let id = world
-        .post(
+        .post_review(
             "Review the **diff** of `api-gateway`.",
             json!({
                 "type": "freeform",

@@ -14,7 +14,7 @@
 use placet_e2e::webdriver::Session;
 use serde_json::{json, Value};
 
-use crate::support::{artifact_screenshot, wait_review_ready, Tripwire, World, T};
+use crate::support::{artifact_screenshot, wait_review_ready, Tripwire, WebviewWorld, T};
 
 /// The payloads; `u` is the tripwire's URL.
 fn payloads(u: &str) -> Vec<String> {
@@ -159,7 +159,7 @@ async fn close(s: &Session) {
 /// anything, and shows as text.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_payloads_stay_inert_text() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let tripwire = Tripwire::start().await;
     let payloads = payloads(&tripwire.url());
     assert!(payloads.len() >= 50, "at least fifty payloads");
@@ -169,7 +169,7 @@ async fn hostile_payloads_stay_inert_text() {
     for (i, p) in payloads.iter().enumerate() {
         let agent = world.create_agent(p).await;
         let id = world
-            .post_to(
+            .post_review_to(
                 &agent,
                 p,
                 json!({ "type": "approval", "payload": {}, "expiresInSeconds": 3600 }),
@@ -185,7 +185,7 @@ async fn hostile_payloads_stay_inert_text() {
         .map(|(i, p)| json!({ "id": format!("o{i}"), "label": p, "style": if i % 3 == 0 { "danger" } else { "default" } }))
         .collect();
     let approval = world
-        .post(&text, json!({ "type": "approval", "payload": { "options": options, "allowComment": true }, "expiresInSeconds": 3600 }))
+        .post_review(&text, json!({ "type": "approval", "payload": { "options": options, "allowComment": true }, "expiresInSeconds": 3600 }))
         .await;
     let items: Vec<Value> = payloads
         .iter()
@@ -193,7 +193,7 @@ async fn hostile_payloads_stay_inert_text() {
         .map(|(i, p)| json!({ "id": format!("i{i}"), "label": p, "description": p }))
         .collect();
     let selection = world
-        .post("Pick some.", json!({ "type": "selection", "payload": { "mode": "multi", "items": items, "submitLabel": payloads[0], "dismissLabel": payloads[1] }, "expiresInSeconds": 3600 }))
+        .post_review("Pick some.", json!({ "type": "selection", "payload": { "mode": "multi", "items": items, "submitLabel": payloads[0], "dismissLabel": payloads[1] }, "expiresInSeconds": 3600 }))
         .await;
     const TYPES: [&str; 6] = ["text", "number", "checkbox", "select", "textarea", "email"];
     let fields: Vec<Value> = payloads
@@ -207,17 +207,17 @@ async fn hostile_payloads_stay_inert_text() {
         })
         .collect();
     let form = world
-        .post(
+        .post_review(
             "Fill in.",
             json!({ "type": "form", "payload": { "fields": fields }, "expiresInSeconds": 3600 }),
         )
         .await;
     let text_input = world
-        .post("Write.", json!({ "type": "text-input", "payload": { "placeholder": payloads[44], "prefill": payloads[46] }, "expiresInSeconds": 3600 }))
+        .post_review("Write.", json!({ "type": "text-input", "payload": { "placeholder": payloads[44], "prefill": payloads[46] }, "expiresInSeconds": 3600 }))
         .await;
     let schema = json!({ "title": payloads[0], "enum": payloads });
     let freeform = world
-        .post("JSON please.", json!({ "type": "freeform", "payload": { "schema": schema }, "expiresInSeconds": 3600 }))
+        .post_review("JSON please.", json!({ "type": "freeform", "payload": { "schema": schema }, "expiresInSeconds": 3600 }))
         .await;
 
     let s = world.open("inbox").await;

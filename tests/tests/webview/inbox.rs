@@ -1,14 +1,13 @@
 //! The inbox window: pending reviews newest first, grouped by agent, filtered by agent
 //! and text, updated live, and answered from the keyboard.
 
+use placet_e2e::wait_seeing;
 use placet_e2e::webdriver::{keys, Session};
 use serde_json::{json, Value};
 
-use placet_e2e::POLL_INTERVAL;
-
 use crate::support::{
     artifact_screenshot, is_shown, screenshot, text_of, wait_armed, wait_review_ready,
-    LinkRecorder, World, T,
+    LinkRecorder, WebviewWorld, T,
 };
 
 /// The message ids of the rows shown, top to bottom.
@@ -24,18 +23,11 @@ async fn rows(s: &Session) -> Vec<String> {
 
 /// Waits until the rows are exactly `expected`.
 async fn wait_rows(s: &Session, expected: &[&str]) {
-    let deadline = tokio::time::Instant::now() + T;
-    loop {
+    wait_seeing(format!("the inbox to show {expected:?}"), T, || async {
         let now = rows(s).await;
-        if now == expected {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the inbox shows {now:?}, not {expected:?}, after {T:?}"
-        );
-        tokio::time::sleep(POLL_INTERVAL).await;
-    }
+        (now == expected).then_some(()).ok_or(format!("{now:?}"))
+    })
+    .await;
 }
 
 /// The id of the selected row.
@@ -62,28 +54,28 @@ async fn press(s: &Session, keys: &str) {
 /// opens the review to confirm the dangerous one, Enter opens a review.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inbox_lists_filters_and_answers_with_the_keyboard() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let (bot, research, pipeline) = (
         world.deploy_bot(),
         world.agent("Research Assistant"),
         world.agent("Data Pipeline"),
     );
     let ship = world
-        .post_to(
+        .post_review_to(
             &bot,
             "Ship v2 to production?",
             json!({ "type": "approval", "payload": {}, "expiresInSeconds": 3600 }),
         )
         .await;
     let pick = world
-        .post_to(
+        .post_review_to(
             &research,
             "Pick a summary format",
             json!({ "type": "selection", "payload": { "items": [{ "id": "a", "label": "A" }, { "id": "b", "label": "B" }] }, "expiresInSeconds": 7200 }),
         )
         .await;
     let drop = world
-        .post_to(
+        .post_review_to(
             &pipeline,
             "Drop the staging table?",
             json!({ "type": "approval", "payload": { "options": [
@@ -160,7 +152,7 @@ async fn the_inbox_lists_filters_and_answers_with_the_keyboard() {
     wait_rows(&s, &[&drop, &pick, &ship]).await;
 
     let late = world
-        .post_to(
+        .post_review_to(
             &bot,
             "Rotate the API keys?",
             json!({ "type": "approval", "payload": {}, "expiresInSeconds": 3600 }),
@@ -243,19 +235,14 @@ async fn rows_after_switch(s: &Session, handle: &str) -> Vec<String> {
 /// button (or `o`) hands the review's page to the desktop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inbox_shows_agent_status_and_sends_external_reviews_to_placet() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let links = LinkRecorder::install(&world.desktop);
     let bot = world.deploy_bot();
-    let (status, body) = world
-        .server
-        .ping_status(
-            &world.api_key(),
-            json!({ "agentId": bot, "status": "busy", "message": "Running <b>migrations</b>" }),
-        )
+    world
+        .ping_status(&bot, "busy", "Running <b>migrations</b>")
         .await;
-    assert_eq!(status.as_u16(), 201, "{body}");
     let approval = world
-        .post(
+        .post_review(
             "Ship v3?",
             json!({ "type": "approval", "payload": { "options": [
                 { "id": "ship", "label": "Ship it", "style": "primary" },
@@ -264,7 +251,7 @@ async fn the_inbox_shows_agent_status_and_sends_external_reviews_to_placet() {
         )
         .await;
     let audit = world
-        .post(
+        .post_review(
             "Audit the access log (custom type).",
             json!({ "type": "x-audit", "payload": { "rows": 3 }, "expiresInSeconds": 3600 }),
         )
@@ -369,14 +356,7 @@ async fn the_inbox_shows_agent_status_and_sends_external_reviews_to_placet() {
     wait_rows(&s, &[&audit]).await;
 
     // A new status shows without reopening.
-    let (status, body) = world
-        .server
-        .ping_status(
-            &world.api_key(),
-            json!({ "agentId": bot, "status": "error", "message": "Disk full" }),
-        )
-        .await;
-    assert_eq!(status.as_u16(), 201, "{body}");
+    world.ping_status(&bot, "error", "Disk full").await;
     s.wait_script(
         "the new status",
         "const g = document.querySelector(`.group[data-agent='${arguments[0]}'] .group-status`); \

@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use crate::support::{
-    artifact_screenshot, controls_disabled, text_of, wait_banner, wait_review_ready, World, T,
+    artifact_screenshot, controls_disabled, text_of, wait_banner, wait_review_ready, WebviewWorld,
+    T,
 };
 
 /// A review the agent deletes while its window is open: after the app's next re-sync
@@ -12,10 +13,10 @@ use crate::support::{
 /// disables its controls, and nothing can be sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_withdrawn_review_says_so_and_sends_nothing() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let bot = world.deploy_bot();
     let id = world
-        .post(
+        .post_review(
             "Rotate the database password (to be withdrawn)?",
             json!({
                 "type": "approval",
@@ -65,10 +66,10 @@ async fn a_withdrawn_review_says_so_and_sends_nothing() {
 /// says "delivered to the agent" without being reloaded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_decision_line_follows_the_answer_to_the_agent() {
-    let mut world = World::signed_in().await;
+    let mut world = WebviewWorld::signed_in().await;
     let bot = world.deploy_bot();
     let id = world
-        .post(
+        .post_review(
             "Publish the release notes?",
             json!({
                 "type": "approval",

@@ -2,14 +2,14 @@
 //! the body the official web UI sends. Also validation errors, expiry, answers given
 //! elsewhere, iterations and attachments.
 
-use placet_client::{Credential, RestClient, Secret, ServerUrl, ValidResponse};
 use placet_devserver::DemoReview;
 use placet_e2e::webdriver::{keys, Session};
+use placet_e2e::QUIET;
 use serde_json::{json, Value};
 
 use crate::support::{
     artifact_screenshot, banner, controls_disabled, screenshot, text_of, wait_banner,
-    wait_review_ready, World, EMAIL, PASSWORD, T,
+    wait_review_ready, WebviewWorld, T,
 };
 
 /// What to click in a notification.
@@ -23,16 +23,13 @@ enum Click<'a> {
 /// Plays a click on the notification of the review `id` (found by a fragment of its
 /// text) and switches to the review window it opens.
 async fn open_from_notification(
-    world: &World,
+    world: &WebviewWorld,
     session: &Session,
     text: &str,
     id: &str,
     click: Click<'_>,
 ) {
-    let notifications = world.desktop.notifications();
-    let note = notifications
-        .wait_for_notify(|n| n.body.contains(text), T)
-        .await;
+    let note = world.notification(text).await;
     let key = match click {
         Click::Body => "default".to_owned(),
         Click::Button(label) => note
@@ -42,7 +39,11 @@ async fn open_from_notification(
             .map(|(k, _)| k.clone())
             .unwrap_or_else(|| panic!("no button {label:?} in {:?}", note.actions)),
     };
-    notifications.invoke_action(note.id, &key).await;
+    world
+        .desktop
+        .notifications()
+        .invoke_action(note.id, &key)
+        .await;
     session
         .wait_for_window("review", &[], |url| url.contains(id), T)
         .await;
@@ -71,9 +72,9 @@ fn approval(options: Value, allow_comment: bool) -> Value {
 /// closes after "Sent".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approval_sends_the_option_and_the_trimmed_comment() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let id = world
-        .post(
+        .post_review(
             "## Deploy `api-gateway` v2.14.0?\n\nStaging is **green**; see [the dashboard](https://grafana.example.com/d/1).",
             approval(
                 json!([
@@ -162,13 +163,13 @@ async fn approval_sends_the_option_and_the_trimmed_comment() {
 /// Without `allowComment` no comment is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_danger_option_needs_a_confirming_click() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let options = json!([
         { "id": "approve", "label": "Keep it", "style": "primary" },
         { "id": "wipe", "label": "Wipe staging", "style": "danger" }
     ]);
     let first = world
-        .post(
+        .post_review(
             "Wipe the staging database (first)?",
             approval(options.clone(), false),
         )
@@ -215,7 +216,7 @@ async fn a_danger_option_needs_a_confirming_click() {
     );
 
     let second = world
-        .post(
+        .post_review(
             "Wipe the staging database (second)?",
             approval(options, false),
         )
@@ -248,7 +249,8 @@ async fn a_danger_option_needs_a_confirming_click() {
     assert_eq!(focused, json!(false), "no focus on a dangerous button");
     s.type_keys(keys::ENTER).await;
     s.type_keys(" ").await;
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // An absence: an answer would leave with the key that sent it.
+    tokio::time::sleep(QUIET).await;
     assert!(
         world.responses(&second).is_empty(),
         "choosing a danger option in a notification, then keys, send nothing"
@@ -285,9 +287,9 @@ fn selection(mode: &str, dismiss: Option<&str>) -> Value {
 /// sends `{_dismissed: true}`; submit waits for a choice.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selection_sends_ids_in_the_order_chosen() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let multi = world
-        .post(
+        .post_review(
             "Backfill which tables (multi)?",
             selection("multi", Some("Skip tonight")),
         )
@@ -335,7 +337,7 @@ async fn selection_sends_ids_in_the_order_chosen() {
     );
 
     let single = world
-        .post("Pick one format (single)?", selection("single", None))
+        .post_review("Pick one format (single)?", selection("single", None))
         .await;
     open_from_notification(&world, &s, "(single)", &single, Click::Body).await;
     assert!(
@@ -360,7 +362,7 @@ async fn selection_sends_ids_in_the_order_chosen() {
     );
 
     let dismissed = world
-        .post(
+        .post_review(
             "Backfill tonight (dismissable)?",
             selection("multi", Some("Skip tonight")),
         )
@@ -380,7 +382,7 @@ async fn selection_sends_ids_in_the_order_chosen() {
 /// the submit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_form_with_every_field_type_sends_the_web_ui_values() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let (status, message) = world.server.post_demo_review(DemoReview::Form).await;
     assert_eq!(status.as_u16(), 201, "{message}");
     let id = message["id"].as_str().expect("an id").to_owned();
@@ -547,9 +549,9 @@ async fn a_form_with_every_field_type_sends_the_web_ui_values() {
 /// sends ""; defaults keep their JSON type; a range without a default sends its minimum.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_omits_untouched_fields_and_keeps_defaults_as_given() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let id = world
-        .post(
+        .post_review(
             "Tune the importer.",
             json!({
                 "type": "form",
@@ -601,9 +603,9 @@ async fn form_omits_untouched_fields_and_keeps_defaults_as_given() {
 /// the field; nothing is sent (not even by Enter) until they are fixed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_errors_are_shown_and_nothing_is_sent() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let id = world
-        .post(
+        .post_review(
             "Who is on call?",
             json!({
                 "type": "form",
@@ -719,9 +721,9 @@ async fn form_errors_are_shown_and_nothing_is_sent() {
 /// disabled, and the trimmed text sent once valid.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_input_enforces_its_length_limits_and_sends_trimmed_text() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let id = world
-        .post(
+        .post_review(
             "Rewrite the abstract in **one** paragraph.",
             json!({
                 "type": "text-input",
@@ -795,7 +797,7 @@ async fn text_input_enforces_its_length_limits_and_sends_trimmed_text() {
 /// answered as JSON: it must be answered in Placet, and nothing can be sent from here.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn freeform_sends_a_json_object() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let (status, message) = world.server.post_demo_review(DemoReview::Freeform).await;
     assert_eq!(status.as_u16(), 201, "{message}");
     let id = message["id"].as_str().expect("an id").to_owned();
@@ -845,7 +847,7 @@ async fn freeform_sends_a_json_object() {
     );
 
     let custom = world
-        .post(
+        .post_review(
             "Audit these (custom type).",
             json!({ "type": "x-audit", "payload": { "rows": 3 }, "expiresInSeconds": 600 }),
         )
@@ -876,7 +878,7 @@ async fn freeform_sends_a_json_object() {
 /// editor; the payload's other keys are not mistaken for it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_freeform_schema_hint_is_shown_above_the_editor() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let schema = json!({
         "type": "object",
         "required": ["budget"],
@@ -886,7 +888,7 @@ async fn a_freeform_schema_hint_is_shown_above_the_editor() {
         }
     });
     let id = world
-        .post(
+        .post_review(
             "Set the monthly budget (schema).",
             json!({ "type": "freeform", "payload": { "schema": schema, "note": "not the schema" }, "expiresInSeconds": 3600 }),
         )
@@ -940,9 +942,9 @@ async fn a_freeform_schema_hint_is_shown_above_the_editor() {
 /// controls.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_review_disables_its_controls() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let id = world
-        .post(
+        .post_review(
             "Quick: restart the worker?",
             json!({ "type": "approval", "payload": {}, "expiresInSeconds": 12 }),
         )
@@ -980,9 +982,9 @@ async fn an_expired_review_disables_its_controls() {
 /// nothing of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_answered_elsewhere_updates_the_open_window() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let id = world
-        .post(
+        .post_review(
             "Merge the release branch?",
             approval(
                 json!([{ "id": "merge", "label": "Merge" }, { "id": "hold", "label": "Hold" }]),
@@ -991,7 +993,7 @@ async fn a_review_answered_elsewhere_updates_the_open_window() {
         )
         .await;
     let other = world
-        .post(
+        .post_review(
             "Tag the release too?",
             approval(json!([{ "id": "tag", "label": "Tag" }]), false),
         )
@@ -1006,17 +1008,9 @@ async fn a_review_answered_elsewhere_updates_the_open_window() {
         .send_keys("half-typed comment")
         .await;
 
-    let rest = RestClient::new(ServerUrl::parse(&world.server.base_url()).expect("a server URL"));
-    let (_, token) = rest
-        .login(EMAIL, &Secret::new(PASSWORD))
-        .await
-        .expect("REST login");
-    let mut answer = serde_json::Map::new();
-    answer.insert("selectedOption".into(), json!("hold"));
-    rest.authenticated(Credential::Jwt(token))
-        .respond(&id, &ValidResponse::from_stored(answer), None)
-        .await
-        .expect("answering over REST");
+    world
+        .answer_elsewhere(&id, json!({ "selectedOption": "hold" }), None)
+        .await;
 
     let text = wait_banner(&s, "Answered elsewhere").await;
     assert!(
@@ -1042,9 +1036,9 @@ async fn a_review_answered_elsewhere_updates_the_open_window() {
 /// download into the Downloads folder.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_iteration_shows_the_previous_round_and_attachments_download() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let first = world
-        .post(
+        .post_review(
             "Draft 1 of the announcement.",
             approval(
                 json!([{ "id": "ok", "label": "OK" }, { "id": "redo", "label": "Redo" }]),
@@ -1052,37 +1046,23 @@ async fn an_iteration_shows_the_previous_round_and_attachments_download() {
             ),
         )
         .await;
-    let rest = RestClient::new(ServerUrl::parse(&world.server.base_url()).expect("a server URL"));
-    let (_, token) = rest
-        .login(EMAIL, &Secret::new(PASSWORD))
-        .await
-        .expect("REST login");
-    let mut answer = serde_json::Map::new();
-    answer.insert("selectedOption".into(), json!("redo"));
-    rest.authenticated(Credential::Jwt(token))
-        .respond(
+    world
+        .answer_elsewhere(
             &first,
-            &ValidResponse::from_stored(answer),
+            json!({ "selectedOption": "redo" }),
             Some("Shorter, and <b>no</b> jargon."),
         )
-        .await
-        .expect("answering round 1");
-
-    let (status, second) = world
-        .server
-        .post_agent_message(
-            &world.api_key(),
-            json!({
-                "channelId": world.deploy_bot(),
-                "text": "Draft 2 of the announcement.",
-                "iterationOf": first,
-                "textAttachments": [{ "content": "# Draft 2\n\nShort and plain.", "filename": "draft-2.md" }],
-                "review": { "type": "approval", "payload": { "options": [{ "id": "ok", "label": "OK" }, { "id": "redo", "label": "Redo" }] }, "expiresInSeconds": 3600 }
-            }),
-        )
         .await;
-    assert_eq!(status.as_u16(), 201, "{second}");
-    let id = second["id"].as_str().expect("an id").to_owned();
+
+    let id = world
+        .post(json!({
+            "channelId": world.deploy_bot(),
+            "text": "Draft 2 of the announcement.",
+            "iterationOf": first,
+            "textAttachments": [{ "content": "# Draft 2\n\nShort and plain.", "filename": "draft-2.md" }],
+            "review": { "type": "approval", "payload": { "options": [{ "id": "ok", "label": "OK" }, { "id": "redo", "label": "Redo" }] }, "expiresInSeconds": 3600 }
+        }))
+        .await;
     let s = world.open_review(&id).await;
 
     assert_eq!(

@@ -3,10 +3,10 @@
 //! keychain fallback and watch-only (API key) mode.
 
 use placet_e2e::webdriver::{keys, Session};
-use placet_e2e::DesktopOptions;
+use placet_e2e::{DesktopOptions, World, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 
-use crate::support::{screenshot, wait_review_ready, NotPlacet, World, EMAIL, PASSWORD, T};
+use crate::support::{screenshot, wait_review_ready, NotPlacet, WebviewWorld, T};
 
 /// Waits until the settings page is ready and shows the signed-out (`false`) or
 /// signed-in (`true`) card.
@@ -105,7 +105,7 @@ pub(crate) async fn saved(s: &Session) {
 /// returns to the form.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_through_the_settings_window() {
-    let world = World::signed_out().await;
+    let world = WebviewWorld::signed_out().await;
     let not_placet = NotPlacet::start().await;
     let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -147,7 +147,7 @@ async fn signing_in_through_the_settings_window() {
         "found: {text}"
     );
 
-    s.wait_for("#email", T).await.send_keys(EMAIL).await;
+    s.wait_for("#email", T).await.send_keys(ADMIN_EMAIL).await;
     s.wait_for("#password", T)
         .await
         .send_keys("wrong-password")
@@ -159,13 +159,13 @@ async fn signing_in_through_the_settings_window() {
     );
     let password = s.wait_for("#password", T).await;
     password.clear().await;
-    password.send_keys(PASSWORD).await;
+    password.send_keys(ADMIN_PASSWORD).await;
     assert_eq!(submit(&s).await, Ok(()), "signed in");
 
     wait_signed_in(&s, true).await;
     assert_eq!(
         s.find("#account").await.expect("account").text().await,
-        EMAIL,
+        ADMIN_EMAIL,
         "the account"
     );
     let server = s.find("#server-name").await.expect("server").text().await;
@@ -259,7 +259,7 @@ async fn signing_in_through_the_settings_window() {
 /// only, which works.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_keychain_the_sign_in_can_be_kept_for_this_run() {
-    let world = World::with(DesktopOptions {
+    let world = WebviewWorld::with(DesktopOptions {
         keyring: false,
         ..Default::default()
     })
@@ -270,8 +270,11 @@ async fn without_a_keychain_the_sign_in_can_be_kept_for_this_run() {
         .await
         .send_keys(&world.server.base_url())
         .await;
-    s.wait_for("#email", T).await.send_keys(EMAIL).await;
-    s.wait_for("#password", T).await.send_keys(PASSWORD).await;
+    s.wait_for("#email", T).await.send_keys(ADMIN_EMAIL).await;
+    s.wait_for("#password", T)
+        .await
+        .send_keys(ADMIN_PASSWORD)
+        .await;
     let refused = submit(&s).await.expect_err("no keychain");
     assert!(
         refused.starts_with("The system keychain is not available"),
@@ -298,9 +301,9 @@ async fn without_a_keychain_the_sign_in_can_be_kept_for_this_run() {
 /// review without controls.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_key_sign_in_is_watch_only() {
-    let world = World::signed_out().await;
+    let world = WebviewWorld::signed_out().await;
     let id = world
-        .post(
+        .post_review(
             "Deploy v3 (watch-only)?",
             json!({ "type": "approval", "payload": {}, "expiresInSeconds": 3600 }),
         )

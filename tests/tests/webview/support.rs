@@ -1,30 +1,22 @@
-//! A world per test: a private desktop, a dev server on loopback, tauri-driver, and
-//! helpers to open the app's windows and read what the server recorded.
+//! A world per test: the shared [`World`] with tauri-driver (one WebKit app at a time),
+//! and helpers to open the app's windows, read their pages, and stand in for the rest of
+//! the network (a tripwire, a server that is not Placet, a redirector, the browser).
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use placet_devserver::{DevServer, DevServerConfig};
+use placet_devserver::DevServerConfig;
 use placet_e2e::webdriver::{Session, TauriDriver};
-use placet_e2e::{wait_for, Desktop, DesktopOptions};
-use serde_json::{json, Value};
+use placet_e2e::{one_at_a_time, server_config, wait_for, Desktop, DesktopOptions, World};
+use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::SemaphorePermit;
 use tokio::task::JoinHandle;
 
-/// Upper bound of any wait: a loaded 2-core machine starts a WebKit app in seconds.
-pub const T: Duration = Duration::from_secs(30);
-
-/// Each test runs a whole WebKit app; on two cores, one at a time is the stable choice.
-static GATE: Semaphore = Semaphore::const_new(1);
-
-/// The app under test: `PLACET_TRAY_BIN`, or the workspace's debug build.
-pub fn app_binary() -> PathBuf {
-    placet_e2e::app_binary(&["debug"])
-}
+pub use placet_e2e::CEILING as T;
 
 /// The window host, which WebDriver starts (`--tray` starts the tray from there). The
 /// pages are embedded in it, so build it after changing `ui/`.
@@ -32,70 +24,55 @@ pub fn ui_binary() -> PathBuf {
     placet_e2e::ui_binary(&["debug"])
 }
 
-/// The seeded owner's credentials (the password is set for these tests; the dev server
-/// makes up a new one per run otherwise).
-pub const EMAIL: &str = "admin@placet.local";
-pub const PASSWORD: &str = "a-password-for-webview-tests";
-
-pub struct World {
-    // Drop order: the driver (and with it the app) first, then the server and desktop.
+/// The shared [`World`] (which it derefs to) with tauri-driver, which starts the app and
+/// drives its windows.
+///
+/// Each test runs a whole WebKit app; on two cores, one at a time is the stable choice.
+/// So a test sets up its desktop, server, driver and sign-in while another test runs, and
+/// waits for its turn only then: everything it does after its constructor returns is in
+/// its turn, which ends once its app and desktop are gone.
+pub struct WebviewWorld {
+    // Drop order: the driver (and with it the app) first, then the server and desktop
+    // (the desktop kills whatever of the app is left), and only then the next test's turn.
     pub driver: TauriDriver,
-    pub server: DevServer,
-    pub desktop: Desktop,
+    world: World,
     _turn: SemaphorePermit<'static>,
 }
 
-impl World {
+impl WebviewWorld {
     /// A desktop, a dev server and tauri-driver; the app is not signed in.
-    pub async fn signed_out() -> World {
-        World::with(DesktopOptions::default()).await
-    }
-
-    /// As [`signed_out`](Self::signed_out), on a desktop with `options`.
-    pub async fn with(options: DesktopOptions) -> World {
-        World::with_server(options, server_config()).await
-    }
-
-    /// As [`with`](Self::with), with the dev server started from `config` (start from
-    /// [`server_config`]).
-    pub async fn with_server(options: DesktopOptions, config: DevServerConfig) -> World {
-        let turn = GATE.acquire().await.expect("the test gate is never closed");
-        let desktop = Desktop::start(options).await;
-        let server = DevServer::start(config)
-            .await
-            .expect("the dev server starts");
-        let driver = TauriDriver::start(&desktop).await;
-        World {
-            driver,
-            server,
-            desktop,
-            _turn: turn,
-        }
+    pub async fn signed_out() -> WebviewWorld {
+        WebviewWorld::with(DesktopOptions::default()).await
     }
 
     /// As [`signed_out`](Self::signed_out), then signed in with the command line
     /// (`placet-tray login --password-stdin`), which keeps the session in the keychain.
-    pub async fn signed_in() -> World {
-        let world = World::signed_out().await;
-        let mut command = world.desktop.command(app_binary());
-        command.args([
-            "login",
-            "--server",
-            &world.server.base_url(),
-            "--email",
-            EMAIL,
-            "--password-stdin",
-        ]);
-        let mut login = world.desktop.spawn(command);
-        login.write_stdin(&format!("{PASSWORD}\n")).await;
-        login.close_stdin();
-        let status = login.wait_exit(T).await;
-        assert!(
-            status.success(),
-            "login failed: {status}\n{}",
-            login.report()
-        );
-        world
+    pub async fn signed_in() -> WebviewWorld {
+        let (world, driver) = set_up(DesktopOptions::default(), server_config()).await;
+        world.login().await;
+        WebviewWorld::in_turn(world, driver).await
+    }
+
+    /// As [`signed_out`](Self::signed_out), on a desktop with `options`.
+    pub async fn with(options: DesktopOptions) -> WebviewWorld {
+        WebviewWorld::with_server(options, server_config()).await
+    }
+
+    /// As [`with`](Self::with), with the dev server started from `config` (start from
+    /// [`server_config`]).
+    pub async fn with_server(options: DesktopOptions, config: DevServerConfig) -> WebviewWorld {
+        let (world, driver) = set_up(options, config).await;
+        WebviewWorld::in_turn(world, driver).await
+    }
+
+    /// Waits for this test's turn to run its app.
+    async fn in_turn(world: World, driver: TauriDriver) -> WebviewWorld {
+        let turn = one_at_a_time().await;
+        WebviewWorld {
+            driver,
+            world,
+            _turn: turn,
+        }
     }
 
     /// Starts the app with `--open <window>` (the window host, which starts the tray) and
@@ -120,7 +97,7 @@ impl World {
     /// Starts the app again (after `Session::quit`), with a fresh tauri-driver:
     /// tauri-driver does not start a second session once the first one's app is gone.
     pub async fn reopen(&mut self, window: &str) -> Session {
-        self.driver = TauriDriver::start(&self.desktop).await;
+        self.driver = TauriDriver::start(&self.world.desktop).await;
         self.open(window).await
     }
 
@@ -130,126 +107,21 @@ impl World {
         wait_review_ready(&session).await;
         session
     }
+}
 
-    pub fn api_key(&self) -> String {
-        self.server.seed().admin().api_key.clone()
-    }
+impl Deref for WebviewWorld {
+    type Target = World;
 
-    pub fn deploy_bot(&self) -> String {
-        self.server.seed().deploy_bot().id.clone()
-    }
-
-    /// The id of a seeded agent by name.
-    pub fn agent(&self, name: &str) -> String {
-        self.server
-            .seed()
-            .agent(name)
-            .unwrap_or_else(|| panic!("no seeded agent {name}"))
-            .id
-            .clone()
-    }
-
-    /// Posts a message as the admin's API key to `channel`; returns its id.
-    pub async fn post_to(&self, channel: &str, text: &str, review: Value) -> String {
-        let (status, message) = self
-            .server
-            .post_agent_message(
-                &self.api_key(),
-                json!({ "channelId": channel, "text": text, "review": review }),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 201, "posting a review: {message}");
-        // Timestamps have millisecond precision: keep "newest first" unambiguous.
-        tokio::time::sleep(Duration::from_millis(3)).await;
-        message["id"].as_str().expect("a message id").to_owned()
-    }
-
-    /// Posts a review from Deploy Bot.
-    pub async fn post(&self, text: &str, review: Value) -> String {
-        self.post_to(&self.deploy_bot(), text, review).await
-    }
-
-    /// Creates an agent through `POST /api/v1/agents`; returns its id.
-    pub async fn create_agent(&self, name: &str) -> String {
-        let reply = reqwest::Client::new()
-            .post(format!("{}/api/v1/agents", self.server.base_url()))
-            .header("x-api-key", self.api_key())
-            .json(&json!({ "name": name }))
-            .send()
-            .await
-            .expect("POST /api/v1/agents");
-        let status = reply.status().as_u16();
-        let body: Value = reply.json().await.expect("an agent");
-        assert_eq!(status, 201, "creating agent {name:?}: {body}");
-        body["id"].as_str().expect("an agent id").to_owned()
-    }
-
-    /// Deletes a message as its agent would (`DELETE /api/v1/messages/:id`); the server
-    /// tells no client.
-    pub async fn delete_as_agent(&self, id: &str, channel: &str) {
-        let reply = reqwest::Client::new()
-            .delete(format!("{}/api/v1/messages/{id}", self.server.base_url()))
-            .query(&[("channel", channel)])
-            .header("x-api-key", self.api_key())
-            .send()
-            .await
-            .expect("DELETE /api/v1/messages/:id");
-        let status = reply.status().as_u16();
-        let body = reply.text().await.unwrap_or_default();
-        assert_eq!(status, 200, "deleting {id} as the agent: {body}");
-    }
-
-    /// Acknowledges a message as its agent would (`POST /api/v1/messages/:id/ack`): the
-    /// server reports `agent_received` to the subscribers.
-    pub async fn ack_as_agent(&self, id: &str, channel: &str) {
-        let reply = reqwest::Client::new()
-            .post(format!(
-                "{}/api/v1/messages/{id}/ack",
-                self.server.base_url()
-            ))
-            .query(&[("channel", channel)])
-            .header("x-api-key", self.api_key())
-            .json(&json!({}))
-            .send()
-            .await
-            .expect("POST /api/v1/messages/:id/ack");
-        let status = reply.status().as_u16();
-        let body = reply.text().await.unwrap_or_default();
-        assert_eq!(status, 200, "acknowledging {id} as the agent: {body}");
-    }
-
-    /// The bodies of every respond request for `id`, oldest first.
-    pub fn responses(&self, id: &str) -> Vec<Value> {
-        self.server
-            .controls()
-            .responses_for(id)
-            .into_iter()
-            .map(|r| r.body)
-            .collect()
-    }
-
-    /// Waits for the first respond request for `id` and returns its body.
-    #[track_caller]
-    pub fn wait_response<'a>(
-        &'a self,
-        id: &'a str,
-    ) -> impl std::future::Future<Output = Value> + 'a {
-        wait_for(
-            format!("an answer to {id} at the server"),
-            T,
-            move || async move { self.responses(id).into_iter().next() },
-        )
+    fn deref(&self) -> &World {
+        &self.world
     }
 }
 
-/// The dev server's configuration for these tests (start from it to change something).
-pub fn server_config() -> DevServerConfig {
-    DevServerConfig {
-        expiry_tick: Duration::from_millis(100),
-        // The sign-in tests type it into the form.
-        admin_password: Some(PASSWORD.to_owned()),
-        ..Default::default()
-    }
+/// A desktop with `options`, a dev server from `config`, and tauri-driver on the desktop.
+async fn set_up(options: DesktopOptions, config: DevServerConfig) -> (World, TauriDriver) {
+    let world = World::with_server(options, config).await;
+    let driver = TauriDriver::start(&world.desktop).await;
+    (world, driver)
 }
 
 /// An address of this machine that is not loopback (the one its default route leaves

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{World, T};
+use crate::support::{WebviewWorld, T};
 
 /// Calls a command from the page, as a script in it could; returns `{ok}` or `{err}`.
 async fn invoke(s: &placet_e2e::webdriver::Session, cmd: &str, args: Value) -> Value {
@@ -21,15 +21,17 @@ async fn invoke(s: &placet_e2e::webdriver::Session, cmd: &str, args: Value) -> V
 /// reaches the server; the window's own review still works.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_window_may_only_touch_its_own_review() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let options = json!([
         { "id": "ship", "label": "Ship", "style": "primary" },
         { "id": "drop", "label": "Drop it", "style": "danger" }
     ]);
     let review =
         json!({"type": "approval", "payload": {"options": options}, "expiresInSeconds": 3600});
-    let own = world.post("Mine to answer?", review.clone()).await;
-    let other = world.post("Drop the production database?", review).await;
+    let own = world.post_review("Mine to answer?", review.clone()).await;
+    let other = world
+        .post_review("Drop the production database?", review)
+        .await;
     let s = world.open_review(&own).await;
 
     let got = invoke(&s, "review_get", json!({ "id": other })).await;

@@ -11,14 +11,16 @@ use placet_e2e::DesktopOptions;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{app_binary, server_config, text_of, World, EMAIL, PASSWORD, T};
+use placet_e2e::{server_config, ADMIN_EMAIL as EMAIL, ADMIN_PASSWORD as PASSWORD};
+
+use crate::support::{text_of, WebviewWorld, T};
 
 /// An OAuth prompt: its notification opens a window with the device code, large, and an
 /// Open button naming the page's host; an `authUrl` flow's window says "Signed in" when
 /// the provider's code arrives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oauth_prompt_shows_its_code_and_ends_with_it() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let s = world.open("inbox").await;
     let inbox = s.window_handle().await.expect("the inbox");
     let agent = world.deploy_bot();
@@ -102,7 +104,7 @@ async fn an_oauth_prompt_shows_its_code_and_ends_with_it() {
 /// anything else, and the new one is the one the server takes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forced_password_change_comes_first() {
-    let world = World::with_server(
+    let world = WebviewWorld::with_server(
         DesktopOptions::default(),
         DevServerConfig {
             must_change_password: true,
@@ -110,7 +112,7 @@ async fn a_forced_password_change_comes_first() {
         },
     )
     .await;
-    let mut login = world.desktop.command(app_binary());
+    let mut login = world.app_command();
     login.args([
         "login",
         "--server",
@@ -167,7 +169,7 @@ async fn a_forced_password_change_comes_first() {
 /// A review whose webhook failed says so as the web UI does, and Retry sends it again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_delivery_can_be_retried() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let calls = Arc::new(AtomicUsize::new(0));
@@ -246,17 +248,17 @@ async fn a_failed_delivery_can_be_retried() {
 /// Canary Checker"), and the mute list offers to mute the parent with its sub-agents.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sub_agents_are_grouped_under_their_parent() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let canary = world.agent("Canary Checker");
     world
-        .post_to(
+        .post_review_to(
             &canary,
             "Canary: promote?",
             json!({"type": "approval", "payload": {}}),
         )
         .await;
     world
-        .post("Deploy: go?", json!({"type": "approval", "payload": {}}))
+        .post_review("Deploy: go?", json!({"type": "approval", "payload": {}}))
         .await;
     let s = world.open("inbox").await;
     let groups = s

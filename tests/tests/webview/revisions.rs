@@ -6,13 +6,15 @@
 use placet_client::{Credential, RestClient, Secret, ServerUrl, ValidResponse};
 use serde_json::{json, Value};
 
-use crate::support::{text_of, wait_review_ready, World, EMAIL, PASSWORD, T};
+use placet_e2e::{ADMIN_EMAIL as EMAIL, ADMIN_PASSWORD as PASSWORD};
+
+use crate::support::{text_of, wait_review_ready, WebviewWorld, T};
 
 /// Each review type's window sends a request for changes: `{"_dismissed": true}` and the
 /// feedback, exactly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_changes_on_each_review_type() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let reviews: [(&str, Value); 5] = [
         (
             "an approval",
@@ -36,7 +38,7 @@ async fn request_changes_on_each_review_type() {
     for (text, review) in &reviews {
         ids.push(
             world
-                .post(&format!("Changes to {text}?"), review.clone())
+                .post_review(&format!("Changes to {text}?"), review.clone())
                 .await,
         );
     }
@@ -79,12 +81,14 @@ async fn request_changes_on_each_review_type() {
 /// feedback that asked for the change.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revision_shows_its_history_with_passwords_as_dots() {
-    let world = World::signed_in().await;
+    let world = WebviewWorld::signed_in().await;
     let form = json!({"type": "form", "payload": {"fields": [
         {"name": "host", "type": "text", "label": "Host"},
         {"name": "pw", "type": "password", "label": "Password"}
     ]}});
-    let first = world.post("Credentials (round 1)?", form.clone()).await;
+    let first = world
+        .post_review("Credentials (round 1)?", form.clone())
+        .await;
     let rest = RestClient::new(ServerUrl::parse(&world.server.base_url()).expect("a URL"));
     let (_, token) = rest
         .login(EMAIL, &Secret::new(PASSWORD))

@@ -141,14 +141,26 @@ function render() {
     }
     g.items.push(item);
   }
-  // In the agents' order (each sub-agent after its parent); agents not listed last.
+  // Newest first (the items are): an agent's group where its newest review puts it, and
+  // a sub-agent's right after its parent's (or where the parent's would be).
+  /** @type {Map<string, string[]>} */
+  const families = new Map();
+  for (const id of byAgent.keys()) {
+    const parent = data.agents.find((a) => a.id === id)?.parentId;
+    const head = parent && data.agents.some((a) => a.id === parent) ? parent : id;
+    const family = families.get(head) ?? [];
+    if (head === id) family.unshift(id);
+    else family.push(id);
+    families.set(head, family);
+  }
   /** @type {Map<string, {name: string, items: ipc.InboxItem[]}>} */
   const groups = new Map();
-  for (const a of data.agents) {
-    const g = byAgent.get(a.id);
-    if (g) groups.set(a.id, g);
+  for (const family of families.values()) {
+    for (const id of family) {
+      const g = byAgent.get(id);
+      if (g) groups.set(id, g);
+    }
   }
-  for (const [id, g] of byAgent) if (!groups.has(id)) groups.set(id, g);
   shownItems = [...groups.values()].flatMap((g) => g.items);
   if (!shownItems.some((i) => i.id === selectedId)) selectedId = shownItems[0]?.id ?? null;
 

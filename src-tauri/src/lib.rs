@@ -18,6 +18,8 @@
 //! - [`run`]: the Tauri app and the line to the tray.
 //! - [`webview`]: windows and what WebKit is told (no GPU, a document viewer's caches).
 
+#[cfg(target_os = "linux")]
+mod theme;
 mod webview;
 
 use std::collections::HashMap;
@@ -206,6 +208,8 @@ fn run(line: Line) -> i32 {
         })
         .setup(move |app| {
             let handle = app.handle().clone();
+            #[cfg(target_os = "linux")]
+            theme::follow_desktop();
             webview::create_anchor(&handle);
             let _ = out_tx.send(ToTray::Ready);
             tauri::async_runtime::spawn(follow_tray(handle, reader, pending, out_tx));

@@ -72,6 +72,7 @@ pub mod desktops;
 mod files;
 mod keyring;
 mod notifications;
+pub mod portal;
 mod process;
 mod session;
 mod tray;

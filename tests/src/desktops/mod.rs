@@ -217,6 +217,51 @@ pub async fn colours(desktop: &Desktop, png: &Path) -> u32 {
         .unwrap_or(0)
 }
 
+/// The mean brightness of `png`, 0 (black) to 1 (white) (ImageMagick's `%[fx:mean]`).
+pub async fn brightness(desktop: &Desktop, png: &Path) -> Option<f64> {
+    let path = png.display().to_string();
+    run(desktop, "identify", &["-format", "%[fx:mean]", &path])
+        .await
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Waits until the body of the window at `window` (below its title bar) has a mean
+/// brightness that `wanted` accepts, saving it to `path`; returns the brightness. Panics
+/// after `timeout`.
+pub async fn wait_brightness(
+    desktop: &Desktop,
+    window: Region,
+    path: &Path,
+    what: &str,
+    wanted: impl Fn(f64) -> bool,
+    timeout: Duration,
+) -> f64 {
+    let (x, y, w, h) = window;
+    let body = (x, y + 80, w, h.saturating_sub(80).max(1));
+    let wanted = &wanted;
+    crate::wait_seeing(
+        format!("the window to look {what}"),
+        timeout,
+        || async move {
+            screenshot(desktop, path, Some(body))
+                .await
+                .map_err(|e| e.to_string())?;
+            let mean = brightness(desktop, path)
+                .await
+                .ok_or("no brightness".to_owned())?;
+            if wanted(mean) {
+                Ok(mean)
+            } else {
+                Err(format!("mean brightness {mean:.2}"))
+            }
+        },
+    )
+    .await
+}
+
 /// Waits until the window at `window` has painted its page, then saves `window` with
 /// a margin to `path`. Painted means the window's body (below its title bar) shows more
 /// than `min_colours` colours: text, buttons and anti-aliasing, where an unpainted

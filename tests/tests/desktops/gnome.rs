@@ -2,6 +2,7 @@
 //! daemon and, through the extension, the tray.
 
 use placet_e2e::desktops::{self, GnomeShell};
+use placet_e2e::portal::{ColorScheme, SettingsPortal};
 
 use crate::support::{around, screenshot, DesktopWorld, T};
 
@@ -90,6 +91,42 @@ async fn gnome_shell_shows_the_icon_and_banners_and_a_button_answers() {
     assert!(window.2 > 100, "the review window has a size: {window:?}");
     assert!(
         w.server.controls().responses_for(&second).is_empty(),
+        "opening the review answers nothing"
+    );
+}
+
+/// The review window follows GNOME's style, live: light, then dark when the person
+/// switches GNOME to dark (the settings portal's `color-scheme`, which GNOME's Settings
+/// writes), then light again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_review_window_follows_gnome_s_light_and_dark_style() {
+    let mut w = DesktopWorld::<GnomeShell>::start().await;
+    // The portal is there before the app, as on a person's desktop.
+    let portal = SettingsPortal::start(&w.desktop, ColorScheme::Default, T).await;
+    w.running().await;
+    let tray = desktops::tray_client(&w.desktop, T).await;
+    let id = w.approval("Restart the web tier?").await;
+    crate::support::wait_pending(&tray, 1).await;
+    tray.click_text("Deploy Bot: Restart the web tier?").await;
+    let (_, window) = desktops::wait_window(&w.desktop, "Placet review", T).await;
+    let light = desktops::artifacts_dir().join("gnome-review-light.png");
+    desktops::wait_painted(&w.desktop, window, &light, 200, T).await;
+    let body = desktops::artifacts_dir().join("gnome-review-body.png");
+    let mean = desktops::wait_brightness(&w.desktop, window, &body, "light", |m| m > 0.6, T).await;
+    println!("light: mean brightness {mean:.2}");
+    crate::support::publish(&light);
+
+    portal.set(&w.desktop, ColorScheme::PreferDark, T).await;
+    let mean = desktops::wait_brightness(&w.desktop, window, &body, "dark", |m| m < 0.35, T).await;
+    println!("dark: mean brightness {mean:.2}");
+    let dark = desktops::artifacts_dir().join("gnome-review-dark.png");
+    desktops::wait_painted(&w.desktop, window, &dark, 200, T).await;
+    crate::support::publish(&dark);
+
+    portal.set(&w.desktop, ColorScheme::Default, T).await;
+    desktops::wait_brightness(&w.desktop, window, &body, "light again", |m| m > 0.6, T).await;
+    assert!(
+        w.server.controls().responses_for(&id).is_empty(),
         "opening the review answers nothing"
     );
 }

@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use placet_devserver::DemoReview;
+use placet_e2e::portal::{ColorScheme, SettingsPortal};
 use placet_e2e::webdriver::{keys, Session};
 use serde_json::{json, Value};
 
@@ -206,10 +207,37 @@ fn form() -> Value {
 }
 
 /// The inbox, settings and every review type pass axe-core with no serious or critical
-/// violation.
+/// violation, in the desktop's light style.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_window_passes_axe_core() {
+    every_window_passes_axe_core_in(ColorScheme::Default).await;
+}
+
+/// The same in the desktop's dark style (the settings portal's `color-scheme`, which
+/// the window host follows): every page is dark, and as readable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_window_passes_axe_core_in_the_dark() {
+    every_window_passes_axe_core_in(ColorScheme::PreferDark).await;
+}
+
+/// Asserts the page is drawn in the `scheme` the desktop asks for.
+async fn assert_scheme(session: &Session, scheme: ColorScheme, page: &str) {
+    let dark = session
+        .execute(
+            "return matchMedia('(prefers-color-scheme: dark)').matches",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        dark,
+        json!(scheme == ColorScheme::PreferDark),
+        "the {page} page follows the desktop's {scheme:?}"
+    );
+}
+
+async fn every_window_passes_axe_core_in(scheme: ColorScheme) {
     let world = WebviewWorld::signed_in().await;
+    let _portal = SettingsPortal::start(&world.desktop, scheme, T).await;
     world
         .post_review("Deploy v2 to production?", approval())
         .await;
@@ -221,10 +249,12 @@ async fn every_window_passes_axe_core() {
         T,
     )
     .await;
+    assert_scheme(&s, scheme, "inbox").await;
     assert_accessible(&s, "inbox").await;
     s.quit().await;
 
     let s = world.open("settings").await;
+    assert_scheme(&s, scheme, "settings").await;
     assert_accessible(&s, "settings (signed in)").await;
     s.quit().await;
 
@@ -257,6 +287,7 @@ async fn every_window_passes_axe_core() {
     ];
     for (page, id) in reviews {
         let s = world.open_review(&id).await;
+        assert_scheme(&s, scheme, page).await;
         assert_accessible(&s, page).await;
         s.quit().await;
     }

@@ -26,6 +26,9 @@
 //! - [`proposal`]: programs' proposals waiting for the person, and their words.
 //! - [`notify`]: the [`notify::Notifier`] seam, the notification center (bursts,
 //!   floods, the summary), and what a freedesktop daemon is sent.
+//! - [`attention`]: urgency, the desktop's Do Not Disturb (the [`attention::dnd::DndWatcher`]
+//!   seam), snoozes and reminders, how long reviews have waited.
+//! - [`history`]: the decided reviews, from the local decision log.
 //! - [`ipc`]: the command table, views and events of the web pages.
 //! - [`tray`]: what the tray shows and what its menu does.
 //! - [`window`]: the windows and the [`window::WindowHost`] seam; [`ui_line`]: the line
@@ -38,12 +41,14 @@
 //!   launch, answers from scripts to be confirmed by the person).
 
 pub mod app;
+pub mod attention;
 pub mod autostart;
 pub mod cli;
 pub mod config;
 pub mod decide;
 pub mod door;
 pub mod flows;
+pub mod history;
 pub mod icons;
 pub mod ipc;
 pub mod links;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use placet_client::SessionConfig;
+use placet_tray_core::attention::Attention;
 use placet_tray_core::door::{self, Request};
 use placet_tray_core::ipc::Ctx;
 use placet_tray_core::notify::{CenterConfig, NotificationCenter, Notifier};
@@ -138,6 +139,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
         tray: tray_handle.clone(),
         autostart: Arc::new(crate::autostart::LoginItem),
         proposals: Arc::new(Proposals::default()),
+        attention: Attention::system(),
     };
     host.set_ctx(ctx.clone());
     let center = start_services(&ctx, &tray_handle);

@@ -5,6 +5,7 @@
 mod answers;
 mod download;
 mod fake;
+mod history;
 mod inbox;
 mod outbox;
 mod protocol;

@@ -158,6 +158,8 @@ pub struct Ctx {
     pub autostart: Arc<dyn Autostart>,
     /// Programs' proposals waiting for the person.
     pub proposals: Arc<Proposals>,
+    /// Urgency, Do Not Disturb, snoozes and reminders.
+    pub attention: crate::attention::Attention,
 }
 
 type Result<T> = std::result::Result<T, IpcError>;

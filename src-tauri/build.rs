@@ -21,6 +21,8 @@ fn main() {
         "settings_open",
         "proposal_get",
         "proposal_decide",
+        "history_list",
+        "review_snooze",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

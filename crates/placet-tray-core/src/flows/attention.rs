@@ -99,6 +99,9 @@ impl State {
             )
         });
         if key != self.account {
+            if let Some(l) = live.as_ref() {
+                prune_history(&self.ctx, l);
+            }
             self.planner.clear();
             self.written.clear();
             self.synced = false;
@@ -340,4 +343,15 @@ fn found(ctx: &Ctx, synced: bool, live: &Live, id: &str, now: DateTime<Utc>) -> 
         None if synced => Found::Gone,
         None => Found::NotYet,
     }
+}
+
+/// Keeps the history to its retention (at sign-in; the history tab prunes too).
+fn prune_history(ctx: &Ctx, live: &Live) {
+    let outbox = live.outbox.clone();
+    let days = ctx.core.config().attention.history_days;
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = crate::history::prune(&outbox, days, Utc::now()) {
+            tracing::warn!(error = %e, "cannot prune the history");
+        }
+    });
 }

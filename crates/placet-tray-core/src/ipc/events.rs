@@ -84,6 +84,13 @@ pub struct ReviewPreselectEvent {
     pub option_id: String,
 }
 
+/// Select this review in the inbox (the global shortcut: the oldest waiting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxFocusEvent {
+    pub message_id: String,
+}
+
 /// A program's proposal changed: confirmed, cancelled, timed out, or overtaken by the
 /// review (answered elsewhere, expired, withdrawn).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -123,6 +130,9 @@ pub enum UiEvent {
     /// A proposal's state changed.
     #[serde(rename = "proposal-state")]
     ProposalState(ProposalStateEvent),
+    /// Select this review in the inbox.
+    #[serde(rename = "inbox-focus")]
+    InboxFocus(InboxFocusEvent),
 }
 
 /// Which windows an event is for: a window only ever hears about what it shows.
@@ -147,6 +157,7 @@ impl UiEvent {
             UiEvent::ReviewPreselect(_) => "review-preselect",
             UiEvent::DownloadProgress(_) => "download-progress",
             UiEvent::ProposalState(_) => "proposal-state",
+            UiEvent::InboxFocus(_) => "inbox-focus",
         }
     }
 
@@ -160,6 +171,7 @@ impl UiEvent {
             UiEvent::ReviewPreselect(e) => Audience::Window(WindowKind::review(&e.message_id)),
             UiEvent::DownloadProgress(e) => Audience::Window(WindowKind::review(&e.message_id)),
             UiEvent::ProposalState(e) => Audience::Window(WindowKind::Confirm { proposal: e.id }),
+            UiEvent::InboxFocus(_) => Audience::Window(WindowKind::Inbox),
         }
     }
 

@@ -52,13 +52,28 @@ fn left(d: Duration) -> String {
     }
 }
 
+/// A wait worth saying: a minute or more.
+fn worth_saying(oldest: Option<Duration>) -> Option<Duration> {
+    oldest.filter(|o| o.num_minutes() >= 1)
+}
+
 /// What the tray's tooltip says of the waiting reviews: "3 waiting, oldest 12 min".
 pub fn waiting_line(count: usize, oldest: Option<Duration>) -> String {
-    match (count, oldest) {
+    match (count, worth_saying(oldest)) {
         (0, _) => "nothing pending".to_owned(),
         (1, Some(o)) => format!("1 waiting for {}", wait(o)),
         (n, Some(o)) => format!("{n} waiting, oldest {}", wait(o)),
         (n, None) => format!("{n} waiting"),
+    }
+}
+
+/// Added to the tray menu's "3 reviews waiting": ", oldest 12 min" (" for 12 min" for
+/// one); nothing for less than a minute.
+pub fn waited_suffix(count: usize, oldest: Option<Duration>) -> String {
+    match (count, worth_saying(oldest)) {
+        (0, _) | (_, None) => String::new(),
+        (1, Some(o)) => format!(" for {}", wait(o)),
+        (_, Some(o)) => format!(", oldest {}", wait(o)),
     }
 }
 
@@ -131,5 +146,12 @@ mod tests {
             "1 waiting for 4 min"
         );
         assert_eq!(waiting_line(0, None), "nothing pending");
+        assert_eq!(waiting_line(2, Some(Duration::seconds(5))), "2 waiting");
+        assert_eq!(waited_suffix(1, Some(Duration::minutes(3))), " for 3 min");
+        assert_eq!(
+            waited_suffix(4, Some(Duration::minutes(3))),
+            ", oldest 3 min"
+        );
+        assert_eq!(waited_suffix(4, Some(Duration::seconds(3))), "");
     }
 }

@@ -18,8 +18,8 @@ use serde_json::Value;
 
 use super::events::DownloadProgressEvent;
 use super::views::{
-    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ProposalView, ReviewState,
-    ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
+    AgentView, AppStatus, DecisionView, DesktopView, InboxItem, InboxView, ProposalView,
+    ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{ErrorCode, IpcError, UiEvent};
 use crate::app::{Addresses, Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
@@ -33,9 +33,11 @@ use crate::{links, markdown, text};
 
 mod account;
 mod args;
+mod attention;
 mod review;
 
 pub use account::status;
+pub use attention::SnoozedView;
 pub use review::{inbox_list, review_get};
 
 use account::*;
@@ -63,13 +65,15 @@ pub enum CommandName {
     SettingsOpen,
     ProposalGet,
     ProposalDecide,
+    HistoryList,
+    ReviewSnooze,
 }
 
 use WindowClass::{Confirm as C, Inbox as I, Review as R, Settings as S};
 
 impl CommandName {
     /// The whole table.
-    pub const ALL: [CommandName; 18] = [
+    pub const ALL: [CommandName; 20] = [
         CommandName::ReviewGet,
         CommandName::ReviewRespond,
         CommandName::ReviewOpen,
@@ -88,6 +92,8 @@ impl CommandName {
         CommandName::SettingsOpen,
         CommandName::ProposalGet,
         CommandName::ProposalDecide,
+        CommandName::HistoryList,
+        CommandName::ReviewSnooze,
     ];
 
     /// The name pages invoke.
@@ -111,6 +117,8 @@ impl CommandName {
             CommandName::SettingsOpen => "settings_open",
             CommandName::ProposalGet => "proposal_get",
             CommandName::ProposalDecide => "proposal_decide",
+            CommandName::HistoryList => "history_list",
+            CommandName::ReviewSnooze => "review_snooze",
         }
     }
 
@@ -140,6 +148,8 @@ impl CommandName {
             CommandName::SettingsOpen => &[I],
             CommandName::ProposalGet => &[C],
             CommandName::ProposalDecide => &[C],
+            CommandName::HistoryList => &[I],
+            CommandName::ReviewSnooze => &[R, I],
         }
     }
 
@@ -275,7 +285,7 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             ctx.core.sign_out(queued).await?;
             json(status(&ctx.core))
         }
-        CommandName::SettingsGet => json(settings_get(&ctx.core)),
+        CommandName::SettingsGet => json(settings_get(ctx)),
         CommandName::SettingsSet => {
             let a: SettingsArgs = args(cmd, value)?;
             settings_set(ctx, a.settings)?;
@@ -289,6 +299,14 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             let a: ProposalId = args(cmd, value)?;
             own_proposal(from, a.id)?;
             json(proposal_get(ctx, a.id)?)
+        }
+        CommandName::HistoryList => {
+            let a: attention::HistoryArgs = args(cmd, value)?;
+            json(attention::history_list(&ctx.core, a).await?)
+        }
+        CommandName::ReviewSnooze => {
+            let a: attention::SnoozeArgs = args(cmd, value)?;
+            json(attention::review_snooze(ctx, from, a)?)
         }
         CommandName::ProposalDecide => {
             let a: ProposalDecideArgs = args(cmd, value)?;

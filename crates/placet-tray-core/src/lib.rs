@@ -29,6 +29,8 @@
 //! - [`attention`]: urgency, the desktop's Do Not Disturb (the [`attention::dnd::DndWatcher`]
 //!   seam), snoozes and reminders, how long reviews have waited.
 //! - [`history`]: the decided reviews, from the local decision log.
+//! - [`shortcut`]: the global shortcut's keys in each platform's form, and what a press
+//!   does (the inbox at the oldest waiting review).
 //! - [`ipc`]: the command table, views and events of the web pages.
 //! - [`tray`]: what the tray shows and what its menu does.
 //! - [`window`]: the windows and the [`window::WindowHost`] seam; [`ui_line`]: the line
@@ -58,6 +60,7 @@ pub mod notify;
 pub mod paths;
 pub mod proposal;
 pub mod secrets;
+pub mod shortcut;
 pub mod text;
 pub mod tray;
 pub mod ui_line;

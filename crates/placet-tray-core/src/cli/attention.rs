@@ -167,7 +167,7 @@ fn from_store(
                     until: s.until,
                 })
                 .collect();
-            list.sort_by(|a, b| a.until.cmp(&b.until));
+            list.sort_by_key(|a| a.until);
             Ok((list, None))
         }
         Some(which) => {

@@ -109,6 +109,10 @@ pub(super) fn settings_get(ctx: &Ctx) -> SettingsView {
 }
 
 pub(super) fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
+    if let Some(a) = &settings.attention {
+        crate::shortcut::Keys::parse(&a.shortcut)
+            .map_err(|e| IpcError::new(ErrorCode::BadInput, e.to_string()))?;
+    }
     if settings.autostart != ctx.core.config().autostart {
         ctx.autostart.set(settings.autostart).map_err(|e| {
             IpcError::new(

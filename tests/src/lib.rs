@@ -49,6 +49,7 @@
 //! - `session`: starting Xvfb and the private session bus (and why it activates nothing).
 //! - `keyring`: gnome-keyring startup, `secret-tool`, and listing Secret Service items.
 //! - `notifications`: [`NotificationServer`], the recording `org.freedesktop.Notifications`.
+//! - [`portal`]: a stand-in for the XDG desktop portal's GlobalShortcuts.
 //! - `tray`: [`StatusNotifierWatcher`], [`TrayClient`], the dbusmenu [`MenuItem`] tree and
 //!   [`TrayIcon`].
 //! - `process`: [`Process`] (the app under test) and the daemons: process groups, logs, and
@@ -67,6 +68,7 @@ pub mod desktops;
 mod files;
 mod keyring;
 mod notifications;
+pub mod portal;
 mod process;
 mod session;
 mod tray;

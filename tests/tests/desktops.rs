@@ -22,6 +22,8 @@
 //!
 //! - `support`: the per-test world (desktop, dev server, the app) and screenshots.
 //! - `gnome`, `xfce`, `dunst`, `wayland`: one module per desktop.
+//! - `attention`: each desktop's signals (category, urgency, sound), its Do Not Disturb
+//!   followed, and the global shortcut through XTEST.
 
 #[path = "desktops/support.rs"]
 mod support;
@@ -37,3 +39,6 @@ mod dunst;
 
 #[path = "desktops/wayland.rs"]
 mod wayland;
+
+#[path = "desktops/attention.rs"]
+mod attention;

@@ -56,6 +56,8 @@
 //! - `confirm`: a program's proposal (through a pseudo-terminal, a script, the door) is
 //!   shown whole in its confirmation window and sent only on the person's Confirm.
 //! - `revisions`: request changes on every review type; a revision's earlier rounds.
+//! - `history`: the inbox's Decided tab and `placet-tray history` (paths, search,
+//!   passwords as dots); the global shortcut opening the inbox at the oldest review.
 //! - `a11y`: axe-core finds no serious or critical violation in any window, and every
 //!   review type is answered with the keyboard alone.
 //! - `window_process`: the shipped path, a window in its own process talking to the
@@ -100,3 +102,6 @@ mod confirm;
 
 #[path = "webview/revisions.rs"]
 mod revisions;
+
+#[path = "webview/history.rs"]
+mod history;

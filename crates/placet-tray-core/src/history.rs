@@ -114,9 +114,21 @@ pub fn answer_text(d: &Decision) -> String {
     }
     let words: Vec<String> = map
         .iter()
-        .map(|(k, v)| format!("{}: {}", text::one_line(k, 40), value_text(v)))
+        .map(|(k, v)| format!("{}: {}", key_label(k), value_text(v)))
         .collect();
     text::one_line(&words.join(" · "), 300)
+}
+
+/// A response key in words: Placet's own keys named, a form's field by its name.
+fn key_label(key: &str) -> String {
+    match key {
+        "selectedOption" => "Option".to_owned(),
+        "selectedIds" => "Selected".to_owned(),
+        "comment" => "Comment".to_owned(),
+        "text" => "Text".to_owned(),
+        "_dismissed" => "Dismissed".to_owned(),
+        other => text::one_line(other, 40),
+    }
 }
 
 fn value_text(v: &Value) -> String {

@@ -25,6 +25,8 @@ fn main() {
         "oauth_open",
         "change_password",
         "retry_delivery",
+        "history_list",
+        "review_snooze",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

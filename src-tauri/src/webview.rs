@@ -6,7 +6,7 @@
 //! process is up before the first window is wanted (it shows at once) and a second
 //! window costs a page, not a process. Caches are a document viewer's.
 
-use placet_tray_core::ipc::events::ReviewPreselectEvent;
+use placet_tray_core::ipc::events::{InboxFocusEvent, ReviewPreselectEvent};
 use placet_tray_core::ipc::UiEvent;
 use placet_tray_core::window::WindowKind;
 use tauri::webview::PageLoadEvent;
@@ -89,13 +89,19 @@ pub fn open(
         let _ = w.unminimize();
         let _ = w.show();
         let _ = w.set_focus();
-        if let (Some(o), Some(WindowKind::Review { message_id })) =
-            (option, WindowKind::from_label(target.label))
-        {
-            let event = UiEvent::ReviewPreselect(ReviewPreselectEvent {
-                message_id,
-                option_id: o.to_owned(),
-            });
+        let event = match (option, WindowKind::from_label(target.label)) {
+            (Some(o), Some(WindowKind::Review { message_id })) => {
+                Some(UiEvent::ReviewPreselect(ReviewPreselectEvent {
+                    message_id,
+                    option_id: o.to_owned(),
+                }))
+            }
+            (Some(id), Some(WindowKind::Inbox)) => Some(UiEvent::InboxFocus(InboxFocusEvent {
+                message_id: id.to_owned(),
+            })),
+            _ => None,
+        };
+        if let Some(event) = event {
             let _ = w.emit_to(w.label(), event.name(), event.payload());
         }
         return Ok(());

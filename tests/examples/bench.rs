@@ -9,8 +9,8 @@
 //! - speed: notification click → review window visible, inbox menu click → inbox
 //!   visible (`BENCH_CLICKS` each; "visible" is the window mapped on screen), and each
 //!   click → the window's page loaded (the tray's log, polled every 2 ms);
-//! - floods: `Notify` calls for 1,000 reviews in 2 s and for 2 reviews a second over
-//!   60 s;
+//! - floods: `Notify` calls (and the tray's CPU time) for 1,000 reviews in 2 s, and
+//!   `Notify` calls for 2 reviews a second over 60 s;
 //! - requests to the server (against the real server's 100 per minute): idle
 //!   `BENCH_REQUEST_IDLE_SECS`, one reconnect, five server restarts in a minute;
 //! - the packages' sizes, when `scripts/package` built them.
@@ -587,6 +587,15 @@ async fn floods(b: &mut Bench) {
     };
 
     let start = count_notify(b);
+    // The tray's own CPU time over the burst and the 30 s after it.
+    let tray_ticks = |b: &Bench| {
+        let pid = b.pid();
+        tree(pid)
+            .iter()
+            .find(|s| s.pid == pid)
+            .map_or(0, |s| s.cpu_ticks)
+    };
+    let ticks_before = tray_ticks(b);
     let t0 = Instant::now();
     for i in 0..1000 {
         let _: (_, Value) = b.server.post_agent_message(&key, body(i)).await;
@@ -594,9 +603,10 @@ async fn floods(b: &mut Bench) {
     let posted = t0.elapsed();
     tokio::time::sleep(Duration::from_secs(30)).await;
     println!(
-        "flood: 1,000 reviews in {:.1} s -> {} Notify calls",
+        "flood: 1,000 reviews in {:.1} s -> {} Notify calls, {:.2} s of the tray's CPU",
         posted.as_secs_f64(),
-        count_notify(b) - start
+        count_notify(b) - start,
+        tray_ticks(b).saturating_sub(ticks_before) as f64 / 100.0
     );
     b.answer_all().await;
     tokio::time::sleep(Duration::from_secs(15)).await;

@@ -52,6 +52,8 @@
 //! - `session`: starting Xvfb and the private session bus (and why it activates nothing).
 //! - `keyring`: gnome-keyring startup, `secret-tool`, and listing Secret Service items.
 //! - `notifications`: [`NotificationServer`], the recording `org.freedesktop.Notifications`.
+//! - [`settings_portal`]: the real XDG settings portal with the desktop's colour scheme.
+//! - [`shortcuts_portal`]: a stand-in for the XDG desktop portal's GlobalShortcuts.
 //! - `tray`: [`StatusNotifierWatcher`], [`TrayClient`], the dbusmenu [`MenuItem`] tree and
 //!   [`TrayIcon`].
 //! - `process`: [`Process`] (the app under test) and the daemons: process groups, logs, and
@@ -72,9 +74,10 @@ pub mod desktops;
 mod files;
 mod keyring;
 mod notifications;
-pub mod portal;
 mod process;
 mod session;
+pub mod settings_portal;
+pub mod shortcuts_portal;
 mod tray;
 mod wait;
 pub mod webdriver;

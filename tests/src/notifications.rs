@@ -272,6 +272,8 @@ struct State {
     next_id: u32,
     capabilities: Vec<String>,
     behaviour: ActionBehaviour,
+    /// KDE's `Inhibited` property: Do Not Disturb.
+    inhibited: bool,
 }
 
 #[derive(Debug)]
@@ -389,6 +391,12 @@ impl NotificationsIface {
         )
     }
 
+    /// KDE Plasma's Do Not Disturb (`Inhibited`), which the test switches.
+    #[zbus(property)]
+    fn inhibited(&self) -> bool {
+        self.shared.lock().inhibited
+    }
+
     #[zbus(signal)]
     async fn notification_closed(
         emitter: &SignalEmitter<'_>,
@@ -460,6 +468,7 @@ impl NotificationServer {
                 next_id: 1,
                 capabilities: DEFAULT_CAPABILITIES.iter().map(|c| c.to_string()).collect(),
                 behaviour: ActionBehaviour::default(),
+                inhibited: false,
             }),
             changes,
         });
@@ -508,6 +517,25 @@ impl NotificationServer {
     /// may ask once and remember.
     pub fn set_capabilities(&self, capabilities: &[&str]) {
         self.shared.lock().capabilities = capabilities.iter().map(|c| c.to_string()).collect();
+    }
+
+    /// Switches Do Not Disturb as KDE Plasma does: the `Inhibited` property, announced
+    /// with `PropertiesChanged`.
+    pub async fn set_inhibited(&self, on: bool) {
+        self.shared.lock().inhibited = on;
+        let iface = self
+            .connection
+            .object_server()
+            .interface::<_, NotificationsIface>(NOTIFICATIONS_PATH)
+            .await
+            .expect("the server's interface");
+        iface
+            .get()
+            .await
+            .inhibited_changed(iface.signal_emitter())
+            .await
+            .expect("emitting PropertiesChanged");
+        self.shared.changed();
     }
 
     /// Changes what [`invoke_action`](Self::invoke_action) emits.

@@ -24,6 +24,8 @@
 //!   the app) with a real desktop environment `E` started on it, one at a time; the steps
 //!   and screenshots the desktops share.
 //! - `gnome`, `xfce`, `dunst`, `wayland`: one module per desktop.
+//! - `attention`: each desktop's signals (category, urgency, sound), its Do Not Disturb
+//!   followed, and the global shortcut through XTEST.
 
 #[path = "desktops/support.rs"]
 mod support;
@@ -39,3 +41,6 @@ mod dunst;
 
 #[path = "desktops/wayland.rs"]
 mod wayland;
+
+#[path = "desktops/attention.rs"]
+mod attention;

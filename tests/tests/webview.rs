@@ -60,6 +60,8 @@
 //! - `deployed`: an OAuth prompt, a forced password change, a failed delivery retried,
 //!   sub-agents under their parent.
 //! - `revisions`: request changes on every review type; a revision's earlier rounds.
+//! - `history`: the inbox's Decided tab and `placet-tray history` (paths, search,
+//!   passwords as dots); the global shortcut opening the inbox at the oldest review.
 //! - `a11y`: axe-core finds no serious or critical violation in any window, and every
 //!   review type is answered with the keyboard alone.
 //! - `window_process`: the shipped path, a window in its own process talking to the
@@ -107,3 +109,5 @@ mod revisions;
 
 #[path = "webview/deployed.rs"]
 mod deployed;
+#[path = "webview/history.rs"]
+mod history;

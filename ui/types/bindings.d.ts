@@ -3,7 +3,7 @@
 import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 
 /** Every command of the pages (the command table). */
-export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide" | "oauth_get" | "oauth_open" | "change_password" | "retry_delivery";
+export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide" | "oauth_get" | "oauth_open" | "change_password" | "retry_delivery" | "history_list" | "review_snooze";
 
 export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "noLiveConnection" | "internal";
 
@@ -139,6 +139,53 @@ export type QuietHours = {
  */
 start: string, end: string, };
 
+export type AttentionPrefs = { 
+/**
+ * Follow the desktop's Do Not Disturb: no banners while it is on (the tray's count
+ * still grows).
+ */
+followDnd: boolean, 
+/**
+ * A review that expires within this many minutes is critical, and breaks through
+ * Do Not Disturb once (0: never).
+ */
+breakthroughMinutes: number, 
+/**
+ * A review its agent marks urgent (`status: "error"`, or `metadata.priority`
+ * `"urgent"`/`"critical"`) is critical.
+ */
+agentUrgency: boolean, 
+/**
+ * Play the desktop's message sound for agents' messages.
+ */
+messageSound: boolean, 
+/**
+ * Remind of a review left unanswered after this many minutes (0: never).
+ */
+renudgeMinutes: number, 
+/**
+ * At most this many reminders per review.
+ */
+renudgeTimes: number, 
+/**
+ * "Remind me in 15 min" and "in 1 h" on review notifications.
+ */
+snoozeButtons: boolean, 
+/**
+ * The tray's badge changes colour once a review has waited this many minutes (0:
+ * never).
+ */
+overdueMinutes: number, 
+/**
+ * The keys that open the inbox at the oldest waiting review, anywhere on the desktop
+ * (`Ctrl+Alt+P`; empty: none).
+ */
+shortcut: string, 
+/**
+ * Days the history of decisions is kept (at least 1).
+ */
+historyDays: number, };
+
 export type Settings = { pausedUntil: string | null, quietHours: QuietHours | null, mutedAgents: Array<string>, notifyFor: NotifyFor, sound: boolean, autostart: boolean, 
 /**
  * Answer only in Placet Tray's own windows: no answer buttons on notifications, no
@@ -148,9 +195,87 @@ answerOnlyInWindows: boolean,
 /**
  * A notification when an agent reports an error.
  */
-notifyAgentErrors: boolean, };
+notifyAgentErrors: boolean, 
+/**
+ * Do Not Disturb, urgency, reminders, the badge, the shortcut, the history (always
+ * read; a page that leaves it out of what it saves leaves it as it was).
+ */
+attention?: AttentionPrefs, };
 
-export type SettingsView = { settings: Settings, agents: Array<AgentView>, };
+export type DesktopView = { 
+/**
+ * The desktop's Do Not Disturb is on.
+ */
+dndOn: boolean, 
+/**
+ * Which part of the desktop said so ("GNOME", "dunst").
+ */
+dndBy: string | null, 
+/**
+ * The global shortcut bound now, as the desktop names it.
+ */
+shortcutBound: string | null, 
+/**
+ * Why the global shortcut is not bound.
+ */
+shortcutProblem: string | null, };
+
+export type SettingsView = { settings: Settings, agents: Array<AgentView>, 
+/**
+ * What the desktop says now.
+ */
+desktop: DesktopView, };
+
+export type DecisionPath = "notification" | "window" | "commandLine" | "other";
+
+export type HistoryEntry = { messageId: string, agent: string, 
+/**
+ * What the review asked (its first line), where the log has it.
+ */
+title: string | null, 
+/**
+ * `approval`, `form`, ...
+ */
+reviewType: string, 
+/**
+ * What was answered, in words, passwords as dots ("selectedOption: approve").
+ */
+answer: string, path: DecisionPath, 
+/**
+ * Where, in words ("with a notification button").
+ */
+givenIn: string, decidedAt: string, 
+/**
+ * `queued`, `sent`, `answeredElsewhere`, `expired`, `withdrawn`, `failed`,
+ * `discarded`.
+ */
+outcome: string, deliveredToAgent: boolean, 
+/**
+ * The review's page in Placet's web app.
+ */
+page: string, };
+
+export type HistoryView = { 
+/**
+ * Newest first.
+ */
+entries: Array<HistoryEntry>, 
+/**
+ * Every agent in the history, for the filter.
+ */
+agents: Array<string>, 
+/**
+ * Days decisions are kept.
+ */
+retentionDays: number, };
+
+export type SnoozeFor = "15m" | "1h" | "tomorrowMorning";
+
+export type SnoozedView = { until: string, 
+/**
+ * "tomorrow at 08:00", in words.
+ */
+untilText: string, };
 
 export type AnsweredBy = "here" | "elsewhere";
 
@@ -266,4 +391,6 @@ outcome: string,
  */
 detail?: string, };
 
-export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent } | { "name": "oauth-state", "payload": OAuthStateEvent };
+export type InboxFocusEvent = { messageId: string, };
+
+export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent } | { "name": "oauth-state", "payload": OAuthStateEvent } | { "name": "inbox-focus", "payload": InboxFocusEvent };

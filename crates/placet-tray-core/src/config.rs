@@ -8,6 +8,8 @@ use placet_client::ServerUrl;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use crate::attention::prefs::AttentionPrefs;
+
 /// How the account signs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -152,6 +154,8 @@ pub struct Config {
     /// through without the person: a program's proposal is always confirmed in a
     /// window, whatever this file says.
     pub answer_only_in_windows: bool,
+    /// Do Not Disturb, urgency, reminders, the badge, the shortcut, the history.
+    pub attention: AttentionPrefs,
 }
 
 /// The file's shape. Kept apart so a hand-edited file with a bad value loses only that
@@ -169,6 +173,7 @@ struct RawConfig {
     notifications: NotificationPrefs,
     autostart: bool,
     answer_only_in_windows: bool,
+    attention: AttentionPrefs,
 }
 
 /// A server address, with plain `http` to a remote host only when the person allowed it.
@@ -240,6 +245,7 @@ impl Config {
             notifications: raw.notifications,
             autostart: raw.autostart,
             answer_only_in_windows: raw.answer_only_in_windows,
+            attention: raw.attention.clamped(),
         }
     }
 
@@ -261,6 +267,7 @@ impl Config {
             notifications: self.notifications.clone(),
             autostart: self.autostart,
             answer_only_in_windows: self.answer_only_in_windows,
+            attention: self.attention.clone(),
         };
         let io = |source| ConfigError::Io {
             path: path.display().to_string(),

@@ -11,6 +11,9 @@ pub enum TrayLook {
     Idle,
     /// Connected with this many reviews waiting.
     Pending(usize),
+    /// Connected with this many reviews waiting, the oldest longer than the person's
+    /// threshold: the badge turns dark red with a yellow ring.
+    Overdue(usize),
 }
 
 /// Side of the square icon, in pixels.
@@ -21,6 +24,8 @@ const GREY: [u8; 3] = [0x9c, 0xa3, 0xaf];
 const AMBER: [u8; 3] = [0xd9, 0x77, 0x06];
 const RED: [u8; 3] = [0xdc, 0x26, 0x26];
 const WHITE: [u8; 3] = [0xff, 0xff, 0xff];
+const DARK_RED: [u8; 3] = [0x7f, 0x1d, 0x1d];
+const YELLOW: [u8; 3] = [0xfa, 0xcc, 0x15];
 
 /// Straight RGBA pixels of the icon, `SIZE`×`SIZE`.
 pub fn render(look: TrayLook) -> Vec<u8> {
@@ -29,7 +34,7 @@ pub fn render(look: TrayLook) -> Vec<u8> {
     let body = match look {
         TrayLook::SignedOut => GREY,
         TrayLook::Offline => AMBER,
-        TrayLook::Idle | TrayLook::Pending(_) => INDIGO,
+        TrayLook::Idle | TrayLook::Pending(_) | TrayLook::Overdue(_) => INDIGO,
     };
     c.rounded_rect(2.0, 2.0, s - 2.0, s - 2.0, 12.0, body);
     match look {
@@ -42,12 +47,17 @@ pub fn render(look: TrayLook) -> Vec<u8> {
             c.disc(s * 0.32, s / 2.0, 7.0, WHITE);
             c.disc(s * 0.68, s / 2.0, 7.0, WHITE);
         }
-        TrayLook::Idle | TrayLook::Pending(_) => {
+        TrayLook::Idle | TrayLook::Pending(_) | TrayLook::Overdue(_) => {
             c.line(s * 0.26, s * 0.52, s * 0.43, s * 0.69, 6.0, WHITE);
             c.line(s * 0.43, s * 0.69, s * 0.76, s * 0.32, 6.0, WHITE);
         }
     }
-    if let TrayLook::Pending(n) = look {
+    let badge = match look {
+        TrayLook::Pending(n) => Some((n, WHITE, RED)),
+        TrayLook::Overdue(n) => Some((n, YELLOW, DARK_RED)),
+        _ => None,
+    };
+    if let Some((n, ring, fill)) = badge {
         let text = if n > 99 {
             "99+".to_owned()
         } else {
@@ -55,8 +65,8 @@ pub fn render(look: TrayLook) -> Vec<u8> {
         };
         let r = if text.len() > 1 { 19.0 } else { 15.0 };
         let (cx, cy) = (s - r - 1.0, r + 1.0);
-        c.disc(cx, cy, r + 2.0, WHITE);
-        c.disc(cx, cy, r, RED);
+        c.disc(cx, cy, r + 2.0, ring);
+        c.disc(cx, cy, r, fill);
         c.text(&text, cx, cy, if text.len() > 2 { 2.0 } else { 3.0 }, WHITE);
     }
     c.finish()
@@ -227,6 +237,8 @@ mod tests {
             TrayLook::Pending(7),
             TrayLook::Pending(42),
             TrayLook::Pending(250),
+            TrayLook::Overdue(1),
+            TrayLook::Overdue(42),
         ];
         let icons: Vec<Vec<u8>> = looks.iter().map(|l| render(*l)).collect();
         for (i, a) in icons.iter().enumerate() {

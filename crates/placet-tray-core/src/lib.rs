@@ -27,6 +27,11 @@
 //! - [`proposal`]: programs' proposals waiting for the person, and their words.
 //! - [`notify`]: the [`notify::Notifier`] seam, the notification center (bursts,
 //!   floods, the summary), and what a freedesktop daemon is sent.
+//! - [`attention`]: urgency, the desktop's Do Not Disturb (the [`attention::dnd::DndWatcher`]
+//!   seam), snoozes and reminders, how long reviews have waited.
+//! - [`history`]: the decided reviews, from the local decision log.
+//! - [`shortcut`]: the global shortcut's keys in each platform's form, and what a press
+//!   does (the inbox at the oldest waiting review).
 //! - [`ipc`]: the command table, views and events of the web pages.
 //! - [`tray`]: what the tray shows and what its menu does.
 //! - [`window`]: the windows and the [`window::WindowHost`] seam; [`ui_line`]: the line
@@ -40,12 +45,14 @@
 
 pub mod agents;
 pub mod app;
+pub mod attention;
 pub mod autostart;
 pub mod cli;
 pub mod config;
 pub mod decide;
 pub mod door;
 pub mod flows;
+pub mod history;
 pub mod icons;
 pub mod ipc;
 pub mod links;
@@ -55,6 +62,7 @@ pub mod notify;
 pub mod paths;
 pub mod proposal;
 pub mod secrets;
+pub mod shortcut;
 pub mod text;
 pub mod tray;
 pub mod ui_line;

@@ -107,7 +107,11 @@ impl WindowKind {
             }
             WindowKind::Confirm { proposal } => format!("confirm.html?id={proposal}"),
             WindowKind::OAuth { state } => format!("oauth.html?state={}", query_value(state)),
-            WindowKind::Inbox => "inbox.html".to_owned(),
+            // The inbox opened on one review (the global shortcut: the oldest waiting).
+            WindowKind::Inbox => match option {
+                Some(id) => format!("inbox.html?focus={}", query_value(id)),
+                None => "inbox.html".to_owned(),
+            },
             WindowKind::Settings => "settings.html".to_owned(),
         }
     }

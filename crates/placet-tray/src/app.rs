@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use placet_client::SessionConfig;
+use placet_tray_core::attention::Attention;
 use placet_tray_core::door::{self, Request};
 use placet_tray_core::ipc::Ctx;
 use placet_tray_core::notify::{CenterConfig, NotificationCenter, Notifier};
@@ -46,6 +47,15 @@ pub enum UserEvent {
     Menu(String),
     /// End the app.
     Quit,
+    /// Bind the global shortcut (or none), on this thread (Windows, macOS).
+    #[cfg(any(windows, target_os = "macos"))]
+    BindShortcut(
+        Option<placet_tray_core::shortcut::Keys>,
+        tokio::sync::oneshot::Sender<Result<Option<String>, String>>,
+    ),
+    /// A global hotkey event (Windows, macOS).
+    #[cfg(any(windows, target_os = "macos"))]
+    Hotkey(global_hotkey::GlobalHotKeyEvent),
 }
 
 /// The core's view of the tray: redraw requests and quit, as events for the loop.
@@ -142,6 +152,7 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
         tray: tray_handle.clone(),
         autostart: Arc::new(crate::autostart::LoginItem),
         proposals: Arc::new(Proposals::default()),
+        attention: Attention::system(),
     };
     host.set_ctx(ctx.clone());
     let center = start_services(&ctx, &tray_handle);
@@ -157,6 +168,8 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
 
     let mut tray: Option<Tray> = None;
     let handle = runtime.handle().clone();
+    #[cfg(any(windows, target_os = "macos"))]
+    let (mut hotkeys, shortcut_pressed) = start_hotkeys(&ctx, &center, &tray_handle);
     event_loop.run(move |event, _, control_flow| {
         *control_flow = ControlFlow::Wait;
         match event {
@@ -179,6 +192,16 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
                     handle.spawn(async move { menu_clicked(&ctx, id).await });
                 }
             }
+            #[cfg(any(windows, target_os = "macos"))]
+            Event::UserEvent(UserEvent::BindShortcut(keys, reply)) => {
+                let _ = reply.send(hotkeys.bind(keys));
+            }
+            #[cfg(any(windows, target_os = "macos"))]
+            Event::UserEvent(UserEvent::Hotkey(e)) => {
+                if hotkeys.is_press(e.id(), e.state()) {
+                    let _ = shortcut_pressed.send(());
+                }
+            }
             Event::UserEvent(UserEvent::Quit) => {
                 tray_handle.quitting.store(true, Ordering::Release);
                 handle.block_on(quit(&ctx, &center, &host, &demo));
@@ -188,6 +211,38 @@ pub fn run(mode: Mode, open: Option<String>, ui_on_stdio: bool) -> i32 {
             _ => {}
         }
     })
+}
+
+/// The global shortcut on Windows and macOS: the hotkey manager lives on the event
+/// loop's thread; the follow task asks it to bind through the loop. Returns the
+/// registrations (for the loop) and where presses go.
+#[cfg(any(windows, target_os = "macos"))]
+fn start_hotkeys(
+    ctx: &Ctx,
+    center: &NotificationCenter,
+    tray: &Arc<TrayHandle>,
+) -> (
+    crate::shortcut::hotkey::Registered,
+    mpsc::UnboundedSender<()>,
+) {
+    let events = tray.clone();
+    global_hotkey::GlobalHotKeyEvent::set_event_handler(Some(
+        move |e: global_hotkey::GlobalHotKeyEvent| events.send(UserEvent::Hotkey(e)),
+    ));
+    let (pressed_tx, pressed) = mpsc::unbounded_channel();
+    let asker = tray.clone();
+    let binder = crate::shortcut::Binder::Loop(Box::new(move |keys| {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        asker.send(UserEvent::BindShortcut(keys, reply));
+        answer
+    }));
+    tokio::spawn(crate::shortcut::follow(
+        ctx.clone(),
+        center.clone(),
+        binder,
+        pressed,
+    ));
+    (crate::shortcut::hotkey::Registered::default(), pressed_tx)
 }
 
 /// True when a tray already runs for this user: it was asked to show itself (or
@@ -230,6 +285,17 @@ fn start_services(ctx: &Ctx, tray_handle: &Arc<TrayHandle>) -> NotificationCente
     flows::start(ctx.clone(), center.clone(), responses, requests);
     #[cfg(target_os = "linux")]
     tokio::spawn(crate::system::follow(ctx.core.clone()));
+    #[cfg(target_os = "linux")]
+    {
+        use placet_tray_core::attention::dnd::DndWatcher;
+        Box::new(crate::dnd::DesktopDnd).start(ctx.attention.dnd_reporter());
+        let (pressed_tx, pressed) = mpsc::unbounded_channel();
+        let (ctx, center) = (ctx.clone(), center.clone());
+        tokio::spawn(async move {
+            let binder = crate::shortcut::Binder::linux(pressed_tx).await;
+            crate::shortcut::follow(ctx, center, binder, pressed).await;
+        });
+    }
     tokio::spawn(quit_on_signals(tray_handle.clone()));
     let menu = tray_handle.clone();
     tray_icon::menu::MenuEvent::set_event_handler(Some(move |e: tray_icon::menu::MenuEvent| {

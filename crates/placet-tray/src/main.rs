@@ -10,6 +10,8 @@
 //! - [`ui_host`]: the window host process (`placet-tray-ui`) and the line to it (the core's `WindowHost`).
 //! - [`notifier`]: notifications (freedesktop D-Bus on Linux, WinRT toasts on Windows,
 //!   UNUserNotificationCenter on macOS).
+//! - [`shortcut`]: the global shortcut (X11 grab, the Wayland portal, global-hotkey on
+//!   Windows and macOS); `dnd`: the desktop's Do Not Disturb, read (Linux).
 //! - [`autostart`], [`system`] (sleep and network events), [`demo`].
 //! - Windows: [`console`] (subcommands print in the caller's console); a
 //!   `placet-tray:` URL (a toast's click, `notifier::toast`) opens a window and nothing
@@ -27,9 +29,12 @@ mod autostart;
 mod console;
 #[cfg(feature = "demo")]
 mod demo;
+#[cfg(target_os = "linux")]
+mod dnd;
 mod notifier;
 #[cfg(windows)]
 mod quit;
+mod shortcut;
 #[cfg(target_os = "linux")]
 mod system;
 mod tray;

@@ -47,8 +47,8 @@ async fn a_watch_only_account_gets_no_answer_buttons() {
     let n = w.notification("Watch this?").await;
     assert_eq!(
         n.action_keys(),
-        ["default"],
-        "only opening: {:?}",
+        ["default", "snooze:15m", "snooze:1h"],
+        "only opening (or a reminder): {:?}",
         n.actions
     );
     assert!(

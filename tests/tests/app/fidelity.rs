@@ -56,8 +56,8 @@ async fn a_plugin_review_is_answered_in_placet() {
     let n = w.notification("Pick a chart").await;
     assert_eq!(
         n.action_keys(),
-        ["default", "open-in-placet"],
-        "only opening: {:?}",
+        ["default", "open-in-placet", "snooze:15m", "snooze:1h"],
+        "only opening (or a reminder): {:?}",
         n.actions
     );
     let tray = w.tray().await;

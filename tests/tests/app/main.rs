@@ -3,6 +3,7 @@
 //! watcher) against an in-process dev server, each test in its own
 //! [`World`](placet_e2e::World). Build the app first: `cargo build -p placet-tray`.
 
+mod attention;
 mod daemons;
 mod fidelity;
 mod forgery;
@@ -133,6 +134,8 @@ mod notifications {
                 ("default".to_owned(), "Open".to_owned()),
                 ("option:approve".to_owned(), "Approve".to_owned()),
                 ("option:reject".to_owned(), "Reject…".to_owned()),
+                ("snooze:15m".to_owned(), "Remind me in 15 min".to_owned()),
+                ("snooze:1h".to_owned(), "Remind me in 1 h".to_owned()),
             ]
         );
         assert_eq!(
@@ -892,7 +895,9 @@ mod cli {
         let strict = w.approval("Strict mode").await;
         let n = w.notification("Strict mode").await;
         assert!(
-            n.actions.iter().all(|(k, _)| k == "default"),
+            n.actions
+                .iter()
+                .all(|(k, _)| k == "default" || k.starts_with("snooze:")),
             "strict mode: no answer buttons on a review's notification: {:?}",
             n.actions
         );

@@ -2,7 +2,7 @@
 //! daemon and, through the extension, the tray.
 
 use placet_e2e::desktops::{self, GnomeShell};
-use placet_e2e::portal::{ColorScheme, SettingsPortal};
+use placet_e2e::settings_portal::{ColorScheme, SettingsPortal};
 
 use crate::support::{around, screenshot, DesktopWorld, T};
 

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use placet_devserver::DemoReview;
-use placet_e2e::portal::{ColorScheme, SettingsPortal};
+use placet_e2e::settings_portal::{ColorScheme, SettingsPortal};
 use placet_e2e::webdriver::{keys, Session};
 use serde_json::{json, Value};
 

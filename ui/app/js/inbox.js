@@ -50,6 +50,22 @@ const sentHere = new Set();
 /** @type {ipc.InboxItem[]} the rows shown, in order */
 let shownItems = [];
 let loadSeq = 0;
+/** The review to select once it is listed (the global shortcut: the oldest waiting). */
+let focusId = new URLSearchParams(window.location.search).get('focus');
+
+/** Selects the review asked for, clearing the filters that would hide it. */
+function applyFocus() {
+  if (!focusId || !data?.items.some((i) => i.id === focusId)) return;
+  if (agentFilter.value || search.value) {
+    agentFilter.value = '';
+    search.value = '';
+    render();
+  }
+  select(focusId);
+  document.body.dataset.focused = focusId;
+  focusId = null;
+  list.focus();
+}
 
 /**
  * A line in the footer.
@@ -407,6 +423,7 @@ async function load() {
     document.body.dataset.loaded = 'true';
     renderAgentFilter(view.agents, view.items);
     render();
+    applyFocus();
   } catch (err) {
     if (seq !== loadSeq) return;
     const e = ipc.toIpcError(err);
@@ -464,9 +481,14 @@ async function start() {
       showStatus(s);
       void load();
     }),
+    listeners.onInboxFocus((id) => {
+      byId('tab-waiting').click();
+      focusId = id;
+      applyFocus();
+    }),
   ]).catch(() => {});
   await Promise.all([load(), loadStatus()]);
-  list.focus();
+  if (!document.body.dataset.focused) list.focus();
   const timer = window.setInterval(refreshTimes, 15_000);
   window.addEventListener('pagehide', () => window.clearInterval(timer));
 }

@@ -36,6 +36,13 @@
 /** @typedef {import('../../types/bindings').AnswerRow} AnswerRow */
 /** @typedef {import('../../types/bindings').OAuthView} OAuthView */
 /** @typedef {import('../../types/bindings').OAuthStateEvent} OAuthStateEvent */
+/** @typedef {import('../../types/bindings').AttentionPrefs} AttentionPrefs */
+/** @typedef {import('../../types/bindings').DesktopView} DesktopView */
+/** @typedef {import('../../types/bindings').HistoryView} HistoryView */
+/** @typedef {import('../../types/bindings').HistoryEntry} HistoryEntry */
+/** @typedef {import('../../types/bindings').DecisionPath} DecisionPath */
+/** @typedef {import('../../types/bindings').SnoozeFor} SnoozeFor */
+/** @typedef {import('../../types/bindings').SnoozedView} SnoozedView */
 /** Each event's payload by its name. @typedef {{[E in UiEvent as E['name']]: E['payload']}} UiEventPayloads */
 
 /** @typedef {import('../../types/protocol').OptionStyle} OptionStyle */
@@ -210,6 +217,20 @@ export const settingsGet = () => call('settings_get');
 /** @param {Settings} settings @returns {Promise<null>} */
 export const settingsSet = (settings) => call('settings_set', { settings });
 
+/**
+ * The decided reviews (the local decision log), newest first, searched by agent (its
+ * name) and text. Passwords show as dots.
+ * @param {{agent?: string, text?: string}} [search] @returns {Promise<HistoryView>}
+ */
+export const historyList = (search = {}) => call('history_list', search);
+
+/**
+ * Takes a review's notification away until later; it comes back then (nothing is
+ * answered).
+ * @param {string} id @param {SnoozeFor} howLong @returns {Promise<SnoozedView>}
+ */
+export const reviewSnooze = (id, howLong) => call('review_snooze', { id, for: howLong });
+
 /** Closes this page's window. */
 export async function closeWindow() {
   await window.__TAURI__.window.getCurrentWindow().close();
@@ -301,6 +322,13 @@ export class Listeners {
   /** @param {(e: OAuthStateEvent) => void} handler */
   onOAuthState(handler) {
     return this.listen('oauth-state', handler);
+  }
+
+  /** The inbox is asked to select a review. @param {(messageId: string) => void} handler */
+  onInboxFocus(handler) {
+    return this.listen('inbox-focus', (p) => {
+      if (p && typeof p.messageId === 'string') handler(p.messageId);
+    });
   }
 
   /** Stops every listener of the page. */

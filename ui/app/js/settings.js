@@ -12,6 +12,7 @@
  */
 
 import * as ipc from './ipc.js';
+import * as attention from './settings-attention.js';
 import { byId, h, replace } from './dom.js';
 import { describeError, sentence } from './messages.js';
 
@@ -89,6 +90,8 @@ let status = null;
 let settings = null;
 /** @type {ipc.AgentView[]} */
 let agents = [];
+/** @type {ipc.DesktopView|null} what the desktop said at the last read */
+let desktop = null;
 let busy = false;
 let mutedListKey = '';
 
@@ -513,6 +516,7 @@ function renderSettings() {
   $.notifyAgentErrors.checked = s.notifyAgentErrors;
   $.autostart.checked = s.autostart;
   $.answerOnlyInWindows.checked = s.answerOnlyInWindows;
+  attention.render(s, desktop);
 
   const muted = new Set(s.mutedAgents);
   // Rebuild the list only when it changes, so a refresh never steals the focus.
@@ -592,6 +596,7 @@ async function loadSettings() {
   try {
     const v = await ipc.settingsGet();
     agents = v.agents;
+    desktop = v.desktop;
     // A save started meanwhile knows better than this read.
     if (saveCount !== before) return;
     settings = v.settings;
@@ -655,6 +660,7 @@ function wireSettings() {
     const on = $.answerOnlyInWindows.checked;
     void save((s) => { s.answerOnlyInWindows = on; });
   });
+  attention.wire(save);
 }
 
 // ---- start ------------------------------------------------------------------------------
@@ -716,7 +722,8 @@ async function start() {
   await loadSettings();
   $.main.setAttribute('aria-busy', 'false');
   document.body.dataset.ready = 'true';
-  const timer = window.setInterval(renderSettings, 30_000);
+  // The desktop's Do Not Disturb and the shortcut's state change on their own.
+  const timer = window.setInterval(() => { void loadSettings(); }, 15_000);
   window.addEventListener('pagehide', () => window.clearInterval(timer));
 }
 

@@ -24,9 +24,14 @@
 //! the migration of an earlier database.
 
 mod deliver;
+mod history;
 mod seal;
 mod store;
 mod types;
+
+/// The sealed review titles' own table name in their rows' identity (they live in the
+/// decisions table, beside the response).
+const TITLES: &str = "decision-titles";
 
 pub use seal::{KeyError, OutboxKey};
 pub use types::{AnswerSource, Decision, Delivery, NewAnswer, QueuedAnswer};
@@ -191,6 +196,10 @@ impl Outbox {
             &self.identity("decisions", a.message_id),
             redacted.to_string().as_bytes(),
         );
+        let sealed_title = a.title.map(|t| {
+            self.key
+                .seal(&self.identity(TITLES, a.message_id), t.as_bytes())
+        });
         let mut db = self.db();
         let tx = db.transaction()?;
         let inserted = tx.execute(
@@ -209,8 +218,8 @@ impl Outbox {
         };
         tx.execute(
             "INSERT INTO decisions (server, account, message_id, agent, review_type, summary,
-                 sealed_response, source, decided_at, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued')",
+                 sealed_response, source, decided_at, outcome, sealed_title)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10)",
             params![
                 self.server,
                 self.account,
@@ -220,7 +229,8 @@ impl Outbox {
                 a.summary,
                 sealed_decision,
                 a.source.as_str(),
-                now.to_rfc3339()
+                now.to_rfc3339(),
+                sealed_title,
             ],
         )?;
         tx.commit()?;
@@ -295,7 +305,7 @@ impl Outbox {
         let db = self.db();
         let mut stmt = db.prepare(
             "SELECT message_id, agent, review_type, summary, sealed_response, source, decided_at,
-                    outcome, outcome_at, detail, delivery, delivery_at, account
+                    outcome, outcome_at, detail, delivery, delivery_at, account, sealed_title
              FROM decisions WHERE server = ?1 AND account IN (?2, '')
              ORDER BY id DESC LIMIT ?3",
         )?;
@@ -313,6 +323,18 @@ impl Outbox {
                 .as_deref()
                 .and_then(|s| self.key.open(&identity, s))
                 .and_then(|plain| serde_json::from_slice::<Value>(&plain).ok());
+            let title = r
+                .get::<_, Option<Vec<u8>>>(13)?
+                .and_then(|s| {
+                    self.key.open(
+                        &RowIdentity {
+                            table: TITLES,
+                            ..identity
+                        },
+                        &s,
+                    )
+                })
+                .and_then(|plain| String::from_utf8(plain.to_vec()).ok());
             let source_label: String = r.get(5)?;
             Ok(Decision {
                 agent: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -331,6 +353,7 @@ impl Outbox {
                     .map(|s| DeliveryStatus::parse(&s)),
                 delivery_at: r.get::<_, Option<String>>(11)?.map(|s| parse_time(&s)),
                 legacy: account.is_empty(),
+                title,
                 message_id,
             })
         })?;

@@ -156,11 +156,28 @@ pub(super) fn prepare(
     } else {
         tx.execute_batch(SCHEMA)?;
     }
+    add_title_column(&tx)?;
     tx.commit()?;
     if migrated {
         // The plain rows' pages are zeroed; this also empties the WAL, which may still
         // hold copies of them.
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
+    Ok(())
+}
+
+/// The decision log's sealed review titles (for the history): a column added to schema 2
+/// in place, which versions that do not know it leave empty (they name their columns).
+fn add_title_column(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let present: Option<String> = tx
+        .query_row(
+            "SELECT name FROM pragma_table_info('decisions') WHERE name = 'sealed_title'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if present.is_none() {
+        tx.execute_batch("ALTER TABLE decisions ADD COLUMN sealed_title BLOB")?;
     }
     Ok(())
 }

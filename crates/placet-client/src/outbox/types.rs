@@ -94,6 +94,9 @@ pub struct NewAnswer<'a> {
     /// For the decision log, in clear: [`crate::Answer::summary`], which names option and
     /// item ids and counts but never holds a typed value.
     pub summary: &'a str,
+    /// For the decision log's history, sealed like the response: what the review asked
+    /// (its first line, plain text).
+    pub title: Option<&'a str>,
 }
 
 /// An answer waiting in the queue.
@@ -139,6 +142,9 @@ pub struct Decision {
     pub unreadable: bool,
     /// Written by an earlier version that did not record the account.
     pub legacy: bool,
+    /// What the review asked (its first line), where it was recorded and opens with the
+    /// key.
+    pub title: Option<String>,
 }
 
 impl Decision {

@@ -96,6 +96,7 @@ fn queue(outbox: &Outbox, inbox: &Inbox, id: &str) {
             agent: "Deploy Bot",
             review: &review.kind,
             summary: &answer.summary(),
+            title: None,
         })
         .unwrap();
     inbox.mark_sending(id, &response);

@@ -187,6 +187,7 @@ async fn an_answer_refused_after_expiry_is_expired() {
             agent: "Deploy Bot",
             review: &review.kind,
             summary: &answer.summary(),
+            title: None,
         })
         .unwrap();
     inbox.mark_sending(&id, &response);

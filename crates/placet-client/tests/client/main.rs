@@ -8,6 +8,7 @@ mod budget;
 mod download;
 mod expiry;
 mod fake;
+mod history;
 mod inbox;
 mod oauth;
 mod outbox;

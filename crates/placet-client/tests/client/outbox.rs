@@ -37,6 +37,7 @@ fn queue_with(
             agent: "Deploy Bot",
             review: &review.kind,
             summary: &answer.summary(),
+            title: None,
         })
         .expect("queued");
     inbox.mark_sending(id, &response);
@@ -637,5 +638,6 @@ fn queue_second(outbox: &Outbox, inbox: &Inbox, id: &str) -> Result<i64, StoreEr
         agent: "Deploy Bot",
         review: &review.kind,
         summary: "second",
+        title: None,
     })
 }

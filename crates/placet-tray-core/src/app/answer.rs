@@ -152,6 +152,7 @@ pub fn queue_answer(
     let response = response_for(review, answer, feedback)?;
     let feedback = feedback.map(str::trim).filter(|f| !f.is_empty());
     let agent = inbox.agent_name(message);
+    let title = crate::text::one_line(&crate::text::markdown_to_plain(message.first_line()), 200);
     outbox.enqueue(&NewAnswer {
         message_id: &message.id,
         response: &response,
@@ -160,6 +161,7 @@ pub fn queue_answer(
         agent: &agent,
         review: &review.kind,
         summary: &answer.summary(),
+        title: Some(&title),
     })?;
     inbox.mark_sending(&message.id, &response);
     Ok(())

@@ -52,8 +52,40 @@ pub(super) enum Command {
     Retry(OpenArgs),
     /// Change your Placet password (the server may ask for it after an admin reset).
     Password(PasswordArgs),
+    /// The decided reviews (the local decision log), newest first: what was answered,
+    /// how, when; passwords never shown.
+    History(HistoryArgs),
+    /// The snoozed reviews; `--clear ID` or `--clear-all` brings them back now.
+    Snoozes(SnoozesArgs),
     /// Run the tray against an embedded Placet dev server with a demo agent.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct HistoryArgs {
+    /// Only this agent's decisions (its name).
+    #[arg(long, value_name = "NAME")]
+    pub(super) agent: Option<String>,
+    /// Only decisions whose review or answer contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub(super) search: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(super) json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").multiple(false).args(["clear", "clear_all"]))]
+pub(super) struct SnoozesArgs {
+    /// Clear this review's snooze (its message id): it comes back now.
+    #[arg(long, value_name = "ID")]
+    pub(super) clear: Option<String>,
+    /// Clear every snooze.
+    #[arg(long)]
+    pub(super) clear_all: bool,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(super) json: bool,
 }
 
 #[derive(Debug, Args)]

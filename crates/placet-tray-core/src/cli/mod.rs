@@ -9,6 +9,7 @@
 //! confirmation window here.
 //!
 //! - `account`: `login`, `logout`, `status`.
+//! - `attention`: `history` (the decision log) and `snoozes`.
 //! - `answer`: `reviews`, `respond`. An answer from the command line is a *proposal*:
 //!   the running tray shows it whole in a confirmation window and only the person's
 //!   Confirm there sends it (see [`crate::door`] and [`crate::decide`]). A terminal is
@@ -17,6 +18,7 @@
 mod account;
 mod answer;
 mod args;
+mod attention;
 #[cfg(test)]
 mod manpage;
 
@@ -133,6 +135,12 @@ pub fn dispatch() -> Run {
             Command::Password(a) => {
                 account::password(&core, a, Out::new(global_json || a.json)).await
             }
+            Command::History(a) => {
+                attention::history(&core, a, Out::new(global_json || a.json)).await
+            }
+            Command::Snoozes(a) => {
+                attention::snoozes(&core, a, Out::new(global_json || a.json)).await
+            }
             Command::Demo(_) => Ok(Exit::Ok),
         };
         let out = Out::new(global_json || command_json(&command));
@@ -162,6 +170,8 @@ fn command_json(c: &Command) -> bool {
         Command::Status(a) | Command::Reviews(a) => a.json,
         Command::Open(a) | Command::Retry(a) => a.json,
         Command::Password(a) => a.json,
+        Command::History(a) => a.json,
+        Command::Snoozes(a) => a.json,
         _ => false,
     }
 }

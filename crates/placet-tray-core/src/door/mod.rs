@@ -36,6 +36,13 @@ pub enum Request {
     Show,
     /// Open a window (`inbox`, `settings`, `review:<id>`).
     Open { window: String },
+    /// The snoozed reviews.
+    Snoozes,
+    /// Clear a snooze (`None`: all); the reviews come back at once.
+    Unsnooze {
+        #[serde(default)]
+        message_id: Option<String>,
+    },
     /// Ask the person to confirm this answer (and request for changes); reply how it
     /// ended.
     Propose {
@@ -86,7 +93,17 @@ pub enum Outcome {
 pub enum Reply {
     Done,
     Proposed(Outcome),
-    Refused { message: String },
+    Refused {
+        message: String,
+    },
+    /// The snoozed reviews, soonest first.
+    Snoozes {
+        list: Vec<crate::attention::SnoozedReview>,
+    },
+    /// How many snoozes were cleared.
+    Unsnoozed {
+        count: usize,
+    },
 }
 
 /// Why the tray could not be asked.

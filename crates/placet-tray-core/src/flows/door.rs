@@ -43,6 +43,14 @@ pub(super) async fn follow_requests(
                     },
                 });
             }
+            Request::Snoozes => {
+                let list = ctx.attention.snoozes().await;
+                let _ = reply.send(Reply::Snoozes { list });
+            }
+            Request::Unsnooze { message_id } => {
+                let count = ctx.attention.unsnooze(message_id.as_deref()).await;
+                let _ = reply.send(Reply::Unsnoozed { count });
+            }
             Request::Propose {
                 message_id,
                 answer,

@@ -13,11 +13,15 @@ use tokio::sync::broadcast;
 use super::info_notice;
 use crate::agents::mute_ids;
 use crate::app::Live;
+use crate::attention::rules::review_urgency;
+use crate::attention::Command;
 use crate::config::{AccountMode, NotifyFor};
 use crate::ipc::events::{AnsweredBy, OAuthStateEvent, ReviewStateEvent, ReviewUpdatedEvent};
 use crate::ipc::views::ReviewState;
 use crate::ipc::{Ctx, UiEvent};
-use crate::notify::{InfoKey, Notice, NoticeAction, NoticeKey, NotificationCenter};
+use crate::notify::{
+    InfoKey, Notice, NoticeAction, NoticeKey, NoticeKind, NotificationCenter, Urgency,
+};
 use crate::text::{self, Answering};
 
 /// How the person can answer `m` from a notification.
@@ -33,26 +37,37 @@ fn answering(ctx: &Ctx, live: &Live, m: &Message) -> Answering {
 }
 
 /// The notice of a pending review, or `None` when it must not pop up (already being
-/// answered, paused, quiet hours, muted agent).
+/// answered, paused, quiet hours, muted agent): its urgency (critical when about to expire
+/// or marked urgent by its agent) and, where the person wants them, the snooze buttons.
 pub(super) fn review_notice(ctx: &Ctx, live: &Live, m: &Message) -> Option<(Notice, String)> {
     if !m.is_pending_review() || live.inbox.is_sending(&m.id) {
         return None;
     }
-    let prefs = ctx.core.config().notifications;
-    if !prefs.allows_any(&mute_ids(&live.inbox, &m.channel_id), Utc::now()) {
+    let config = ctx.core.config();
+    let prefs = config.notifications;
+    let now = ctx.attention.now();
+    if !prefs.allows_any(&mute_ids(&live.inbox, &m.channel_id), now) {
         return None;
     }
     let agent = live.inbox.agent_name(m);
-    let notice = text::review_notice(m, &agent, answering(ctx, live, m), prefs.sound);
+    let mut notice = text::review_notice(m, &agent, answering(ctx, live, m), prefs.sound);
+    notice.urgency = review_urgency(m, now, &config.attention).0;
+    if config.attention.snooze_buttons {
+        notice.actions.extend(text::snooze_actions());
+    }
     Some((notice, agent))
 }
 
-/// Raises a new review's notification, when the preferences allow.
-fn notify_review(ctx: &Ctx, center: &NotificationCenter, live: &Live, m: &Message) {
-    if let Some((notice, agent)) = review_notice(ctx, live, m) {
-        center.review(notice, &agent);
-        ctx.windows.prewarm();
-    }
+/// A new review: the attention flow raises it now, or holds it back (Do Not Disturb, a
+/// snooze).
+fn notify_review(ctx: &Ctx, m: &Message) {
+    ctx.attention.send(Command::Arrived(m.id.clone()));
+}
+
+/// The review is settled (or being answered): no reminder, no snooze.
+fn settled(ctx: &Ctx, center: &NotificationCenter, message_id: &str) {
+    center.withdraw(message_id);
+    ctx.attention.send(Command::Settled(message_id.to_owned()));
 }
 
 fn review_state(ctx: &Ctx, message_id: &str, state: ReviewState) {
@@ -66,7 +81,7 @@ pub(super) async fn follow(ctx: Ctx, center: NotificationCenter, live: Arc<Live>
     let mut changes = live.inbox.subscribe();
     // Reviews that arrived before this task subscribed.
     for m in live.inbox.awaiting() {
-        notify_review(&ctx, &center, &live, &m);
+        notify_review(&ctx, &m);
     }
     ctx.tray.refresh();
     loop {
@@ -97,22 +112,22 @@ pub(super) async fn follow(ctx: Ctx, center: NotificationCenter, live: Arc<Live>
 /// What one change of the inbox shows.
 fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChange) {
     match change {
-        InboxChange::Added(m) => notify_review(ctx, center, live, m),
+        InboxChange::Added(m) => notify_review(ctx, m),
         InboxChange::AgentMessage(m) => {
-            let prefs = ctx.core.config().notifications;
+            let config = ctx.core.config();
+            let prefs = config.notifications;
             if prefs.notify_for == NotifyFor::All
                 && prefs.allows_any(&mute_ids(&live.inbox, &m.channel_id), Utc::now())
             {
                 let agent = live.inbox.agent_name(m);
                 let body = text::markdown_to_plain(m.text.as_deref().unwrap_or(""));
-                center.message(
-                    info_notice(InfoKey::Message(m.id.clone()), &agent, &body, prefs.sound),
-                    &agent,
-                );
+                let key = InfoKey::Message(m.id.clone());
+                let sound = config.attention.message_sound;
+                center.message(info_notice(key, &agent, &body, sound), &agent);
             }
         }
         InboxChange::Sending { message_id } => {
-            center.withdraw(message_id);
+            settled(ctx, center, message_id);
             review_state(ctx, message_id, ReviewState::Sending);
         }
         InboxChange::SendingCancelled { message_id } => {
@@ -123,7 +138,7 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
             by,
             response,
         } => {
-            center.withdraw(message_id);
+            settled(ctx, center, message_id);
             ctx.windows.emit(UiEvent::ReviewState(ReviewStateEvent {
                 by: Some(match by {
                     InboxAnsweredBy::Here => AnsweredBy::Here,
@@ -134,11 +149,11 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
             }));
         }
         InboxChange::Expired { message_id } => {
-            center.withdraw(message_id);
+            settled(ctx, center, message_id);
             review_state(ctx, message_id, ReviewState::Expired);
         }
         InboxChange::Withdrawn { message_id } => {
-            center.withdraw(message_id);
+            settled(ctx, center, message_id);
             review_state(ctx, message_id, ReviewState::Withdrawn);
         }
         InboxChange::Delivery { message_id, status } => {
@@ -169,7 +184,7 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
                 {
                     if let Some(agent) = live.inbox.agent(&status.agent_id) {
                         let (title, body) = text::agent_error(&agent);
-                        center.info(info_notice(key, &title, &body, prefs.sound));
+                        center.info(info_notice(key, &title, &body, false));
                     }
                 }
             } else {
@@ -202,6 +217,9 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
                 reply: None,
                 sound: prefs.sound,
                 persistent: true,
+                // The agent waits for the person: a decision's signal, not news.
+                kind: NoticeKind::Decision,
+                urgency: Urgency::Normal,
             });
         }
         InboxChange::OAuthEnded { state, outcome } => {
@@ -209,6 +227,7 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
             ctx.windows
                 .emit(UiEvent::OAuthState(OAuthStateEvent::ended(state, outcome)));
         }
-        InboxChange::AgentsChanged | InboxChange::Synced { .. } => {}
+        InboxChange::Synced { .. } => ctx.attention.send(Command::Synced),
+        InboxChange::AgentsChanged => {}
     }
 }

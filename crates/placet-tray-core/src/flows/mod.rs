@@ -15,10 +15,13 @@
 //! - [`session`]: sign-in and sign-out, the session's state, our answers' fate.
 //! - [`inbox`]: reviews to notifications (and withdrawn when settled), the tray and
 //!   the windows told.
+//! - [`attention`]: reviews raised when the planner says (Do Not Disturb, expiry,
+//!   snoozes, reminders); snoozes kept across restarts.
 //! - [`responses`]: notification buttons and inline replies back to answers.
 //! - [`door`]: the door's requests; [`proposals`]: programs' proposals, confirmed in
 //!   their window; [`outcome`]: how a proposal ended, in the door's words.
 
+mod attention;
 mod door;
 mod inbox;
 mod outcome;
@@ -33,7 +36,9 @@ use tokio::task::JoinHandle;
 
 use crate::door::Incoming;
 use crate::ipc::{commands, Ctx, UiEvent};
-use crate::notify::{InfoKey, Notice, NoticeEvent, NoticeKey, NotificationCenter};
+use crate::notify::{
+    InfoKey, Notice, NoticeEvent, NoticeKey, NoticeKind, NotificationCenter, Urgency,
+};
 use crate::text;
 
 /// Starts following the core. `responses` is where the platform notifier reports what
@@ -45,11 +50,20 @@ pub fn start(
     requests: mpsc::Receiver<Incoming>,
 ) -> Vec<JoinHandle<()>> {
     let events = ctx.core.subscribe();
-    vec![
+    let mut tasks = Vec::new();
+    if let Some(commands) = ctx.attention.take_commands() {
+        tasks.push(tokio::spawn(attention::follow(
+            ctx.clone(),
+            center.clone(),
+            commands,
+        )));
+    }
+    tasks.extend([
         tokio::spawn(session::follow_core(ctx.clone(), center.clone(), events)),
         tokio::spawn(responses::follow(ctx.clone(), center.clone(), responses)),
         tokio::spawn(door::follow_requests(ctx, center, requests)),
-    ]
+    ]);
+    tasks
 }
 
 /// Tells every window the account and connection changed.
@@ -58,9 +72,21 @@ fn emit_status(ctx: &Ctx) {
         .emit(UiEvent::StatusChanged(commands::status(&ctx.core)));
 }
 
-/// An informational notice (not a review): it follows the daemon's timeout.
+/// An informational notice (not a review): it follows the daemon's timeout. An agent's
+/// message is a [`NoticeKind::Message`] (with its sound when `sound`); everything else is
+/// information, silent, of low urgency unless the person has to act (an answer that did
+/// not go through, a sign-in to renew).
 fn info_notice(key: InfoKey, title: &str, body: &str, sound: bool) -> Notice {
+    let (kind, urgency) = match &key {
+        InfoKey::Message(_) => (NoticeKind::Message, Urgency::Normal),
+        InfoKey::Delivery(_) | InfoKey::AuthExpired => (NoticeKind::Info, Urgency::Normal),
+        InfoKey::Confirm(_) | InfoKey::OAuth(_) => (NoticeKind::Decision, Urgency::Normal),
+        InfoKey::AgentError(_) | InfoKey::Desktop(_) => (NoticeKind::Info, Urgency::Low),
+    };
     Notice {
+        kind,
+        urgency,
+        sound: sound && kind != NoticeKind::Info,
         key: NoticeKey::Info(key),
         title: text::one_line(title, 80),
         body: text::one_line(body, 200),
@@ -68,7 +94,6 @@ fn info_notice(key: InfoKey, title: &str, body: &str, sound: bool) -> Notice {
         open_label: Some("Open".to_owned()),
         without_buttons: None,
         reply: None,
-        sound,
         persistent: false,
     }
 }

@@ -16,7 +16,7 @@ use crate::door::{peer, Outcome, Peer};
 use crate::ipc::events::ProposalStateEvent;
 use crate::ipc::views::ProposalState;
 use crate::ipc::{Ctx, UiEvent};
-use crate::notify::{InfoKey, Notice, NoticeKey, NotificationCenter};
+use crate::notify::{InfoKey, Notice, NoticeKey, NoticeKind, NotificationCenter, Urgency};
 use crate::proposal::{NewProposal, LAPSE};
 use crate::text;
 use crate::window::{WindowEvent, WindowKind};
@@ -150,6 +150,8 @@ async fn confirm(
         reply: None,
         sound: ctx.core.config().notifications.sound,
         persistent: true,
+        kind: NoticeKind::Decision,
+        urgency: Urgency::Normal,
     });
     let inbox = live.inbox.subscribe();
     let ended = wait_for_person(&asked, decided, windows, inbox).await;

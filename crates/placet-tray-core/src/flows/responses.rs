@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 
 use super::{inbox, info_notice, lock};
 use crate::app::Verdict;
+use crate::attention::SnoozeFor;
 use crate::decide::Source;
 use crate::ipc::Ctx;
 use crate::notify::{
@@ -49,6 +50,7 @@ pub(super) async fn follow(
             NoticeKey::Info(
                 InfoKey::Delivery(_) | InfoKey::Message(_) | InfoKey::AgentError(_),
             ) => ctx.windows.open(WindowKind::Inbox, None),
+            NoticeKey::Info(InfoKey::Desktop(_)) => ctx.windows.open(WindowKind::Settings, None),
         }
     }
 }
@@ -61,6 +63,15 @@ async fn review_response(
     response: Response,
 ) {
     let open = |option: Option<String>| ctx.windows.open(WindowKind::review(message_id), option);
+    if let Response::Action(action) = &response {
+        // "Remind me in 15 min": the notification goes, and comes back then. Nothing
+        // is answered.
+        if let Some(snooze) = SnoozeFor::of_action(action) {
+            let until = snooze.until(ctx.attention.now());
+            ctx.attention.snooze(message_id, until);
+            return;
+        }
+    }
     let option_id = match response {
         Response::Action(action) => match option_of_action(&action) {
             Some(option) => option.to_owned(),

@@ -5,16 +5,20 @@
 
 use ts_rs::{Config, TS};
 
+use super::commands::SnoozedView;
 use super::events::{
-    AnsweredBy, DownloadProgressEvent, OAuthStateEvent, ProposalStateEvent, ReviewPreselectEvent,
-    ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
+    AnsweredBy, DownloadProgressEvent, InboxFocusEvent, OAuthStateEvent, ProposalStateEvent,
+    ReviewPreselectEvent, ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
 };
 use super::views::{
-    AgentView, AnswerRow, AppStatus, DecisionView, InboxItem, InboxView, OAuthView, ProposalState,
-    ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
+    AgentView, AnswerRow, AppStatus, DecisionView, DesktopView, InboxItem, InboxView, OAuthView,
+    ProposalState, ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings,
+    SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
-use crate::config::{NotifyFor, QuietHours};
+use crate::attention::SnoozeFor;
+use crate::config::{AttentionPrefs, NotifyFor, QuietHours};
+use crate::history::{DecisionPath, HistoryEntry, HistoryView};
 
 /// The declarations file, as it should read.
 pub fn declarations() -> String {
@@ -33,8 +37,15 @@ pub fn declarations() -> String {
         ServerCheckView::decl(&cfg),
         NotifyFor::decl(&cfg),
         QuietHours::decl(&cfg),
+        AttentionPrefs::decl(&cfg),
         Settings::decl(&cfg),
+        DesktopView::decl(&cfg),
         SettingsView::decl(&cfg),
+        DecisionPath::decl(&cfg),
+        HistoryEntry::decl(&cfg),
+        HistoryView::decl(&cfg),
+        SnoozeFor::decl(&cfg),
+        SnoozedView::decl(&cfg),
         AnsweredBy::decl(&cfg),
         ReviewStateEvent::decl(&cfg),
         ReviewUpdatedEvent::decl(&cfg),
@@ -46,6 +57,7 @@ pub fn declarations() -> String {
         ProposalStateEvent::decl(&cfg),
         OAuthView::decl(&cfg),
         OAuthStateEvent::decl(&cfg),
+        InboxFocusEvent::decl(&cfg),
         UiEvent::decl(&cfg),
     ];
     let mut out = String::from(

@@ -120,6 +120,13 @@ pub struct ReviewPreselectEvent {
     pub option_id: String,
 }
 
+/// Select this review in the inbox (the global shortcut: the oldest waiting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxFocusEvent {
+    pub message_id: String,
+}
+
 /// A program's proposal changed: confirmed, cancelled, timed out, or overtaken by the
 /// review (answered elsewhere, expired, withdrawn).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -162,6 +169,9 @@ pub enum UiEvent {
     /// An agent's OAuth prompt ended.
     #[serde(rename = "oauth-state")]
     OAuthState(OAuthStateEvent),
+    /// Select this review in the inbox.
+    #[serde(rename = "inbox-focus")]
+    InboxFocus(InboxFocusEvent),
 }
 
 /// Which windows an event is for: a window only ever hears about what it shows.
@@ -187,6 +197,7 @@ impl UiEvent {
             UiEvent::DownloadProgress(_) => "download-progress",
             UiEvent::ProposalState(_) => "proposal-state",
             UiEvent::OAuthState(_) => "oauth-state",
+            UiEvent::InboxFocus(_) => "inbox-focus",
         }
     }
 
@@ -203,6 +214,7 @@ impl UiEvent {
             UiEvent::OAuthState(e) => Audience::Window(WindowKind::OAuth {
                 state: e.state.clone(),
             }),
+            UiEvent::InboxFocus(_) => Audience::Window(WindowKind::Inbox),
         }
     }
 

@@ -7,7 +7,7 @@ use placet_client::SessionState;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::config::{NotifyFor, QuietHours};
+use crate::config::{AttentionPrefs, NotifyFor, QuietHours};
 
 /// The state of a review as a page shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -179,6 +179,11 @@ pub struct Settings {
     pub answer_only_in_windows: bool,
     /// A notification when an agent reports an error.
     pub notify_agent_errors: bool,
+    /// Do Not Disturb, urgency, reminders, the badge, the shortcut, the history (always
+    /// read; a page that leaves it out of what it saves leaves it as it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub attention: Option<AttentionPrefs>,
 }
 
 /// The settings, with the agents for the mute list.
@@ -187,6 +192,22 @@ pub struct Settings {
 pub struct SettingsView {
     pub settings: Settings,
     pub agents: Vec<AgentView>,
+    /// What the desktop says now.
+    pub desktop: DesktopView,
+}
+
+/// What the desktop says now, for the settings window.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DesktopView {
+    /// The desktop's Do Not Disturb is on.
+    pub dnd_on: bool,
+    /// Which part of the desktop said so ("GNOME", "dunst").
+    pub dnd_by: Option<String>,
+    /// The global shortcut bound now, as the desktop names it.
+    pub shortcut_bound: Option<String>,
+    /// Why the global shortcut is not bound.
+    pub shortcut_problem: Option<String>,
 }
 
 /// Where a program's proposal stands.

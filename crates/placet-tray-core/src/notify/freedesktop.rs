@@ -9,8 +9,15 @@
 //! - `inline-reply` (KDE Plasma, swaync): a reply field, where the notice offers one.
 //! - Reviews stay until they are settled (timeout 0; withdrawn by the app), informational
 //!   notices follow the daemon's own timeout.
+//! - Each kind of notice has its `category` (`x-placet.review`, `im.received`,
+//!   `x-placet.info`) and `urgency`; a decision plays the app's own sound (`sound-file`,
+//!   when installed, else `sound-name` `message-new-instant`), a message the desktop's
+//!   message sound, information none (`suppress-sound`).
 
-use super::Notice;
+use std::path::Path;
+
+use super::sounds::MESSAGE_SOUND_NAME;
+use super::{Notice, NoticeKind};
 
 /// The daemon's capabilities that change what is sent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,20 +59,34 @@ pub struct Rendered {
     pub body: String,
     /// Key and label pairs, in order.
     pub actions: Vec<(String, String)>,
-    /// `sound-name` to play, or `None` to send `suppress-sound`.
-    pub sound_name: Option<&'static str>,
+    /// What to play (`sound-file` or `sound-name`), or nothing (`suppress-sound`).
+    pub sound: Sound,
     /// The placeholder of an inline reply (`x-kde-reply-placeholder-text`).
     pub reply_placeholder: Option<String>,
     /// `category`.
-    pub category: Option<&'static str>,
+    pub category: &'static str,
+    /// `urgency` (0 low, 1 normal, 2 critical).
+    pub urgency: u8,
     /// `resident`: stays after an action is invoked (the app withdraws it).
     pub resident: bool,
     /// Milliseconds; 0 never expires, -1 is the daemon's default.
     pub timeout: i32,
 }
 
-/// What to send for `notice` to a daemon with `caps`.
-pub fn render(notice: &Notice, caps: &Capabilities) -> Rendered {
+/// The sound hint of a notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sound {
+    /// `suppress-sound`: silent.
+    Silent,
+    /// `sound-name`: a sound of the desktop's theme.
+    Named(&'static str),
+    /// `sound-file`: this file (an absolute path).
+    File(String),
+}
+
+/// What to send for `notice` to a daemon with `caps`; `decision_sound` is the app's own
+/// sound for decisions, where it is installed.
+pub fn render(notice: &Notice, caps: &Capabilities, decision_sound: Option<&Path>) -> Rendered {
     let mut actions = Vec::new();
     let mut body = notice.body.clone();
     if let Some(label) = &notice.open_label {
@@ -97,9 +118,16 @@ pub fn render(notice: &Notice, caps: &Capabilities) -> Rendered {
         summary: notice.title.clone(),
         body,
         actions,
-        sound_name: notice.sound.then_some("message-new-instant"),
+        sound: match (notice.sound, notice.kind, decision_sound) {
+            (false, _, _) | (true, NoticeKind::Info, _) => Sound::Silent,
+            (true, NoticeKind::Decision, Some(file)) => Sound::File(file.display().to_string()),
+            (true, NoticeKind::Decision | NoticeKind::Message, _) => {
+                Sound::Named(MESSAGE_SOUND_NAME)
+            }
+        },
         reply_placeholder,
-        category: notice.persistent.then_some("im.received"),
+        category: notice.kind.category(),
+        urgency: notice.urgency.byte(),
         resident: notice.persistent && caps.persistence,
         timeout: if notice.persistent { 0 } else { -1 },
     }
@@ -124,7 +152,7 @@ pub fn escape_markup(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::{NoticeAction, NoticeKey, ReplyField};
+    use crate::notify::{NoticeAction, NoticeKey, ReplyField, Urgency};
 
     fn notice() -> Notice {
         Notice {
@@ -149,6 +177,8 @@ mod tests {
             }),
             sound: true,
             persistent: true,
+            kind: NoticeKind::Decision,
+            urgency: Urgency::Normal,
         }
     }
 
@@ -161,6 +191,7 @@ mod tests {
         let r = render(
             &notice(),
             &caps(&["actions", "body", "body-markup", "persistence"]),
+            None,
         );
         let keys: Vec<&str> = r.actions.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["default", "approve", "reject"]);
@@ -172,7 +203,7 @@ mod tests {
 
     #[test]
     fn without_actions_the_body_says_how_to_answer() {
-        let r = render(&notice(), &caps(&["body"]));
+        let r = render(&notice(), &caps(&["body"]), None);
         let keys: Vec<&str> = r.actions.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["default"], "no buttons, only the click");
         assert_eq!(
@@ -183,11 +214,57 @@ mod tests {
 
     #[test]
     fn inline_reply_where_offered() {
-        let r = render(&notice(), &caps(&["actions", "inline-reply"]));
+        let r = render(&notice(), &caps(&["actions", "inline-reply"]), None);
         assert_eq!(r.reply_placeholder.as_deref(), Some("Comment"));
         assert_eq!(
             r.actions.last().map(|(k, _)| k.as_str()),
             Some(INLINE_REPLY_ACTION)
         );
+    }
+
+    /// Each kind has its category, urgency and sound: a decision the app's own sound
+    /// (the desktop's message sound where the file is missing), a message the desktop's
+    /// message sound, information none; a notice shown again without its sound is
+    /// silent.
+    #[test]
+    fn each_kind_has_its_signals() {
+        let caps = caps(&["actions", "sound"]);
+        let file = Path::new("/usr/share/placet-tray/sounds/needs-decision.oga");
+        let decision = render(&notice(), &caps, Some(file));
+        assert_eq!(decision.category, "x-placet.review");
+        assert_eq!(decision.urgency, 1);
+        assert_eq!(decision.sound, Sound::File(file.display().to_string()));
+        assert_eq!(
+            render(&notice(), &caps, None).sound,
+            Sound::Named("message-new-instant"),
+            "the fallback"
+        );
+        let critical = Notice {
+            urgency: Urgency::Critical,
+            ..notice()
+        };
+        assert_eq!(render(&critical, &caps, Some(file)).urgency, 2);
+        let message = Notice {
+            kind: NoticeKind::Message,
+            persistent: false,
+            ..notice()
+        };
+        let r = render(&message, &caps, Some(file));
+        assert_eq!(r.category, "im.received");
+        assert_eq!(r.sound, Sound::Named("message-new-instant"));
+        let info = Notice {
+            kind: NoticeKind::Info,
+            urgency: Urgency::Low,
+            persistent: false,
+            ..notice()
+        };
+        let r = render(&info, &caps, Some(file));
+        assert_eq!((r.category, r.urgency), ("x-placet.info", 0));
+        assert_eq!(r.sound, Sound::Silent, "information is silent");
+        let quiet = Notice {
+            sound: false,
+            ..notice()
+        };
+        assert_eq!(render(&quiet, &caps, Some(file)).sound, Sound::Silent);
     }
 }

@@ -10,11 +10,13 @@
 //!
 //! - [`center`]: bursts, floods, the summary and its coalesced updates.
 //! - [`freedesktop`]: what a freedesktop daemon is sent, given its capabilities.
+//! - [`sounds`]: the app's own sound for "needs your decision", where installed.
 //! - [`recording`]: a notifier that records, for tests.
 
 pub mod center;
 pub mod freedesktop;
 pub mod recording;
+pub mod sounds;
 
 pub use center::{CenterConfig, NotificationCenter};
 
@@ -44,6 +46,8 @@ pub enum InfoKey {
     AgentError(String),
     /// An agent asks the person to sign in somewhere (an OAuth flow, by its `state`).
     OAuth(String),
+    /// A desktop matter: the global shortcut could not be bound, say.
+    Desktop(String),
 }
 
 impl NoticeKey {
@@ -59,6 +63,7 @@ impl NoticeKey {
             NoticeKey::Info(InfoKey::Confirm(n)) => format!("info:confirm:{n}"),
             NoticeKey::Info(InfoKey::AgentError(id)) => format!("info:agent-error:{id}"),
             NoticeKey::Info(InfoKey::OAuth(state)) => format!("info:oauth:{state}"),
+            NoticeKey::Info(InfoKey::Desktop(what)) => format!("info:desktop:{what}"),
         }
     }
 
@@ -81,6 +86,9 @@ impl NoticeKey {
         }
         if let Some(id) = tag.strip_prefix("info:agent-error:") {
             return Some(NoticeKey::Info(InfoKey::AgentError(id.to_owned())));
+        }
+        if let Some(what) = tag.strip_prefix("info:desktop:") {
+            return Some(NoticeKey::Info(InfoKey::Desktop(what.to_owned())));
         }
         match tag {
             "summary" => Some(NoticeKey::Summary),
@@ -123,10 +131,65 @@ pub struct Notice {
     pub without_buttons: Option<String>,
     /// An inline reply, where the platform offers it.
     pub reply: Option<ReplyField>,
-    /// Play the sound (only when it first appears).
+    /// Play the sound of its [`kind`](Self::kind) (only when it first appears).
     pub sound: bool,
     /// A review waiting for the person (kept on screen) rather than information.
     pub persistent: bool,
+    /// What it asks of the person: its category and its sound.
+    pub kind: NoticeKind,
+    /// How urgently; see [`crate::attention`] for when a review is critical.
+    pub urgency: Urgency,
+}
+
+/// What a notice asks of the person: each kind has its category and its own sound (or
+/// none), so a person (and the desktop's settings) can tell a decision from news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoticeKind {
+    /// A review waiting for a decision (a review, the summary of reviews, a program's
+    /// proposal to confirm): category `x-placet.review`, the app's own short sound.
+    Decision,
+    /// An agent's message or question: category `im.received`, the desktop's
+    /// message sound.
+    Message,
+    /// Information (a delivery's fate, an agent's error, a sign-in to renew): category
+    /// `x-placet.info`, never a sound.
+    Info,
+}
+
+impl NoticeKind {
+    /// The freedesktop `category` hint.
+    pub fn category(self) -> &'static str {
+        match self {
+            NoticeKind::Decision => "x-placet.review",
+            NoticeKind::Message => "im.received",
+            NoticeKind::Info => "x-placet.info",
+        }
+    }
+}
+
+/// How urgently a notice wants the person, as the freedesktop `urgency` hint (and each
+/// platform's own mechanism: macOS interruption levels, Windows toast scenarios).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Urgency {
+    /// Information that can wait.
+    Low,
+    /// A review or a message.
+    #[default]
+    Normal,
+    /// A review about to expire, or one its agent marked urgent: shown even through Do
+    /// Not Disturb where the desktop lets it.
+    Critical,
+}
+
+impl Urgency {
+    /// The freedesktop `urgency` byte.
+    pub fn byte(self) -> u8 {
+        match self {
+            Urgency::Low => 0,
+            Urgency::Normal => 1,
+            Urgency::Critical => 2,
+        }
+    }
 }
 
 /// What the person did with a notification.

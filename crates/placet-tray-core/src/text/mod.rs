@@ -9,13 +9,17 @@ use placet_client::protocol::{ApprovalOption, OptionStyle, ReviewKind};
 use placet_client::{Message, SessionState};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::notify::{option_action_id, Notice, NoticeAction, NoticeKey, ReplyField};
+use crate::notify::{
+    option_action_id, Notice, NoticeAction, NoticeKey, NoticeKind, ReplyField, Urgency,
+};
 
 mod answers;
+mod attention;
 mod notices;
 mod status;
 
 pub use answers::*;
+pub use attention::*;
 pub use notices::*;
 pub use status::*;
 

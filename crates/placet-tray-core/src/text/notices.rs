@@ -85,6 +85,8 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
         reply,
         sound,
         persistent: true,
+        kind: NoticeKind::Decision,
+        urgency: Urgency::Normal,
     }
 }
 

@@ -73,11 +73,15 @@ pub fn tray_status(state: &SessionState, host: &str, count: usize) -> String {
     }
 }
 
-/// The tray icon's tooltip.
-pub fn tray_tooltip(state: &SessionState, count: usize, status: &str) -> String {
-    let what = match (state, count) {
-        (SessionState::Connected { .. }, 0) => "nothing pending".to_owned(),
-        (SessionState::Connected { .. }, n) => format!("{n} pending"),
+/// The tray icon's tooltip: "Placet Tray — 3 waiting, oldest 12 min".
+pub fn tray_tooltip(
+    state: &SessionState,
+    count: usize,
+    oldest: Option<chrono::Duration>,
+    status: &str,
+) -> String {
+    let what = match state {
+        SessionState::Connected { .. } => super::waiting_line(count, oldest),
         _ => status.to_owned(),
     };
     format!("Placet Tray — {what}")

@@ -7,6 +7,7 @@ use chrono::{Duration as ChronoDuration, Local, TimeZone, Utc};
 use placet_client::SessionState;
 
 use crate::app::{Core, CoreError, QueuedOnSignOut};
+use crate::attention::rules;
 use crate::config::AccountMode;
 use crate::icons::TrayLook;
 use crate::ipc::Ctx;
@@ -204,17 +205,27 @@ pub fn tray_view(core: &Core) -> TrayView {
         .host_str()
         .unwrap_or("server")
         .to_owned();
+    let waiting = rules::waiting(
+        awaiting.iter().map(|m| m.created_at),
+        now,
+        &config.attention,
+    );
     let look = match &state {
+        SessionState::Connected { .. } if waiting.overdue => TrayLook::Overdue(count),
         SessionState::Connected { .. } if count > 0 => TrayLook::Pending(count),
         SessionState::Connected { .. } => TrayLook::Idle,
         SessionState::AuthExpired | SessionState::SignedOut => TrayLook::SignedOut,
         _ => TrayLook::Offline,
     };
     let mut status = text::tray_status(&state, &host, count);
+    // The oldest wait, in the menu too: not every tray shows a tooltip.
+    if state.is_connected() {
+        status.push_str(&text::waited_suffix(count, waiting.oldest));
+    }
     if !live.account.server.is_encrypted() && !live.account.server.is_loopback() {
         status.push_str(text::NOT_ENCRYPTED);
     }
-    let tooltip = text::tray_tooltip(&state, count, &status);
+    let tooltip = text::tray_tooltip(&state, count, waiting.oldest, &status);
     let reviews: Vec<(String, String)> = awaiting
         .iter()
         .take(MENU_REVIEWS)

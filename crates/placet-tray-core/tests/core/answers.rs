@@ -15,7 +15,11 @@ async fn a_button_answers_and_the_notification_goes() {
     let key = NoticeKey::Review(id.clone());
     let notice = w.shown(&key).await;
     let actions: Vec<&str> = notice.actions.iter().map(|a| a.id.as_str()).collect();
-    assert_eq!(actions, ["option:approve", "option:reject"]);
+    assert_eq!(
+        actions,
+        ["option:approve", "option:reject", "snooze:15m", "snooze:1h"],
+        "the options, then the snooze buttons"
+    );
     w.respond(NoticeEvent {
         key: key.clone(),
         response: Response::Action("option:approve".into()),
@@ -65,7 +69,11 @@ async fn strict_mode_takes_the_buttons_off() {
     let id = w.approval("Strict?").await;
     let key = NoticeKey::Review(id.clone());
     let notice = w.shown(&key).await;
-    assert!(notice.actions.is_empty(), "{:?}", notice.actions);
+    assert!(
+        notice.actions.iter().all(|a| a.id.starts_with("snooze:")),
+        "no answer button, only snoozes: {:?}",
+        notice.actions
+    );
     assert!(notice.reply.is_none());
     w.respond(NoticeEvent {
         key,

@@ -6,6 +6,7 @@
 mod support;
 
 mod answers;
+mod attention;
 mod deployed;
 mod layouts;
 mod proposals;

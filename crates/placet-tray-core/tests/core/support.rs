@@ -11,6 +11,8 @@ use placet_client::backoff::Backoff;
 use placet_client::{Secret, ServerUrl, SessionConfig};
 use placet_devserver::{DevServer, DevServerConfig, RecordedRespond};
 use placet_tray_core::app::Addresses;
+use placet_tray_core::attention::clock::ManualClock;
+use placet_tray_core::attention::Attention;
 use placet_tray_core::autostart::Autostart;
 use placet_tray_core::door::{Incoming, Outcome, Peer, Reply, Request};
 use placet_tray_core::ipc::{Ctx, UiEvent};
@@ -154,6 +156,9 @@ pub struct World {
     pub server: DevServer,
     pub core: Arc<Core>,
     pub ctx: Ctx,
+    /// The time reminders and snoozes are measured in: moved by the test.
+    pub clock: Arc<ManualClock>,
+    pub attention: Attention,
     pub notifier: Arc<RecordingNotifier>,
     pub windows: Arc<Windows>,
     pub secrets: Arc<MemoryStore>,
@@ -241,12 +246,15 @@ impl World {
         let windows = Arc::new(Windows::default());
         let center =
             NotificationCenter::spawn(Arc::new(Shared(notifier.clone())), CenterConfig::default());
+        let clock = Arc::new(ManualClock::at(chrono::Utc::now()));
+        let attention = Attention::new(clock.clone());
         let ctx = Ctx {
             core: core.clone(),
             windows: windows.clone(),
             tray: Arc::new(Tray::default()),
             autostart: Arc::new(NoAutostart),
             proposals: Arc::new(Proposals::default()),
+            attention: attention.clone(),
         };
         let (responses, responses_rx) = mpsc::unbounded_channel();
         let (requests, requests_rx) = mpsc::channel(8);
@@ -255,6 +263,8 @@ impl World {
             server,
             core,
             ctx,
+            clock,
+            attention,
             notifier,
             windows,
             secrets,

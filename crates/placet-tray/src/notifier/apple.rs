@@ -11,12 +11,20 @@
 //!   comes back as [`Response::Dismissed`].
 //! - The request's identifier is the notice key's tag: showing a key again replaces its
 //!   notification, and withdrawing removes it by that identifier.
+//! - The interruption level follows the notice's urgency: information is passive (no
+//!   banner, no sound: it waits in Notification Center), a review or a message is active,
+//!   a critical review (about to expire, marked urgent) is time-sensitive, which passes a
+//!   Focus that allows time-sensitive notifications (macOS 12 or later, and only once the
+//!   signed app carries Apple's Time Sensitive Notifications capability, which the release
+//!   does not request yet: until then macOS shows it as active). macOS applies Focus
+//!   itself: the app does not read it (there is no public API without the Focus Status
+//!   entitlement and a question to the person).
 //! - Permission to notify is asked for at the first notice that needs the person (a
 //!   review, the summary of reviews, an answer from the command line to confirm), not
 //!   at start: [`Permission`] decides when, once per run, and holds the notices that
 //!   come while the question is on screen until it is answered.
 
-use placet_tray_core::notify::{InfoKey, Notice, NoticeKey, ReplyField, Response};
+use placet_tray_core::notify::{InfoKey, Notice, NoticeKey, ReplyField, Response, Urgency};
 
 /// `UNNotificationDefaultActionIdentifier`: the notification itself was clicked.
 pub const DEFAULT_ACTION: &str = "com.apple.UNNotificationDefaultActionIdentifier";
@@ -70,6 +78,26 @@ pub fn category(notice: &Notice) -> Category {
         id: format!("placet.{:016x}", digest.0),
         buttons,
         reply: notice.reply.clone(),
+    }
+}
+
+/// `UNNotificationInterruptionLevel`, as far as the app uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interruption {
+    /// Delivered quietly to Notification Center.
+    Passive = 0,
+    /// The default: a banner and its sound.
+    Active = 1,
+    /// Shown through a Focus that lets time-sensitive notifications through.
+    TimeSensitive = 2,
+}
+
+/// The interruption level of `notice`.
+pub fn interruption(notice: &Notice) -> Interruption {
+    match notice.urgency {
+        Urgency::Low => Interruption::Passive,
+        Urgency::Normal => Interruption::Active,
+        Urgency::Critical => Interruption::TimeSensitive,
     }
 }
 
@@ -240,7 +268,7 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use placet_tray_core::notify::NoticeAction;
+    use placet_tray_core::notify::{NoticeAction, NoticeKind};
 
     fn info(key: InfoKey) -> Notice {
         Notice {
@@ -253,6 +281,8 @@ mod tests {
             reply: None,
             sound: false,
             persistent: false,
+            kind: NoticeKind::Info,
+            urgency: Urgency::Low,
         }
     }
 
@@ -273,6 +303,8 @@ mod tests {
             reply: None,
             sound: true,
             persistent: true,
+            kind: NoticeKind::Decision,
+            urgency: Urgency::Normal,
         }
     }
 
@@ -428,5 +460,27 @@ mod tests {
         assert_eq!(p.show(&review("m1", &[])), Step::Ask);
         p.withdraw_all();
         assert!(p.answered().is_empty());
+    }
+
+    /// Information waits quietly, a review is active, a critical review is
+    /// time-sensitive.
+    #[test]
+    fn interruption_levels_follow_urgency() {
+        assert_eq!(
+            interruption(&info(InfoKey::AgentError("a".into()))),
+            Interruption::Passive
+        );
+        let r = review("m1", &[]);
+        assert_eq!(interruption(&r), Interruption::Active);
+        let critical = Notice {
+            urgency: Urgency::Critical,
+            ..r
+        };
+        assert_eq!(interruption(&critical), Interruption::TimeSensitive);
+        assert_eq!(
+            Interruption::TimeSensitive as usize,
+            2,
+            "the system's value"
+        );
     }
 }

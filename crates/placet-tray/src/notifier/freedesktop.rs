@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use futures_util::StreamExt;
 use placet_tray_core::notify::freedesktop::{
-    self, Capabilities, DEFAULT_ACTION, INLINE_REPLY_ACTION,
+    self, Capabilities, Sound, DEFAULT_ACTION, INLINE_REPLY_ACTION,
 };
 use placet_tray_core::notify::{Notice, NoticeEvent, NoticeKey, Notifier, Response};
 use tokio::sync::mpsc;
@@ -101,6 +101,8 @@ struct Bus {
     connection: zbus::Connection,
     proxy: zbus::Proxy<'static>,
     caps: Capabilities,
+    /// The app's sound for decisions, where installed.
+    sound_file: Option<std::path::PathBuf>,
 }
 
 impl Bus {
@@ -144,10 +146,13 @@ impl Bus {
             }
         });
         let caps = capabilities(&proxy).await;
+        let sound_file = placet_tray_core::notify::sounds::decision_sound_file();
+        tracing::debug!(sound = ?sound_file, "the decision sound");
         Ok(Self {
             connection,
             proxy,
             caps,
+            sound_file,
         })
     }
 
@@ -159,7 +164,7 @@ impl Bus {
     }
 
     async fn notify(&self, notice: &Notice, replaces: u32) -> zbus::Result<u32> {
-        let r = freedesktop::render(notice, &self.caps);
+        let r = freedesktop::render(notice, &self.caps, self.sound_file.as_deref());
         let actions: Vec<&str> = r
             .actions
             .iter()
@@ -167,13 +172,13 @@ impl Bus {
             .collect();
         let mut hints: HashMap<&str, Value<'_>> = HashMap::new();
         hints.insert("desktop-entry", Value::from(DESKTOP_ENTRY));
-        match r.sound_name {
-            Some(name) => hints.insert("sound-name", Value::from(name)),
-            None => hints.insert("suppress-sound", Value::from(true)),
+        match &r.sound {
+            Sound::Silent => hints.insert("suppress-sound", Value::from(true)),
+            Sound::Named(name) => hints.insert("sound-name", Value::from(*name)),
+            Sound::File(path) => hints.insert("sound-file", Value::from(path.as_str())),
         };
-        if let Some(c) = r.category {
-            hints.insert("category", Value::from(c));
-        }
+        hints.insert("category", Value::from(r.category));
+        hints.insert("urgency", Value::from(r.urgency));
         if r.resident {
             hints.insert("resident", Value::from(true));
         }

@@ -37,9 +37,9 @@ use objc2_foundation::{NSArray, NSBundle, NSError, NSSet, NSString};
 use objc2_user_notifications::{
     UNAuthorizationOptions, UNMutableNotificationContent, UNNotification, UNNotificationAction,
     UNNotificationActionOptions, UNNotificationCategory, UNNotificationCategoryOptions,
-    UNNotificationPresentationOptions, UNNotificationRequest, UNNotificationResponse,
-    UNNotificationSound, UNTextInputNotificationAction, UNTextInputNotificationResponse,
-    UNUserNotificationCenter, UNUserNotificationCenterDelegate,
+    UNNotificationInterruptionLevel, UNNotificationPresentationOptions, UNNotificationRequest,
+    UNNotificationResponse, UNNotificationSound, UNTextInputNotificationAction,
+    UNTextInputNotificationResponse, UNUserNotificationCenter, UNUserNotificationCenterDelegate,
 };
 use placet_tray_core::notify::{Notice, NoticeEvent, NoticeKey, Notifier};
 use tokio::sync::mpsc::UnboundedSender;
@@ -206,6 +206,13 @@ fn show(center: &UNUserNotificationCenter, categories: &mut Categories, notice: 
     content.setCategoryIdentifier(&category_id);
     if notice.sound {
         content.setSound(Some(&UNNotificationSound::defaultSound()));
+    }
+    // macOS 12 and later: a critical review passes a Focus that allows time-sensitive
+    // notifications; information waits quietly.
+    if content.respondsToSelector(objc2::sel!(setInterruptionLevel:)) {
+        content.setInterruptionLevel(UNNotificationInterruptionLevel(
+            apple::interruption(notice) as usize
+        ));
     }
     let request = UNNotificationRequest::requestWithIdentifier_content_trigger(
         &NSString::from_str(&apple::request_id(&notice.key)),

@@ -20,13 +20,19 @@
 //! - An inline reply is a text box with a send button (`reply`); toasts always offer one,
 //!   so [`Notice::reply`] is honoured whenever it is set.
 //! - Toasts always show buttons: [`Notice::without_buttons`] is never needed.
-//! - A review waiting for the person uses the reminder scenario (it stays on screen until
-//!   answered or dismissed) when it has buttons, and the long duration otherwise;
-//!   information follows the system's default.
+//! - A critical review (about to expire, marked urgent) uses the `urgent` scenario: an
+//!   important notification, which Windows 11 shows through Do Not Disturb (Focus Assist)
+//!   when the person lets the app (older Windows show it as a reminder). Another review
+//!   waiting for the person uses the reminder scenario (it stays on screen until answered
+//!   or dismissed) when it has buttons, and the long duration otherwise; information
+//!   follows the system's default. Windows applies Do Not Disturb itself: the app does not
+//!   read it (there is no documented API for Focus Assist's state).
+//! - Each kind has its sound: a decision the system's reminder sound, a message its
+//!   instant-message sound, information none (unpackaged apps cannot name a file).
 //! - Agent text is data: every text is XML-escaped and stripped of the characters XML
 //!   cannot carry, so it can never add elements.
 
-use placet_tray_core::notify::{InfoKey, Notice, NoticeKey, Response};
+use placet_tray_core::notify::{InfoKey, Notice, NoticeKey, NoticeKind, Response, Urgency};
 use placet_tray_core::window::WindowKind;
 
 /// The URL scheme the installer registers for `placet-tray.exe "%1"`.
@@ -54,7 +60,9 @@ pub fn xml(notice: &Notice) -> String {
         }
     }
     if notice.persistent {
-        if notice.actions.is_empty() && notice.reply.is_none() {
+        if notice.urgency == Urgency::Critical {
+            toast.push_str(" scenario=\"urgent\"");
+        } else if notice.actions.is_empty() && notice.reply.is_none() {
             toast.push_str(" duration=\"long\"");
         } else {
             toast.push_str(" scenario=\"reminder\"");
@@ -93,10 +101,14 @@ pub fn xml(notice: &Notice) -> String {
         }
         toast.push_str("</actions>");
     }
-    if notice.sound {
-        toast.push_str("<audio src=\"ms-winsoundevent:Notification.IM\"/>");
-    } else {
-        toast.push_str("<audio silent=\"true\"/>");
+    match (notice.sound, notice.kind) {
+        (true, NoticeKind::Decision) => {
+            toast.push_str("<audio src=\"ms-winsoundevent:Notification.Reminder\"/>")
+        }
+        (true, NoticeKind::Message) => {
+            toast.push_str("<audio src=\"ms-winsoundevent:Notification.IM\"/>")
+        }
+        (false, _) | (true, NoticeKind::Info) => toast.push_str("<audio silent=\"true\"/>"),
     }
     toast.push_str("</toast>");
     toast
@@ -232,6 +244,8 @@ mod tests {
             reply: None,
             sound: true,
             persistent: true,
+            kind: NoticeKind::Decision,
+            urgency: Urgency::Normal,
         }
     }
 
@@ -256,8 +270,8 @@ mod tests {
             "toasts show buttons, so no hint: {x}"
         );
         assert!(
-            x.contains("<audio src=\"ms-winsoundevent:Notification.IM\"/>"),
-            "{x}"
+            x.contains("<audio src=\"ms-winsoundevent:Notification.Reminder\"/>"),
+            "a decision's sound: {x}"
         );
     }
 
@@ -304,6 +318,8 @@ mod tests {
             reply: None,
             sound: false,
             persistent: false,
+            kind: NoticeKind::Info,
+            urgency: Urgency::Low,
         };
         assert_eq!(
             xml(&n),
@@ -399,5 +415,32 @@ mod tests {
         ] {
             assert_eq!(protocol_window(url), None, "{url}");
         }
+    }
+
+    /// A critical review is an important (urgent) toast; a message has the instant
+    /// message sound; information is silent whatever it asks.
+    #[test]
+    fn urgency_and_kind_choose_scenario_and_sound() {
+        let critical = Notice {
+            urgency: Urgency::Critical,
+            ..review()
+        };
+        assert!(
+            xml(&critical).starts_with("<toast launch=\"open\" scenario=\"urgent\">"),
+            "{}",
+            xml(&critical)
+        );
+        let message = Notice {
+            kind: NoticeKind::Message,
+            persistent: false,
+            ..review()
+        };
+        assert!(xml(&message).contains("<audio src=\"ms-winsoundevent:Notification.IM\"/>"));
+        let info = Notice {
+            kind: NoticeKind::Info,
+            persistent: false,
+            ..review()
+        };
+        assert!(xml(&info).contains("<audio silent=\"true\"/>"));
     }
 }

@@ -83,9 +83,18 @@ pub(super) fn signed_in(
     }
 }
 
-pub(super) fn settings_get(core: &Core) -> SettingsView {
+pub(super) fn settings_get(ctx: &Ctx) -> SettingsView {
+    let core = &ctx.core;
     let c = core.config();
+    let dnd = ctx.attention.dnd();
+    let shortcut = ctx.attention.shortcut();
     SettingsView {
+        desktop: DesktopView {
+            dnd_on: dnd.on,
+            dnd_by: dnd.by,
+            shortcut_bound: shortcut.bound,
+            shortcut_problem: shortcut.problem,
+        },
         settings: Settings {
             paused_until: c.notifications.paused_until,
             quiet_hours: c.notifications.quiet_hours,
@@ -95,12 +104,17 @@ pub(super) fn settings_get(core: &Core) -> SettingsView {
             autostart: c.autostart,
             answer_only_in_windows: c.answer_only_in_windows,
             notify_agent_errors: c.notifications.agent_errors,
+            attention: Some(c.attention),
         },
         agents: core.live().map(|l| agents(&l)).unwrap_or_default(),
     }
 }
 
 pub(super) fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
+    if let Some(a) = &settings.attention {
+        crate::shortcut::Keys::parse(&a.shortcut)
+            .map_err(|e| IpcError::new(ErrorCode::BadInput, e.to_string()))?;
+    }
     if settings.autostart != ctx.core.config().autostart {
         ctx.autostart.set(settings.autostart).map_err(|e| {
             IpcError::new(
@@ -118,6 +132,9 @@ pub(super) fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
         c.autostart = settings.autostart;
         c.answer_only_in_windows = settings.answer_only_in_windows;
         c.notifications.agent_errors = settings.notify_agent_errors;
+        if let Some(a) = settings.attention {
+            c.attention = a.clamped();
+        }
     })?;
     ctx.tray.refresh();
     Ok(())

@@ -18,8 +18,8 @@ use serde_json::Value;
 
 use super::events::DownloadProgressEvent;
 use super::views::{
-    AgentView, AppStatus, DecisionView, InboxItem, InboxView, ProposalView, ReviewState,
-    ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
+    AgentView, AppStatus, DecisionView, DesktopView, InboxItem, InboxView, ProposalView,
+    ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{ErrorCode, IpcError, UiEvent};
 use crate::app::{Addresses, Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
@@ -33,9 +33,11 @@ use crate::{links, markdown, text};
 
 mod account;
 mod args;
+mod attention;
 mod review;
 
 pub use account::status;
+pub use attention::SnoozedView;
 pub use review::{inbox_list, review_get};
 
 use account::*;
@@ -67,13 +69,15 @@ pub enum CommandName {
     OAuthOpen,
     ChangePassword,
     RetryDelivery,
+    HistoryList,
+    ReviewSnooze,
 }
 
 use WindowClass::{Confirm as C, Inbox as I, OAuth as O, Review as R, Settings as S};
 
 impl CommandName {
     /// The whole table.
-    pub const ALL: [CommandName; 22] = [
+    pub const ALL: [CommandName; 24] = [
         CommandName::ReviewGet,
         CommandName::ReviewRespond,
         CommandName::ReviewOpen,
@@ -96,6 +100,8 @@ impl CommandName {
         CommandName::OAuthOpen,
         CommandName::ChangePassword,
         CommandName::RetryDelivery,
+        CommandName::HistoryList,
+        CommandName::ReviewSnooze,
     ];
 
     /// The name pages invoke.
@@ -123,6 +129,8 @@ impl CommandName {
             CommandName::OAuthOpen => "oauth_open",
             CommandName::ChangePassword => "change_password",
             CommandName::RetryDelivery => "retry_delivery",
+            CommandName::HistoryList => "history_list",
+            CommandName::ReviewSnooze => "review_snooze",
         }
     }
 
@@ -156,6 +164,8 @@ impl CommandName {
             CommandName::OAuthOpen => &[O],
             CommandName::ChangePassword => &[S],
             CommandName::RetryDelivery => &[R, I],
+            CommandName::HistoryList => &[I],
+            CommandName::ReviewSnooze => &[R, I],
         }
     }
 
@@ -174,6 +184,8 @@ pub struct Ctx {
     pub autostart: Arc<dyn Autostart>,
     /// Programs' proposals waiting for the person.
     pub proposals: Arc<Proposals>,
+    /// Urgency, Do Not Disturb, snoozes and reminders.
+    pub attention: crate::attention::Attention,
 }
 
 type Result<T> = std::result::Result<T, IpcError>;
@@ -289,7 +301,7 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             ctx.core.sign_out(queued).await?;
             json(status(&ctx.core))
         }
-        CommandName::SettingsGet => json(settings_get(&ctx.core)),
+        CommandName::SettingsGet => json(settings_get(ctx)),
         CommandName::SettingsSet => {
             let a: SettingsArgs = args(cmd, value)?;
             settings_set(ctx, a.settings)?;
@@ -334,6 +346,14 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
                 .ok_or_else(|| IpcError::not_allowed("its link is not safe to open"))?;
             links::open_link(link).map_err(|e| IpcError::new(e.code(), e.to_string()))?;
             json(())
+        }
+        CommandName::HistoryList => {
+            let a: attention::HistoryArgs = args(cmd, value)?;
+            json(attention::history_list(&ctx.core, a).await?)
+        }
+        CommandName::ReviewSnooze => {
+            let a: attention::SnoozeArgs = args(cmd, value)?;
+            json(attention::review_snooze(ctx, from, a)?)
         }
         CommandName::ProposalDecide => {
             let a: ProposalDecideArgs = args(cmd, value)?;

@@ -24,7 +24,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::{sleep_until, Instant};
 
-use super::{Notice, NoticeKey, Notifier};
+use super::{Notice, NoticeKey, NoticeKind, Notifier, Urgency};
 use crate::text;
 
 /// The folding rules.
@@ -279,13 +279,15 @@ impl State {
         // The flood rule counts only what is still on screen (the new one included): a
         // person who answers each review as it comes is not flooded. Counted only when
         // the burst rule has not already decided.
-        let fold = in_burst >= self.config.burst_size
-            || self
-                .recent
-                .iter()
-                .filter(|(_, k)| *k == key || self.known(k))
-                .count()
-                > self.config.flood_size;
+        // A critical review (about to expire, or marked urgent) always shows on its own.
+        let fold = notice.urgency < Urgency::Critical
+            && (in_burst >= self.config.burst_size
+                || self
+                    .recent
+                    .iter()
+                    .filter(|(_, k)| *k == key || self.known(k))
+                    .count()
+                    > self.config.flood_size);
         if !fold {
             self.shown.insert(key, (agent, kind));
             self.notifier.show(notice);
@@ -370,6 +372,12 @@ impl State {
             reply: None,
             sound,
             persistent: reviews > 0,
+            kind: if reviews > 0 {
+                NoticeKind::Decision
+            } else {
+                NoticeKind::Message
+            },
+            urgency: Urgency::Normal,
         });
     }
 

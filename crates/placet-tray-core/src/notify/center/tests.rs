@@ -13,6 +13,8 @@ fn notice(id: &str) -> Notice {
         reply: None,
         sound: true,
         persistent: true,
+        kind: crate::notify::NoticeKind::Decision,
+        urgency: crate::notify::Urgency::Normal,
     }
 }
 

@@ -1,0 +1,357 @@
+//! Reviews raised when the [planner](crate::attention::planner) says: at once, after Do
+//! Not Disturb, about to expire, after a snooze, as a reminder. Follows the attention
+//! commands (arrivals, settled reviews, snoozes), the desktop's Do Not Disturb, the
+//! settings and the clock; keeps the snoozes in their file; redraws the tray each minute
+//! while reviews wait (its tooltip says how long). Raises notifications only: nothing
+//! here answers a review.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::{broadcast, mpsc};
+
+use super::inbox;
+use crate::app::{CoreEvent, Live};
+use crate::attention::planner::{Found, Pending, Planner, Raise, Why};
+use crate::attention::rules::review_urgency;
+use crate::attention::snoozes::{Snooze, SnoozeStore};
+use crate::attention::{Command, SnoozedReview};
+use crate::ipc::Ctx;
+use crate::notify::NotificationCenter;
+use crate::text;
+
+/// The account whose reviews are planned: its web address and name.
+type AccountKey = (String, String);
+
+struct State {
+    ctx: Ctx,
+    center: NotificationCenter,
+    planner: Planner,
+    store: SnoozeStore,
+    account: Option<AccountKey>,
+    /// The snoozes as last written.
+    written: BTreeMap<String, DateTime<Utc>>,
+    /// The inbox has synced with the server since the account went live: a snoozed
+    /// review it does not list is gone.
+    synced: bool,
+}
+
+/// Follows attention until the commands end.
+pub(super) async fn follow(
+    ctx: Ctx,
+    center: NotificationCenter,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let clock = ctx.attention.clock().clone();
+    let mut dnd = ctx.attention.watch_dnd();
+    let mut events = ctx.core.subscribe();
+    let mut me = State {
+        store: SnoozeStore::in_dir(&ctx.core.paths().data_dir),
+        ctx,
+        center,
+        planner: Planner::default(),
+        account: None,
+        written: BTreeMap::new(),
+        synced: false,
+    };
+    loop {
+        let live = me.check_account();
+        let now = clock.now();
+        let wake = me.next_wake(live.as_deref(), now);
+        let sleep = async {
+            match wake {
+                Some(t) => clock.wake_at(t).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            c = commands.recv() => match c {
+                Some(c) => me.handle(c),
+                None => return,
+            },
+            changed = dnd.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                me.dnd_changed();
+            }
+            e = events.recv() => match e {
+                Ok(CoreEvent::ConfigChanged) => me.dnd_changed(),
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            () = sleep => me.tick(),
+        }
+        me.persist();
+    }
+}
+
+impl State {
+    /// The live account, after forgetting another account's plans (and loading this
+    /// one's snoozes) when it changed.
+    fn check_account(&mut self) -> Option<Arc<Live>> {
+        let live = self.ctx.core.live();
+        let key = live.as_ref().map(|l| {
+            (
+                l.account.server.display().to_owned(),
+                l.account.name.clone(),
+            )
+        });
+        if key != self.account {
+            if let Some(l) = live.as_ref() {
+                prune_history(&self.ctx, l);
+            }
+            self.planner.clear();
+            self.written.clear();
+            self.synced = false;
+            if let Some((server, account)) = &key {
+                for s in self.store.load().iter().filter(|s| s.of(server, account)) {
+                    self.planner.snooze(&s.message_id, s.until);
+                    self.written.insert(s.message_id.clone(), s.until);
+                }
+            }
+            self.account = key;
+            let on = self.dnd_on();
+            let now = self.ctx.attention.now();
+            self.planner.set_dnd(on, now, &|_| Found::NotYet);
+        }
+        if live.as_ref().is_some_and(|l| l.state().is_connected()) {
+            self.synced = true;
+        }
+        live
+    }
+
+    /// The next time to look: a planned raise, or the next minute while reviews wait
+    /// (the tray's tooltip and badge age with them).
+    fn next_wake(&self, live: Option<&Live>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let live = live?;
+        let prefs = self.ctx.core.config().attention;
+        let planned = self
+            .synced
+            .then(|| self.planner.next_wake(&prefs))
+            .flatten();
+        let minute = (!live.inbox.awaiting().is_empty()).then(|| now + Duration::minutes(1));
+        [planned, minute].into_iter().flatten().min()
+    }
+
+    fn dnd_on(&self) -> bool {
+        self.ctx.core.config().attention.follow_dnd && self.ctx.attention.dnd().on
+    }
+
+    fn handle(&mut self, c: Command) {
+        let live = self.check_account();
+        let now = self.ctx.attention.now();
+        match c {
+            Command::Arrived(id) => {
+                let Some(live) = live else { return };
+                let Found::Pending(p) = self.found(&live, &id, now) else {
+                    return;
+                };
+                let prefs = self.ctx.core.config().attention;
+                if let Some(r) = self.planner.arrived(&p, now, &prefs) {
+                    self.raise(&live, &r, now);
+                }
+            }
+            Command::Settled(id) => {
+                self.planner.settled(&id);
+            }
+            Command::Synced => self.synced = true,
+            Command::Snooze { message_id, until } => {
+                if live.is_none() {
+                    return;
+                }
+                self.planner.snooze(&message_id, until);
+                self.center.withdraw(&message_id);
+                tracing::info!(until = %until, "a review was snoozed");
+            }
+            Command::Unsnooze { message_id, reply } => {
+                let ids: Vec<String> = match message_id {
+                    Some(id) => vec![id],
+                    None => self
+                        .planner
+                        .snoozed()
+                        .map(|(id, _)| id.to_owned())
+                        .collect(),
+                };
+                let taken: Vec<String> = ids
+                    .into_iter()
+                    .filter(|id| self.planner.unsnooze(id))
+                    .collect();
+                if let Some(live) = live.as_ref() {
+                    for id in &taken {
+                        if let Found::Pending(_) = self.found(live, id, now) {
+                            let r = Raise {
+                                id: id.clone(),
+                                why: Why::SnoozeOver,
+                            };
+                            self.raise(live, &r, now);
+                        }
+                    }
+                }
+                let _ = reply.send(taken.len());
+            }
+            Command::List(reply) => {
+                let mut list: Vec<SnoozedReview> = self
+                    .planner
+                    .snoozed()
+                    .map(|(id, until)| {
+                        let m = live.as_ref().and_then(|l| l.inbox.get(id));
+                        SnoozedReview {
+                            message_id: id.to_owned(),
+                            agent: match (&m, &live) {
+                                (Some(m), Some(l)) => l.inbox.agent_name(m),
+                                _ => self.stored_agent(id),
+                            },
+                            title: m.map(|m| {
+                                text::one_line(&text::markdown_to_plain(m.first_line()), 80)
+                            }),
+                            until,
+                        }
+                    })
+                    .collect();
+                list.sort_by(|a, b| a.until.cmp(&b.until).then(a.message_id.cmp(&b.message_id)));
+                let _ = reply.send(list);
+            }
+        }
+    }
+
+    /// Do Not Disturb (or whether to follow it) changed: what it held back is raised
+    /// when it ends.
+    fn dnd_changed(&mut self) {
+        let Some(live) = self.check_account() else {
+            return;
+        };
+        let on = self.dnd_on();
+        if on == self.planner.dnd() {
+            return;
+        }
+        let dnd = self.ctx.attention.dnd();
+        tracing::info!(on, by = ?dnd.by, "Do Not Disturb");
+        let now = self.ctx.attention.now();
+        let (ctx, synced) = (&self.ctx, self.synced);
+        let lookup = |id: &str| found(ctx, synced, &live, id, now);
+        let raise = self.planner.set_dnd(on, now, &lookup);
+        for r in raise {
+            self.raise(&live, &r, now);
+        }
+    }
+
+    /// The clock reached a planned time (or a minute passed): raise what is due, redraw
+    /// the tray.
+    fn tick(&mut self) {
+        let Some(live) = self.check_account() else {
+            return;
+        };
+        self.ctx.tray.refresh();
+        if !self.synced {
+            return;
+        }
+        let now = self.ctx.attention.now();
+        let prefs = self.ctx.core.config().attention;
+        let (ctx, synced) = (&self.ctx, self.synced);
+        let lookup = |id: &str| found(ctx, synced, &live, id, now);
+        let raise = self.planner.due(now, &prefs, &lookup);
+        for r in raise {
+            self.raise(&live, &r, now);
+        }
+    }
+
+    fn found(&self, live: &Live, id: &str, now: DateTime<Utc>) -> Found {
+        found(&self.ctx, self.synced, live, id, now)
+    }
+
+    /// Shows review `r.id`'s notification, saying why it comes now; one that comes back
+    /// is withdrawn first, so it pops up again with its sound.
+    fn raise(&self, live: &Live, r: &Raise, now: DateTime<Utc>) {
+        let Some(m) = live.inbox.get(&r.id) else {
+            return;
+        };
+        let Some((notice, agent)) = inbox::review_notice(&self.ctx, live, &m) else {
+            return;
+        };
+        let prefs = self.ctx.core.config().attention;
+        let (_, critical) = review_urgency(&m, now, &prefs);
+        let notice = text::raised_notice(notice, r.why, critical, now - m.created_at);
+        if r.why != Why::New {
+            self.center.withdraw(&r.id);
+        }
+        tracing::debug!(why = ?r.why, urgency = ?notice.urgency, "a review raised");
+        self.center.review(notice, &agent);
+        self.ctx.windows.prewarm();
+    }
+
+    /// The agent of a snooze, as stored.
+    fn stored_agent(&self, id: &str) -> String {
+        self.store
+            .load()
+            .into_iter()
+            .find(|s| s.message_id == id)
+            .map(|s| s.agent)
+            .unwrap_or_else(|| "An agent".to_owned())
+    }
+
+    /// Writes this account's snoozes when they changed (another account's are kept).
+    fn persist(&mut self) {
+        let Some((server, account)) = self.account.clone() else {
+            return;
+        };
+        let now: BTreeMap<String, DateTime<Utc>> = self
+            .planner
+            .snoozed()
+            .map(|(id, t)| (id.to_owned(), t))
+            .collect();
+        if now == self.written {
+            return;
+        }
+        let live = self.ctx.core.live();
+        let agent = |id: &str| {
+            live.as_ref()
+                .and_then(|l| l.inbox.get(id).map(|m| l.inbox.agent_name(&m)))
+                .unwrap_or_else(|| self.stored_agent(id))
+        };
+        let mine: Vec<Snooze> = now
+            .iter()
+            .map(|(id, until)| Snooze {
+                server: server.clone(),
+                account: account.clone(),
+                message_id: id.clone(),
+                until: *until,
+                agent: agent(id),
+            })
+            .collect();
+        let written = self.store.update(|all| {
+            all.retain(|s| !s.of(&server, &account));
+            all.extend(mine);
+        });
+        match written {
+            Ok(()) => self.written = now,
+            Err(e) => tracing::warn!(error = %e, "cannot keep the snoozed reviews"),
+        }
+    }
+}
+
+/// What the inbox says of review `id` now.
+fn found(ctx: &Ctx, synced: bool, live: &Live, id: &str, now: DateTime<Utc>) -> Found {
+    match live.inbox.get(id) {
+        Some(m) if m.is_pending_review() && !live.inbox.is_sending(id) => Found::Pending(Pending {
+            id: id.to_owned(),
+            expires_at: m.review.as_ref().and_then(|r| r.expires_at),
+            allowed: ctx.core.config().notifications.allows(&m.channel_id, now),
+        }),
+        Some(_) => Found::Gone,
+        None if synced => Found::Gone,
+        None => Found::NotYet,
+    }
+}
+
+/// Keeps the history to its retention (at sign-in; the history tab prunes too).
+fn prune_history(ctx: &Ctx, live: &Live) {
+    let outbox = live.outbox.clone();
+    let days = ctx.core.config().attention.history_days;
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = crate::history::prune(&outbox, days, Utc::now()) {
+            tracing::warn!(error = %e, "cannot prune the history");
+        }
+    });
+}

@@ -426,7 +426,9 @@ mod tests {
             ..review()
         };
         assert!(
-            xml(&critical).starts_with("<toast launch=\"open\" scenario=\"urgent\">"),
+            xml(&critical).starts_with(
+                "<toast launch=\"placet-tray:open?window=review:m1\" activationType=\"protocol\" scenario=\"urgent\">"
+            ),
             "{}",
             xml(&critical)
         );

@@ -50,6 +50,7 @@ pub(super) fn review_notice(ctx: &Ctx, live: &Live, m: &Message) -> Option<(Noti
 /// Raises a new review's notification, when the preferences allow.
 fn notify_review(ctx: &Ctx, center: &NotificationCenter, live: &Live, m: &Message) {
     if let Some((notice, agent)) = review_notice(ctx, live, m) {
+        placet_client::latency::mark("notice", || m.id.clone());
         center.review(notice, &agent);
         ctx.windows.prewarm();
     }

@@ -36,6 +36,7 @@ use tokio::sync::{mpsc, oneshot};
 /// The program: `placet-tray-ui` (started by the tray) or `--tray ARGS…`.
 pub fn main() -> i32 {
     placet_tray_core::logging::init_cli();
+    tracing::debug!("window host starting");
     webview::prepare_environment();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -210,12 +211,19 @@ fn run(line: Line) -> i32 {
             let handle = app.handle().clone();
             #[cfg(target_os = "linux")]
             theme::follow_desktop();
-            webview::create_anchor(&handle);
             let _ = out_tx.send(ToTray::Ready);
+            // A window asked for at start is created before the anchor page.
+            let anchor = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(webview::ANCHOR_AFTER).await;
+                let app = anchor.clone();
+                let _ = anchor.run_on_main_thread(move || webview::create_anchor(&app));
+            });
             tauri::async_runtime::spawn(follow_tray(handle, reader, pending, out_tx));
             Ok(())
         })
         .build(tauri::generate_context!());
+    tracing::debug!("window host built");
     let app = match app {
         Ok(a) => a,
         Err(e) => {
@@ -265,6 +273,7 @@ async fn follow_tray(
                 height,
                 option,
             } => {
+                tracing::debug!(window = %label, "asked to open");
                 let app2 = app.clone();
                 let out = out.clone();
                 let _ = app.run_on_main_thread(move || {
@@ -278,7 +287,9 @@ async fn follow_tray(
                     let loaded = move |label| {
                         let _ = shown.send(ToTray::Shown { label });
                     };
-                    if let Err(e) = webview::open(&app2, &target, option.as_deref(), loaded) {
+                    let opened = webview::open(&app2, &target, option.as_deref(), loaded);
+                    tracing::debug!(window = %label, "window built");
+                    if let Err(e) = opened {
                         tracing::error!(error = %e, window = %label, "cannot open a window");
                         let _ = out.send(ToTray::Failed {
                             label: label.clone(),

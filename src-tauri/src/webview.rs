@@ -2,9 +2,11 @@
 //! told about them.
 //!
 //! On Linux every window's page runs in one WebKit web process: a hidden, empty anchor
-//! page is created when the host starts, and each window is related to it, so the web
-//! process is up before the first window is wanted (it shows at once) and a second
-//! window costs a page, not a process. Caches are a document viewer's.
+//! page is created shortly after the host starts, and each window is related to it, so
+//! the web process is up before a window is wanted (it shows at once) and a second
+//! window costs a page, not a process. A window asked for before the anchor exists (the
+//! click that started the host) is not kept waiting for it: it is created first, and the
+//! anchor is related to it. Caches are a document viewer's.
 
 use placet_tray_core::ipc::events::{InboxFocusEvent, ReviewPreselectEvent};
 use placet_tray_core::ipc::UiEvent;
@@ -34,29 +36,61 @@ thread_local! {
     /// The anchor page's view, which every window is related to (main thread only).
     static ANCHOR: std::cell::RefCell<Option<webkit2gtk::WebView>> =
         const { std::cell::RefCell::new(None) };
+    /// The first window, when it came before the anchor: its label and view (its web
+    /// process is the one the anchor joins).
+    static FIRST: std::cell::RefCell<Option<(String, webkit2gtk::WebView)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// The label of the hidden anchor window.
 #[cfg(target_os = "linux")]
 const ANCHOR_LABEL: &str = "anchor";
 
-/// Creates the hidden anchor page (Linux; elsewhere nothing): its web process is the one
-/// every window's page runs in. On the main thread.
-///
-/// Not under WebDriver (tauri-driver sets `TAURI_WEBVIEW_AUTOMATION`): WebKit cannot
+/// How long after the host started the anchor page is created: a window asked for at
+/// start (the click that started the host) goes first.
+pub const ANCHOR_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// True under WebDriver (tauri-driver sets `TAURI_WEBVIEW_AUTOMATION`): WebKit cannot
 /// hand a page related to another one to automation, so there each window keeps a web
 /// process of its own. The end-to-end tests that run without WebDriver cover the anchor.
+#[cfg(target_os = "linux")]
+fn automation() -> bool {
+    std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true")
+}
+
+/// The view a new window's page is related to: the anchor's, or before it exists the
+/// first window's, while that is open.
+#[cfg(target_os = "linux")]
+fn related_view(app: &AppHandle) -> Option<webkit2gtk::WebView> {
+    ANCHOR.with(|a| a.borrow().clone()).or_else(|| {
+        FIRST.with(|f| {
+            f.borrow()
+                .as_ref()
+                .filter(|(label, _)| app.get_webview_window(label).is_some())
+                .map(|(_, view)| view.clone())
+        })
+    })
+}
+
+/// Creates the hidden anchor page (Linux; elsewhere nothing), related to the first
+/// window when one came before it: its web process is the one every window's page runs
+/// in. On the main thread; once.
 pub fn create_anchor(app: &AppHandle) {
     #[cfg(target_os = "linux")]
-    if std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() != Ok("true") {
-        let built =
+    if !automation() && ANCHOR.with(|a| a.borrow().is_none()) {
+        let related = related_view(app);
+        FIRST.with(|f| f.borrow_mut().take());
+        let builder =
             WebviewWindowBuilder::new(app, ANCHOR_LABEL, WebviewUrl::App("blank.html".into()))
                 .title("Placet Tray")
                 .visible(false)
                 .skip_taskbar(true)
-                .inner_size(1.0, 1.0)
-                .build();
-        match built {
+                .inner_size(1.0, 1.0);
+        let builder = match related {
+            Some(view) => builder.with_related_view(view),
+            None => builder,
+        };
+        match builder.build() {
             Ok(window) => {
                 tune(&window);
                 let _ = window.with_webview(|webview| {
@@ -125,12 +159,24 @@ pub fn open(
             }
         });
     #[cfg(target_os = "linux")]
-    let builder = match ANCHOR.with(|a| a.borrow().clone()) {
-        Some(anchor) => builder.with_related_view(anchor),
+    let related = related_view(app).filter(|_| !automation());
+    #[cfg(target_os = "linux")]
+    let first = related.is_none() && !automation();
+    #[cfg(target_os = "linux")]
+    let builder = match related {
+        Some(view) => builder.with_related_view(view),
         None => builder,
     };
     let window = builder.build()?;
     tune(&window);
+    #[cfg(target_os = "linux")]
+    if first {
+        let label = target.label.to_owned();
+        let _ = window.with_webview(move |webview| {
+            let view = webview.inner();
+            FIRST.with(|f| *f.borrow_mut() = Some((label, view)));
+        });
+    }
     Ok(())
 }
 

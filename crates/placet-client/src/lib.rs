@@ -30,12 +30,14 @@
 //! - [`outbox`]: answers persisted before sending and delivered exactly once
 //!   (`outbox::deliver`), sealed at rest (`outbox::seal`), in a private database with
 //!   its migration (`outbox::store`), and the decision log (`outbox::types`).
-//! - [`backoff`], [`secret`], [`error`]: small building blocks.
+//! - [`backoff`], [`secret`], [`error`]: small building blocks; [`latency`]: the
+//!   benchmark's marks on the way from an event to a notification.
 
 pub mod answer;
 pub mod backoff;
 pub mod error;
 pub mod inbox;
+pub mod latency;
 pub mod outbox;
 pub mod protocol;
 pub mod rest;

@@ -2,6 +2,7 @@
 //! No secret is ever part of it.
 
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Local, NaiveTime, Utc};
 use placet_client::ServerUrl;
@@ -141,6 +142,36 @@ impl NotificationPrefs {
     }
 }
 
+/// How long the window host (the one process with a web engine) stays ready after a
+/// review notification went up or a window closed, so that a click shows a window at
+/// once. Past it the host exits and the tray weighs what an idle tray weighs, however
+/// long reviews wait. `windowsWarmSecs` in the file; 0 keeps no host ready (each window
+/// starts one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WarmTime(Duration);
+
+impl WarmTime {
+    /// The default: about the time a person takes to reach for a notification.
+    pub const DEFAULT: WarmTime = WarmTime(Duration::from_secs(120));
+    /// The longest the file may ask for.
+    pub const MAX: Duration = Duration::from_secs(3600);
+
+    /// `secs` seconds, at most [`WarmTime::MAX`].
+    pub fn from_secs(secs: u64) -> Self {
+        WarmTime(Duration::from_secs(secs).min(Self::MAX))
+    }
+
+    pub fn get(self) -> Duration {
+        self.0
+    }
+}
+
+impl Default for WarmTime {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
 /// The settings, validated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
@@ -148,6 +179,7 @@ pub struct Config {
     pub notifications: NotificationPrefs,
     /// Start at login (mirrors the autostart entry).
     pub autostart: bool,
+    pub windows_warm: WarmTime,
     /// "Answer only in Placet Tray's own windows": notifications carry no answer
     /// buttons or inline replies, and the command line's proposals are refused. For a
     /// person whose agents run as the same user. There is no setting that lets an answer
@@ -172,6 +204,8 @@ struct RawConfig {
     allow_insecure_http: bool,
     notifications: NotificationPrefs,
     autostart: bool,
+    /// [`WarmTime`] in seconds (missing: the default).
+    windows_warm_secs: Option<u64>,
     answer_only_in_windows: bool,
     attention: AttentionPrefs,
 }
@@ -244,6 +278,9 @@ impl Config {
             account,
             notifications: raw.notifications,
             autostart: raw.autostart,
+            windows_warm: raw
+                .windows_warm_secs
+                .map_or(WarmTime::DEFAULT, WarmTime::from_secs),
             answer_only_in_windows: raw.answer_only_in_windows,
             attention: raw.attention.clamped(),
         }
@@ -266,6 +303,7 @@ impl Config {
                 .is_some_and(|a| a.server.insecure_http_allowed() || a.api.insecure_http_allowed()),
             notifications: self.notifications.clone(),
             autostart: self.autostart,
+            windows_warm_secs: Some(self.windows_warm.get().as_secs()),
             answer_only_in_windows: self.answer_only_in_windows,
             attention: self.attention.clone(),
         };
@@ -310,6 +348,7 @@ mod tests {
             ..Config::default()
         };
         c.notifications.muted_agents = vec!["a1".into()];
+        c.windows_warm = WarmTime::from_secs(5);
         c.notifications.quiet_hours = Some(QuietHours {
             start: NaiveTime::from_hms_opt(22, 0, 0).unwrap(),
             end: NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
@@ -317,6 +356,13 @@ mod tests {
         c.save(&path).unwrap();
         assert_eq!(Config::load(&path).unwrap(), c);
 
+        std::fs::write(&path, r#"{"windowsWarmSecs": 999999}"#).unwrap();
+        assert_eq!(
+            Config::load(&path).unwrap().windows_warm.get(),
+            WarmTime::MAX
+        );
+        std::fs::write(&path, "{}").unwrap();
+        assert_eq!(Config::load(&path).unwrap().windows_warm, WarmTime::DEFAULT);
         std::fs::write(&path, r#"{"server": "ftp://nope", "account": "x"}"#).unwrap();
         assert_eq!(Config::load(&path).unwrap().account, None);
         std::fs::write(&path, "not json").unwrap();

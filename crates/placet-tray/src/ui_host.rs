@@ -2,11 +2,14 @@
 //! the only one that loads WebKit), behind the core's [`WindowHost`] seam.
 //!
 //! The tray starts it when a window is wanted, or ahead of time when a review
-//! notification goes up (so a click shows the window at once; for [`WARM_FOR`]), and
-//! tells it to exit [`GRACE`] after its last window closed once nothing keeps it warm. The line to it is
-//! the host's standard input and output: nothing another process can open. Every
-//! command a page sends arrives with the label of its window, and the core answers each
-//! window only what that window may ask.
+//! notification goes up, so that a click shows the window at once. It stays warm for the
+//! setting [`WarmTime`](placet_tray_core::config::WarmTime) (two minutes) after the last
+//! review notification or the last window closed, then exits: a review left waiting
+//! does not keep a web engine in memory. With nothing pending it goes [`GRACE`] after
+//! that was known, unless a window closed within the warm time. The line to it is the
+//! host's standard input and output: nothing another process can open. Every command a
+//! page sends arrives with the label of its window, and the core answers each window
+//! only what that window may ask.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -20,12 +23,14 @@ use placet_tray_core::Core;
 use tokio::io::{AsyncRead, AsyncWrite, BufReader};
 use tokio::sync::{broadcast, mpsc};
 
-/// How long the host stays after its last window closed (with no review pending).
+/// How long the host stays once nothing is pending (or the account signed out), when no
+/// window closed within the warm time.
 pub const GRACE: Duration = Duration::from_secs(10);
 
-/// How long a review notification keeps the host warm: the time a person takes to
-/// reach for it. A review left waiting longer does not keep a web engine in memory.
-pub const WARM_FOR: Duration = Duration::from_secs(120);
+/// How long after a review notification the host is started ahead of a click: the
+/// notification goes out first, and the host's start (a burst of work on every core)
+/// does not compete with it. A person takes far longer to reach for it.
+const PREWARM_AFTER: Duration = Duration::from_millis(150);
 
 /// Where the host comes from.
 #[derive(Debug)]
@@ -52,15 +57,19 @@ struct Host {
 #[derive(Debug, Default)]
 struct State {
     host: Option<Host>,
-    /// A review notification went up: keep (or start) the host so a click shows a window
-    /// at once, until then.
-    warm_until: Option<Instant>,
+    /// When the last review notification went up, while reviews are pending.
+    noticed: Option<Instant>,
+    /// When the last window closed.
+    closed: Option<Instant>,
     generation: u64,
 }
 
 impl State {
-    fn warm(&self) -> bool {
-        self.warm_until.is_some_and(|t| Instant::now() < t)
+    /// Whether the host is kept warm at `now` (it shows no window).
+    fn warm(&self, warm_for: Duration, now: Instant) -> bool {
+        self.noticed
+            .max(self.closed)
+            .is_some_and(|t| now < t + warm_for)
     }
 }
 
@@ -282,19 +291,33 @@ impl UiProcess {
         }
     }
 
-    /// The window `label` is gone: the host may go when it was the last.
+    /// The window `label` is gone: when it was the last, the host stays warm for the
+    /// warm time, then goes.
     fn forget(self: &Arc<Self>, label: &str, generation: u64) {
-        let empty = match self.lock().host.as_mut() {
-            Some(h) => {
-                h.windows.remove(label);
-                h.asked.remove(label);
-                h.windows.is_empty()
+        let now = Instant::now();
+        let empty = {
+            let mut st = self.lock();
+            let empty = match st.host.as_mut() {
+                Some(h) if h.generation == generation => {
+                    h.windows.remove(label);
+                    h.asked.remove(label);
+                    h.windows.is_empty()
+                }
+                _ => false,
+            };
+            if empty {
+                st.closed = Some(now);
             }
-            None => false,
+            empty
         };
         if empty {
-            self.exit_later(generation);
+            self.exit_at(now + self.warm_for(), generation);
         }
+    }
+
+    /// The warm time, as set now.
+    fn warm_for(&self) -> Duration {
+        self.core.config().windows_warm.get()
     }
 
     fn send(&self, message: ToHost) {
@@ -303,22 +326,25 @@ impl UiProcess {
         }
     }
 
-    /// Tells the host to exit after [`GRACE`], unless by then it shows a window again or
-    /// a review is pending.
-    fn exit_later(self: &Arc<Self>, generation: u64) {
+    /// Tells the host to exit at `at` if by then it shows no window and nothing keeps it
+    /// warm (each change of those schedules its own check; the last one ends it).
+    fn exit_at(self: &Arc<Self>, at: Instant, generation: u64) {
         if matches!(self.origin, Origin::Given) {
             return;
         }
-        tracing::debug!(?GRACE, "the window host goes when idle this long");
+        tracing::debug!(
+            in_ms = at.saturating_duration_since(Instant::now()).as_millis() as u64,
+            "the window host goes if idle until then"
+        );
         let me = self.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(GRACE).await;
+            tokio::time::sleep_until(at.into()).await;
+            let warm_for = me.warm_for();
             let mut st = me.lock();
-            let idle = !st.warm()
-                && st
-                    .host
-                    .as_ref()
-                    .is_some_and(|h| h.generation == generation && h.windows.is_empty());
+            let idle = !st.warm(warm_for, Instant::now())
+                && st.host.as_ref().is_some_and(|h| {
+                    h.generation == generation && h.windows.is_empty() && h.asked.is_empty()
+                });
             if idle {
                 tracing::debug!("window host idle: exiting");
                 // Forgotten at once: a window wanted from now on starts a new host.
@@ -378,11 +404,21 @@ impl WindowHost for UiWindows {
     }
 
     fn emit(&self, event: UiEvent) {
-        self.0.send(ToHost::Event {
-            name: event.name().to_owned(),
-            payload: event.payload(),
-            to: event.labels(),
-        });
+        // Only windows hear events: a host kept warm without one has nothing to tell
+        // (and its work would compete with the notification being shown).
+        let host = self
+            .0
+            .lock()
+            .host
+            .as_ref()
+            .and_then(|h| (!h.windows.is_empty()).then(|| h.tx.clone()));
+        if let Some(tx) = host {
+            let _ = tx.send(ToHost::Event {
+                name: event.name().to_owned(),
+                payload: event.payload(),
+                to: event.labels(),
+            });
+        }
     }
 
     fn events(&self) -> broadcast::Receiver<WindowEvent> {
@@ -390,31 +426,39 @@ impl WindowHost for UiWindows {
     }
 
     fn prewarm(&self) {
-        self.0.lock().warm_until = Some(Instant::now() + WARM_FOR);
-        if let Err(reason) = self.0.ensure() {
-            tracing::debug!(%reason, "no window host to keep warm");
+        let warm_for = self.0.warm_for();
+        if warm_for.is_zero() {
+            return;
         }
-        // Cool down on its own once the warm time is over.
-        let me = self.clone();
+        let now = Instant::now();
+        self.0.lock().noticed = Some(now);
+        let me = self.0.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(WARM_FOR).await;
-            if !me.0.lock().warm() {
-                me.cool_down();
+            tokio::time::sleep(PREWARM_AFTER).await;
+            if me.lock().noticed.is_none() {
+                // Nothing is pending any more.
+                return;
+            }
+            if let Err(reason) = me.ensure() {
+                tracing::debug!(%reason, "no window host to keep warm");
+            }
+            if let Some(generation) = me.current_generation() {
+                me.exit_at(now + warm_for, generation);
             }
         });
     }
 
     fn cool_down(&self) {
-        tracing::debug!("no window is likely soon: the window host may go");
-        self.0.lock().warm_until = None;
-        let idle = self
-            .0
-            .lock()
-            .host
-            .as_ref()
-            .is_some_and(|h| h.windows.is_empty());
-        if let (true, Some(generation)) = (idle, self.0.current_generation()) {
-            self.0.exit_later(generation);
+        let generation = {
+            let mut st = self.0.lock();
+            if st.noticed.take().is_none() {
+                return;
+            }
+            st.host.as_ref().map(|h| h.generation)
+        };
+        tracing::debug!("no review is pending: the window host may go");
+        if let Some(generation) = generation {
+            self.0.exit_at(Instant::now() + GRACE, generation);
         }
     }
 }

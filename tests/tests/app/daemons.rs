@@ -216,7 +216,7 @@ fn listening_unix_sockets(pids: &[u32]) -> Vec<String> {
 }
 
 /// The direct children of `pid`, with their names.
-fn children(pid: u32) -> Vec<(u32, String)> {
+pub(crate) fn children(pid: u32) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Some(child) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {

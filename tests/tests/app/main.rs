@@ -8,6 +8,7 @@ mod daemons;
 mod fidelity;
 mod forgery;
 mod secrets;
+mod warm;
 
 use std::time::Duration;
 

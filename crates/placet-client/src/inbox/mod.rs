@@ -213,6 +213,9 @@ impl Inbox {
                 ServerEvent::Pong => Vec::new(),
             }
         };
+        if let ServerEvent::MessageCreated(m) = event {
+            crate::latency::mark("inbox", || m.id.clone());
+        }
         self.publish(changes);
     }
 

@@ -86,7 +86,12 @@ impl Runner {
                                 pong_deadline = None;
                                 conn.last_pong = Some(Instant::now());
                             }
-                            Ok(Some(event)) => self.handle_event(client, &mut conn, event).await,
+                            Ok(Some(event)) => {
+                                if let ServerEvent::MessageCreated(m) = &event {
+                                    crate::latency::mark("session", || m.id.clone());
+                                }
+                                self.handle_event(client, &mut conn, event).await
+                            }
                             Ok(None) => tracing::trace!(event = %name, "event not used"),
                             Err(e) => tracing::warn!(error = %e, "malformed event skipped"),
                         },

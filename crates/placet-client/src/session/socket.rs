@@ -85,6 +85,9 @@ pub(super) fn socket_builder(
             let tx = any_tx.clone();
             async move {
                 if let Some((name, args)) = event_parts(event, payload) {
+                    if name == "message:created" {
+                        crate::latency::mark("socket", || message_id(&args));
+                    }
                     let _ = tx.send((generation, SocketSignal::Event(name, args))).await;
                 }
             }
@@ -107,6 +110,15 @@ fn event_parts(event: Event, payload: Payload) -> Option<(String, Vec<Value>)> {
         },
         _ => None,
     }
+}
+
+/// The `id` of an event's first argument (for [`crate::latency`]).
+fn message_id(args: &[Value]) -> String {
+    args.first()
+        .and_then(|m| m.get("id"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[allow(deprecated)]

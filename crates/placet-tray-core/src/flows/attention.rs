@@ -277,6 +277,7 @@ impl State {
             self.center.withdraw(&r.id);
         }
         tracing::debug!(why = ?r.why, urgency = ?notice.urgency, "a review raised");
+        placet_client::latency::mark("notice", || r.id.clone());
         self.center.review(notice, &agent);
         self.ctx.windows.prewarm();
     }

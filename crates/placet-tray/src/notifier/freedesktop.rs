@@ -358,7 +358,9 @@ impl Actor {
         let Some(bus) = self.bus().await else {
             return;
         };
+        placet_client::latency::mark("dbus", || notice.key.tag());
         let shown = bus.notify(&notice, replaces).await;
+        placet_client::latency::mark("notified", || notice.key.tag());
         // Started by this Notify (D-Bus activation): now it has an owner.
         let owner = match (&shown, ownerless) {
             (Ok(_), true) => bus.owner().await,

@@ -289,6 +289,7 @@ impl State {
                     .count()
                     > self.config.flood_size);
         if !fold {
+            placet_client::latency::mark("center", || key.tag());
             self.shown.insert(key, (agent, kind));
             self.notifier.show(notice);
             return;

@@ -199,19 +199,30 @@ async fn queue_an_answer(world: &WebviewWorld) -> (Session, String) {
 }
 
 /// Waits for the dialog about queued answers at `step` (`queued`, `undelivered`), ready
-/// for a choice; returns its text.
-async fn wait_dialog(s: &Session, step: &str) -> String {
-    let v = s
-        .wait_script(
-            &format!("the sign-out dialog ({step})"),
-            "const d = document.getElementById('sign-out-dialog'); \
-             return d.open && d.dataset.step === arguments[0] && d.getAttribute('aria-busy') !== 'true' \
-               ? document.getElementById('sign-out-text').textContent : null",
-            json!([step]),
-            T,
-        )
-        .await;
-    v.as_str().unwrap_or_default().to_owned()
+/// for a choice; returns its text. On a timeout it says what the page showed instead
+/// (the dialog's state, the account's message) and the tray's log.
+async fn wait_dialog(world: &WebviewWorld, s: &Session, step: &str) -> String {
+    let script = "const d = document.getElementById('sign-out-dialog'); \
+         return {open: d.open, step: d.dataset.step ?? null, busy: d.getAttribute('aria-busy'), \
+           text: document.getElementById('sign-out-text').textContent, \
+           progress: document.getElementById('sign-out-progress').textContent, \
+           message: document.getElementById('account-message').textContent}";
+    let deadline = tokio::time::Instant::now() + T;
+    loop {
+        let seen = s.try_execute(script, json!([])).await;
+        if let Ok(v) = &seen {
+            if v["open"] == json!(true) && v["step"] == json!(step) && v["busy"] != json!("true") {
+                return v["text"].as_str().unwrap_or_default().to_owned();
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the sign-out dialog ({step}) did not come within {T:?}; the page showed {seen:?}\n\
+             the tray's log:\n{}",
+            world.app_log()
+        );
+        tokio::time::sleep(placet_e2e::POLL_INTERVAL).await;
+    }
 }
 
 /// Signing out with an answer still queued asks first. Cancel keeps everything; "Deliver
@@ -224,7 +235,7 @@ async fn signing_out_with_a_queued_answer_asks_then_can_discard_it() {
     let (s, id) = queue_an_answer(&world).await;
 
     s.wait_for("#sign-out", T).await.click().await;
-    let text = wait_dialog(&s, "queued").await;
+    let text = wait_dialog(&world, &s, "queued").await;
     assert!(
         text.starts_with("One answer you gave has not reached the server yet."),
         "the dialog says what is waiting: {text}"
@@ -263,9 +274,9 @@ async fn signing_out_with_a_queued_answer_asks_then_can_discard_it() {
     wait_signed_in(&s, true).await;
 
     s.wait_for("#sign-out", T).await.click().await;
-    wait_dialog(&s, "queued").await;
+    wait_dialog(&world, &s, "queued").await;
     s.wait_for("#sign-out-deliver", T).await.click().await;
-    let text = wait_dialog(&s, "undelivered").await;
+    let text = wait_dialog(&world, &s, "undelivered").await;
     assert!(
         text.starts_with("One answer you gave could not be delivered now"),
         "delivery failed, in words: {text}"
@@ -303,7 +314,7 @@ async fn signing_out_can_deliver_the_queued_answer_first() {
     let (s, id) = queue_an_answer(&world).await;
 
     s.wait_for("#sign-out", T).await.click().await;
-    wait_dialog(&s, "queued").await;
+    wait_dialog(&world, &s, "queued").await;
     world.server.restart().await.expect("the server restarts");
     s.wait_for("#sign-out-deliver", T).await.click().await;
     wait_signed_in(&s, false).await;

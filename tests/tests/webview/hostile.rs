@@ -297,7 +297,7 @@ async fn hostile_payloads_stay_inert_text() {
     traces(&s, "Placet review").await;
     assert_texts(&s, ".label-text", &payloads).await;
     let described: Vec<String> = payloads.clone();
-    let got: Vec<String> = texts(&s, ".field-desc, .check-text")
+    let got: Vec<String> = texts(&s, "#answer .field-desc, #answer .check-text")
         .await
         .into_iter()
         .map(|(t, c)| {

@@ -200,7 +200,12 @@ notifyAgentErrors: boolean,
  * Do Not Disturb, urgency, reminders, the badge, the shortcut, the history (always
  * read; a page that leaves it out of what it saves leaves it as it was).
  */
-attention?: AttentionPrefs, };
+attention?: AttentionPrefs, 
+/**
+ * How long the review windows' host stays ready after a review notification or a
+ * closed window, in seconds (0: none kept ready). Left out: unchanged.
+ */
+windowsWarmSecs?: number, };
 
 export type DesktopView = { 
 /**

@@ -328,8 +328,9 @@ async fn signing_out_can_deliver_the_queued_answer_first() {
 }
 
 /// "Answer only in Placet Tray's own windows" (off by default, with a sentence on what
-/// it means) and "Notify me when an agent reports an error" are saved, read back by a
-/// new settings window, and the second one takes effect.
+/// it means), "Notify me when an agent reports an error" and how long review windows are
+/// kept ready (two minutes by default) are saved, read back by a new settings window,
+/// and the agent error setting takes effect.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_answering_and_agent_error_settings_persist() {
     let mut world = WebviewWorld::signed_in().await;
@@ -372,9 +373,14 @@ async fn the_answering_and_agent_error_settings_persist() {
     saved(&s).await;
     errors.click().await;
     saved(&s).await;
+    let warm = s.wait_for("#windows-warm", T).await;
+    assert_eq!(warm.property("value").await, json!("120"), "two minutes");
+    s.click_on("#windows-warm option[value='0']", T).await;
+    saved(&s).await;
     let c = config(&world);
     assert_eq!(c["answerOnlyInWindows"], json!(true), "saved: {c}");
     assert_eq!(c["notifications"]["agentErrors"], json!(true), "saved: {c}");
+    assert_eq!(c["windowsWarmSecs"], json!(0), "saved: {c}");
     s.quit().await;
 
     let s = world.reopen("settings").await;
@@ -382,7 +388,8 @@ async fn the_answering_and_agent_error_settings_persist() {
     s.wait_script(
         "the new window to show the saved settings",
         "return document.getElementById('answer-only-in-windows').checked && \
-         document.getElementById('notify-agent-errors').checked",
+         document.getElementById('notify-agent-errors').checked && \
+         document.getElementById('windows-warm').value === '0'",
         json!([]),
         T,
     )

@@ -78,6 +78,7 @@ const $ = {
   newPasswordAgain: byId('new-password-again', HTMLInputElement),
   passwordMessage: byId('password-message'),
   autostart: byId('autostart', HTMLInputElement),
+  windowsWarm: byId('windows-warm', HTMLSelectElement),
   answerOnlyInWindows: byId('answer-only-in-windows', HTMLInputElement),
   saveStatus: byId('save-status'),
 };
@@ -515,6 +516,7 @@ function renderSettings() {
   $.sound.checked = s.sound;
   $.notifyAgentErrors.checked = s.notifyAgentErrors;
   $.autostart.checked = s.autostart;
+  renderWarm(s.windowsWarmSecs ?? 120);
   $.answerOnlyInWindows.checked = s.answerOnlyInWindows;
   attention.render(s, desktop);
 
@@ -561,6 +563,18 @@ function renderSettings() {
 let saving = Promise.resolve();
 /** Bumped by every save, so a read that started before it does not undo it. */
 let saveCount = 0;
+
+/**
+ * Shows the warm time; a value set in the file that the list lacks is added to it.
+ * @param {number} secs
+ */
+function renderWarm(secs) {
+  const value = String(secs);
+  if (![...$.windowsWarm.options].some((o) => o.value === value)) {
+    $.windowsWarm.append(h('option', { value, text: secs % 60 === 0 ? `${secs / 60} minutes` : `${secs} seconds` }));
+  }
+  $.windowsWarm.value = value;
+}
 
 /**
  * Saves a change: `change` edits a copy of the settings as last saved. It runs later
@@ -651,6 +665,10 @@ function wireSettings() {
   $.autostart.addEventListener('change', () => {
     const on = $.autostart.checked;
     void save((s) => { s.autostart = on; });
+  });
+  $.windowsWarm.addEventListener('change', () => {
+    const secs = Number($.windowsWarm.value);
+    void save((s) => { s.windowsWarmSecs = secs; });
   });
   $.notifyAgentErrors.addEventListener('change', () => {
     const on = $.notifyAgentErrors.checked;

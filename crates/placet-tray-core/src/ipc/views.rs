@@ -184,6 +184,11 @@ pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub attention: Option<AttentionPrefs>,
+    /// How long the review windows' host stays ready after a review notification or a
+    /// closed window, in seconds (0: none kept ready). Left out: unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub windows_warm_secs: Option<u32>,
 }
 
 /// The settings, with the agents for the mute list.

@@ -35,7 +35,7 @@ fn hotkey(keys: &Keys) -> Option<HotKey> {
         mods |= Modifiers::SHIFT;
     }
     if keys.super_key {
-        mods |= Modifiers::SUPER;
+        mods |= Modifiers::META;
     }
     let code = match keys.key {
         Key::Letter(c) => format!("Key{c}").parse().ok()?,

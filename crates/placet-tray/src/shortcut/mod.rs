@@ -39,6 +39,13 @@ pub enum Problem {
     Unavailable(String),
 }
 
+/// Binds keys on the event loop's thread (or unbinds them, `None`); answers with the
+/// keys as bound or why not.
+#[cfg(any(windows, target_os = "macos"))]
+pub type LoopBinder = Box<
+    dyn Fn(Option<Keys>) -> tokio::sync::oneshot::Receiver<Result<Option<String>, String>> + Send,
+>;
+
 /// Where the keys are bound.
 pub enum Binder {
     #[cfg(target_os = "linux")]
@@ -47,13 +54,10 @@ pub enum Binder {
     Portal(portal::Portal),
     /// The event loop's thread binds (Windows, macOS).
     #[cfg(any(windows, target_os = "macos"))]
-    Loop(
-        Box<
-            dyn Fn(Option<Keys>) -> tokio::sync::oneshot::Receiver<Result<Option<String>, String>>
-                + Send,
-        >,
-    ),
-    /// Nothing can bind keys here.
+    Loop(LoopBinder),
+    /// Nothing can bind keys here (Linux without a display or a portal; Windows and macOS
+    /// always bind on the event loop's thread).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     None(String),
 }
 

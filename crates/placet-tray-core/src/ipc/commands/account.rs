@@ -1,6 +1,7 @@
 //! The settings window's commands: status, sign-in and sign-out, settings.
 
 use super::*;
+use crate::config::WarmTime;
 
 /// The account and connection.
 pub fn status(core: &Core) -> AppStatus {
@@ -105,6 +106,13 @@ pub(super) fn settings_get(ctx: &Ctx) -> SettingsView {
             answer_only_in_windows: c.answer_only_in_windows,
             notify_agent_errors: c.notifications.agent_errors,
             attention: Some(c.attention),
+            windows_warm_secs: Some(
+                c.windows_warm
+                    .get()
+                    .as_secs()
+                    .try_into()
+                    .unwrap_or(u32::MAX),
+            ),
         },
         agents: core.live().map(|l| agents(&l)).unwrap_or_default(),
     }
@@ -134,6 +142,9 @@ pub(super) fn settings_set(ctx: &Ctx, settings: Settings) -> Result<()> {
         c.notifications.agent_errors = settings.notify_agent_errors;
         if let Some(a) = settings.attention {
             c.attention = a.clamped();
+        }
+        if let Some(secs) = settings.windows_warm_secs {
+            c.windows_warm = WarmTime::from_secs(u64::from(secs));
         }
     })?;
     ctx.tray.refresh();

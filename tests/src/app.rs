@@ -24,7 +24,8 @@ pub fn ui_binary(profiles: &[&str]) -> PathBuf {
 
 fn built(var: &str, name: &str, profiles: &[&str]) -> PathBuf {
     if let Ok(p) = std::env::var(var) {
-        return p.into();
+        // Absolute: the app runs in its desktop's own working directory.
+        return std::path::absolute(&p).unwrap_or_else(|_| p.into());
     }
     let target = target_dir();
     profiles

@@ -19,9 +19,12 @@ pub enum TrayLook {
 /// Side of the square icon, in pixels.
 pub const SIZE: u32 = 64;
 
-const INDIGO: [u8; 3] = [0x4f, 0x46, 0xe5];
-const GREY: [u8; 3] = [0x9c, 0xa3, 0xaf];
-const AMBER: [u8; 3] = [0xd9, 0x77, 0x06];
+// The body's colours read on light and dark panels alike (at least 3:1 against both, as
+// WCAG asks of non-text; the white glyph at least 3:1 against them): one icon for every
+// panel, checked by `reads_on_light_and_dark_panels`.
+const INDIGO: [u8; 3] = [0x63, 0x66, 0xf1];
+const GREY: [u8; 3] = [0x6b, 0x72, 0x80];
+const AMBER: [u8; 3] = [0xd4, 0x6b, 0x08];
 const RED: [u8; 3] = [0xdc, 0x26, 0x26];
 const WHITE: [u8; 3] = [0xff, 0xff, 0xff];
 const DARK_RED: [u8; 3] = [0x7f, 0x1d, 0x1d];
@@ -252,5 +255,54 @@ mod tests {
             render(TrayLook::Pending(250)),
             "99+ caps"
         );
+    }
+
+    /// WCAG's relative luminance of an sRGB colour.
+    fn luminance(rgb: [u8; 3]) -> f64 {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+    }
+
+    fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// The colour of the rendered icon at (x, y).
+    fn pixel(icon: &[u8], x: u32, y: u32) -> [u8; 3] {
+        let i = ((y * SIZE + x) * 4) as usize;
+        assert_eq!(icon[i + 3], 255, "({x}, {y}) is opaque");
+        [icon[i], icon[i + 1], icon[i + 2]]
+    }
+
+    /// Each state's body stands out from a light panel (GNOME's light style, XFCE) and a
+    /// dark one (a dark theme's panel, GNOME's black top bar), and its glyph from the
+    /// body, by at least 3:1; read from the rendered pixels.
+    #[test]
+    fn reads_on_light_and_dark_panels() {
+        let panels = [[0xf6, 0xf5, 0xf4], [0x24, 0x24, 0x24], [0, 0, 0], [0xff; 3]];
+        // A body pixel clear of the glyph and the badge, and one on the glyph.
+        let looks = [
+            (TrayLook::SignedOut, (43, 32)),
+            (TrayLook::Offline, (20, 32)),
+            (TrayLook::Idle, (22, 38)),
+        ];
+        for (look, glyph_at) in looks {
+            let icon = render(look);
+            let body = pixel(&icon, 10, 54);
+            for panel in panels {
+                let c = contrast(body, panel);
+                assert!(c >= 3.0, "{look:?} on {panel:?}: {c:.2}:1");
+            }
+            let c = contrast(pixel(&icon, glyph_at.0, glyph_at.1), body);
+            assert!(c >= 3.0, "{look:?}'s glyph: {c:.2}:1");
+        }
     }
 }

@@ -178,6 +178,16 @@ impl World {
         })
     }
 
+    /// Changes the saved settings (`config.json`, written by signing in) before the app
+    /// starts, as a person would in Settings.
+    pub fn edit_config(&self, change: impl FnOnce(&mut serde_json::Value)) {
+        let path = self.desktop.config_dir().join("placet-tray/config.json");
+        let text = std::fs::read_to_string(&path).expect("signed in: the settings file exists");
+        let mut config: serde_json::Value = serde_json::from_str(&text).expect("settings JSON");
+        change(&mut config);
+        std::fs::write(&path, config.to_string()).expect("saving the settings");
+    }
+
     /// The app's log file (empty until it wrote one).
     pub fn app_log(&self) -> String {
         std::fs::read_to_string(self.desktop.state_dir().join("placet-tray/placet-tray.log"))

@@ -17,15 +17,6 @@ fn calls_with(w: &World, needle: &str) -> Vec<NotifyCall> {
         .collect()
 }
 
-/// Changes the saved settings before the app starts (as a person would in Settings).
-fn set_config(w: &World, change: impl FnOnce(&mut Value)) {
-    let path = w.desktop.config_dir().join("placet-tray/config.json");
-    let mut config: Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).expect("the settings")).expect("JSON");
-    change(&mut config);
-    std::fs::write(&path, config.to_string()).expect("saving the settings");
-}
-
 /// A review needing a decision is `x-placet.review` with the app's own sound (the file,
 /// found beside the build) and normal urgency; one its agent marks urgent
 /// (`status: "error"`) or one about to expire is critical and says why; an agent's
@@ -35,7 +26,7 @@ fn set_config(w: &World, change: impl FnOnce(&mut Value)) {
 async fn each_kind_of_notification_has_its_category_urgency_and_sound() {
     let mut w = World::start().await;
     w.login().await;
-    set_config(&w, |c| {
+    w.edit_config(|c| {
         c["notifications"] = json!({"notifyFor": "all", "agentErrors": true, "sound": true});
     });
     w.launch();
@@ -262,9 +253,7 @@ async fn the_shortcut_goes_through_the_portal_on_wayland() {
     if let Some(app) = w.app.as_mut() {
         app.terminate(T).await;
     }
-    set_config(&w, |c| {
-        c["attention"] = json!({"shortcut": "Ctrl+Shift+F9"})
-    });
+    w.edit_config(|c| c["attention"] = json!({"shortcut": "Ctrl+Shift+F9"}));
     w.launch_with(&wayland);
     let refused = portal.wait_bind(2, T).await;
     assert_eq!(refused.shortcuts[0].1.as_deref(), Some("CTRL+SHIFT+F9"));

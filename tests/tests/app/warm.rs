@@ -7,15 +7,6 @@ use placet_e2e::{is_running, wait_for, World, CEILING as T};
 
 use crate::daemons::children;
 
-/// Sets the warm time in the settings file (read when the tray starts).
-fn set_warm_secs(w: &World, secs: u64) {
-    let path = w.desktop.config_dir().join("placet-tray/config.json");
-    let text = std::fs::read_to_string(&path).expect("signed in: the settings file exists");
-    let mut config: serde_json::Value = serde_json::from_str(&text).expect("settings JSON");
-    config["windowsWarmSecs"] = serde_json::json!(secs);
-    std::fs::write(&path, config.to_string()).expect("settings written");
-}
-
 /// The window host the tray started, if it runs.
 fn host(tray: u32) -> Option<u32> {
     children(tray)
@@ -35,7 +26,7 @@ async fn the_window_host_goes_after_the_warm_time_and_comes_back_for_a_click() {
     const GONE_WITHIN: Duration = Duration::from_secs(60);
     let mut w = World::start().await;
     w.login().await;
-    set_warm_secs(&w, 3);
+    w.edit_config(|c| c["windowsWarmSecs"] = serde_json::json!(3));
     w.launch();
     w.wait_subscribed().await;
     let tray = w.app.as_ref().expect("launched").pid();

@@ -86,6 +86,31 @@ impl SettingsPortal {
         self.wait_scheme(desktop, scheme, timeout).await;
     }
 
+    /// Turns GNOME's High Contrast on or off, as its Accessibility settings would; returns
+    /// once the portal says so (`org.gnome.desktop.a11y.interface high-contrast`, which
+    /// the GTK backend passes on).
+    pub async fn set_high_contrast(&self, desktop: &Desktop, on: bool, timeout: Duration) {
+        write_key(
+            &self.keyfile,
+            A11Y_SECTION,
+            "high-contrast",
+            &on.to_string(),
+        );
+        crate::wait_seeing(
+            format!("the settings portal to say high-contrast {on}"),
+            timeout,
+            || async move {
+                let now =
+                    read(desktop, "org.gnome.desktop.a11y.interface", "high-contrast").await?;
+                match now {
+                    Variant::Bool(b) if b == on => Ok(()),
+                    other => Err(format!("{other:?}")),
+                }
+            },
+        )
+        .await;
+    }
+
     async fn wait_scheme(&self, desktop: &Desktop, scheme: ColorScheme, timeout: Duration) {
         let want = scheme.portal();
         crate::wait_seeing(
@@ -100,16 +125,21 @@ impl SettingsPortal {
     }
 }
 
-/// Sets the key in the key file, keeping whatever else is there (GNOME Shell's own
-/// settings share it).
+/// Sets the colour scheme in the key file.
 fn write_scheme(keyfile: &Path, scheme: ColorScheme) {
-    let before = std::fs::read_to_string(keyfile).unwrap_or_default();
-    let text = with_key(
-        &before,
+    write_key(
+        keyfile,
         SECTION,
         "color-scheme",
         &format!("'{}'", scheme.gsettings()),
     );
+}
+
+/// Sets `key` in `section` of the key file, keeping whatever else is there (GNOME
+/// Shell's own settings share it).
+fn write_key(keyfile: &Path, section: &str, key: &str, value: &str) {
+    let before = std::fs::read_to_string(keyfile).unwrap_or_default();
+    let text = with_key(&before, section, key, value);
     // Written whole and renamed into place, so the backend never reads half a file.
     let partial = keyfile.with_extension("partial");
     std::fs::write(&partial, text).expect("writing the settings key file");
@@ -117,6 +147,8 @@ fn write_scheme(keyfile: &Path, scheme: ColorScheme) {
 }
 
 const SECTION: &str = "[org/gnome/desktop/interface]";
+/// GNOME's accessibility settings, where its High Contrast switch lives.
+const A11Y_SECTION: &str = "[org/gnome/desktop/a11y/interface]";
 
 /// `text` (a GLib key file) with `key=value` in `section`, replacing the key if it is
 /// there and adding the section if it is not.
@@ -151,6 +183,14 @@ fn with_key(text: &str, section: &str, key: &str, value: &str) -> String {
 
 /// `org.freedesktop.appearance color-scheme`, read from the portal as apps read it.
 async fn read_scheme(desktop: &Desktop) -> Result<u32, String> {
+    match read(desktop, "org.freedesktop.appearance", "color-scheme").await? {
+        Variant::U32(n) => Ok(n),
+        other => Err(format!("not a number: {other:?}")),
+    }
+}
+
+/// One setting, read from the portal as apps read it.
+async fn read(desktop: &Desktop, namespace: &str, key: &str) -> Result<Variant<'static>, String> {
     let reply = desktop
         .connection()
         .call_method(
@@ -158,7 +198,7 @@ async fn read_scheme(desktop: &Desktop) -> Result<u32, String> {
             "/org/freedesktop/portal/desktop",
             Some("org.freedesktop.portal.Settings"),
             "Read",
-            &("org.freedesktop.appearance", "color-scheme"),
+            &(namespace, key),
         )
         .await
         .map_err(|e| format!("{e:?}"))?;
@@ -168,10 +208,10 @@ async fn read_scheme(desktop: &Desktop) -> Result<u32, String> {
     while let Variant::Variant(inner) = value {
         value = inner;
     }
-    match value {
-        Variant::U32(n) => Ok(*n),
-        other => Err(format!("not a number: {other:?}")),
-    }
+    value
+        .try_to_owned()
+        .map(Into::into)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

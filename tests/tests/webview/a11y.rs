@@ -13,7 +13,7 @@ use placet_e2e::settings_portal::{ColorScheme, SettingsPortal};
 use placet_e2e::webdriver::{keys, Session};
 use serde_json::{json, Value};
 
-use crate::support::{wait_review_ready, WebviewWorld, T};
+use crate::support::{screenshot, wait_review_ready, WebviewWorld, T};
 
 /// axe-core's browser build.
 fn axe_source() -> String {
@@ -28,8 +28,9 @@ fn axe_source() -> String {
 }
 
 /// Runs axe-core in the current window and returns every violation, printing them all;
-/// the caller asserts on the serious and critical ones.
-async fn axe(session: &Session, page: &str) -> Vec<Value> {
+/// the caller asserts on the serious and critical ones. `enhanced` adds the rule for
+/// WCAG AAA's 7:1 contrast, which a page shown in high contrast must meet.
+async fn axe(session: &Session, page: &str, enhanced: bool) -> Vec<Value> {
     let loaded = session
         .execute(
             &format!("{}\nreturn typeof window.axe === 'object';", axe_source()),
@@ -40,12 +41,13 @@ async fn axe(session: &Session, page: &str) -> Vec<Value> {
     let result = session
         .execute_async(
             "const done = arguments[arguments.length - 1]; \
-             axe.run(document, { resultTypes: ['violations'] }) \
+             const rules = { 'color-contrast-enhanced': { enabled: arguments[0] } }; \
+             axe.run(document, { resultTypes: ['violations'], rules }) \
                .then(r => done(r.violations.map(v => ({ \
                  id: v.id, impact: v.impact, help: v.help, \
                  nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary) })))) \
                .catch(e => done({ error: String(e) }))",
-            json!([]),
+            json!([enhanced]),
         )
         .await;
     assert!(
@@ -73,7 +75,12 @@ const KNOWN_VIOLATIONS: &[(&str, &str)] = &[];
 /// Asserts the page has no serious or critical axe-core violation other than the
 /// [`KNOWN_VIOLATIONS`] (which are printed all the same).
 async fn assert_accessible(session: &Session, page: &str) {
-    let violations = axe(session, page).await;
+    assert_accessible_in(session, page, false).await;
+}
+
+/// The same, with the 7:1 contrast rule when `high_contrast`.
+async fn assert_accessible_in(session: &Session, page: &str, high_contrast: bool) {
+    let violations = axe(session, page, high_contrast).await;
     let mut severe = Vec::new();
     for v in &violations {
         if !matches!(v["impact"].as_str(), Some("serious" | "critical")) {
@@ -210,34 +217,50 @@ fn form() -> Value {
 /// violation, in the desktop's light style.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_window_passes_axe_core() {
-    every_window_passes_axe_core_in(ColorScheme::Default).await;
+    every_window_passes_axe_core_in(ColorScheme::Default, false).await;
+}
+
+/// With GNOME's High Contrast switched on while the tray runs (the settings portal
+/// passes it on, and the window host follows it live), every page asks for more
+/// contrast and every text meets WCAG AAA's 7:1 (axe-core's enhanced contrast rule).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_window_meets_aaa_contrast_in_high_contrast() {
+    every_window_passes_axe_core_in(ColorScheme::Default, true).await;
+}
+
+/// The same in the dark.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_window_meets_aaa_contrast_in_dark_high_contrast() {
+    every_window_passes_axe_core_in(ColorScheme::PreferDark, true).await;
 }
 
 /// The same in the desktop's dark style (the settings portal's `color-scheme`, which
 /// the window host follows): every page is dark, and as readable.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_window_passes_axe_core_in_the_dark() {
-    every_window_passes_axe_core_in(ColorScheme::PreferDark).await;
+    every_window_passes_axe_core_in(ColorScheme::PreferDark, false).await;
 }
 
-/// Asserts the page is drawn in the `scheme` the desktop asks for.
-async fn assert_scheme(session: &Session, scheme: ColorScheme, page: &str) {
-    let dark = session
+/// Asserts the page is drawn in the `scheme` and contrast the desktop asks for.
+async fn assert_scheme(session: &Session, scheme: ColorScheme, high_contrast: bool, page: &str) {
+    let look = session
         .execute(
-            "return matchMedia('(prefers-color-scheme: dark)').matches",
+            "return [matchMedia('(prefers-color-scheme: dark)').matches, \
+                     matchMedia('(prefers-contrast: more)').matches]",
             json!([]),
         )
         .await;
     assert_eq!(
-        dark,
-        json!(scheme == ColorScheme::PreferDark),
-        "the {page} page follows the desktop's {scheme:?}"
+        look,
+        json!([scheme == ColorScheme::PreferDark, high_contrast]),
+        "the {page} page follows the desktop's {scheme:?} (and high contrast {high_contrast}): \
+         [dark, more contrast]"
     );
 }
 
-async fn every_window_passes_axe_core_in(scheme: ColorScheme) {
+async fn every_window_passes_axe_core_in(scheme: ColorScheme, high_contrast: bool) {
     let world = WebviewWorld::signed_in().await;
-    let _portal = SettingsPortal::start(&world.desktop, scheme, T).await;
+    let portal = SettingsPortal::start(&world.desktop, scheme, T).await;
     world
         .post_review("Deploy v2 to production?", approval())
         .await;
@@ -249,13 +272,25 @@ async fn every_window_passes_axe_core_in(scheme: ColorScheme) {
         T,
     )
     .await;
-    assert_scheme(&s, scheme, "inbox").await;
-    assert_accessible(&s, "inbox").await;
+    assert_scheme(&s, scheme, false, "inbox").await;
+    if high_contrast {
+        // Switched on with the window open: the page follows without a reload.
+        portal.set_high_contrast(&world.desktop, true, T).await;
+        s.wait_script(
+            "the open inbox to follow the desktop into high contrast",
+            "return matchMedia('(prefers-contrast: more)').matches",
+            json!([]),
+            T,
+        )
+        .await;
+        assert_scheme(&s, scheme, true, "inbox").await;
+    }
+    assert_accessible_in(&s, "inbox", high_contrast).await;
     s.quit().await;
 
     let s = world.open("settings").await;
-    assert_scheme(&s, scheme, "settings").await;
-    assert_accessible(&s, "settings (signed in)").await;
+    assert_scheme(&s, scheme, high_contrast, "settings").await;
+    assert_accessible_in(&s, "settings (signed in)", high_contrast).await;
     s.quit().await;
 
     let (status, demo_form) = world.server.post_demo_review(DemoReview::Form).await;
@@ -287,8 +322,15 @@ async fn every_window_passes_axe_core_in(scheme: ColorScheme) {
     ];
     for (page, id) in reviews {
         let s = world.open_review(&id).await;
-        assert_scheme(&s, scheme, page).await;
-        assert_accessible(&s, page).await;
+        assert_scheme(&s, scheme, high_contrast, page).await;
+        assert_accessible_in(&s, page, high_contrast).await;
+        if high_contrast && page == "approval" {
+            let name = match scheme {
+                ColorScheme::PreferDark => "review-dark-high-contrast",
+                _ => "review-high-contrast",
+            };
+            screenshot(&s, name).await;
+        }
         s.quit().await;
     }
 }

@@ -26,6 +26,7 @@
 //! - `gnome`, `xfce`, `dunst`, `wayland`: one module per desktop.
 //! - `attention`: each desktop's signals (category, urgency, sound), its Do Not Disturb
 //!   followed, and the global shortcut through XTEST.
+//! - `language`: the tray and its notifications in the session's language.
 
 #[path = "desktops/support.rs"]
 mod support;
@@ -44,3 +45,6 @@ mod wayland;
 
 #[path = "desktops/attention.rs"]
 mod attention;
+
+#[path = "desktops/language.rs"]
+mod language;

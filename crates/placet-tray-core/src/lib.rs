@@ -43,6 +43,8 @@
 //! - [`cli`]: the command line; [`door`]: the running tray's door for it (a second
 //!   launch, answers from scripts to be confirmed by the person).
 
+#[macro_use]
+pub mod i18n;
 pub mod agents;
 pub mod app;
 pub mod attention;

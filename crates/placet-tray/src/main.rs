@@ -43,6 +43,8 @@ mod ui_host;
 use placet_tray_core::cli::{self, Run};
 
 fn main() {
+    // Every word outside the web pages in the person's language, from the OS's locale.
+    placet_tray_core::i18n::init_from_os();
     #[cfg(windows)]
     {
         let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();

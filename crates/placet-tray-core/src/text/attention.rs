@@ -14,11 +14,11 @@ pub fn snooze_actions() -> Vec<NoticeAction> {
     vec![
         NoticeAction {
             id: SnoozeFor::QuarterHour.action_id().to_owned(),
-            label: "Remind me in 15 min".to_owned(),
+            label: tr!("snooze-quarter-hour"),
         },
         NoticeAction {
             id: SnoozeFor::Hour.action_id().to_owned(),
-            label: "Remind me in 1 h".to_owned(),
+            label: tr!("snooze-hour"),
         },
     ]
 }
@@ -27,28 +27,22 @@ pub fn snooze_actions() -> Vec<NoticeAction> {
 pub fn wait(d: Duration) -> String {
     let minutes = d.num_minutes().max(0);
     match minutes {
-        0 => "under a minute".to_owned(),
-        m if m < 60 => format!("{m} min"),
+        0 => tr!("wait-under-a-minute"),
+        m if m < 60 => tr!("wait-minutes", minutes = m),
         m if m < 24 * 60 => match m % 60 {
-            0 => format!("{} h", m / 60),
-            rest => format!("{} h {rest} min", m / 60),
+            0 => tr!("wait-hours", hours = m / 60),
+            rest => tr!("wait-hours-minutes", hours = m / 60, minutes = rest),
         },
-        m => {
-            let days = m / (24 * 60);
-            format!(
-                "{days} {}",
-                plural(days.unsigned_abs() as usize, "day", "days")
-            )
-        }
+        m => tr!("wait-days", days = m / (24 * 60)),
     }
 }
 
 /// The time left before a review expires: "7 min", "now".
 fn left(d: Duration) -> String {
     if d.num_minutes() <= 0 {
-        "now".to_owned()
+        tr!("left-now")
     } else {
-        format!("in {}", wait(d))
+        tr!("left-in", wait = wait(d))
     }
 }
 
@@ -60,10 +54,10 @@ fn worth_saying(oldest: Option<Duration>) -> Option<Duration> {
 /// What the tray's tooltip says of the waiting reviews: "3 waiting, oldest 12 min".
 pub fn waiting_line(count: usize, oldest: Option<Duration>) -> String {
     match (count, worth_saying(oldest)) {
-        (0, _) => "nothing pending".to_owned(),
-        (1, Some(o)) => format!("1 waiting for {}", wait(o)),
-        (n, Some(o)) => format!("{n} waiting, oldest {}", wait(o)),
-        (n, None) => format!("{n} waiting"),
+        (0, _) => tr!("waiting-none"),
+        (1, Some(o)) => tr!("waiting-one-for", wait = wait(o)),
+        (n, Some(o)) => tr!("waiting-oldest", count = n, wait = wait(o)),
+        (n, None) => tr!("waiting-count", count = n),
     }
 }
 
@@ -72,8 +66,8 @@ pub fn waiting_line(count: usize, oldest: Option<Duration>) -> String {
 pub fn waited_suffix(count: usize, oldest: Option<Duration>) -> String {
     match (count, worth_saying(oldest)) {
         (0, _) | (_, None) => String::new(),
-        (1, Some(o)) => format!(" for {}", wait(o)),
-        (_, Some(o)) => format!(", oldest {}", wait(o)),
+        (1, Some(o)) => tr!("waited-one-for", wait = wait(o)),
+        (_, Some(o)) => tr!("waited-oldest", wait = wait(o)),
     }
 }
 
@@ -85,18 +79,15 @@ pub fn raised_notice(
     waited: Duration,
 ) -> Notice {
     let first = match (why, critical) {
-        (Why::Expiring { despite_dnd: true }, Some(Critical::Expiring(l))) => Some(format!(
-            "Expires {} — shown despite Do Not Disturb.",
-            left(l)
-        )),
-        (Why::Expiring { despite_dnd: true }, _) => {
-            Some("About to expire — shown despite Do Not Disturb.".to_owned())
+        (Why::Expiring { despite_dnd: true }, Some(Critical::Expiring(l))) => {
+            Some(tr!("raised-expires-despite-dnd", left = left(l)))
         }
-        (_, Some(Critical::Expiring(l))) => Some(format!("Expires {}.", left(l))),
-        (Why::Reminder(_), _) => Some(format!("Still waiting for you ({}).", wait(waited))),
-        (Why::SnoozeOver, _) => Some("You asked to be reminded.".to_owned()),
+        (Why::Expiring { despite_dnd: true }, _) => Some(tr!("raised-about-to-expire-despite-dnd")),
+        (_, Some(Critical::Expiring(l))) => Some(tr!("raised-expires", left = left(l))),
+        (Why::Reminder(_), _) => Some(tr!("raised-still-waiting", wait = wait(waited))),
+        (Why::SnoozeOver, _) => Some(tr!("raised-snooze-over")),
         (Why::New | Why::Expiring { .. }, Some(Critical::MarkedUrgent)) => {
-            Some("Marked urgent by the agent.".to_owned())
+            Some(tr!("raised-marked-urgent"))
         }
         (Why::New | Why::Expiring { .. }, None) => None,
     };
@@ -104,7 +95,7 @@ pub fn raised_notice(
         notice.body = truncate(&format!("{first}\n{}", notice.body), BODY_CHARS + 80);
     }
     if let Why::Reminder(_) = why {
-        notice.title = format!("Reminder: {}", notice.title);
+        notice.title = tr!("raised-reminder-title", title = notice.title);
     }
     notice.urgency = if critical.is_some() {
         Urgency::Critical
@@ -117,11 +108,8 @@ pub fn raised_notice(
 /// The notice when the global shortcut cannot be bound.
 pub fn shortcut_refused(keys: &str, reason: &str) -> (String, String) {
     (
-        format!("The shortcut {} is not available", one_line(keys, 40)),
-        format!(
-            "{} Choose other keys in Placet Tray's settings.",
-            one_line(reason, 200)
-        ),
+        tr!("shortcut-refused-title", keys = one_line(keys, 40)),
+        tr!("shortcut-refused-body", reason = one_line(reason, 200)),
     )
 }
 

@@ -106,14 +106,6 @@ pub fn truncate(text: &str, max: usize) -> String {
     s
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
 /// Menu labels mark a mnemonic with `&` (the menu library turns it into GTK's `_` and
 /// escapes underscores itself); doubling shows an `&` as it is.
 pub fn escape_mnemonic(text: &str) -> String {
@@ -221,7 +213,7 @@ mod tests {
         );
         let watch = review_notice(&m, "Bot", Answering::WatchOnly, true);
         assert!(watch.actions.is_empty(), "watch-only: no answer buttons");
-        assert!(watch.body.ends_with(WATCH_ONLY_HINT), "{}", watch.body);
+        assert!(watch.body.ends_with(&watch_only_hint()), "{}", watch.body);
     }
 
     #[test]

@@ -19,10 +19,10 @@ pub enum Answering {
 
 /// The notification of a pending review from `agent`.
 pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound: bool) -> Notice {
-    let title = format!("{} needs your review", one_line(agent, 60));
+    let title = tr!("review-title", agent = one_line(agent, 60));
     let text = markdown_to_plain(message.text.as_deref().unwrap_or(""));
     let text = if text.is_empty() {
-        "An agent is waiting for your decision.".to_owned()
+        tr!("review-no-text")
     } else {
         text
     };
@@ -33,29 +33,29 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
         }
         (Answering::Elsewhere, _) => vec![NoticeAction {
             id: OPEN_IN_PLACET.to_owned(),
-            label: "Open in Placet".to_owned(),
+            label: tr!("review-open-in-placet"),
         }],
         _ => Vec::new(),
     };
     let text = match message.iteration.filter(|i| *i >= 2) {
-        Some(n) => format!("Revised after your feedback (revision {n}). {text}"),
+        Some(n) => tr!("review-revised", n = n, text = text),
         None => text,
     };
     let mut body = truncate(&text, BODY_CHARS);
     let without_buttons = match answering {
         Answering::WatchOnly => {
             body.push('\n');
-            body.push_str(WATCH_ONLY_HINT);
+            body.push_str(&watch_only_hint());
             None
         }
-        Answering::Elsewhere => Some("Click to open it.".to_owned()),
+        Answering::Elsewhere => Some(tr!("review-click-to-open")),
         Answering::WindowOnly => {
             body.push('\n');
-            body.push_str("Click to open the review and answer.");
+            body.push_str(&tr!("review-click-to-answer"));
             None
         }
         Answering::Buttons if actions.is_empty() => None,
-        Answering::Buttons => Some("Click to open the review and answer.".to_owned()),
+        Answering::Buttons => Some(tr!("review-click-to-answer")),
     };
     let reply = match (answering, kind) {
         (Answering::Buttons, Some(ReviewKind::TextInput(p))) => Some(ReplyField {
@@ -64,13 +64,13 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
                 .as_deref()
                 .map(|s| one_line(s, 60))
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "Your answer".to_owned()),
+                .unwrap_or_else(|| tr!("review-your-answer")),
             submit_label: one_line(&p.submit_label, 30),
         }),
         (Answering::Buttons, Some(ReviewKind::Approval(p))) if p.allow_comment => {
             Some(ReplyField {
-                placeholder: "A comment, then choose an option".to_owned(),
-                submit_label: "Add comment".to_owned(),
+                placeholder: tr!("review-comment-placeholder"),
+                submit_label: tr!("review-add-comment"),
             })
         }
         _ => None,
@@ -80,7 +80,7 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
         title,
         body,
         actions,
-        open_label: Some("Open".to_owned()),
+        open_label: Some(tr!("review-open")),
         without_buttons,
         reply,
         sound,
@@ -93,10 +93,7 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
 /// A review's notice again, after a comment was typed in place: the comment shown, the
 /// options to choose from.
 pub fn with_comment(mut notice: Notice, comment: &str) -> Notice {
-    notice.body = format!(
-        "Your comment: “{}”\nChoose an option to send it.",
-        one_line(comment, 120)
-    );
+    notice.body = tr!("review-with-comment", comment = one_line(comment, 120));
     notice.reply = None;
     notice.sound = false;
     notice
@@ -105,11 +102,8 @@ pub fn with_comment(mut notice: Notice, comment: &str) -> Notice {
 /// The notice when a reply typed in a notification cannot be sent.
 pub fn reply_refused(reason: &str) -> (String, String) {
     (
-        "Your reply was not sent".to_owned(),
-        format!(
-            "{}. The review is open to answer there.",
-            one_line(reason, 160)
-        ),
+        tr!("reply-refused-title"),
+        tr!("reply-refused-body", reason = one_line(reason, 160)),
     )
 }
 
@@ -117,8 +111,9 @@ pub fn reply_refused(reason: &str) -> (String, String) {
 pub const OPEN_IN_PLACET: &str = "open-in-placet";
 
 /// Said in a watch-only account's review notifications.
-pub const WATCH_ONLY_HINT: &str =
-    "Watch-only: sign in with your Placet account in Placet Tray's settings to answer.";
+pub fn watch_only_hint() -> String {
+    tr!("review-watch-only")
+}
 
 fn button(o: &ApprovalOption) -> NoticeAction {
     let label = one_line(&o.label, 40);
@@ -126,7 +121,7 @@ fn button(o: &ApprovalOption) -> NoticeAction {
         id: option_action_id(&o.id),
         // The ellipsis says that this one opens the review for a confirming click.
         label: if o.style == OptionStyle::Danger {
-            format!("{label}…")
+            tr!("review-danger-option", label = label)
         } else {
             label
         },
@@ -140,16 +135,9 @@ pub fn summary_notice(
     by_agent: &[(String, usize)],
 ) -> (String, String) {
     let title = match (reviews, messages) {
-        (r, 0) => format!("{r} {} need you", plural(r, "review", "reviews")),
-        (0, m) => format!(
-            "{m} new {} from your agents",
-            plural(m, "message", "messages")
-        ),
-        (r, m) => format!(
-            "{r} {} need you, {m} new {}",
-            plural(r, "review", "reviews"),
-            plural(m, "message", "messages")
-        ),
+        (r, 0) => tr!("summary-reviews", count = r),
+        (0, m) => tr!("summary-messages", count = m),
+        (r, m) => tr!("summary-both", reviews = r, messages = m),
     };
     let body = by_agent
         .iter()
@@ -164,11 +152,11 @@ pub fn summary_notice(
 /// programs).
 pub fn proposal_notice(agent: &str, review_line: &str) -> (String, String) {
     (
-        "A program proposes an answer".to_owned(),
-        format!(
-            "To {}: {}\nOpen it to see the whole answer and confirm or cancel it.",
-            one_line(agent, 40),
-            one_line(review_line, 100)
+        tr!("proposal-title"),
+        tr!(
+            "proposal-body",
+            agent = one_line(agent, 40),
+            review = one_line(review_line, 100)
         ),
     )
 }
@@ -176,72 +164,65 @@ pub fn proposal_notice(agent: &str, review_line: &str) -> (String, String) {
 /// The notice when the server no longer accepts the sign-in.
 pub fn auth_expired(server: &str) -> (String, String) {
     (
-        "Sign in to Placet again".to_owned(),
-        format!(
-            "{server} no longer accepts your sign-in. Click to sign in again; answers you gave are kept."
-        ),
+        tr!("auth-expired-title"),
+        tr!("auth-expired-body", server = server.to_owned()),
     )
 }
 
 /// The notice when our answer failed for good.
 pub fn answer_failed(agent: &str, reason: &str) -> (String, String) {
     (
-        "Your answer was not sent".to_owned(),
-        format!("{}: {}", one_line(agent, 60), one_line(reason, 160)),
+        tr!("answer-failed-title"),
+        tr!(
+            "answer-failed-body",
+            agent = one_line(agent, 60),
+            reason = one_line(reason, 160)
+        ),
     )
 }
 
 /// The notice when someone else answered first.
 pub fn answered_elsewhere(agent: &str) -> (String, String) {
     (
-        "Already answered elsewhere".to_owned(),
-        format!(
-            "{}'s review was answered in another client before your answer arrived; yours was not used.",
-            one_line(agent, 60)
-        ),
+        tr!("answered-elsewhere-title"),
+        tr!("answered-elsewhere-body", agent = one_line(agent, 60)),
     )
 }
 
 /// The notice when our answer arrived after the review expired.
 pub fn answered_too_late(agent: &str) -> (String, String) {
     (
-        "Your answer arrived too late".to_owned(),
-        format!(
-            "{}'s review expired before your answer reached the server.",
-            one_line(agent, 60)
-        ),
+        tr!("answered-too-late-title"),
+        tr!("answered-too-late-body", agent = one_line(agent, 60)),
     )
 }
 
 /// The notice when the agent withdrew a review our answer was on its way to.
 pub fn answer_to_withdrawn(agent: &str) -> (String, String) {
     (
-        "Your answer was not sent".to_owned(),
-        format!(
-            "{} withdrew the review before your answer arrived.",
-            one_line(agent, 60)
-        ),
+        tr!("answer-failed-title"),
+        tr!("answer-withdrawn-body", agent = one_line(agent, 60)),
     )
 }
 
 /// The notice when answers queued earlier cannot be read (another key sealed them).
 pub fn answer_unreadable() -> (String, String) {
     (
-        "A queued answer cannot be read".to_owned(),
-        "An answer queued earlier was sealed with a key this sign-in does not have; it is kept and never sent. Answer the review again.".to_owned(),
+        tr!("answer-unreadable-title"),
+        tr!("answer-unreadable-body"),
     )
 }
 
 /// The notice when an agent reports an error.
 pub fn agent_error(agent: &placet_client::protocol::Agent) -> (String, String) {
     (
-        format!("{} reports an error", one_line(&agent.name, 60)),
+        tr!("agent-error-title", agent = one_line(&agent.name, 60)),
         agent
             .status_message
             .as_deref()
             .map(|m| one_line(m, 200))
             .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| "No details were given.".to_owned()),
+            .unwrap_or_else(|| tr!("agent-error-no-details")),
     )
 }
 
@@ -251,10 +232,10 @@ pub const OAUTH_OPEN: &str = "oauth-open";
 /// The notice of an agent's OAuth prompt: who asks, where to sign in, and (for a device
 /// code) the code to type; only a vetted link is named as one to open.
 pub fn oauth_notice(agent: &str, prompt: &placet_client::inbox::OAuthPrompt) -> (String, String) {
-    let title = format!(
-        "{} asks you to sign in to {}",
-        one_line(agent, 40),
-        one_line(&prompt.provider, 40)
+    let title = tr!(
+        "oauth-title",
+        agent = one_line(agent, 40),
+        provider = one_line(&prompt.provider, 40)
     );
     let host = |u: &str| {
         url::Url::parse(u)
@@ -263,13 +244,13 @@ pub fn oauth_notice(agent: &str, prompt: &placet_client::inbox::OAuthPrompt) -> 
             .unwrap_or_default()
     };
     let body = match (&prompt.device_code, &prompt.auth_url) {
-        (Some(d), _) => format!(
-            "Enter the code {} at {}.",
-            one_line(&d.user_code, 40),
-            host(&d.verification_uri)
+        (Some(d), _) => tr!(
+            "oauth-enter-code",
+            code = one_line(&d.user_code, 40),
+            host = host(&d.verification_uri)
         ),
-        (None, Some(u)) => format!("Open it to sign in at {}.", host(u)),
-        (None, None) => "Its sign-in link is not safe to open: see it in the window.".to_owned(),
+        (None, Some(u)) => tr!("oauth-open-link", host = host(u)),
+        (None, None) => tr!("oauth-unsafe-link"),
     };
     (title, body)
 }

@@ -10,7 +10,7 @@ pub fn menu_line(message: &Message, agent: &str) -> String {
         message
             .review
             .as_ref()
-            .map(|r| format!("{} review", r.kind.type_name()))
+            .map(|r| tr!("menu-review-of-kind", kind = r.kind.type_name()))
             .unwrap_or_default()
     } else {
         first
@@ -27,49 +27,55 @@ pub fn session_state(state: &SessionState, now: DateTime<Utc>) -> String {
     let retry = |at: &DateTime<Utc>| {
         let secs = (*at - now).num_seconds().max(0);
         if secs == 0 {
-            "retrying now".to_owned()
+            tr!("retry-now")
         } else {
-            format!("retry in {secs} s")
+            tr!("retry-in", seconds = secs)
         }
     };
     match state {
-        SessionState::SignedOut => "Signed out".to_owned(),
-        SessionState::Connecting => "Connecting…".to_owned(),
-        SessionState::Connected { .. } => "Connected".to_owned(),
+        SessionState::SignedOut => tr!("state-signed-out"),
+        SessionState::Connecting => tr!("state-connecting"),
+        SessionState::Connected { .. } => tr!("state-connected"),
         SessionState::Reconnecting {
             attempt,
             retry_at,
             reason,
-        } => format!(
-            "Reconnecting (attempt {attempt}, {}): {reason}",
-            retry(retry_at)
+        } => tr!(
+            "state-reconnecting",
+            attempt = *attempt,
+            retry = retry(retry_at),
+            reason = reason.as_str()
         ),
         SessionState::Offline {
             retry_at, reason, ..
-        } => format!("Offline: {reason} ({})", retry(retry_at)),
-        SessionState::AuthExpired => "Signed out by the server: sign in again".to_owned(),
+        } => tr!(
+            "state-offline",
+            reason = reason.as_str(),
+            retry = retry(retry_at)
+        ),
+        SessionState::AuthExpired => tr!("state-auth-expired"),
     }
 }
 
 /// Added to the tray's status line when the person allowed plain `http` to a remote
 /// server.
-pub const NOT_ENCRYPTED: &str = " — not encrypted";
+pub fn not_encrypted() -> String {
+    tr!("status-not-encrypted")
+}
 
 /// The tray's status line for `host` with `count` reviews waiting.
 pub fn tray_status(state: &SessionState, host: &str, count: usize) -> String {
     match state {
-        SessionState::Connected { .. } => match count {
-            0 => format!("Connected to {host} — nothing pending"),
-            1 => format!("Connected to {host} — 1 review waiting"),
-            n => format!("Connected to {host} — {n} reviews waiting"),
-        },
-        SessionState::Connecting => format!("Connecting to {host}…"),
+        SessionState::Connected { .. } => tr!("status-connected", host = host, count = count),
+        SessionState::Connecting => tr!("status-connecting", host = host),
         SessionState::Reconnecting { attempt, .. } => {
-            format!("Reconnecting to {host} (attempt {attempt})…")
+            tr!("status-reconnecting", host = host, attempt = *attempt)
         }
-        SessionState::Offline { reason, .. } => format!("Offline: {}", one_line(reason, 50)),
-        SessionState::AuthExpired => "Sign-in expired — sign in again".to_owned(),
-        SessionState::SignedOut => "Signed out".to_owned(),
+        SessionState::Offline { reason, .. } => {
+            tr!("status-offline", reason = one_line(reason, 50))
+        }
+        SessionState::AuthExpired => tr!("status-auth-expired"),
+        SessionState::SignedOut => tr!("state-signed-out"),
     }
 }
 
@@ -84,7 +90,7 @@ pub fn tray_tooltip(
         SessionState::Connected { .. } => super::waiting_line(count, oldest),
         _ => status.to_owned(),
     };
-    format!("Placet Tray — {what}")
+    tr!("tooltip", what = what)
 }
 
 /// "until 14:00" today, "until Tue 08:00" on another day.
@@ -101,15 +107,15 @@ pub fn local_time_of(t: DateTime<Utc>) -> String {
 pub fn agent_status(agent: &placet_client::protocol::Agent) -> String {
     use placet_client::protocol::AgentStatus;
     let word = match agent.status {
-        AgentStatus::Active => "active",
-        AgentStatus::Busy => "busy",
-        AgentStatus::Error => "error",
-        AgentStatus::Offline => "offline",
-        AgentStatus::Other => "unknown status",
+        AgentStatus::Active => tr!("agent-active"),
+        AgentStatus::Busy => tr!("agent-busy"),
+        AgentStatus::Error => tr!("agent-error"),
+        AgentStatus::Offline => tr!("agent-offline"),
+        AgentStatus::Other => tr!("agent-unknown"),
     };
     match agent.status_since {
-        Some(t) => format!("{word} since {}", local_time_of(t)),
-        None => word.to_owned(),
+        Some(t) => tr!("agent-since", status = word, time = local_time_of(t)),
+        None => word,
     }
 }
 
@@ -130,13 +136,13 @@ pub fn agent_line(agent: &placet_client::protocol::Agent) -> String {
 
 /// The tray menu entry that pauses notifications shows this while paused.
 pub fn paused_until(until: &str) -> String {
-    format!("Notifications paused until {until}")
+    tr!("paused-until", until = until)
 }
 
 /// The account entry of the tray menu.
 pub fn sign_out_entry(who: Option<&str>) -> String {
     match who {
-        Some(who) => format!("Sign out ({})", escape_mnemonic(who)),
-        None => "Sign in…".to_owned(),
+        Some(who) => tr!("menu-sign-out", who = escape_mnemonic(who)),
+        None => tr!("menu-sign-in"),
     }
 }

@@ -223,7 +223,7 @@ pub fn tray_view(core: &Core) -> TrayView {
         status.push_str(&text::waited_suffix(count, waiting.oldest));
     }
     if !live.account.server.is_encrypted() && !live.account.server.is_loopback() {
-        status.push_str(text::NOT_ENCRYPTED);
+        status.push_str(&text::not_encrypted());
     }
     let tooltip = text::tray_tooltip(&state, count, waiting.oldest, &status);
     let reviews: Vec<(String, String)> = awaiting
@@ -299,16 +299,16 @@ fn menu(
     if more > 0 {
         m.push(MenuEntry::item(
             MenuId::InboxMore,
-            format!("…and {more} more"),
+            tr!("menu-more", count = more),
         ));
     }
     if !reviews.is_empty() {
         m.push(MenuEntry::Separator);
     }
-    m.push(MenuEntry::item(MenuId::Inbox, "Open inbox"));
+    m.push(MenuEntry::item(MenuId::Inbox, tr!("menu-inbox")));
     if !agents.is_empty() {
         m.push(MenuEntry::Submenu {
-            label: "Agents".into(),
+            label: tr!("menu-agents"),
             entries: agents
                 .iter()
                 .enumerate()
@@ -317,23 +317,23 @@ fn menu(
         });
     }
     m.push(MenuEntry::Submenu {
-        label: "Pause notifications".into(),
+        label: tr!("menu-pause"),
         entries: vec![
-            MenuEntry::item(MenuId::PauseHour, "For 1 hour"),
-            MenuEntry::item(MenuId::PauseTomorrow, "Until tomorrow"),
+            MenuEntry::item(MenuId::PauseHour, tr!("menu-pause-hour")),
+            MenuEntry::item(MenuId::PauseTomorrow, tr!("menu-pause-tomorrow")),
             MenuEntry::Item {
                 id: MenuId::PauseResume,
-                label: "Resume".into(),
+                label: tr!("menu-resume"),
                 enabled: paused.is_some(),
             },
         ],
     });
     m.push(MenuEntry::Check {
         id: MenuId::Autostart,
-        label: "Start at login".into(),
+        label: tr!("menu-autostart"),
         checked: autostart,
     });
-    m.push(MenuEntry::item(MenuId::Settings, "Settings…"));
+    m.push(MenuEntry::item(MenuId::Settings, tr!("menu-settings")));
     m.push(MenuEntry::Separator);
     m.push(MenuEntry::item(
         if signed_in.is_some() {
@@ -343,7 +343,7 @@ fn menu(
         },
         text::sign_out_entry(signed_in),
     ));
-    m.push(MenuEntry::item(MenuId::Quit, "Quit Placet Tray"));
+    m.push(MenuEntry::item(MenuId::Quit, tr!("menu-quit")));
     m
 }
 

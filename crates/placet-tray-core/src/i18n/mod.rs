@@ -1,0 +1,179 @@
+//! The words a person reads, in their language: one Fluent catalogue per language
+//! (`locales/<language>/placet-tray.ftl`, built into the binary), chosen once from the
+//! operating system's locale when the app starts.
+//!
+//! Fluent, not gettext: its messages carry their own plural and select rules per
+//! language (CLDR plural categories, so German, French or Polish say "1 Bewertung", "2
+//! Bewertungen" without code knowing the rule), a translation may reword a message
+//! around its variables, and the same `.ftl` files can be read by the web pages with
+//! `@fluent/bundle` rather than a second format.
+//!
+//! Code asks for a message with [`tr!`] by its id; a message missing in the chosen
+//! language falls back to English (logged), and the catalogue test fails on any id or
+//! variable that one language has and another lacks, or that code asks for and English
+//! lacks.
+
+use std::cell::Cell;
+use std::sync::{LazyLock, OnceLock};
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+mod locale;
+
+pub use fluent_bundle::FluentArgs as Args;
+pub use locale::{os_locales, requested_from_env};
+
+/// The built-in catalogues: (language, Fluent source). English first: it is the
+/// fallback.
+const CATALOGUES: &[(&str, &str)] = &[
+    ("en", include_str!("../../locales/en/placet-tray.ftl")),
+    ("de", include_str!("../../locales/de/placet-tray.ftl")),
+];
+
+/// The languages Placet Tray speaks.
+pub fn languages() -> impl Iterator<Item = &'static str> {
+    CATALOGUES.iter().map(|(lang, _)| *lang)
+}
+
+struct Language {
+    tag: &'static str,
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl Language {
+    fn load(tag: &'static str, source: &'static str) -> Language {
+        let id: LanguageIdentifier = tag.parse().expect("a built-in language tag");
+        let resource = FluentResource::try_new(source.to_owned())
+            .unwrap_or_else(|(_, e)| panic!("the {tag} catalogue does not parse: {e:?}"));
+        let mut bundle = FluentBundle::new_concurrent(vec![id]);
+        // Agent names are cleaned of direction controls before they get here, and the
+        // isolation marks Fluent would add show as boxes in some notification daemons.
+        bundle.set_use_isolating(false);
+        bundle
+            .add_resource(resource)
+            .unwrap_or_else(|e| panic!("the {tag} catalogue repeats a message: {e:?}"));
+        Language { tag, bundle }
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs>) -> Option<String> {
+        let (message, attribute) = match id.split_once('.') {
+            Some((m, a)) => (m, Some(a)),
+            None => (id, None),
+        };
+        let message = self.bundle.get_message(message)?;
+        let pattern = match attribute {
+            Some(a) => message.get_attribute(a)?.value(),
+            None => message.value()?,
+        };
+        let mut errors = Vec::new();
+        let text = self.bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(
+                language = self.tag,
+                id,
+                ?errors,
+                "a message did not format cleanly"
+            );
+        }
+        Some(text.into_owned())
+    }
+}
+
+static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
+    CATALOGUES
+        .iter()
+        .map(|(tag, source)| Language::load(tag, source))
+        .collect()
+});
+
+/// The language chosen for this process (index into `LANGUAGES`).
+static CHOSEN: OnceLock<usize> = OnceLock::new();
+
+thread_local! {
+    /// A language for this thread only (tests that check a translation).
+    static OVERRIDE: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// The built-in language that best serves `requested` (BCP 47 tags or POSIX locales,
+/// most wanted first): the first whose language subtag is one we have; English when
+/// none is.
+pub fn best_language(requested: &[String]) -> &'static str {
+    CATALOGUES[best_index(requested)].0
+}
+
+fn best_index(requested: &[String]) -> usize {
+    requested
+        .iter()
+        .filter_map(|r| locale::language_subtag(r))
+        .find_map(|lang| CATALOGUES.iter().position(|(tag, _)| *tag == lang))
+        .unwrap_or(0)
+}
+
+/// Chooses the language for this process from the operating system's locale, once, and
+/// returns it. Before this is called (as in the core's own tests), English is used.
+pub fn init_from_os() -> &'static str {
+    let index = *CHOSEN.get_or_init(|| best_index(&os_locales()));
+    CATALOGUES[index].0
+}
+
+/// The language in use.
+pub fn current() -> &'static str {
+    CATALOGUES[current_index()].0
+}
+
+fn current_index() -> usize {
+    OVERRIDE
+        .with(Cell::get)
+        .or_else(|| CHOSEN.get().copied())
+        .unwrap_or(0)
+}
+
+/// Runs `f` with `language` on this thread (for tests of a translation).
+pub fn with_language<R>(language: &str, f: impl FnOnce() -> R) -> R {
+    let index = CATALOGUES
+        .iter()
+        .position(|(tag, _)| *tag == language)
+        .unwrap_or_else(|| panic!("no {language} catalogue"));
+    let before = OVERRIDE.with(|o| o.replace(Some(index)));
+    let result = f();
+    OVERRIDE.with(|o| o.set(before));
+    result
+}
+
+/// The message `id` (`message` or `message.attribute`) in the language in use, with
+/// `args`; English when the language lacks it; the id itself when English does too.
+pub fn format(id: &str, args: Option<&FluentArgs>) -> String {
+    let languages = &*LANGUAGES;
+    let chosen = &languages[current_index()];
+    if let Some(text) = chosen.format(id, args) {
+        return text;
+    }
+    tracing::warn!(
+        language = chosen.tag,
+        id,
+        "a message is missing: English instead"
+    );
+    languages[0].format(id, args).unwrap_or_else(|| {
+        tracing::error!(id, "a message is missing in English");
+        id.to_owned()
+    })
+}
+
+/// A message in the person's language: `tr!("id")`, or with variables
+/// `tr!("id", count = n, agent = name)` (`$count`, `$agent` in the catalogue).
+#[macro_export]
+macro_rules! tr {
+    ($id:literal) => {
+        $crate::i18n::format($id, None)
+    };
+    ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {{
+        let mut args = $crate::i18n::Args::new();
+        $(args.set(stringify!($name), $value);)+
+        $crate::i18n::format($id, Some(&args))
+    }};
+}
+
+#[cfg(test)]
+mod tests;

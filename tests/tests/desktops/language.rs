@@ -1,0 +1,83 @@
+//! The person's language: with the desktop session in German (`LANG=de_DE.UTF-8`, as a
+//! German login sets it), the tray's menu and its notifications speak German.
+
+use placet_e2e::desktops::{self, Xfce};
+
+use crate::support::{screenshot, DesktopWorld, T};
+
+/// On XFCE in German, a review's notification, its snooze buttons and the tray menu are
+/// German; what the agent wrote (the review's text, its option labels) stays as written.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tray_and_its_notifications_speak_the_session_s_language() {
+    let mut w = DesktopWorld::<Xfce>::start().await;
+    let monitor = w.monitor().await;
+    w.login().await;
+    w.launch_with(&[("LANG", "de_DE.UTF-8")]);
+    w.wait_subscribed().await;
+    let tray = desktops::tray_client(&w.desktop, T).await;
+
+    w.approval("Deploy v2 to production?").await;
+    let note = monitor
+        .wait_for_notify(|n| n.body.contains("Deploy v2 to production?"), T)
+        .await;
+    assert_eq!(
+        note.summary, "Deploy Bot braucht deine Entscheidung",
+        "{note}"
+    );
+    let labels: Vec<&str> = note.actions.iter().map(|(_, l)| l.as_str()).collect();
+    for expected in [
+        "Approve",
+        "Reject…",
+        "In 15 Min. erinnern",
+        "In 1 Std. erinnern",
+    ] {
+        assert!(
+            labels.contains(&expected),
+            "the notification offers {expected:?}: {labels:?}"
+        );
+    }
+
+    let menu = tray
+        .wait_for_layout(
+            |m| {
+                m.visible_texts()
+                    .iter()
+                    .any(|t| t.contains("– 1 Prüfung wartet"))
+            },
+            T,
+        )
+        .await;
+    let texts = menu.visible_texts();
+    println!("the tray menu in German: {texts:#?}");
+    for expected in [
+        "Posteingang öffnen",
+        "Benachrichtigungen pausieren",
+        "Bei Anmeldung starten",
+        "Einstellungen…",
+        "Placet Tray beenden",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "the tray menu has {expected:?}: {texts:#?}"
+        );
+    }
+
+    let buttons = w
+        .env
+        .wait_notification_buttons(&w.desktop, &["Approve", "In 15 Min. erinnern"], T)
+        .await;
+    let (left, top) = buttons
+        .iter()
+        .fold((i32::MAX, i32::MAX), |(l, t), b| (l.min(b.x), t.min(b.y)));
+    screenshot(
+        &w.desktop,
+        "xfce-notification-de.png",
+        Some((
+            (left - 30).max(0),
+            (top - 90).max(0),
+            1280 - (left - 30).max(0).unsigned_abs(),
+            160,
+        )),
+    )
+    .await;
+}

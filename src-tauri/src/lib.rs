@@ -36,7 +36,8 @@ use tokio::sync::{mpsc, oneshot};
 /// The program: `placet-tray-ui` (started by the tray) or `--tray ARGS…`.
 pub fn main() -> i32 {
     placet_tray_core::logging::init_cli();
-    tracing::debug!("window host starting");
+    let language = placet_tray_core::i18n::init_from_os();
+    tracing::debug!(language, "window host starting");
     webview::prepare_environment();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

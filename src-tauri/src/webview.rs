@@ -105,6 +105,20 @@ pub fn create_anchor(app: &AppHandle) {
     let _ = app;
 }
 
+/// The script that hands every page its words (`ui/app/js/i18n.js` reads it) before the
+/// page's own scripts run: the catalogue of the language in use, and English's.
+fn catalogue_script() -> &'static str {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let catalogue = serde_json::to_string(&placet_tray_core::i18n::page_catalogue())
+            .expect("the catalogue is JSON");
+        format!(
+            "Object.defineProperty(window, '__PLACET_I18N__', \
+             {{ value: Object.freeze({catalogue}), writable: false, configurable: false }});"
+        )
+    })
+}
+
 /// Pages may only ever show the app's own files; links go to the system browser.
 fn is_app_url(url: &url::Url) -> bool {
     url.scheme() == "tauri" || url.host_str() == Some("tauri.localhost")
@@ -153,6 +167,7 @@ pub fn open(
             }
             ok
         })
+        .initialization_script(catalogue_script())
         .on_page_load(move |window, payload| {
             if matches!(payload.event(), PageLoadEvent::Finished) {
                 loaded(window.label().to_owned());

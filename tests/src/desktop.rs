@@ -68,6 +68,8 @@ pub struct DesktopOptions {
     /// absent names, not an absent bus. Off (the default): the variable is not set, as
     /// before, and children use the machine's system bus if it has one.
     pub system_bus: bool,
+    /// The session's locale (`LANG`): `C.UTF-8` unless a test speaks another language.
+    pub lang: &'static str,
 }
 
 impl Default for DesktopOptions {
@@ -78,6 +80,7 @@ impl Default for DesktopOptions {
             notifications: true,
             status_notifier_watcher: true,
             system_bus: false,
+            lang: "C.UTF-8",
         }
     }
 }
@@ -164,6 +167,7 @@ pub struct Desktop {
     root: Option<tempfile::TempDir>,
     dirs: Dirs,
     marker: String,
+    lang: &'static str,
     display: Option<String>,
     bus_address: String,
     system_bus_address: Option<String>,
@@ -188,7 +192,7 @@ impl Desktop {
             panic!("starting the test desktop: {what}: {error}")
         };
 
-        let mut env = base_env(&dirs, &marker, options.x11);
+        let mut env = base_env(&dirs, &marker, options.x11, options.lang);
         let (xvfb, display) = if options.x11 {
             let command = daemon_command("Xvfb", &env);
             let (xvfb, display) =
@@ -279,6 +283,7 @@ impl Desktop {
             root: Some(root),
             dirs,
             marker,
+            lang: options.lang,
             display,
             bus_address,
             system_bus_address,
@@ -290,10 +295,10 @@ impl Desktop {
     /// `DISPLAY` (if X is on), `DBUS_SESSION_BUS_ADDRESS`, and settings that keep GTK and GLib
     /// from reaching for services the desktop does not have (`NO_AT_BRIDGE=1`,
     /// `GDK_BACKEND=x11`, `GSETTINGS_BACKEND=memory`, `GIO_USE_VFS=local`), plus
-    /// `LANG=C.UTF-8`, and the variables that tie each child to this desktop and test process
+    /// `LANG` (`C.UTF-8` unless the options say otherwise), and the variables that tie each child to this desktop and test process
     /// ([`MARKER_VAR`], [`OWNER_VAR`](crate::OWNER_VAR)).
     pub fn env(&self) -> Vec<(String, String)> {
-        let mut env = base_env(&self.dirs, &self.marker, self.display.is_some());
+        let mut env = base_env(&self.dirs, &self.marker, self.display.is_some(), self.lang);
         if let Some(display) = &self.display {
             env.push(("DISPLAY".into(), display.clone()));
         }
@@ -600,7 +605,7 @@ impl Drop for Desktop {
 }
 
 /// The desktop's variables other than `DISPLAY` and `DBUS_SESSION_BUS_ADDRESS`.
-fn base_env(dirs: &Dirs, marker: &str, x11: bool) -> Vec<(String, String)> {
+fn base_env(dirs: &Dirs, marker: &str, x11: bool, lang: &str) -> Vec<(String, String)> {
     let path = |p: &Path| p.display().to_string();
     vec![
         ("HOME".into(), path(&dirs.home)),
@@ -613,7 +618,7 @@ fn base_env(dirs: &Dirs, marker: &str, x11: bool) -> Vec<(String, String)> {
             "XDG_SESSION_TYPE".into(),
             if x11 { "x11" } else { "tty" }.into(),
         ),
-        ("LANG".into(), "C.UTF-8".into()),
+        ("LANG".into(), lang.into()),
         // No accessibility bus: at-spi would otherwise be looked for (and activated) by GTK.
         ("NO_AT_BRIDGE".into(), "1".into()),
         ("GDK_BACKEND".into(), "x11".into()),

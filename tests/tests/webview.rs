@@ -62,8 +62,11 @@
 //! - `revisions`: request changes on every review type; a revision's earlier rounds.
 //! - `history`: the inbox's Decided tab and `placet-tray history` (paths, search,
 //!   passwords as dots); the global shortcut opening the inbox at the oldest review.
-//! - `a11y`: axe-core finds no serious or critical violation in any window, and every
-//!   review type is answered with the keyboard alone.
+//! - `language`: the windows in the session's language (German), the agent's words as
+//!   written.
+//! - `a11y`: axe-core finds no serious or critical violation in any window (light, dark,
+//!   and high contrast with its 7:1 rule), and every review type is answered with the
+//!   keyboard alone.
 //! - `window_process`: the shipped path, a window in its own process talking to the
 //!   tray (the other tests drive windows inside the process tauri-driver started, which
 //!   the app does under `TAURI_WEBVIEW_AUTOMATION`).
@@ -111,3 +114,6 @@ mod revisions;
 mod deployed;
 #[path = "webview/history.rs"]
 mod history;
+
+#[path = "webview/language.rs"]
+mod language;

@@ -117,13 +117,13 @@ impl WindowKind {
     }
 
     /// The title before the core knows more (a review's agent).
-    pub fn default_title(&self) -> &'static str {
+    pub fn default_title(&self) -> String {
         match self {
-            WindowKind::Review { .. } => "Placet review",
-            WindowKind::Confirm { .. } => "Confirm an answer — Placet Tray",
-            WindowKind::OAuth { .. } => "Sign in for an agent — Placet Tray",
-            WindowKind::Inbox => "Placet inbox",
-            WindowKind::Settings => "Placet Tray settings",
+            WindowKind::Review { .. } => tr!("window-review"),
+            WindowKind::Confirm { .. } => tr!("window-confirm"),
+            WindowKind::OAuth { .. } => tr!("window-oauth"),
+            WindowKind::Inbox => tr!("window-inbox"),
+            WindowKind::Settings => tr!("window-settings"),
         }
     }
 
@@ -209,11 +209,11 @@ pub fn title_for(core: &Core, kind: &WindowKind) -> String {
         if let Some(live) = core.live() {
             if let Some(m) = live.inbox.get(message_id) {
                 let agent = crate::text::one_line(&live.inbox.agent_name(&m), 60);
-                return format!("{agent} — Placet review");
+                return tr!("window-review-of", agent = agent);
             }
         }
     }
-    kind.default_title().to_owned()
+    kind.default_title()
 }
 
 /// What became of a window the core asked for.

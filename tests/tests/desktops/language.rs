@@ -80,4 +80,33 @@ async fn the_tray_and_its_notifications_speak_the_session_s_language() {
         )),
     )
     .await;
+
+    // The menu as the panel shows it: the notification put away first (it sits where
+    // the menu opens), then a right click on the icon, at the panel's right end.
+    w.desktop
+        .connection()
+        .call_method(
+            Some("org.freedesktop.Notifications"),
+            "/org/freedesktop/Notifications",
+            Some("org.freedesktop.Notifications"),
+            "CloseNotification",
+            &(note.id),
+        )
+        .await
+        .expect("closing the notification");
+    let panel = (1280 - 240, 0, 240, desktops::XFCE_PANEL_HEIGHT);
+    let icon = desktops::artifacts_dir().join("xfce-tray-de.png");
+    desktops::wait_colours(&w.desktop, panel, &icon, 16, T).await;
+    let (x, y) = (1280 - 16, desktops::XFCE_PANEL_HEIGHT as i32 / 2);
+    desktops::run(
+        &w.desktop,
+        "xdotool",
+        &["mousemove", &x.to_string(), &y.to_string(), "click", "3"],
+    )
+    .await
+    .expect("a right click on the tray icon");
+    let region = (1280 - 420, 0, 420, 340);
+    let path = desktops::artifacts_dir().join("xfce-tray-menu-de.png");
+    desktops::wait_colours(&w.desktop, region, &path, 200, T).await;
+    crate::support::publish(&path);
 }

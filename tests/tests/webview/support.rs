@@ -48,7 +48,12 @@ impl WebviewWorld {
     /// As [`signed_out`](Self::signed_out), then signed in with the command line
     /// (`placet-tray login --password-stdin`), which keeps the session in the keychain.
     pub async fn signed_in() -> WebviewWorld {
-        let (world, driver) = set_up(DesktopOptions::default(), server_config()).await;
+        WebviewWorld::signed_in_with(DesktopOptions::default()).await
+    }
+
+    /// As [`signed_in`](Self::signed_in), on a desktop with `options` (another language).
+    pub async fn signed_in_with(options: DesktopOptions) -> WebviewWorld {
+        let (world, driver) = set_up(options, server_config()).await;
         world.login().await;
         WebviewWorld::in_turn(world, driver).await
     }

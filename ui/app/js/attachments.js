@@ -10,6 +10,7 @@ import * as ipc from './ipc.js';
 import { byId, freshId, h, replace } from './dom.js';
 import { describeError } from './messages.js';
 import { formatSize } from './time.js';
+import { t } from './i18n.js';
 
 /**
  * @typedef {{
@@ -37,10 +38,10 @@ export function showProgress(e) {
   if (e.total !== null && e.total > 0) {
     row.progress.max = e.total;
     row.progress.value = Math.min(e.received, e.total);
-    row.amount.textContent = `${formatSize(e.received)} of ${formatSize(e.total)}`;
+    row.amount.textContent = t('rw-download-amount', { received: formatSize(e.received), total: formatSize(e.total) });
   } else {
     row.progress.removeAttribute('value');
-    row.amount.textContent = `${formatSize(e.received) || '0 B'} so far`;
+    row.amount.textContent = t('rw-download-so-far', { received: formatSize(e.received) || formatSize(0) });
   }
 }
 
@@ -63,15 +64,15 @@ export function renderAttachments(attachments) {
 
 /** @param {ipc.Attachment} a */
 function attachmentRow(a) {
-  const filename = a.filename || 'attachment';
+  const filename = a.filename || t('rw-attachment-unnamed');
   const status = h('span', { class: 'attachment-status', role: 'status', aria: { live: 'polite' } });
-  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: 'Download' });
-  button.setAttribute('aria-label', `Download ${filename}`);
+  const button = h('button', { type: 'button', class: 'btn btn-secondary btn-small', text: t('rw-download') });
+  button.setAttribute('aria-label', t('rw-download-label', { filename }));
   const progressId = freshId('progress');
   const progress = h('progress', { id: progressId, class: 'progress' });
   const amount = h('span', { class: 'attachment-amount' });
   const box = h('div', { class: 'attachment-progress', hidden: true },
-    h('label', { for: progressId, class: 'attachment-progress-label', dir: 'auto', text: `Downloading ${filename}` }),
+    h('label', { for: progressId, class: 'attachment-progress-label', dir: 'auto', text: t('rw-downloading-file', { filename }) }),
     progress,
     amount);
   const meta = [a.mimeType ?? '', formatSize(a.size)].filter(Boolean).join(' · ');
@@ -90,16 +91,16 @@ function attachmentRow(a) {
     button.disabled = true;
     state.downloading = true;
     progress.removeAttribute('value');
-    amount.textContent = a.size ? `0 B of ${formatSize(a.size)}` : '';
+    amount.textContent = a.size ? t('rw-download-amount', { received: formatSize(0), total: formatSize(a.size) }) : '';
     box.hidden = false;
     status.className = 'attachment-status';
-    status.textContent = 'Downloading…';
+    status.textContent = t('rw-downloading');
     try {
       const path = await ipc.attachmentDownload(a.id);
-      status.textContent = `Saved to ${path}`;
+      status.textContent = t('rw-saved-to', { path });
     } catch (err) {
       status.className = 'attachment-status error';
-      status.textContent = `Not saved: ${describeError(ipc.toIpcError(err))}`;
+      status.textContent = t('rw-not-saved', { reason: describeError(ipc.toIpcError(err)) });
     } finally {
       state.downloading = false;
       box.hidden = true;

@@ -14,8 +14,9 @@
 import * as ipc from './ipc.js';
 import { armGuard, ARM_DELAY_MS } from './arm.js';
 import { byId, h, replace } from './dom.js';
+import { t } from './i18n.js';
 import { describeError } from './messages.js';
-import { formatReceived, parseTime } from './time.js';
+import { formatReceived, locale, parseTime } from './time.js';
 
 /** How long "Confirmed" stays up before the window closes. */
 const CLOSE_AFTER_MS = 1500;
@@ -53,9 +54,9 @@ function updateButtons() {
   confirmButton.disabled = !(waiting && guard.armed());
   confirmButton.hidden = state === 'refused';
   openButton.hidden = state !== 'refused';
-  cancelButton.textContent = state === 'waiting' ? 'Cancel' : 'Close';
+  cancelButton.textContent = state === 'waiting' ? t('confirm-cancel') : t('confirm-close');
   armHint.textContent = waiting && !guard.armed()
-    ? `Confirm becomes available ${ARM_DELAY_MS / 1000} s after this window is in front.`
+    ? t('confirm-arm-hint', { seconds: ARM_DELAY_MS / 1000 })
     : '';
 }
 
@@ -70,21 +71,20 @@ function applyState(next, detail) {
       banner.hidden = true;
       break;
     case 'refused':
-      showBanner('error', 'This option is marked dangerous.',
-        'Placet Tray never sends a dangerous option for a program. If you mean it, open the review and choose it there yourself.');
+      showBanner('error', t('confirm-refused-title'), t('confirm-refused-detail'));
       break;
     case 'confirmed':
-      showBanner('success', 'Confirmed.', 'The answer is on its way.');
+      showBanner('success', t('confirm-confirmed-title'), t('confirm-confirmed-detail'));
       window.setTimeout(() => { void closeWindow(); }, CLOSE_AFTER_MS);
       break;
     case 'cancelled':
-      showBanner('info', 'Cancelled.', 'Nothing was sent.');
+      showBanner('info', t('confirm-cancelled-title'), t('confirm-cancelled-detail'));
       break;
     case 'timedOut':
-      showBanner('warning', 'This proposal lapsed.', 'Nobody confirmed it in time; nothing was sent.');
+      showBanner('warning', t('confirm-lapsed-title'), t('confirm-lapsed-detail'));
       break;
     case 'overtaken':
-      showBanner('warning', 'Nothing to confirm any more.', detail ?? 'The review was answered elsewhere, expired or withdrawn.');
+      showBanner('warning', t('confirm-overtaken-title'), detail ?? t('confirm-overtaken-detail'));
       break;
     default:
   }
@@ -112,7 +112,7 @@ async function decide(confirm) {
     }
   } catch (err) {
     deciding = false;
-    showBanner('error', 'Cannot do that now.', describeError(ipc.toIpcError(err)));
+    showBanner('error', t('confirm-decide-failed'), describeError(ipc.toIpcError(err)));
     updateButtons();
   }
 }
@@ -142,9 +142,14 @@ function render(v) {
   box.open = v.rows.length === 0;
   const feedback = byId('feedback');
   feedback.hidden = !v.feedback;
-  feedback.textContent = v.feedback ? `Request for changes: ${v.feedback}` : '';
+  feedback.textContent = v.feedback ? t('confirm-feedback', { feedback: v.feedback }) : '';
   const lapses = parseTime(v.lapsesAt);
-  byId('lapse').textContent = lapses ? `Proposed ${formatReceived(parseTime(v.proposedAt) ?? new Date())}; it lapses unconfirmed at ${lapses.toLocaleTimeString()}.` : '';
+  byId('lapse').textContent = lapses
+    ? t('confirm-lapse', {
+      proposed: formatReceived(parseTime(v.proposedAt) ?? new Date()),
+      lapses: lapses.toLocaleTimeString(locale),
+    })
+    : '';
   main.setAttribute('aria-busy', 'false');
   applyState(v.state);
 }
@@ -155,7 +160,7 @@ async function start() {
   confirmButton.addEventListener('click', () => { void decide(true); });
   openButton.addEventListener('click', () => {
     if (!view) return;
-    ipc.reviewOpen(view.messageId).catch((err) => showBanner('error', 'Cannot open the review.', describeError(ipc.toIpcError(err))));
+    ipc.reviewOpen(view.messageId).catch((err) => showBanner('error', t('confirm-open-failed'), describeError(ipc.toIpcError(err))));
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
@@ -176,7 +181,7 @@ async function start() {
     state = 'error';
     document.body.dataset.state = 'error';
     main.setAttribute('aria-busy', 'false');
-    showBanner('error', 'This proposal cannot be shown.', describeError(ipc.toIpcError(err)));
+    showBanner('error', t('confirm-load-failed'), describeError(ipc.toIpcError(err)));
     updateButtons();
   }
   cancelButton.focus();

@@ -5,6 +5,7 @@
  */
 
 import { formatReceived, parseTime } from './time.js';
+import { t } from './i18n.js';
 
 /**
  * What became of the answer: the outcome of its delivery to the server, then how far it
@@ -14,21 +15,21 @@ import { formatReceived, parseTime } from './time.js';
 export function outcomeWords(d) {
   switch (d.outcome) {
     case 'queued':
-      return 'sending';
+      return t('rw-outcome-sending');
     case 'sent':
-      if (d.deliveredToAgent) return 'delivered to the agent';
-      if (d.delivery === 'webhook_failed') return 'sent, but the agent’s webhook failed';
-      return 'sent';
+      if (d.deliveredToAgent) return t('rw-outcome-delivered');
+      if (d.delivery === 'webhook_failed') return t('rw-outcome-webhook-failed');
+      return t('rw-outcome-sent');
     case 'answeredElsewhere':
-      return 'not sent: it had been answered elsewhere';
+      return t('rw-outcome-answered-elsewhere');
     case 'expired':
-      return 'not sent: the review had expired';
+      return t('rw-outcome-expired');
     case 'withdrawn':
-      return 'not sent: the agent withdrew the review';
+      return t('rw-outcome-withdrawn');
     case 'failed':
-      return 'not sent: sending failed';
+      return t('rw-outcome-failed');
     case 'discarded':
-      return 'discarded at sign-out, not sent';
+      return t('rw-outcome-discarded');
     default:
       return d.outcome;
   }
@@ -41,6 +42,8 @@ export function outcomeWords(d) {
  */
 export function decisionLine(d, now = new Date()) {
   const at = parseTime(d.decidedAt);
-  const when = at ? ` at ${formatReceived(at, now)}` : '';
-  return `Answered ${d.givenIn}${when} · ${outcomeWords(d)}`;
+  const outcome = outcomeWords(d);
+  return at
+    ? t('rw-decision-at', { how: d.givenIn, time: formatReceived(at, now), outcome })
+    : t('rw-decision', { how: d.givenIn, outcome });
 }

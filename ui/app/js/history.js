@@ -10,7 +10,9 @@
 
 import * as ipc from './ipc.js';
 import { byId, h, replace } from './dom.js';
+import { t } from './i18n.js';
 import { describeError } from './messages.js';
+import { locale } from './time.js';
 
 const listeners = new ipc.Listeners();
 const $ = {
@@ -32,36 +34,39 @@ let loadSeq = 0;
 
 /** @type {Record<ipc.DecisionPath, string>} */
 const PATH_LABELS = {
-  notification: 'Notification',
-  window: 'Window',
-  commandLine: 'Command line',
-  other: 'Other',
+  notification: t('history-path-notification'),
+  window: t('history-path-window'),
+  commandLine: t('history-path-command-line'),
+  other: t('history-path-other'),
 };
 
 /** @type {Record<string, string>} */
 const OUTCOMES = {
-  queued: 'waiting to be sent',
-  sent: 'sent',
-  answeredElsewhere: 'answered elsewhere first',
-  expired: 'arrived too late',
-  withdrawn: 'withdrawn by the agent',
-  failed: 'not sent',
-  discarded: 'discarded',
+  queued: t('history-outcome-queued'),
+  sent: t('history-outcome-sent'),
+  answeredElsewhere: t('history-outcome-answered-elsewhere'),
+  expired: t('history-outcome-expired'),
+  withdrawn: t('history-outcome-withdrawn'),
+  failed: t('history-outcome-failed'),
+  discarded: t('history-outcome-discarded'),
 };
 
 /** @param {string} iso */
 function when(iso) {
   const d = new Date(iso);
   const today = new Date();
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
   return d.toDateString() === today.toDateString()
-    ? `today ${time}`
-    : `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${time}`;
+    ? t('history-today', { time })
+    : t('history-on-date', { date: d.toLocaleDateString(locale, { day: 'numeric', month: 'short' }), time });
 }
 
 /** @param {ipc.HistoryEntry} e */
 function entryNode(e) {
-  const open = h('button', { type: 'button', class: 'btn-link', text: 'Open in Placet', aria: { label: `Open ${e.agent}’s review in Placet` } });
+  const open = h('button', {
+    type: 'button', class: 'btn-link', text: t('history-open-web'),
+    aria: { label: t('history-open-web.aria-label', { agent: e.agent }) },
+  });
   open.addEventListener('click', () => {
     ipc.reviewOpenWeb(e.messageId).catch((err) => {
       $.note.textContent = describeError(ipc.toIpcError(err));
@@ -69,19 +74,19 @@ function entryNode(e) {
   });
   const outcome = OUTCOMES[e.outcome] ?? e.outcome;
   return h('li', { class: 'decision', data: { id: e.messageId, path: e.path } },
-    h('span', { class: 'decision-title', dir: 'auto', text: `${e.agent}: ${e.title ?? `${e.reviewType} review`}` }),
+    h('span', { class: 'decision-title', dir: 'auto', text: t('history-entry-title', { agent: e.agent, title: e.title ?? t('history-untitled', { type: e.reviewType }) }) }),
     h('span', { class: 'decision-when', text: when(e.decidedAt) }),
     h('span', { class: 'decision-answer', dir: 'auto', text: e.answer }),
     h('span', { class: 'decision-meta' },
-      h('span', { class: `badge badge-path-${e.path}`, text: PATH_LABELS[e.path], title: `Answered ${e.givenIn}` }),
-      h('span', { class: 'decision-outcome', text: e.deliveredToAgent ? `${outcome}, delivered to the agent` : outcome }),
+      h('span', { class: `badge badge-path-${e.path}`, text: PATH_LABELS[e.path], title: t('history-given-in', { where: e.givenIn }) }),
+      h('span', { class: 'decision-outcome', text: e.deliveredToAgent ? t('history-outcome-delivered', { outcome }) : outcome }),
       open));
 }
 
 /** @param {string[]} agents */
 function renderAgents(agents) {
   const current = $.agent.value;
-  replace($.agent, h('option', { value: '', text: 'All agents' }),
+  replace($.agent, h('option', { value: '', text: t('history-all-agents') }),
     ...agents.map((a) => h('option', { value: a, dir: 'auto', text: a })));
   $.agent.value = agents.includes(current) ? current : '';
 }
@@ -94,16 +99,16 @@ async function load() {
     if (seq !== loadSeq) return;
     renderAgents(view.agents);
     replace($.list, ...view.entries.map(entryNode));
-    $.note.textContent = `Answered from this computer in the last ${view.retentionDays} days (Settings changes how long).`;
+    $.note.textContent = t('history-note', { days: view.retentionDays });
     $.empty.hidden = view.entries.length !== 0;
     replace($.empty, view.agents.length === 0
-      ? h('div', {}, h('strong', { text: 'Nothing decided yet' }), 'Reviews you answer show up here.')
-      : h('div', {}, h('strong', { text: 'No decision matches' }), 'Change the agent or the search text.'));
+      ? h('div', {}, h('strong', { text: t('history-empty-title') }), t('history-empty-hint'))
+      : h('div', {}, h('strong', { text: t('history-no-match-title') }), t('history-no-match-hint')));
   } catch (err) {
     if (seq !== loadSeq) return;
     replace($.list);
     $.empty.hidden = false;
-    replace($.empty, h('div', {}, h('strong', { text: 'The history cannot be shown' }), describeError(ipc.toIpcError(err))));
+    replace($.empty, h('div', {}, h('strong', { text: t('history-error-title') }), describeError(ipc.toIpcError(err))));
   }
   document.body.dataset.historyLoaded = String(seq);
 }
@@ -121,7 +126,7 @@ function show(next, focus = false) {
   // `data-tab` (app.css), whatever the inbox does with them meanwhile.
   $.historyFilters.hidden = !decided;
   $.historyPanel.hidden = !decided;
-  $.title.textContent = decided ? 'Decided reviews' : 'Pending reviews';
+  $.title.textContent = decided ? t('history-heading') : t('inbox-heading');
   document.body.dataset.tab = tab;
   if (focus) (decided ? $.tabDecided : $.tabWaiting).focus();
   if (decided) void load();
@@ -131,8 +136,8 @@ function start() {
   document.body.dataset.tab = tab;
   $.tabWaiting.addEventListener('click', () => show('waiting'));
   $.tabDecided.addEventListener('click', () => show('decided'));
-  for (const t of [$.tabWaiting, $.tabDecided]) {
-    t.addEventListener('keydown', (e) => {
+  for (const button of [$.tabWaiting, $.tabDecided]) {
+    button.addEventListener('keydown', (e) => {
       if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
         e.preventDefault();
         e.stopPropagation();

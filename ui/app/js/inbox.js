@@ -19,6 +19,7 @@
 import * as ipc from './ipc.js';
 import { armGuard } from './arm.js';
 import { byId, h, replace } from './dom.js';
+import { t } from './i18n.js';
 import { describeError } from './messages.js';
 import { formatLeft, parseTime } from './time.js';
 
@@ -79,23 +80,28 @@ function say(text, error = false) {
 
 /** @param {ipc.InboxItem} item */
 function timeLeft(item) {
-  const t = parseTime(item.review.expiresAt);
-  if (!t) return { text: 'no expiry', soon: false };
-  const left = t.getTime() - Date.now();
-  if (left <= 0) return { text: 'expired', soon: true };
-  return { text: `${formatLeft(left)} left`, soon: left < 5 * 60_000 };
+  const at = parseTime(item.review.expiresAt);
+  if (!at) return { text: t('inbox-no-expiry'), soon: false };
+  const left = at.getTime() - Date.now();
+  if (left <= 0) return { text: t('inbox-expired'), soon: true };
+  return { text: t('inbox-time-left', { left: formatLeft(left) }), soon: left < 5 * 60_000 };
 }
 
 /** @param {ipc.InboxItem} item */
 function kindLabel(item) {
   switch (item.review.renderAs) {
-    case 'approval': return 'Approval';
-    case 'selection': return 'Selection';
-    case 'form': return 'Form';
-    case 'text-input': return 'Text';
-    case 'freeform': return 'JSON';
-    default: return 'Answer in Placet';
+    case 'approval': return t('inbox-kind-approval');
+    case 'selection': return t('inbox-kind-selection');
+    case 'form': return t('inbox-kind-form');
+    case 'text-input': return t('inbox-kind-text');
+    case 'freeform': return t('inbox-kind-json');
+    default: return t('inbox-kind-external');
   }
+}
+
+/** The title of a review that has none: "Approval review". @param {ipc.InboxItem} item */
+function untitled(item) {
+  return t('inbox-untitled', { kind: kindLabel(item) });
 }
 
 /** @param {ipc.InboxItem} item */
@@ -115,7 +121,7 @@ function agentStatus(agent) {
   if (!agent) return '';
   const said = agent.statusMessage?.replace(/\s+/g, ' ').trim() ?? '';
   const short = [...said].length > 80 ? `${[...said].slice(0, 79).join('')}…` : said;
-  return short ? `${agent.statusText}: ${short}` : agent.statusText;
+  return short ? t('inbox-agent-status', { status: agent.statusText, message: short }) : agent.statusText;
 }
 
 /** @param {ipc.AgentView[]} agents @param {ipc.InboxItem[]} items */
@@ -127,11 +133,14 @@ function renderAgentFilter(agents, items) {
   for (const i of items) if (!names.has(i.agentId)) names.set(i.agentId, i.agentName);
   const counts = new Map();
   for (const i of items) counts.set(i.agentId, (counts.get(i.agentId) ?? 0) + 1);
-  replace(agentFilter, h('option', { value: '', text: `All agents (${items.length})` }));
+  replace(agentFilter, h('option', { value: '', text: t('inbox-all-agents-count', { count: items.length }) }));
   const sorted = [...names].sort((a, b) => a[1].localeCompare(b[1]));
   for (const [id, name] of sorted) {
     const status = agentStatus(agents.find((a) => a.id === id));
-    const text = `${name}${status ? ` — ${status}` : ''} (${counts.get(id) ?? 0})`;
+    const count = counts.get(id) ?? 0;
+    const text = status
+      ? t('inbox-agent-option-status', { agent: name, status, count })
+      : t('inbox-agent-option', { agent: name, count });
     agentFilter.append(h('option', { value: id, dir: 'auto', text }));
   }
   agentFilter.value = names.has(current) ? current : '';
@@ -191,7 +200,7 @@ function render() {
       h('div', { class: 'group-title', id: titleId },
         h('span', { class: 'group-name', dir: 'auto', text: g.name }),
         status ? h('span', { class: 'group-status', dir: 'auto', text: status }) : null,
-        h('span', { class: 'group-count', text: `${g.items.length} pending` })));
+        h('span', { class: 'group-count', text: t('inbox-group-count', { count: g.items.length }) })));
     for (const item of g.items) {
       const left = timeLeft(item);
       const sending = item.sending || sentHere.has(item.id);
@@ -200,11 +209,11 @@ function render() {
         data: { id: item.id, type: item.review.renderAs },
         aria: { selected: String(item.id === selectedId) },
       },
-      h('span', { class: 'row-title', dir: 'auto', text: item.title || `${kindLabel(item)} review` }),
+      h('span', { class: 'row-title', dir: 'auto', text: item.title || untitled(item) }),
       h('span', { class: `row-left${left.soon ? ' soon' : ''}`, text: left.text }),
       h('span', { class: 'row-meta' },
         h('span', { class: 'badge', text: kindLabel(item) }),
-        sending ? h('span', { class: 'badge badge-sending', text: 'Sending…' }) : null));
+        sending ? h('span', { class: 'badge badge-sending', text: t('inbox-sending') }) : null));
       row.addEventListener('click', () => {
         select(item.id);
         open(item);
@@ -219,8 +228,8 @@ function render() {
   empty.hidden = shownItems.length !== 0;
   if (shownItems.length === 0) {
     replace(empty, data.items.length === 0
-      ? h('div', {}, h('strong', { text: 'Nothing is waiting for you' }), 'New reviews from your agents show up here.')
-      : h('div', {}, h('strong', { text: 'No review matches' }), 'Change the agent or the filter text.'));
+      ? h('div', {}, h('strong', { text: t('inbox-empty-title') }), t('inbox-empty-hint'))
+      : h('div', {}, h('strong', { text: t('inbox-no-match-title') }), t('inbox-no-match-hint')));
   }
   select(selectedId, false);
 }
@@ -270,7 +279,7 @@ function renderActions() {
   const item = selected();
   actions.bar.hidden = item === null;
   if (!item) return;
-  actions.title.textContent = `${item.agentName}: ${item.title || `${kindLabel(item)} review`}`;
+  actions.title.textContent = t('inbox-actions-title', { agent: item.agentName, title: item.title || untitled(item) });
   const external = item.review.renderAs === 'external';
   const option = safeOption(item);
   const sending = item.sending || sentHere.has(item.id);
@@ -278,11 +287,11 @@ function renderActions() {
   actions.approve.hidden = external || option === null || !data?.canAnswer;
   actions.approve.disabled = sending;
   actions.approve.textContent = option?.label ?? '';
-  actions.approve.setAttribute('aria-label', option ? `Send “${option.label}” to ${item.agentName}` : '');
+  actions.approve.setAttribute('aria-label', option ? t('inbox-approve-label', { option: option.label, agent: item.agentName }) : '');
   actions.note.textContent = external
-    ? 'Only Placet can answer this review: open it there.'
+    ? t('inbox-note-external')
     : item.review.renderAs === 'approval' && option === null
-      ? 'Every option needs a confirming click: open the review.'
+      ? t('inbox-note-all-danger')
       : '';
   actions.note.hidden = actions.note.textContent === '';
 }
@@ -316,32 +325,32 @@ async function approve(item) {
   if (!guard?.armed()) {
     // The window just appeared or came back to the front: the key may have been meant
     // for another one.
-    say('Press A again in a moment: the inbox just came to the front.');
+    say(t('inbox-press-again'));
     return;
   }
   if (!data?.canAnswer) {
-    say('Watch-only: sign in with your account to answer.', true);
+    say(t('inbox-watch-only'), true);
     return;
   }
   if (item.review.renderAs === 'external') {
-    say('Only Placet can answer this review. Press O to open it there.');
+    say(t('inbox-external-key'));
     return;
   }
   if (item.review.renderAs !== 'approval') {
-    say('Only approvals can be answered with A. Press Enter to open this review.');
+    say(t('inbox-not-approval'));
     return;
   }
   if (item.sending || sentHere.has(item.id)) return;
   const option = safeOption(item);
   if (!option) {
-    say('Every option of this review needs a confirming click. Press Enter to open it.');
+    say(t('inbox-all-danger-key'));
     return;
   }
   sentHere.add(item.id);
   render();
   try {
     await ipc.reviewRespond(item.id, { kind: 'approval', optionId: option.id });
-    say(`Sent “${option.label}” to ${item.agentName}.`);
+    say(t('inbox-sent', { option: option.label, agent: item.agentName }));
   } catch (err) {
     sentHere.delete(item.id);
     render();
@@ -351,16 +360,16 @@ async function approve(item) {
 
 /** `o`: opens the review in Placet's web app. @param {ipc.InboxItem} item */
 function openWeb(item) {
-  say('Opening in your browser…');
+  say(t('inbox-opening-web'));
   ipc.reviewOpenWeb(item.id)
-    .then(() => say('Opened in your browser.'))
+    .then(() => say(t('inbox-opened-web')))
     .catch((err) => say(describeError(ipc.toIpcError(err)), true));
 }
 
 /** `r`: opens the review with its reject option preselected. @param {ipc.InboxItem} item */
 function reject(item) {
   if (item.review.renderAs === 'external') {
-    say('Only Placet can answer this review. Press O to open it there.');
+    say(t('inbox-external-key'));
     return;
   }
   const options = optionsOf(item);
@@ -406,8 +415,8 @@ function showStatus(s) {
   statusLine.dataset.state = s.state.state;
   const parts = [s.stateText];
   if (s.signedIn && s.account) parts.push(s.account);
-  if (s.watchOnly) parts.push('watch-only');
-  if (s.signedIn && s.insecure) parts.push('not encrypted');
+  if (s.watchOnly) parts.push(t('inbox-status-watch-only'));
+  if (s.signedIn && s.insecure) parts.push(t('inbox-status-not-encrypted'));
   statusText.textContent = parts.join(' · ');
   insecureNote.hidden = !(s.signedIn && s.insecure);
   signInButton.hidden = s.signedIn && s.state.state !== 'authExpired';
@@ -435,8 +444,8 @@ async function load() {
     empty.hidden = false;
     document.body.dataset.loaded = 'true';
     replace(empty, e.code === 'notConnected'
-      ? h('div', {}, h('strong', { text: 'You are not signed in' }), 'Sign in to see your agents’ reviews.')
-      : h('div', {}, h('strong', { text: 'The inbox cannot be shown' }), describeError(e)));
+      ? h('div', {}, h('strong', { text: t('inbox-signed-out-title') }), t('inbox-signed-out-hint'))
+      : h('div', {}, h('strong', { text: t('inbox-error-title') }), describeError(e)));
   }
 }
 

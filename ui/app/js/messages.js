@@ -1,14 +1,16 @@
 // @ts-check
 /** Command errors put into words for people, shared by the pages. */
 
+import { t } from './i18n.js';
+
 /**
  * Capitalises the first letter (Rust's messages start in lower case, to compose).
  * @param {string} s
  */
 export function sentence(s) {
-  const t = s.trim();
-  if (t === '') return t;
-  const first = t.charAt(0).toUpperCase() + t.slice(1);
+  const text = s.trim();
+  if (text === '') return text;
+  const first = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?…]$/.test(first) ? first : `${first}.`;
 }
 
@@ -19,30 +21,30 @@ export function sentence(s) {
 export function describeError(e) {
   switch (e.code) {
     case 'notConnected':
-      return 'Placet Tray is not signed in. Sign in from the tray menu, then try again.';
+      return t('error-not-connected');
     case 'authExpired':
-      return 'Your sign-in has expired. Sign in again from the tray menu; nothing you answered is lost.';
+      return t('error-auth-expired');
     case 'network':
-      return `The server cannot be reached: ${e.message}`;
+      return t('error-network', { detail: e.message });
     case 'tls':
-      return `The secure connection to the server failed: ${e.message}`;
+      return t('error-tls', { detail: e.message });
     case 'watchOnly':
-      return 'You are signed in watch-only (with an API key). Sign in with your account to answer.';
+      return t('error-watch-only');
     case 'withdrawn':
-      return 'The agent withdrew this review.';
+      return t('error-withdrawn');
     case 'notFound':
-      return 'This review no longer exists on the server.';
+      return t('error-not-found');
     case 'alreadyAnswered':
-      return 'This review was already answered, or it has expired.';
+      return t('error-already-answered');
     case 'invalidAnswer':
       return sentence(e.message);
     case 'notAllowed':
-      return `This window may not do that: ${sentence(e.message)}`;
+      return t('error-not-allowed', { detail: sentence(e.message) });
     case 'insecureHttp':
-      return 'Not sent: the server is reached over plain http, so your password and session would travel unencrypted. Use https, or allow unencrypted http for this server in the settings.';
+      return t('error-insecure-http');
     case 'redirect':
-      return `The server sent Placet Tray to another address: ${sentence(e.message)}`;
+      return t('error-redirect', { detail: sentence(e.message) });
     default:
-      return sentence(e.message || 'Something went wrong.');
+      return e.message ? sentence(e.message) : t('error-unknown');
   }
 }

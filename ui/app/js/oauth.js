@@ -9,8 +9,9 @@
 
 import * as ipc from './ipc.js';
 import { byId, h, replace } from './dom.js';
+import { t } from './i18n.js';
 import { describeError } from './messages.js';
-import { parseTime } from './time.js';
+import { locale, parseTime } from './time.js';
 
 const state = new URLSearchParams(window.location.search).get('state') ?? '';
 const listeners = new ipc.Listeners();
@@ -28,20 +29,22 @@ function showBanner(kind, title, detail) {
 
 /** @param {ipc.OAuthView} v */
 function render(v) {
-  byId('title').textContent = `${v.agentName} asks you to sign in to ${v.provider}`;
+  byId('title').textContent = t('oauth-page-title', { agent: v.agentName, provider: v.provider });
   const codeBox = byId('code-box');
   codeBox.hidden = v.userCode == null;
   byId('user-code').textContent = v.userCode ?? '';
   byId('verification-uri').textContent = v.verificationUri ?? '';
   openButton.hidden = v.linkHost == null;
-  openButton.textContent = v.linkHost ? `Open ${v.linkHost}` : '';
+  openButton.textContent = v.linkHost ? t('oauth-page-open', { host: v.linkHost }) : '';
   const unsafe = byId('unsafe');
   unsafe.hidden = v.unsafeLinks.length === 0;
   unsafe.textContent = v.unsafeLinks.length
-    ? `Not opened, because it is not a safe address: ${v.unsafeLinks.join(', ')}`
+    ? t('oauth-page-unsafe', { links: v.unsafeLinks.join(', ') })
     : '';
   const expires = parseTime(v.expiresAt);
-  byId('expires').textContent = expires ? `This sign-in can be done until ${expires.toLocaleTimeString()}.` : '';
+  byId('expires').textContent = expires
+    ? t('oauth-page-expires', { time: expires.toLocaleTimeString(locale) })
+    : '';
   byId('main').setAttribute('aria-busy', 'false');
   document.body.dataset.state = 'open';
 }
@@ -50,9 +53,9 @@ function render(v) {
 function ended(e) {
   document.body.dataset.state = e.outcome;
   openButton.hidden = true;
-  if (e.outcome === 'completed') showBanner('success', 'Signed in.', 'The agent has what it asked for.');
-  else if (e.outcome === 'failed') showBanner('error', 'The sign-in was refused.', e.detail);
-  else showBanner('warning', 'This sign-in has ended.', 'Its time ran out.');
+  if (e.outcome === 'completed') showBanner('success', t('oauth-page-completed-title'), t('oauth-page-completed-detail'));
+  else if (e.outcome === 'failed') showBanner('error', t('oauth-page-failed-title'), e.detail);
+  else showBanner('warning', t('oauth-page-timed-out-title'), t('oauth-page-timed-out-detail'));
 }
 
 async function copyCode() {
@@ -68,22 +71,22 @@ async function copyCode() {
     selection?.addRange(range);
     document.execCommand('copy');
   }
-  byId('copy').textContent = 'Copied';
+  byId('copy').textContent = t('oauth-page-copied');
 }
 
 async function start() {
   byId('close').addEventListener('click', () => { void ipc.closeWindow(); });
   byId('copy').addEventListener('click', () => { void copyCode(); });
   openButton.addEventListener('click', () => {
-    ipc.oauthOpen(state).catch((err) => showBanner('error', 'Cannot open it.', describeError(ipc.toIpcError(err))));
+    ipc.oauthOpen(state).catch((err) => showBanner('error', t('oauth-page-open-failed'), describeError(ipc.toIpcError(err))));
   });
   await listeners.onOAuthState((e) => { if (e.state === state) ended(e); }).catch(() => {});
   try {
     render(await ipc.oauthGet(state));
   } catch (err) {
     document.body.dataset.state = 'error';
-    byId('title').textContent = 'Sign-in prompt';
-    showBanner('error', 'This sign-in cannot be shown.', describeError(ipc.toIpcError(err)));
+    byId('title').textContent = t('oauth-page-error-heading');
+    showBanner('error', t('oauth-page-load-failed'), describeError(ipc.toIpcError(err)));
   }
 }
 

@@ -20,6 +20,7 @@
 import * as ipc from './ipc.js';
 import { byId, freshId, h, replace } from './dom.js';
 import { describeError } from './messages.js';
+import { language, t } from './i18n.js';
 import { formatLeft, formatReceived, parseTime } from './time.js';
 import { renderAttachments, showProgress } from './attachments.js';
 import { decisionLine } from './decision.js';
@@ -110,7 +111,7 @@ function responseDetails(response) {
     return undefined;
   }
   return h('details', { class: 'response' },
-    h('summary', { text: 'Answer given' }),
+    h('summary', { text: t('rw-answer-given') }),
     h('pre', { class: 'code', dir: 'ltr', text }));
 }
 
@@ -127,7 +128,7 @@ function applyState(state, info = {}) {
       setPhase('pending');
       if (submittedHere) {
         submittedHere = false;
-        showBanner('warning', 'Not sent.', 'Your answer was taken back before it reached the server. You can answer again.');
+        showBanner('warning', t('rw-not-sent'), t('rw-taken-back'));
       } else {
         hideBanner();
       }
@@ -135,32 +136,32 @@ function applyState(state, info = {}) {
     case 'sending':
       if (phase === 'answered' || phase === 'withdrawn') return;
       setPhase('sending');
-      showBanner('info', 'Sending…', info.detail ? `(retrying: ${info.detail})` : undefined);
+      showBanner('info', t('rw-sending'), info.detail ? t('rw-sending-retrying', { detail: info.detail }) : undefined);
       break;
     case 'answered': {
       setPhase('answered');
       const details = responseDetails(info.response ?? view?.review.response);
       if (info.by === 'elsewhere') {
-        showBanner('warning', 'Answered elsewhere.', 'Someone answered this review in another Placet client.', details);
+        showBanner('warning', t('rw-answered-elsewhere'), t('rw-answered-elsewhere-detail'), details);
       } else if (info.by === 'here' && submittedHere) {
-        showBanner('success', 'Sent.', 'Your answer reached the server.');
+        showBanner('success', t('rw-sent'), t('rw-sent-detail'));
         window.setTimeout(() => { void ipc.closeWindow(); }, CLOSE_AFTER_SENT_MS);
       } else if (info.by === 'here') {
-        showBanner('success', 'Answered.', 'You answered this review from Placet Tray.', details);
+        showBanner('success', t('rw-answered-here'), t('rw-answered-here-detail'), details);
       } else {
-        showBanner('info', 'Already answered.', 'This review has been answered.', details);
+        showBanner('info', t('rw-already-answered'), t('rw-already-answered-detail'), details);
       }
       break;
     }
     case 'expired':
       setPhase('expired');
-      showBanner('warning', 'Expired.', 'This review expired; it can no longer be answered.');
+      showBanner('warning', t('rw-expired'), t('rw-expired-detail'));
       break;
     case 'withdrawn':
       setPhase('withdrawn');
-      showBanner('warning', 'Withdrawn by the agent.', submittedHere
-        ? 'The agent deleted this review before your answer reached it; nothing was sent.'
-        : 'The agent deleted this review; it can no longer be answered.');
+      showBanner('warning', t('rw-withdrawn'), submittedHere
+        ? t('rw-withdrawn-after-answer')
+        : t('rw-withdrawn-detail'));
       submittedHere = false;
       break;
   }
@@ -169,36 +170,36 @@ function applyState(state, info = {}) {
 
 function updateExpiry() {
   if (!view) return;
-  const t = parseTime(view.review.expiresAt);
+  const at = parseTime(view.review.expiresAt);
   expiryEl.classList.remove('soon', 'over');
   if (phase === 'answered') {
-    expiryEl.textContent = 'Answered';
+    expiryEl.textContent = t('rw-expiry-answered');
     return;
   }
   if (phase === 'withdrawn') {
-    expiryEl.textContent = 'Withdrawn';
+    expiryEl.textContent = t('rw-expiry-withdrawn');
     return;
   }
-  if (t === null) {
-    expiryEl.textContent = 'No expiry';
+  if (at === null) {
+    expiryEl.textContent = t('rw-no-expiry');
     return;
   }
-  const left = t.getTime() - Date.now();
+  const left = at.getTime() - Date.now();
   if (phase === 'expired') {
-    expiryEl.textContent = 'Expired';
+    expiryEl.textContent = t('rw-expiry-expired');
     expiryEl.classList.add('over');
     return;
   }
   if (left <= 0) {
     // The server expires reviews in a job that runs each minute, and takes answers
     // until then: the review stays answerable until it says so.
-    expiryEl.textContent = 'Expiring';
-    expiryEl.setAttribute('title', `Its time was up at ${t.toLocaleString()}; Placet still takes an answer until it marks it expired`);
+    expiryEl.textContent = t('rw-expiring');
+    expiryEl.setAttribute('title', t('rw-expiring-title', { time: at.toLocaleString(language) }));
     expiryEl.classList.add('over');
     return;
   }
-  expiryEl.textContent = `Expires in ${formatLeft(left)}`;
-  expiryEl.setAttribute('title', `Expires at ${t.toLocaleString()}`);
+  expiryEl.textContent = t('rw-expires-in', { left: formatLeft(left) });
+  expiryEl.setAttribute('title', t('rw-expires-at', { time: at.toLocaleString(language) }));
   if (left < 5 * 60_000) expiryEl.classList.add('soon');
 }
 
@@ -214,19 +215,19 @@ async function submit(answer, feedback) {
   if (phase !== 'pending' || !view?.canAnswer) return false;
   submittedHere = true;
   setPhase('sending');
-  showBanner('info', 'Sending…');
+  showBanner('info', t('rw-sending'));
   try {
     await ipc.reviewRespond(messageId, answer, feedback);
   } catch (err) {
     submittedHere = false;
     const e = ipc.toIpcError(err);
     if (e.code === 'alreadyAnswered') {
-      showBanner('warning', 'Not sent.', describeError(e));
+      showBanner('warning', t('rw-not-sent'), describeError(e));
       await refresh();
       return false;
     }
     setPhase('pending');
-    showBanner('error', e.code === 'invalidAnswer' ? 'Not sent:' : 'Not sent.', describeError(e));
+    showBanner('error', e.code === 'invalidAnswer' ? t('rw-not-sent-colon') : t('rw-not-sent'), describeError(e));
     return false;
   }
   // Events may have moved the phase on while Rust was answering.
@@ -257,7 +258,7 @@ async function openWeb() {
     await ipc.reviewOpenWeb(messageId);
     return null;
   } catch (err) {
-    return `Cannot open it: ${describeError(ipc.toIpcError(err))}`;
+    return t('rw-cannot-open', { reason: describeError(ipc.toIpcError(err)) });
   }
 }
 
@@ -281,8 +282,8 @@ function renderHeader(v) {
   byId('avatar').textContent = [...v.agentName.trim()][0]?.toUpperCase() ?? '?';
   const received = parseTime(v.createdAt);
   const receivedEl = byId('received');
-  receivedEl.textContent = received ? `Received ${formatReceived(received)}` : '';
-  if (received) receivedEl.setAttribute('title', received.toLocaleString());
+  receivedEl.textContent = received ? t('rw-received', { time: formatReceived(received) }) : '';
+  if (received) receivedEl.setAttribute('title', received.toLocaleString(language));
 }
 
 /** @param {ipc.ReviewView} v */
@@ -302,20 +303,20 @@ function renderPrevious(v) {
     section.hidden = true;
     return;
   }
-  byId('previous-title').textContent = `Revision ${round}: the earlier ${v.rounds.length === 1 ? 'round' : `${v.rounds.length} rounds`}`;
+  byId('previous-title').textContent = t('rw-previous-title', { round, count: v.rounds.length });
   const last = v.rounds.length - 1;
   replace(byId('previous-body'), ...v.rounds.map((r, i) => {
     const ids = i === last ? { feedback: 'previous-feedback', response: 'previous-response' } : { feedback: undefined, response: undefined };
     const box = h('details', { class: 'previous-round', data: { iteration: String(r.iteration) } },
-      h('summary', { text: `Round ${r.iteration}${r.feedback ? ': you asked for changes' : ''}` }),
+      h('summary', { text: r.feedback ? t('rw-round-changes-asked', { round: r.iteration }) : t('rw-round', { round: r.iteration }) }),
       r.feedback != null
         ? h('div', { class: 'previous-item' },
-          h('p', { class: 'field-label', text: 'Your feedback' }),
+          h('p', { class: 'field-label', text: t('rw-your-feedback') }),
           h('p', { class: 'feedback', id: ids.feedback, dir: 'auto', text: r.feedback }))
         : null,
       r.response != null
         ? h('div', { class: 'previous-item' },
-          h('p', { class: 'field-label', text: 'Your answer' }),
+          h('p', { class: 'field-label', text: t('rw-your-answer') }),
           h('pre', { class: 'code', id: ids.response, dir: 'ltr', text: JSON.stringify(r.response, null, 2) }))
         : null);
     // The latest round is open; earlier ones are folded.
@@ -341,13 +342,13 @@ function renderRequestChanges(v) {
   if (slot.firstChild) return;
   const descId = freshId('feedback-desc');
   const text = h('textarea', { id: 'feedback-text', class: 'input', rows: 3, dir: 'auto', aria: { describedby: descId } });
-  const send = h('button', { type: 'button', id: 'send-feedback', class: 'btn btn-secondary', disabled: true, text: 'Send request for changes' });
+  const send = h('button', { type: 'button', id: 'send-feedback', class: 'btn btn-secondary', disabled: true, text: t('rw-send-request-changes') });
   const box = h('details', { id: 'request-changes', class: 'request-changes' },
-    h('summary', { text: 'Request changes…' }),
+    h('summary', { text: t('rw-request-changes') }),
     h('div', { class: 'field' },
-      h('label', { class: 'field-label', for: 'feedback-text', text: 'What should the agent change?' }),
+      h('label', { class: 'field-label', for: 'feedback-text', text: t('rw-request-changes-label') }),
       text,
-      h('p', { class: 'request-changes-note', id: descId, text: 'Sent to the agent with your answer that this round is not accepted; it usually comes back with a revision.' })),
+      h('p', { class: 'request-changes-note', id: descId, text: t('rw-request-changes-note') })),
     send);
   const update = () => { send.disabled = text.value.trim() === '' || phase !== 'pending'; };
   text.addEventListener('input', update);
@@ -359,12 +360,20 @@ function renderRequestChanges(v) {
   slot.append(box);
 }
 
-/** What the web UI says of each delivery status (`message-bubble.tsx`). */
-const DELIVERY_WORDS = /** @type {Record<string, string>} */ ({
-  webhook_failed: 'Webhook delivery failed',
-  webhook_delivered: 'Delivered to agent',
-  agent_received: 'Acknowledged by agent',
-});
+/**
+ * What the web UI says of a delivery status (`message-bubble.tsx`), or `undefined` for
+ * the statuses it says nothing of.
+ * @param {string} status
+ * @returns {string|undefined}
+ */
+function deliveryWords(status) {
+  switch (status) {
+    case 'webhook_failed': return t('rw-delivery-webhook-failed');
+    case 'webhook_delivered': return t('rw-delivery-delivered');
+    case 'agent_received': return t('rw-delivery-acknowledged');
+    default: return undefined;
+  }
+}
 
 /**
  * The review's delivery to its agent, as the server has it; a failed webhook can be
@@ -373,7 +382,7 @@ const DELIVERY_WORDS = /** @type {Record<string, string>} */ ({
  */
 function renderDelivery(v) {
   const box = byId('delivery');
-  const words = v.state === 'answered' ? DELIVERY_WORDS[v.deliveryStatus] : undefined;
+  const words = v.state === 'answered' ? deliveryWords(v.deliveryStatus) : undefined;
   box.hidden = !words;
   box.dataset.status = v.deliveryStatus;
   byId('delivery-text').textContent = words ?? '';
@@ -382,12 +391,12 @@ function renderDelivery(v) {
   retry.disabled = false;
   retry.onclick = () => {
     retry.disabled = true;
-    byId('delivery-text').textContent = 'Retrying…';
+    byId('delivery-text').textContent = t('rw-retrying');
     ipc.retryDelivery(messageId).then(
-      () => { byId('delivery-text').textContent = 'Sent to the agent again.'; },
+      () => { byId('delivery-text').textContent = t('rw-delivery-retried'); },
       (err) => {
         retry.disabled = false;
-        byId('delivery-text').textContent = `Retry failed: ${ipc.toIpcError(err).message}`;
+        byId('delivery-text').textContent = t('rw-retry-failed', { reason: ipc.toIpcError(err).message });
       },
     );
   };
@@ -434,9 +443,7 @@ function render(v, preselect) {
       replace(answerSection, controls.element);
     } else {
       controls = null;
-      replace(answerSection, h('p', { class: 'note watch-only', id: 'watch-only' },
-        'Watch-only: you are signed in with an API key, and Placet offers no way to answer with one. ',
-        'Sign in with your account (Settings) to answer reviews.'));
+      replace(answerSection, h('p', { class: 'note watch-only', id: 'watch-only', text: t('rw-watch-only') }));
     }
   }
   main.setAttribute('aria-busy', 'false');
@@ -464,10 +471,10 @@ async function refresh() {
     if (!view) {
       phase = 'error';
       document.body.dataset.state = 'error';
-      byId('agent').textContent = 'Review unavailable';
+      byId('agent').textContent = t('rw-unavailable');
       main.setAttribute('aria-busy', 'false');
     }
-    showBanner('error', 'Cannot load this review.', describeError(e));
+    showBanner('error', t('rw-cannot-load'), describeError(e));
   }
 }
 
@@ -481,7 +488,7 @@ function interceptLinks() {
     const href = target.getAttribute('href');
     if (!href || e.type === 'auxclick' && e.button !== 1) return;
     ipc.linkOpen(href).catch((err) => {
-      showBanner('error', 'Cannot open the link.', describeError(ipc.toIpcError(err)));
+      showBanner('error', t('rw-cannot-open-link'), describeError(ipc.toIpcError(err)));
     });
   };
   document.addEventListener('click', onClick, true);
@@ -496,7 +503,7 @@ async function start() {
   interceptLinks();
   shortcuts();
   if (!messageId) {
-    showBanner('error', 'No review to show.', 'This window was opened without a review id.');
+    showBanner('error', t('rw-no-review'), t('rw-no-review-detail'));
     return;
   }
   await Promise.all([
@@ -524,9 +531,9 @@ async function start() {
     view = null;
     phase = 'error';
     document.body.dataset.state = 'error';
-    byId('agent').textContent = 'Review unavailable';
+    byId('agent').textContent = t('rw-unavailable');
     main.setAttribute('aria-busy', 'false');
-    showBanner('error', 'Cannot load this review.', describeError(ipc.toIpcError(err)));
+    showBanner('error', t('rw-cannot-load'), describeError(ipc.toIpcError(err)));
   }
 }
 

@@ -9,6 +9,7 @@
  */
 
 import { byId } from './dom.js';
+import { t } from './i18n.js';
 
 /** The shortcut a new user gets. */
 export const DEFAULT_SHORTCUT = 'Ctrl+Alt+P';
@@ -62,14 +63,14 @@ export function render(settings, desktop) {
   $.shortcutClear.disabled = a.shortcut === '';
   if (desktop) {
     $.dndStatus.textContent = desktop.dndOn
-      ? `Your desktop’s Do Not Disturb is on${desktop.dndBy ? ` (${desktop.dndBy})` : ''}.`
-      : 'Your desktop’s Do Not Disturb is off (or your desktop does not say).';
+      ? desktop.dndBy ? t('settings-dnd-on-by', { by: desktop.dndBy }) : t('settings-dnd-on')
+      : t('settings-dnd-off');
     $.shortcutStatus.classList.toggle('error', Boolean(desktop.shortcutProblem));
     $.shortcutStatus.textContent = desktop.shortcutProblem
       ? desktop.shortcutProblem
       : desktop.shortcutBound
-        ? `Bound: ${desktop.shortcutBound}.`
-        : a.shortcut === '' ? 'No shortcut.' : '';
+        ? t('settings-shortcut-bound', { keys: desktop.shortcutBound })
+        : a.shortcut === '' ? t('settings-no-shortcut') : '';
   }
 }
 
@@ -145,7 +146,7 @@ export function wire(save) {
     }
     const keys = keysOf(e);
     if (keys) setShortcut(keys);
-    else $.shortcutStatus.textContent = 'Hold Ctrl, Alt, Shift or Super and press a letter, a digit or a function key.';
+    else $.shortcutStatus.textContent = t('settings-shortcut-hint');
   });
   $.shortcutClear.addEventListener('click', () => setShortcut(''));
   $.shortcutDefault.addEventListener('click', () => setShortcut(DEFAULT_SHORTCUT));

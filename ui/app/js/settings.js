@@ -15,6 +15,7 @@ import * as ipc from './ipc.js';
 import * as attention from './settings-attention.js';
 import { byId, h, replace } from './dom.js';
 import { describeError, sentence } from './messages.js';
+import { language, t } from './i18n.js';
 
 const listeners = new ipc.Listeners();
 const $ = {
@@ -170,8 +171,8 @@ function showRedirectOffer(e) {
   const target = e && e.code === 'redirect' ? redirectTarget(e) : null;
   $.redirectOffer.hidden = target === null;
   $.redirectOffer.dataset.target = target ?? '';
-  $.redirectText.textContent = target ? `The server points to ${target} instead.` : '';
-  $.useRedirect.textContent = target ? `Use ${target}` : 'Use this address';
+  $.redirectText.textContent = target ? t('sign-in-redirect-text', { url: target }) : '';
+  $.useRedirect.textContent = target ? t('sign-in-use-redirect-to', { url: target }) : t('sign-in-use-redirect');
 }
 
 /**
@@ -181,29 +182,29 @@ function showRedirectOffer(e) {
 function signInError(e) {
   switch (e.code) {
     case 'badInput':
-      return `That is not a server address: ${e.message}. Use the address you open Placet at, like https://placet.example.com.`;
+      return t('sign-in-bad-input', { reason: e.message });
     case 'network':
-      return `The server cannot be reached: ${e.message}. Check the address and your network connection.`;
+      return t('sign-in-network', { reason: e.message });
     case 'tls':
-      return `The secure (TLS) connection failed: ${e.message}. The server’s certificate is not trusted by this computer.`;
+      return t('sign-in-tls', { reason: e.message });
     case 'noLiveConnection':
-      return `${sentence(e.message)} Enter it below.`;
+      return t('sign-in-no-live-connection', { reason: sentence(e.message) });
     case 'notPlacet':
-      return 'This address answers, but not like a Placet server. Use the address of your Placet server (the one you open in the browser).';
+      return t('sign-in-not-placet');
     case 'wrongCredentials':
-      return mode === 'key' ? 'The API key was refused. Check that you copied all of it.' : 'Wrong email or password.';
+      return mode === 'key' ? t('sign-in-wrong-key') : t('sign-in-wrong-password');
     case 'keychainUnavailable':
-      return `The system keychain is not available: ${e.message}.`;
+      return t('sign-in-keychain-unavailable', { reason: e.message });
     case 'insecureHttp':
-      return 'Not sent: this address is plain http to another computer, so your password and session would travel unencrypted. Use the server’s https address, or, if you trust every network in between, tick “Allow unencrypted http for this server”.';
+      return t('sign-in-insecure-refused');
     case 'redirect': {
       const target = redirectTarget(e);
       return target
-        ? `The server redirects this address to ${target}. Placet Tray follows no redirect with your password: use that address instead.`
-        : `The server answered with a redirect: ${sentence(e.message)}`;
+        ? t('sign-in-redirected', { url: target })
+        : t('sign-in-redirect', { reason: sentence(e.message) });
     }
     default:
-      return sentence(e.message || 'Signing in failed.');
+      return e.message ? sentence(e.message) : t('sign-in-failed');
   }
 }
 
@@ -225,7 +226,7 @@ async function checkServer() {
     $.server.removeAttribute('aria-invalid');
     return;
   }
-  serverMessage('Checking…');
+  serverMessage(t('sign-in-checking'));
   showRedirectOffer(null);
   try {
     const found = await ipc.serverCheck(value, allowInsecureHttp(), apiUrl());
@@ -233,8 +234,8 @@ async function checkServer() {
     if ($.server.value.trim() === value) $.server.value = found.server;
     $.server.removeAttribute('aria-invalid');
     serverMessage(found.api === found.server
-      ? `Placet server found at ${found.server}.`
-      : `Placet server found at ${found.server}, its live connection at ${found.api}.`, 'ok');
+      ? t('sign-in-server-found', { server: found.server })
+      : t('sign-in-server-found-split', { server: found.server, api: found.api }), 'ok');
   } catch (err) {
     if (seq !== checkSeq) return;
     const e = ipc.toIpcError(err);
@@ -256,7 +257,7 @@ function setMode(next) {
   mode = next;
   $.passwordMode.hidden = next !== 'password';
   $.keyMode.hidden = next !== 'key';
-  $.modeToggle.textContent = next === 'password' ? 'Use an API key (watch-only)' : 'Use email and password';
+  $.modeToggle.textContent = next === 'password' ? t('sign-in-use-api-key') : t('sign-in-use-password');
   $.signInMessage.textContent = '';
   $.keychainOffer.hidden = true;
   (next === 'password' ? $.email : $.apiKey).focus();
@@ -264,12 +265,12 @@ function setMode(next) {
 
 /** The first empty field of the form, with what to say about it. */
 function missingField() {
-  if ($.server.value.trim() === '') return { el: $.server, text: 'Enter the address of your Placet server.' };
+  if ($.server.value.trim() === '') return { el: $.server, text: t('sign-in-enter-server') };
   if (mode === 'password') {
-    if ($.email.value.trim() === '') return { el: $.email, text: 'Enter your email address.' };
-    if ($.password.value === '') return { el: $.password, text: 'Enter your password.' };
+    if ($.email.value.trim() === '') return { el: $.email, text: t('sign-in-enter-email') };
+    if ($.password.value === '') return { el: $.password, text: t('sign-in-enter-password') };
   } else if ($.apiKey.value.trim() === '') {
-    return { el: $.apiKey, text: 'Enter your API key.' };
+    return { el: $.apiKey, text: t('sign-in-enter-api-key') };
   }
   return null;
 }
@@ -286,7 +287,7 @@ async function signIn(thisRunOnly) {
   busy = true;
   $.submit.disabled = true;
   $.thisRunOnly.disabled = true;
-  $.submit.textContent = 'Signing in…';
+  $.submit.textContent = t('sign-in-submitting');
   $.signInMessage.textContent = '';
   try {
     const server = $.server.value.trim();
@@ -327,7 +328,7 @@ async function signIn(thisRunOnly) {
     busy = false;
     $.submit.disabled = false;
     $.thisRunOnly.disabled = false;
-    $.submit.textContent = 'Sign in';
+    $.submit.textContent = t('sign-in-submit');
   }
 }
 
@@ -344,7 +345,7 @@ async function signOut(queued) {
   signingOut = true;
   $.signOut.disabled = true;
   $.accountMessage.textContent = '';
-  setDialogBusy(queued === 'deliver' ? 'Delivering… this can take a few seconds.' : queued ? 'Signing out…' : '');
+  setDialogBusy(queued === 'deliver' ? t('settings-sign-out-delivering') : queued ? t('settings-signing-out') : '');
   try {
     const s = await ipc.signOut(queued);
     closeSignOutDialog(false);
@@ -355,7 +356,7 @@ async function signOut(queued) {
     if (e.code === 'answersQueued') {
       askAboutQueued(e, queued === 'deliver');
     } else if ($.signOutDialog.open) {
-      $.signOutProgress.textContent = `Not signed out: ${sentence(e.message)}`;
+      $.signOutProgress.textContent = t('settings-not-signed-out', { reason: sentence(e.message) });
       $.signOutProgress.classList.add('error');
     } else {
       $.accountMessage.textContent = sentence(e.message);
@@ -393,18 +394,15 @@ function setDialogBusy(text) {
 function askAboutQueued(e, afterDeliver) {
   // The buttons are enabled again before one of them takes the focus.
   setDialogBusy(null);
-  const count = e.count !== undefined && e.count > 0 ? e.count : null;
-  const one = count === 1;
-  const answers = count === null ? 'Some answers' : one ? 'One answer' : `${count} answers`;
+  // How many answers wait; 0 when Rust did not say (the messages then say "some").
+  const count = e.count !== undefined && e.count > 0 ? e.count : 0;
   $.signOutDialog.dataset.step = afterDeliver ? 'undelivered' : 'queued';
   if (afterDeliver) {
-    $.signOutTitle.textContent = one ? 'The answer could not be delivered' : 'The answers could not be delivered';
-    $.signOutText.textContent = `${answers} you gave could not be delivered now: the server cannot be reached. `
-      + 'Discard them and sign out (the agents never get them), or cancel and sign out later, once the server is back.';
+    $.signOutTitle.textContent = t('settings-undelivered-title', { count });
+    $.signOutText.textContent = t('settings-undelivered-text', { count });
   } else {
-    $.signOutTitle.textContent = one ? 'An answer is waiting to be sent' : 'Answers are waiting to be sent';
-    $.signOutText.textContent = `${answers} you gave ${one ? 'has' : 'have'} not reached the server yet. `
-      + 'Placet Tray can deliver them before signing out, or discard them (the agents never get them).';
+    $.signOutTitle.textContent = t('settings-queued-title', { count });
+    $.signOutText.textContent = t('settings-queued-text', { count });
   }
   $.signOutDeliver.hidden = afterDeliver;
   $.signOutProgress.textContent = '';
@@ -457,29 +455,29 @@ function showStatus(s) {
 async function changePassword() {
   const say = (/** @type {string} */ text) => { $.passwordMessage.textContent = text; };
   if ($.currentPassword.value === '') {
-    say('Enter your current password.');
+    say(t('settings-password-enter-current'));
     $.currentPassword.focus();
     return;
   }
   if ($.newPassword.value.length < 8) {
-    say('The new password needs 8 characters or more.');
+    say(t('settings-password-too-short'));
     $.newPassword.focus();
     return;
   }
   if ($.newPassword.value !== $.newPasswordAgain.value) {
-    say('The two new passwords differ.');
+    say(t('settings-password-differ'));
     $.newPasswordAgain.focus();
     return;
   }
-  say('Changing…');
+  say(t('settings-password-changing'));
   try {
     const s = await ipc.changePassword($.currentPassword.value, $.newPassword.value);
     for (const el of [$.currentPassword, $.newPassword, $.newPasswordAgain]) el.value = '';
-    say('Password changed.');
+    say(t('settings-password-changed'));
     showStatus(s);
   } catch (err) {
     const e = ipc.toIpcError(err);
-    say(e.code === 'wrongCredentials' ? 'The current password is not right.' : describeError(e));
+    say(e.code === 'wrongCredentials' ? t('settings-password-wrong') : describeError(e));
     if (e.code === 'wrongCredentials') $.currentPassword.focus();
   }
 }
@@ -489,10 +487,10 @@ async function changePassword() {
 /** @param {Date} d */
 function untilText(d) {
   const today = new Date();
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = d.toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
   return d.toDateString() === today.toDateString()
     ? time
-    : `${d.toLocaleDateString(undefined, { weekday: 'long' })} ${time}`;
+    : t('settings-weekday-time', { weekday: d.toLocaleDateString(language, { weekday: 'long' }), time });
 }
 
 function renderSettings() {
@@ -501,8 +499,8 @@ function renderSettings() {
   const paused = s.pausedUntil ? new Date(s.pausedUntil) : null;
   const isPaused = paused !== null && paused.getTime() > Date.now();
   $.pauseStatus.textContent = isPaused && paused
-    ? `Notifications are paused until ${untilText(paused)}.`
-    : 'Notifications are on.';
+    ? t('settings-paused-until', { until: untilText(paused) })
+    : t('settings-notifications-on');
   $.pauseResume.disabled = !isPaused;
   $.quietOn.checked = s.quietHours !== null;
   if (s.quietHours) {
@@ -526,7 +524,7 @@ function renderSettings() {
   if (key === mutedListKey) return;
   mutedListKey = key;
   if (agents.length === 0) {
-    replace($.mutedList, h('p', { class: 'field-desc', text: status?.signedIn ? 'No agents yet.' : 'Sign in to see your agents.' }));
+    replace($.mutedList, h('p', { class: 'field-desc', text: status?.signedIn ? t('settings-no-agents') : t('settings-sign-in-for-agents') }));
   } else {
     replace($.mutedList, ...agents.map((a, i) => {
       const id = `mute-${i}`;
@@ -541,14 +539,16 @@ function renderSettings() {
           next.mutedAgents = [...set];
         });
       });
-      const status = a.statusMessage ? `${a.statusText}: ${a.statusMessage}` : a.statusText;
+      const status = a.statusMessage
+        ? t('settings-agent-status-message', { status: a.statusText, message: a.statusMessage })
+        : a.statusText ? t('settings-agent-status', { status: a.statusText }) : '';
       const parent = a.parentId ? agents.find((p) => p.id === a.parentId) : undefined;
       const subs = agents.filter((s) => s.parentId === a.id).length;
       const label = h('label', { class: a.parentId ? 'check sub-agent' : 'check', for: id, data: { parent: a.parentId ?? '' } }, box,
         h('span', { class: 'agent-line' },
-          h('span', { dir: 'auto', text: subs > 0 ? `${a.name} and its ${subs === 1 ? 'sub-agent' : `${subs} sub-agents`}` : a.name }),
-          parent ? h('span', { class: 'field-desc', dir: 'auto', text: ` (a sub-agent of ${parent.name})` }) : null,
-          status ? h('span', { class: 'field-desc agent-status', dir: 'auto', text: ` — ${status}` }) : null));
+          h('span', { dir: 'auto', text: subs > 0 ? t('settings-agent-with-subs', { agent: a.name, count: subs }) : a.name }),
+          parent ? h('span', { class: 'field-desc', dir: 'auto', text: t('settings-sub-agent-of', { parent: parent.name }) }) : null,
+          status ? h('span', { class: 'field-desc agent-status', dir: 'auto', text: status }) : null));
       // Muting a parent mutes its sub-agents: theirs follow, disabled.
       if (parent && muted.has(parent.id)) {
         box.checked = true;
@@ -565,13 +565,22 @@ let saving = Promise.resolve();
 let saveCount = 0;
 
 /**
+ * What the list of warm times calls `secs` ("no time", "2 minutes").
+ * @param {number} secs
+ */
+function warmLabel(secs) {
+  if (secs === 0) return t('settings-warm-none');
+  return secs % 60 === 0 ? t('settings-warm-minutes', { count: secs / 60 }) : t('settings-warm-seconds', { count: secs });
+}
+
+/**
  * Shows the warm time; a value set in the file that the list lacks is added to it.
  * @param {number} secs
  */
 function renderWarm(secs) {
   const value = String(secs);
   if (![...$.windowsWarm.options].some((o) => o.value === value)) {
-    $.windowsWarm.append(h('option', { value, text: secs % 60 === 0 ? `${secs / 60} minutes` : `${secs} seconds` }));
+    $.windowsWarm.append(h('option', { value, text: warmLabel(secs) }));
   }
   $.windowsWarm.value = value;
 }
@@ -589,14 +598,14 @@ function save(change) {
     /** @type {ipc.Settings} */
     const next = structuredClone(settings);
     change(next);
-    $.saveStatus.textContent = 'Saving…';
+    $.saveStatus.textContent = t('settings-saving');
     $.saveStatus.classList.remove('error');
     try {
       await ipc.settingsSet(next);
       settings = next;
-      $.saveStatus.textContent = 'Saved.';
+      $.saveStatus.textContent = t('settings-saved');
     } catch (err) {
-      $.saveStatus.textContent = `Not saved: ${sentence(ipc.toIpcError(err).message)}`;
+      $.saveStatus.textContent = t('settings-not-saved', { reason: sentence(ipc.toIpcError(err).message) });
       $.saveStatus.classList.add('error');
     }
     renderSettings();
@@ -616,7 +625,7 @@ async function loadSettings() {
     settings = v.settings;
     renderSettings();
   } catch (err) {
-    $.saveStatus.textContent = `Cannot read the settings: ${sentence(ipc.toIpcError(err).message)}`;
+    $.saveStatus.textContent = t('settings-cannot-read', { reason: sentence(ipc.toIpcError(err).message) });
   }
 }
 
@@ -632,6 +641,7 @@ function tomorrowMorning() {
 const hhmm = (v) => v.slice(0, 5);
 
 function wireSettings() {
+  for (const option of $.windowsWarm.options) option.textContent = warmLabel(Number(option.value));
   $.pauseHour.addEventListener('click', () => {
     const until = new Date(Date.now() + 3_600_000).toISOString();
     void save((s) => { s.pausedUntil = until; });

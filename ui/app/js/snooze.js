@@ -9,6 +9,7 @@
 import * as ipc from './ipc.js';
 import { byId } from './dom.js';
 import { describeError } from './messages.js';
+import { t } from './i18n.js';
 
 const bar = byId('snooze');
 const status = byId('snooze-status');
@@ -27,7 +28,7 @@ for (const button of bar.querySelectorAll('button')) {
     if (!isSnoozeFor(howLong)) return;
     ipc.reviewSnooze(id, howLong)
       .then((s) => {
-        status.textContent = `Its notification comes back at ${s.untilText}.`;
+        status.textContent = t('rw-snooze-until', { time: s.untilText });
         bar.dataset.until = s.until;
       })
       .catch((err) => { status.textContent = describeError(ipc.toIpcError(err)); });

@@ -1,6 +1,30 @@
 // @ts-check
 /** Times as the pages show them: received times, time left before expiry, sizes. */
 
+import { language, t } from './i18n.js';
+
+/**
+ * The locale dates, times and numbers are written in: the person's own when it is of the
+ * language in use (so "en-GB" keeps its 24-hour clock and "de-AT" its "Jänner"), else the
+ * language's.
+ * @returns {string}
+ */
+function pickLocale() {
+  const own = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const tag of own) {
+    try {
+      const [supported] = Intl.DateTimeFormat.supportedLocalesOf(tag);
+      if (supported && new Intl.Locale(supported).language === language) return supported;
+    } catch {
+      // Not a language tag: try the next.
+    }
+  }
+  return language;
+}
+
+/** The locale for `Intl` and `toLocale…String` on the pages. */
+export const locale = pickLocale();
+
 /**
  * Parses an ISO timestamp; `null` when absent or unreadable.
  * @param {string|null|undefined} iso
@@ -18,12 +42,14 @@ export function parseTime(iso) {
  * @param {Date} [now]
  */
 export function formatReceived(d, now = new Date()) {
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
   const sameDay = d.toDateString() === now.toDateString();
   if (sameDay) return time;
   const days = Math.abs(now.getTime() - d.getTime()) / 86_400_000;
-  if (days < 6) return `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${time}`;
-  return `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${time}`;
+  if (days < 6) {
+    return t('time-weekday-time', { weekday: d.toLocaleDateString(locale, { weekday: 'short' }), time });
+  }
+  return t('time-date-time', { date: d.toLocaleDateString(locale, { day: 'numeric', month: 'short' }), time });
 }
 
 /**
@@ -38,10 +64,10 @@ export function formatLeft(ms) {
     return `${m}:${String(s % 60).padStart(2, '0')}`;
   }
   const minutes = Math.ceil(s / 60);
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 60) return t('time-minutes', { minutes });
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return rest === 0 ? `${hours} h` : `${hours} h ${String(rest).padStart(2, '0')} min`;
+  return rest === 0 ? t('time-hours', { hours }) : t('time-hours-minutes', { hours, minutes: rest });
 }
 
 /**
@@ -50,13 +76,29 @@ export function formatLeft(ms) {
  */
 export function formatSize(bytes) {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
+  if (bytes < 1024) return t('time-size-bytes', { size: number(bytes, 0) });
   let v = bytes / 1024;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
+  while (v >= 1024 && i < 3) {
     v /= 1024;
     i += 1;
   }
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+  const size = number(v, v < 10 ? 1 : 0);
+  switch (i) {
+    case 0: return t('time-size-kb', { size });
+    case 1: return t('time-size-mb', { size });
+    case 2: return t('time-size-gb', { size });
+    default: return t('time-size-tb', { size });
+  }
+}
+
+/**
+ * A number with `digits` decimals, without grouping ("1023", "3.2"; "3,2" in German).
+ * @param {number} n
+ * @param {number} digits
+ */
+function number(n, digits) {
+  return new Intl.NumberFormat(locale, {
+    useGrouping: false, minimumFractionDigits: digits, maximumFractionDigits: digits,
+  }).format(n);
 }

@@ -149,3 +149,32 @@ menu-resume = Fortsetzen
 menu-autostart = Bei Anmeldung starten
 menu-settings = Einstellungen…
 menu-quit = Placet Tray beenden
+
+## Fenstertitel
+
+window-review = Placet-Prüfung
+window-review-of = { $agent } – Placet-Prüfung
+window-confirm = Eine Antwort bestätigen – Placet Tray
+window-oauth = Für einen Agenten anmelden – Placet Tray
+window-inbox = Placet-Posteingang
+window-settings = Placet-Tray-Einstellungen
+
+## Das globale Tastenkürzel
+
+shortcut-open-settings = Einstellungen öffnen
+shortcut-unavailable = Dieser Desktop kann Placet Tray kein Tastenkürzel geben: { $reason }.
+shortcut-taken = { $keys } ist nicht verfügbar: { $reason }
+shortcut-description = Den Placet-Posteingang bei der ältesten wartenden Prüfung öffnen
+
+## Zeiten
+
+weekday-time =
+    { $weekday ->
+        [1] Mo.
+        [2] Di.
+        [3] Mi.
+        [4] Do.
+        [5] Fr.
+        [6] Sa.
+       *[7] So.
+    } { $time }

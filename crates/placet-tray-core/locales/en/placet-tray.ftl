@@ -152,3 +152,33 @@ menu-resume = Resume
 menu-autostart = Start at login
 menu-settings = Settings…
 menu-quit = Quit Placet Tray
+
+## Window titles
+
+window-review = Placet review
+window-review-of = { $agent } — Placet review
+window-confirm = Confirm an answer — Placet Tray
+window-oauth = Sign in for an agent — Placet Tray
+window-inbox = Placet inbox
+window-settings = Placet Tray settings
+
+## The global shortcut
+
+shortcut-open-settings = Open settings
+shortcut-unavailable = This desktop cannot give Placet Tray a keyboard shortcut: { $reason }.
+shortcut-taken = { $keys } is not available: { $reason }
+shortcut-description = Open the Placet inbox at the oldest waiting review
+
+## Times
+
+# "Tue 08:00": a time on another day than today ($weekday: 1 Monday … 7 Sunday).
+weekday-time =
+    { $weekday ->
+        [1] Mon
+        [2] Tue
+        [3] Wed
+        [4] Thu
+        [5] Fri
+        [6] Sat
+       *[7] Sun
+    } { $time }

@@ -27,13 +27,13 @@ pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<E
         .transpose()?;
     let addresses = Addresses::find(server, api, a.allow_insecure_http).await?;
     let (account, credential) = if a.api_key_stdin {
-        let key = read_stdin_line("API key")?;
+        let key = read_stdin_line("api-key")?;
         match authenticate_api_key(addresses, key).await {
             Err(CoreError::Api(ApiError::Unauthorized { .. })) => {
                 return Err(Failure::new(
                     Exit::Auth,
                     "wrongCredentials",
-                    "the API key was refused",
+                    tr!("cli-api-key-refused"),
                 ))
             }
             other => other?,
@@ -44,14 +44,14 @@ pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<E
             read_stdin_line("password")?
         } else if std::io::stdin().is_terminal() {
             Secret::new(
-                rpassword::prompt_password(format!("Password for {email}: "))
+                rpassword::prompt_password(tr!("cli-password-prompt", email = email.as_str()))
                     .map_err(|e| Failure::new(Exit::Usage, "badInput", e.to_string()))?,
             )
         } else {
             return Err(Failure::new(
                 Exit::Usage,
                 "badInput",
-                "no terminal to ask for the password: use --password-stdin",
+                tr!("cli-no-terminal-for-password"),
             ));
         };
         match authenticate(addresses, &email, &password).await {
@@ -59,7 +59,7 @@ pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<E
                 return Err(Failure::new(
                     Exit::Auth,
                     "wrongCredentials",
-                    "wrong email or password",
+                    tr!("cli-wrong-credentials"),
                 ))
             }
             other => other?,
@@ -72,19 +72,18 @@ pub(super) async fn login(core: &Arc<Core>, a: &LoginArgs, out: Out) -> Result<E
             .me()
             .await;
         if me.is_ok_and(|u| u.must_change_password) {
-            eprintln!(
-                "Your Placet server asks you to choose a new password: run `placet-tray password`."
-            );
+            eprintln!("{}", tr!("cli-must-change-password"));
         }
     }
     let watch_only = account.mode == AccountMode::ApiKey;
     let live_line = live_connection_line(&account);
     out.print(
         || {
+            let server = account.server.to_string();
             let first = if watch_only {
-                format!("Signed in to {} with an API key (watch-only).", account.server)
+                tr!("cli-signed-in-watch-only", server = server)
             } else {
-                format!("Signed in to {} as {}.", account.server, account.name)
+                tr!("cli-signed-in", server = server, account = account.name.as_str())
             };
             match &live_line {
                 Some(l) => format!("{first}\n{l}"),
@@ -106,17 +105,15 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
     };
     let waiting = core.queued_answers().await.unwrap_or(0);
     if waiting > 0 && queued == QueuedOnSignOut::Ask && std::io::stdin().is_terminal() {
-        queued = if ask_yes_no(&format!(
-            "{waiting} answer(s) are still waiting to be sent. Deliver them before signing out?"
-        )) {
+        queued = if ask_yes_no(&tr!("cli-logout-deliver-ask", count = waiting)) {
             QueuedOnSignOut::Deliver(DELIVER_PATIENCE)
-        } else if ask_yes_no("Discard them and sign out?") {
+        } else if ask_yes_no(&tr!("cli-logout-discard-ask")) {
             QueuedOnSignOut::Discard
         } else {
             return Err(Failure::new(
                 Exit::Failure,
                 "answersQueued",
-                "still signed in: nothing was discarded",
+                tr!("cli-logout-kept"),
             ));
         };
     }
@@ -132,8 +129,12 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
     }
     out.print(
         || match &was {
-            Some(a) => format!("Signed out of {} ({}).", a.server, a.name),
-            None => "Not signed in.".to_owned(),
+            Some(a) => tr!(
+                "cli-signed-out",
+                server = a.server.to_string(),
+                account = a.name.as_str()
+            ),
+            None => tr!("cli-status-not-signed-in"),
         },
         json!({"signedOut": true}),
     );
@@ -154,7 +155,10 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
     let (account, rest) = match signed_in(core).await {
         Ok(v) => v,
         Err(f) if f.code == Exit::Auth && f.kind == "notSignedIn" => {
-            out.print(|| "Not signed in.".to_owned(), json!({"signedIn": false}));
+            out.print(
+                || tr!("cli-status-not-signed-in"),
+                json!({"signedIn": false}),
+            );
             return Ok(Exit::Auth);
         }
         Err(f) => return Err(f),
@@ -202,33 +206,37 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
         .unwrap_or_default();
     out.print(
         || {
-            let mut lines = vec![format!(
-                "Signed in to {} as {}{}",
-                account.server,
-                account.name,
-                if name.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({name})")
-                }
-            )];
+            let server = account.server.to_string();
+            let who = account.name.as_str();
+            let mut lines = vec![if name.is_empty() {
+                tr!("cli-status-signed-in", server = server, account = who)
+            } else {
+                tr!(
+                    "cli-status-signed-in-named",
+                    server = server,
+                    account = who,
+                    name = name.as_str()
+                )
+            }];
             if let Some(l) = live_connection_line(&account) {
                 lines.push(l);
             }
             if account.mode == AccountMode::ApiKey {
-                lines.push("Mode: watch-only (API key)".to_owned());
+                lines.push(tr!("cli-status-watch-only"));
             }
             lines.push(match (&problem, reachable) {
-                (None, _) => "Server: reachable".to_owned(),
-                (Some(p), true) => format!("Server: {}", p.message),
-                (Some(p), false) => format!("Server: unreachable ({})", p.message),
+                (None, _) => tr!("cli-status-server-reachable"),
+                (Some(p), true) => tr!("cli-status-server-problem", reason = p.message.as_str()),
+                (Some(p), false) => {
+                    tr!("cli-status-server-unreachable", reason = p.message.as_str())
+                }
             });
             if let Some(p) = pending {
-                lines.push(format!("Pending reviews: {p}"));
+                lines.push(tr!("cli-status-pending", count = p));
             }
-            lines.push(format!("Answers waiting to be sent: {queued}"));
+            lines.push(tr!("cli-status-queued", count = queued));
             if !agents.is_empty() {
-                lines.push("Agents:".to_owned());
+                lines.push(tr!("cli-status-agents"));
                 for a in &agents {
                     lines.push(format!("  {}", text::agent_line(a)));
                 }
@@ -254,7 +262,8 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
 
 /// "Live connection: <api address>" when it is not the web address.
 fn live_connection_line(account: &Account) -> Option<String> {
-    (account.api != account.server).then(|| format!("Live connection: {}", account.api))
+    (account.api != account.server)
+        .then(|| tr!("cli-live-connection", address = account.api.to_string()))
 }
 
 /// `password`: a new password, the current one checked by the server.
@@ -269,22 +278,22 @@ pub(super) async fn password(
     }
     let (current, new) = if a.stdin {
         (
-            read_stdin_line("current password")?,
-            read_stdin_line("new password")?,
+            read_stdin_line("current-password")?,
+            read_stdin_line("new-password")?,
         )
     } else if std::io::stdin().is_terminal() {
-        let ask = |what: &str| {
-            rpassword::prompt_password(what)
+        let ask = |prompt: String| {
+            rpassword::prompt_password(prompt)
                 .map(Secret::new)
                 .map_err(|e| Failure::new(Exit::Usage, "badInput", e.to_string()))
         };
-        let current = ask("Current password: ")?;
-        let new = ask("New password (8 characters or more): ")?;
-        if ask("New password again: ")?.expose() != new.expose() {
+        let current = ask(tr!("cli-password-current-prompt"))?;
+        let new = ask(tr!("cli-password-new-prompt"))?;
+        if ask(tr!("cli-password-again-prompt"))?.expose() != new.expose() {
             return Err(Failure::new(
                 Exit::Usage,
                 "badInput",
-                "the two new passwords differ; nothing was changed",
+                tr!("cli-passwords-differ"),
             ));
         }
         (current, new)
@@ -292,10 +301,10 @@ pub(super) async fn password(
         return Err(Failure::new(
             Exit::Usage,
             "badInput",
-            "no terminal to ask for the passwords: use --stdin",
+            tr!("cli-no-terminal-for-passwords"),
         ));
     };
     rest.change_password(&current, &new).await?;
-    out.print(|| "Password changed.".to_owned(), json!({"changed": true}));
+    out.print(|| tr!("cli-password-changed"), json!({"changed": true}));
     Ok(Exit::Ok)
 }

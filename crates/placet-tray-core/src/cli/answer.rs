@@ -68,7 +68,7 @@ pub(super) async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure>
     out.print(
         || {
             if pending.is_empty() {
-                return "No pending reviews.".to_owned();
+                return tr!("cli-no-pending-reviews");
             }
             let mut lines = Vec::new();
             for m in &pending {
@@ -76,7 +76,7 @@ pub(super) async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure>
                 let kind = review.map(|r| r.kind.type_name()).unwrap_or("?");
                 let left = review
                     .and_then(|r| r.expires_at)
-                    .map(|t| format!("expires in {}", human_duration(t - now)))
+                    .map(|t| tr!("cli-expires-in", left = human_duration(t - now)))
                     .unwrap_or_default();
                 lines.push(format!(
                     "{}  {}  [{}]  {}",
@@ -95,7 +95,8 @@ pub(super) async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure>
                 match review.map(|r| r.answerable()) {
                     Some(Ok(())) => {
                         if let Some(hint) = review.map(|r| answer_hint(&r.kind)) {
-                            lines.push(format!("    answer with: {}", text::one_line(&hint, 300)));
+                            let hint = text::one_line(&hint, 300);
+                            lines.push(format!("    {}", tr!("cli-answer-with", hint = hint)));
                         }
                     }
                     Some(Err(e)) => lines.push(format!(
@@ -116,9 +117,13 @@ pub(super) async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure>
 fn human_duration(d: chrono::Duration) -> String {
     let secs = d.num_seconds().max(0);
     match secs {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min", s / 60),
-        s => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        s if s < 60 => tr!("cli-duration-seconds", seconds = s),
+        s if s < 3600 => tr!("cli-duration-minutes", minutes = s / 60),
+        s => tr!(
+            "cli-duration-hours",
+            hours = s / 3600,
+            minutes = (s % 3600) / 60
+        ),
     }
 }
 
@@ -158,7 +163,7 @@ fn build_answer(a: &RespondArgs, message: &Message) -> Result<Answer, Failure> {
         Failure::new(
             Exit::Invalid,
             "invalidAnswer",
-            format!("invalid answer: {m}"),
+            tr!("cli-invalid-answer", reason = m),
         )
     };
     if a.dismiss {
@@ -185,12 +190,12 @@ fn build_answer(a: &RespondArgs, message: &Message) -> Result<Answer, Failure> {
     if let Some(raw) = &a.json {
         return match serde_json::from_str::<Value>(raw) {
             Ok(Value::Object(object)) => Ok(Answer::Freeform { object }),
-            Ok(_) => Err(invalid("--json must be a JSON object".to_owned())),
-            Err(e) => Err(invalid(format!("--json is not valid JSON: {e}"))),
+            Ok(_) => Err(invalid(tr!("cli-json-not-an-object"))),
+            Err(e) => Err(invalid(tr!("cli-json-invalid", error = e.to_string()))),
         };
     }
     let Some(ReviewKind::Form(form)) = message.review.as_ref().map(|r| &r.kind) else {
-        return Err(invalid("--field answers form reviews only".to_owned()));
+        return Err(invalid(tr!("cli-field-forms-only")));
     };
     let mut values = serde_json::Map::new();
     let mut stdin_used = false;
@@ -220,28 +225,32 @@ fn field_value(
         Some(rest) if rest.starts_with('@') => return Ok(format!("{name}={rest}")),
         Some("-") => {
             if std::mem::replace(stdin_used, true) {
-                return Err(usage(
-                    "only one --field can read standard input (@-)".to_owned(),
-                ));
+                return Err(usage(tr!("cli-field-stdin-once")));
             }
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text).map_err(|e| {
-                usage(format!(
-                    "cannot read --field {name} from standard input: {e}"
+                usage(tr!(
+                    "cli-field-stdin-unreadable",
+                    field = name,
+                    error = e.to_string()
                 ))
             })?;
             text
         }
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| usage(format!("cannot read --field {name} from {path}: {e}")))?,
+        Some(path) => std::fs::read_to_string(path).map_err(|e| {
+            usage(tr!(
+                "cli-field-file-unreadable",
+                field = name,
+                path = path,
+                error = e.to_string()
+            ))
+        })?,
         None => {
             if form
                 .field(name)
                 .is_some_and(|f| f.field_type == FieldType::Password)
             {
-                eprintln!(
-                    "warning: the password for `{name}` was given on the command line, where other programs on this computer can read it; use --field {name}=@- to read it from standard input"
-                );
+                eprintln!("{}", tr!("cli-field-password-warning", field = name));
             }
             return Ok(assignment.to_owned());
         }
@@ -271,7 +280,7 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
         Failure::new(
             Exit::Invalid,
             "invalidAnswer",
-            format!("invalid answer: {e}"),
+            tr!("cli-invalid-answer", reason = e.to_string()),
         )
     })?;
     let request = Request::Propose {
@@ -280,21 +289,15 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
         feedback: a.feedback.clone(),
     };
     if !out.json {
-        eprintln!(
-            "Confirm or cancel the answer in Placet Tray's window (it shows the whole answer)…"
-        );
+        eprintln!("{}", tr!("cli-confirm-in-tray"));
     }
     let outcome = match door::ask(&request, TRAY_WAIT).await {
         Ok(Reply::Proposed(outcome)) => outcome,
         Ok(other) => Outcome::Failed {
-            message: format!("unexpected reply from Placet Tray: {other:?}"),
+            message: tr!("cli-unexpected-reply", reply = format!("{other:?}")),
         },
         Err(DoorError::NotRunning) => {
-            return Err(Failure::new(
-                Exit::NoTray,
-                "noTray",
-                "Placet Tray is not running. Answers from the command line are confirmed in the tray's window: start the tray and try again.",
-            ))
+            return Err(Failure::new(Exit::NoTray, "noTray", tr!("cli-no-tray")))
         }
         Err(e) => Outcome::Failed {
             message: e.to_string(),
@@ -315,21 +318,22 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
 
 /// The exit code and the words for how a proposal ended.
 fn said(outcome: &Outcome) -> (Exit, String) {
+    let not_sent = |reason: &str| tr!("cli-not-sent", reason = reason);
     match outcome {
-        Outcome::Sent { summary } => (Exit::Ok, format!("Sent: {summary}.")),
+        Outcome::Sent { summary } => (Exit::Ok, tr!("cli-sent", summary = summary.as_str())),
         Outcome::Queued { reason } => (
             Exit::Network,
-            format!("Not sent yet ({reason}). The answer is queued and will be delivered when the server is reachable."),
+            tr!("cli-not-sent-yet", reason = reason.as_str()),
         ),
-        Outcome::Cancelled => (Exit::NotConfirmed, "Not sent: the answer was cancelled.".to_owned()),
-        Outcome::TimedOut => (Exit::NotConfirmed, "Not sent: nobody confirmed the answer in time.".to_owned()),
-        Outcome::Opened { message } => (Exit::NotConfirmed, format!("Not sent: {message}.")),
-        Outcome::Refused { message } => (Exit::NotConfirmed, format!("Not sent: {message}.")),
-        Outcome::CannotShow { message } => (Exit::CannotShow, format!("Not sent: {message}.")),
-        Outcome::Invalid { message } => (Exit::Invalid, format!("Not sent: {message}.")),
-        Outcome::Gone { message } => (Exit::Gone, format!("Not sent: {message}.")),
-        Outcome::NotSignedIn { message } => (Exit::Auth, format!("Not sent: {message}.")),
-        Outcome::Failed { message } => (Exit::Failure, format!("Not sent: {message}.")),
+        Outcome::Cancelled => (Exit::NotConfirmed, tr!("cli-not-sent-cancelled")),
+        Outcome::TimedOut => (Exit::NotConfirmed, tr!("cli-not-sent-timed-out")),
+        Outcome::Opened { message } => (Exit::NotConfirmed, not_sent(message)),
+        Outcome::Refused { message } => (Exit::NotConfirmed, not_sent(message)),
+        Outcome::CannotShow { message } => (Exit::CannotShow, not_sent(message)),
+        Outcome::Invalid { message } => (Exit::Invalid, not_sent(message)),
+        Outcome::Gone { message } => (Exit::Gone, not_sent(message)),
+        Outcome::NotSignedIn { message } => (Exit::Auth, not_sent(message)),
+        Outcome::Failed { message } => (Exit::Failure, not_sent(message)),
     }
 }
 
@@ -342,7 +346,7 @@ pub(super) async fn open(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exi
     let opened = crate::links::open_link(page.as_str());
     out.print(
         || match &opened {
-            Ok(()) => format!("Opened {page}"),
+            Ok(()) => tr!("cli-opened", page = page.to_string()),
             Err(e) => format!("{page} ({e})"),
         },
         json!({"page": page.as_str(), "opened": opened.is_ok()}),
@@ -359,9 +363,62 @@ pub(super) async fn open(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exi
 pub(super) async fn retry(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exit, Failure> {
     let (_, rest) = signed_in(core).await?;
     rest.retry_delivery(&a.message_id).await?;
-    out.print(
-        || "Delivery retried: the agent is sent the answer again.".to_owned(),
-        json!({"retried": true}),
-    );
+    out.print(|| tr!("cli-delivery-retried"), json!({"retried": true}));
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The command line's words keep their English wording, and German selects its own
+    /// plural forms.
+    #[test]
+    fn words_in_english_and_german() {
+        let cancelled = || said(&Outcome::Cancelled).1;
+        let failed = || {
+            said(&Outcome::Failed {
+                message: "boom".to_owned(),
+            })
+            .1
+        };
+        let cleared = |n: usize| tr!("cli-snoozes-cleared", count = n);
+        let long = chrono::Duration::seconds(3725);
+        assert_eq!(cancelled(), "Not sent: the answer was cancelled.");
+        assert_eq!(failed(), "Not sent: boom.");
+        assert_eq!(human_duration(long), "1 h 2 min");
+        assert_eq!(human_duration(chrono::Duration::seconds(59)), "59 s");
+        assert_eq!(cleared(0), "Nothing was snoozed.");
+        assert_eq!(cleared(1), "1 snooze cleared: the review is back.");
+        assert_eq!(cleared(2), "2 snoozes cleared: the reviews are back.");
+        assert_eq!(
+            tr!("cli-stdin-empty", what = "api-key"),
+            "no API key on standard input"
+        );
+        assert_eq!(
+            tr!("cli-password-prompt", email = "a@b"),
+            "Password for a@b: "
+        );
+        crate::i18n::with_language("de", || {
+            assert_eq!(
+                cancelled(),
+                "Nicht gesendet: Die Antwort wurde abgebrochen."
+            );
+            assert_eq!(human_duration(long), "1 Std. 2 Min.");
+            assert_eq!(cleared(0), "Es war nichts zurückgestellt.");
+            assert_eq!(
+                cleared(1),
+                "1 Erinnerung aufgehoben: Die Prüfung ist wieder da."
+            );
+            assert_eq!(
+                tr!("cli-logout-deliver-ask", count = 2),
+                "2 Antworten warten noch auf den Versand. Vor dem Abmelden zustellen?"
+            );
+            assert_eq!(
+                tr!("cli-stdin-unreadable", what = "new-password", error = "EOF"),
+                "kann das neue Passwort nicht lesen: EOF"
+            );
+            assert_eq!(tr!("cli-yes-words"), "j ja y yes");
+        });
+    }
 }

@@ -33,10 +33,14 @@ pub(super) async fn history(core: &Arc<Core>, a: &HistoryArgs, out: Out) -> Resu
     };
     let days = config.attention.history_days;
     let server = account.server.clone();
-    let view = tokio::task::spawn_blocking(move || history::read(&outbox, &server, days, &search))
-        .await
-        .map_err(|e| Failure::new(Exit::Failure, "internal", e.to_string()))?
-        .map_err(|e| Failure::new(Exit::Failure, "internal", e.to_string()))?;
+    // The entries' words ("in the inbox") in this thread's language (English for --json).
+    let language = crate::i18n::current();
+    let view = tokio::task::spawn_blocking(move || {
+        crate::i18n::with_language(language, || history::read(&outbox, &server, days, &search))
+    })
+    .await
+    .map_err(|e| Failure::new(Exit::Failure, "internal", e.to_string()))?
+    .map_err(|e| Failure::new(Exit::Failure, "internal", e.to_string()))?;
     let value = json!({
         "retentionDays": view.retention_days,
         "entries": view.entries,
@@ -44,25 +48,29 @@ pub(super) async fn history(core: &Arc<Core>, a: &HistoryArgs, out: Out) -> Resu
     out.print(
         || {
             if view.entries.is_empty() {
-                return format!(
-                    "No decided reviews (decisions are kept {} days).",
-                    view.retention_days
-                );
+                return tr!("cli-history-empty", days = view.retention_days);
             }
             view.entries
                 .iter()
                 .map(|e| {
-                    let title = e.title.as_deref().unwrap_or("(no title recorded)");
+                    let title = match e.title.as_deref() {
+                        Some(t) => text::clean(t),
+                        None => tr!("cli-history-no-title"),
+                    };
+                    let answered = tr!(
+                        "cli-history-answered",
+                        answer = text::clean(&e.answer),
+                        source = e.given_in.as_str(),
+                        outcome = e.outcome.as_str()
+                    );
                     format!(
-                        "{}  {}: {}\n    {} — answered {} ({})\n    {}",
+                        "{}  {}: {}\n    {}\n    {}",
                         e.decided_at
                             .with_timezone(&chrono::Local)
                             .format("%Y-%m-%d %H:%M"),
                         text::clean(&e.agent),
-                        text::clean(title),
-                        text::clean(&e.answer),
-                        e.given_in,
-                        e.outcome,
+                        title,
+                        answered,
                         e.page
                     )
                 })
@@ -95,7 +103,7 @@ pub(super) async fn snoozes(core: &Arc<Core>, a: &SnoozesArgs, out: Out) -> Resu
             return Err(Failure::new(
                 Exit::Failure,
                 "internal",
-                format!("the tray answered {other:?}"),
+                tr!("cli-tray-answered", reply = format!("{other:?}")),
             ))
         }
         Err(DoorError::NotRunning) => from_store(core, clear.clone())?,
@@ -103,11 +111,7 @@ pub(super) async fn snoozes(core: &Arc<Core>, a: &SnoozesArgs, out: Out) -> Resu
     };
     if let Some(count) = cleared {
         out.print(
-            || match count {
-                0 => "Nothing was snoozed.".to_owned(),
-                1 => "1 snooze cleared: the review is back.".to_owned(),
-                n => format!("{n} snoozes cleared: the reviews are back."),
-            },
+            || tr!("cli-snoozes-cleared", count = count),
             json!({"cleared": count}),
         );
         return Ok(if count == 0 && clear.is_some_and(|c| c.is_some()) {
@@ -120,19 +124,19 @@ pub(super) async fn snoozes(core: &Arc<Core>, a: &SnoozesArgs, out: Out) -> Resu
     out.print(
         || {
             if list.is_empty() {
-                return "No review is snoozed.".to_owned();
+                return tr!("cli-no-snoozes");
             }
             list.iter()
                 .map(|s| {
                     format!(
-                        "{}  {}{}  until {}",
+                        "{}  {}{}  {}",
                         s.message_id,
                         text::clean(&s.agent),
                         s.title
                             .as_deref()
                             .map(|t| format!(": {}", text::clean(t)))
                             .unwrap_or_default(),
-                        text::local_time_of(s.until)
+                        tr!("cli-snoozed-until", time = text::local_time_of(s.until))
                     )
                 })
                 .collect::<Vec<_>>()

@@ -110,12 +110,22 @@ pub fn dispatch() -> Run {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            let error = tr!("cli-cannot-start", error = e.to_string());
+            eprintln!("{}", tr!("cli-error", message = error));
             return Run::Done(Exit::Failure as i32);
         }
     };
     let global_json = cli.json;
-    let code = runtime.block_on(async move {
+    // What `--json` prints is for programs: always in English, whatever the locale.
+    let english = global_json || command_json(&command);
+    let block_on = |future| {
+        if english {
+            crate::i18n::with_language("en", || runtime.block_on(future))
+        } else {
+            runtime.block_on(future)
+        }
+    };
+    let code = block_on(async move {
         let core = match Core::new(
             crate::paths::Paths::from_env(),
             Default::default(),
@@ -198,7 +208,9 @@ impl From<CoreError> for Failure {
     fn from(e: CoreError) -> Self {
         let message = e.to_string();
         match e {
-            CoreError::NotSignedIn => Failure::new(Exit::Auth, "notSignedIn", "not signed in: run `placet-tray login --server URL --email EMAIL`"),
+            CoreError::NotSignedIn => {
+                Failure::new(Exit::Auth, "notSignedIn", tr!("cli-not-signed-in"))
+            }
             CoreError::Refused(r) => match r {
                 Refusal::WatchOnly => Failure::new(Exit::Auth, "watchOnly", message),
                 Refusal::NotPending | Refusal::Withdrawn => {
@@ -214,10 +226,14 @@ impl From<CoreError> for Failure {
             CoreError::Keychain(k) => Failure::new(
                 Exit::Auth,
                 "keychainUnavailable",
-                format!("{k}. Nothing was saved. Start a Secret Service (GNOME Keyring or KWallet) and try again."),
+                tr!("cli-keychain-unavailable", reason = k.to_string()),
             ),
             CoreError::Api(a) => a.into(),
-            CoreError::InvalidAnswer(i) => Failure::new(Exit::Invalid, "invalidAnswer", format!("invalid answer: {i}")),
+            CoreError::InvalidAnswer(i) => Failure::new(
+                Exit::Invalid,
+                "invalidAnswer",
+                tr!("cli-invalid-answer", reason = i.to_string()),
+            ),
             CoreError::NoReview(_) => Failure::new(Exit::Gone, "notFound", message),
             CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
                 Failure::new(Exit::Invalid, "alreadyQueued", message)
@@ -225,7 +241,7 @@ impl From<CoreError> for Failure {
             CoreError::AnswersQueued(_) | CoreError::Undelivered(_) => Failure::new(
                 Exit::Failure,
                 "answersQueued",
-                format!("{message} (--deliver-queued or --discard-queued)"),
+                tr!("cli-answers-queued", reason = message),
             ),
             CoreError::Discover(d) => match d {
                 crate::app::discover::DiscoverError::NotPlacet(a) => a.into(),
@@ -234,7 +250,9 @@ impl From<CoreError> for Failure {
                 }
                 _ => Failure::new(Exit::Network, "noLiveConnection", message),
             },
-            CoreError::Store(_) | CoreError::Config(_) => Failure::new(Exit::Failure, "internal", message),
+            CoreError::Store(_) | CoreError::Config(_) => {
+                Failure::new(Exit::Failure, "internal", message)
+            }
         }
     }
 }
@@ -245,7 +263,7 @@ impl From<ApiError> for Failure {
             ApiError::Unauthorized { .. } => Failure::new(
                 Exit::Auth,
                 "authExpired",
-                format!("{e}: sign in again with `placet-tray login`"),
+                tr!("cli-sign-in-again", reason = e.to_string()),
             ),
             ApiError::Network { .. } => Failure::new(Exit::Network, "network", e.to_string()),
             ApiError::AlreadyResponded => {
@@ -290,42 +308,48 @@ fn report(out: &Out, f: &Failure) -> i32 {
             json!({"error": {"code": f.kind, "message": f.message}})
         );
     } else {
-        eprintln!("error: {}", f.message);
+        eprintln!("{}", tr!("cli-error", message = f.message.as_str()));
     }
     f.code as i32
 }
 
 fn parse_server(s: &str, allow_insecure_http: bool) -> Result<ServerUrl, Failure> {
     crate::config::parse_server(s, allow_insecure_http).map_err(|e| {
-        let hint = match e {
+        let message = match e {
             placet_client::rest::ServerUrlError::Insecure(_) => {
-                " (use https, or --allow-insecure-http if you accept the risk)"
+                tr!("cli-insecure-server", reason = e.to_string())
             }
-            _ => "",
+            _ => e.to_string(),
         };
-        Failure::new(Exit::Usage, "badInput", format!("{e}{hint}"))
+        Failure::new(Exit::Usage, "badInput", message)
     })
 }
 
-/// Asks a yes/no question at the terminal; only `y` or `yes` is yes.
+/// Asks a yes/no question at the terminal; only the language's yes words (`y` or `yes`
+/// in English) are yes.
 fn ask_yes_no(question: &str) -> bool {
     use std::io::Write;
-    eprint!("{question} [y/N] ");
+    eprint!("{} ", tr!("cli-ask-yes-no", question = question));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     if std::io::stdin().lock().read_line(&mut line).is_err() {
         return false;
     }
-    matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    let answer = line.trim().to_lowercase();
+    tr!("cli-yes-words")
+        .split_whitespace()
+        .any(|yes| yes.to_lowercase() == answer)
 }
 
-fn read_stdin_line(what: &str) -> Result<Secret, Failure> {
+/// A secret read from standard input: `what` names it for the catalogue's select
+/// (`api-key`, `password`, `current-password`, `new-password`).
+fn read_stdin_line(what: &'static str) -> Result<Secret, Failure> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).map_err(|e| {
         Failure::new(
             Exit::Usage,
             "badInput",
-            format!("cannot read the {what}: {e}"),
+            tr!("cli-stdin-unreadable", what = what, error = e.to_string()),
         )
     })?;
     let value = line.trim_end_matches(['\n', '\r']).to_owned();
@@ -333,7 +357,7 @@ fn read_stdin_line(what: &str) -> Result<Secret, Failure> {
         return Err(Failure::new(
             Exit::Usage,
             "badInput",
-            format!("no {what} on standard input"),
+            tr!("cli-stdin-empty", what = what),
         ));
     }
     Ok(Secret::new(value))

@@ -25,16 +25,46 @@ mod locale;
 pub use fluent_bundle::FluentArgs as Args;
 pub use locale::{os_locales, requested_from_env};
 
-/// The built-in catalogues: (language, Fluent source). English first: it is the
+/// The files of a language's catalogue: the tray's and the command line's words (read
+/// here), and the web pages' (read by the pages, `ui/app/js/i18n.js`).
+macro_rules! catalogue {
+    ($lang:literal) => {
+        &[
+            include_str!(concat!("../../locales/", $lang, "/placet-tray.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/review.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/inbox.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/settings.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/cli.ftl")),
+        ]
+    };
+}
+
+/// The built-in catalogues: (language, its Fluent files). English first: it is the
 /// fallback.
-const CATALOGUES: &[(&str, &str)] = &[
-    ("en", include_str!("../../locales/en/placet-tray.ftl")),
-    ("de", include_str!("../../locales/de/placet-tray.ftl")),
-];
+const CATALOGUES: &[(&str, &[&str])] = &[("en", catalogue!("en")), ("de", catalogue!("de"))];
 
 /// The languages Placet Tray speaks.
 pub fn languages() -> impl Iterator<Item = &'static str> {
     CATALOGUES.iter().map(|(lang, _)| *lang)
+}
+
+/// What the web pages need to speak the language in use: its tag, its catalogue's
+/// files and English's (the fallback).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PageCatalogue {
+    pub language: &'static str,
+    pub sources: &'static [&'static str],
+    pub fallback: &'static [&'static str],
+}
+
+/// The pages' catalogue for the language in use.
+pub fn page_catalogue() -> PageCatalogue {
+    let (language, sources) = CATALOGUES[current_index()];
+    PageCatalogue {
+        language,
+        sources,
+        fallback: CATALOGUES[0].1,
+    }
 }
 
 struct Language {
@@ -43,17 +73,19 @@ struct Language {
 }
 
 impl Language {
-    fn load(tag: &'static str, source: &'static str) -> Language {
+    fn load(tag: &'static str, sources: &[&'static str]) -> Language {
         let id: LanguageIdentifier = tag.parse().expect("a built-in language tag");
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(_, e)| panic!("the {tag} catalogue does not parse: {e:?}"));
         let mut bundle = FluentBundle::new_concurrent(vec![id]);
         // Agent names are cleaned of direction controls before they get here, and the
         // isolation marks Fluent would add show as boxes in some notification daemons.
         bundle.set_use_isolating(false);
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|e| panic!("the {tag} catalogue repeats a message: {e:?}"));
+        for source in sources {
+            let resource = FluentResource::try_new((*source).to_owned())
+                .unwrap_or_else(|(_, e)| panic!("the {tag} catalogue does not parse: {e:?}"));
+            bundle
+                .add_resource(resource)
+                .unwrap_or_else(|e| panic!("the {tag} catalogue repeats a message: {e:?}"));
+        }
         Language { tag, bundle }
     }
 
@@ -84,15 +116,15 @@ impl Language {
 static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
     CATALOGUES
         .iter()
-        .map(|(tag, source)| Language::load(tag, source))
+        .map(|(tag, sources)| Language::load(tag, sources))
         .collect()
 });
 
 /// The language chosen for this process (index into `LANGUAGES`).
 static CHOSEN: OnceLock<usize> = OnceLock::new();
 
+// A language for this thread only (tests that check a translation).
 thread_local! {
-    /// A language for this thread only (tests that check a translation).
     static OVERRIDE: Cell<Option<usize>> = const { Cell::new(None) };
 }
 

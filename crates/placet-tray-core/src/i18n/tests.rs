@@ -1,26 +1,34 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use chrono::TimeZone;
 use fluent_syntax::ast;
 
 use super::*;
 
-/// Each message (and attribute) of a catalogue, with the variables it uses.
-fn messages(source: &str) -> BTreeMap<String, BTreeSet<String>> {
+/// Each message (and attribute) of a catalogue's files, with the variables it uses.
+fn messages(sources: &[&str]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for source in sources {
+        read_messages(source, &mut out);
+    }
+    out
+}
+
+fn read_messages(source: &str, out: &mut BTreeMap<String, BTreeSet<String>>) {
     let resource = fluent_syntax::parser::parse(source)
         .unwrap_or_else(|(_, errors)| panic!("a catalogue does not parse: {errors:?}"));
-    let mut out = BTreeMap::new();
     for entry in resource.body {
         if let ast::Entry::Message(m) = entry {
-            if let Some(value) = &m.value {
-                out.insert(m.id.name.to_owned(), variables(value));
-            }
+            // A message with only attributes (an input's placeholder) is asked for by
+            // its id all the same.
+            let value = m.value.as_ref().map(variables).unwrap_or_default();
+            out.insert(m.id.name.to_owned(), value);
             for a in &m.attributes {
                 out.insert(format!("{}.{}", m.id.name, a.id.name), variables(&a.value));
             }
         }
     }
-    out
 }
 
 fn variables(pattern: &ast::Pattern<&str>) -> BTreeSet<String> {
@@ -83,65 +91,106 @@ fn every_language_has_every_message_with_the_same_variables() {
     }
 }
 
-/// The ids a source file's `tr!` calls ask for (a string literal first).
-fn ids_asked_for(source: &str) -> Vec<String> {
+/// The string literals that follow `call` (a whole word) in `source`: the ids asked for.
+fn ids_after(source: &str, call: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = source;
-    while let Some(at) = rest.find("tr!(") {
-        // `include_str!(` and the like end the same way.
+    while let Some(at) = rest.find(call) {
+        // `include_str!(` and `format(` end the same way as `tr!(` and `t(`.
         let whole_word = !rest[..at]
             .chars()
             .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        rest = rest[at + 4..].trim_start();
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$');
+        rest = rest[at + call.len()..].trim_start();
         if !whole_word {
             continue;
         }
-        if let Some(quoted) = rest.strip_prefix('"') {
-            if let Some(end) = quoted.find('"') {
-                out.push(quoted[..end].to_owned());
+        let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            let id = &rest[1..1 + end];
+            // A template (i18n.js's own `${id}.${attribute}`) is not an id.
+            if !id.contains("${") {
+                out.push(id.to_owned());
             }
         }
     }
     out
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+/// The files under `dir` whose names end in `extension`, leaving out `skip` folders.
+fn files(dir: &Path, extension: &str, skip: &[&str], out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("reading the sources") {
         let path = entry.expect("a directory entry").path();
         if path.is_dir() {
-            // The macro's own module names it in examples.
-            if !path.ends_with("i18n") {
-                rust_files(&path, out);
+            if !skip.iter().any(|s| path.ends_with(s)) {
+                files(&path, extension, skip, out);
             }
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == extension) {
             out.push(path);
         }
     }
 }
 
-/// Every message the code asks for is in the English catalogue.
+/// Every message the code asks for is in the English catalogue: the `tr!` calls of the
+/// core, the tray and the window host,
+/// the pages' `t(…)` calls and their HTML's `data-l10n-id`s.
 #[test]
 fn the_code_asks_only_for_messages_that_exist() {
     let english = messages(CATALOGUES[0].1);
-    let mut files = Vec::new();
-    rust_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
-    let mut asked = 0;
-    for file in files {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ui = root.join("../../ui/app");
+    let mut asked = Vec::new();
+    // The macro's own module names it in examples; vendored code is not ours.
+    let mut rust = Vec::new();
+    files(&root.join("src"), "rs", &["i18n"], &mut rust);
+    files(&root.join("../placet-tray/src"), "rs", &[], &mut rust);
+    files(&root.join("../../src-tauri/src"), "rs", &[], &mut rust);
+    for file in rust {
         let source = std::fs::read_to_string(&file).expect("reading a source file");
-        for id in ids_asked_for(&source) {
-            asked += 1;
-            assert!(
-                english.contains_key(&id),
-                "{} asks for {id:?}, which the English catalogue lacks",
-                file.display()
-            );
-        }
+        asked.extend(
+            ids_after(&source, "tr!(")
+                .into_iter()
+                .map(|id| (file.clone(), id)),
+        );
     }
-    assert!(asked > 50, "the code's messages are found ({asked})");
+    let mut js = Vec::new();
+    files(&ui.join("js"), "js", &["vendor"], &mut js);
+    for file in js {
+        let source = std::fs::read_to_string(&file).expect("reading a page's script");
+        asked.extend(
+            ids_after(&source, "t(")
+                .into_iter()
+                .map(|id| (file.clone(), id)),
+        );
+    }
+    let mut html = Vec::new();
+    files(&ui, "html", &["js"], &mut html);
+    for file in html {
+        let source = std::fs::read_to_string(&file).expect("reading a page");
+        asked.extend(
+            ids_after(&source, "data-l10n-id=")
+                .into_iter()
+                .map(|id| (file.clone(), id)),
+        );
+    }
+    for (file, id) in &asked {
+        assert!(
+            english.contains_key(id),
+            "{} asks for {id:?}, which the English catalogue lacks",
+            file.display()
+        );
+    }
+    assert!(
+        asked.len() > 50,
+        "the code's messages are found ({})",
+        asked.len()
+    );
 }
 
 /// The desktop entry and the AppStream summary say, in each language, what the
@@ -264,4 +313,23 @@ fn the_os_locale_chooses_the_language() {
         "de",
         "BCP 47 tags as well"
     );
+}
+
+/// A time on another day names the weekday in the language.
+#[test]
+fn weekdays_follow_the_language() {
+    use chrono::Datelike;
+    let day = chrono::Local::now().date_naive() - chrono::Duration::days(3);
+    let local = chrono::Local
+        .from_local_datetime(&day.and_hms_opt(8, 0, 0).expect("08:00"))
+        .earliest()
+        .expect("a local time");
+    let at = local.with_timezone(&chrono::Utc);
+    let english = local.format("%a 08:00").to_string();
+    assert_eq!(crate::text::local_time_of(at), english);
+    let german = ["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."]
+        [local.weekday().num_days_from_monday() as usize];
+    with_language("de", || {
+        assert_eq!(crate::text::local_time_of(at), format!("{german} 08:00"));
+    });
 }

@@ -15,7 +15,11 @@ pub fn answer_words(message: &Message, answer: &placet_client::Answer) -> String
                 .map(|o| one_line(&o.label, 40))
                 .unwrap_or_else(|| one_line(option_id, 40));
             match comment.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-                Some(c) => format!("{label} (“{}”)", one_line(c, 60)),
+                Some(c) => tr!(
+                    "answer-words-with-comment",
+                    label = label,
+                    comment = one_line(c, 60)
+                ),
                 None => label,
             }
         }
@@ -30,9 +34,19 @@ pub fn answer_words(message: &Message, answer: &placet_client::Answer) -> String
             })
             .collect::<Vec<_>>()
             .join(", "),
-        (Answer::Text { text }, _) => format!("“{}”", one_line(text, 80)),
-        (Answer::Dismiss, Some(k)) => k.dismiss_label().unwrap_or("Dismiss").to_owned(),
-        (other, _) => other.summary(),
+        (Answer::Text { text }, _) => tr!("answer-words-text", text = one_line(text, 80)),
+        (Answer::Dismiss, Some(k)) => match k.dismiss_label() {
+            Some(label) => label.to_owned(),
+            None => tr!("answer-words-dismiss"),
+        },
+        // As `Answer::summary` says them for the log, in the person's language.
+        (Answer::Approval { option_id, .. }, _) => {
+            tr!("answer-words-option", option = option_id.as_str())
+        }
+        (Answer::Selection { ids }, _) => tr!("answer-words-selected", ids = ids.join(", ")),
+        (Answer::Form { values }, _) => tr!("answer-words-form", count = values.len()),
+        (Answer::Freeform { object }, _) => tr!("answer-words-json", count = object.len()),
+        (Answer::Dismiss, None) => tr!("answer-words-dismissed"),
     }
 }
 
@@ -43,7 +57,10 @@ pub fn answer_line(message: &Message, answer: &placet_client::Answer) -> String 
     if first.is_empty() {
         words
     } else {
-        one_line(&format!("{words} — {first}"), 160)
+        one_line(
+            &tr!("answer-words-line", answer = words, review = first),
+            160,
+        )
     }
 }
 
@@ -51,16 +68,13 @@ pub fn answer_line(message: &Message, answer: &placet_client::Answer) -> String 
 pub fn answer_source(source: Option<placet_client::outbox::AnswerSource>, stored: &str) -> String {
     use placet_client::outbox::AnswerSource as S;
     match source {
-        Some(S::NotificationButton) => "with a notification button",
-        Some(S::NotificationReply) => "with a reply typed in a notification",
-        Some(S::ReviewWindow) => "in the review window",
-        Some(S::Inbox) => "in the inbox",
-        Some(S::CliConfirmedAtTerminal) => "from the command line, confirmed at the terminal",
-        Some(S::CliConfirmedByClick) => {
-            "as a program proposed it, confirmed in Placet Tray's confirmation window"
-        }
-        Some(S::CliUnattended) => "from the command line, without confirmation",
-        None => return format!("elsewhere ({stored})"),
+        Some(S::NotificationButton) => tr!("answer-words-source-notification-button"),
+        Some(S::NotificationReply) => tr!("answer-words-source-notification-reply"),
+        Some(S::ReviewWindow) => tr!("answer-words-source-review-window"),
+        Some(S::Inbox) => tr!("answer-words-source-inbox"),
+        Some(S::CliConfirmedAtTerminal) => tr!("answer-words-source-cli-at-terminal"),
+        Some(S::CliConfirmedByClick) => tr!("answer-words-source-cli-confirmed-by-click"),
+        Some(S::CliUnattended) => tr!("answer-words-source-cli-unattended"),
+        None => tr!("answer-words-source-elsewhere", source = stored),
     }
-    .to_owned()
 }

@@ -96,10 +96,13 @@ pub fn tray_tooltip(
 /// "until 14:00" today, "until Tue 08:00" on another day.
 pub fn local_time_of(t: DateTime<Utc>) -> String {
     let local = t.with_timezone(&Local);
+    let time = local.format("%H:%M").to_string();
     if local.date_naive() == Local::now().date_naive() {
-        local.format("%H:%M").to_string()
+        time
     } else {
-        local.format("%a %H:%M").to_string()
+        use chrono::Datelike;
+        let weekday = local.weekday().number_from_monday();
+        tr!("weekday-time", weekday = weekday, time = time)
     }
 }
 

@@ -135,7 +135,7 @@ fn refused_notice(keys: &str, reason: &str) -> Notice {
         title,
         body,
         actions: Vec::new(),
-        open_label: Some("Open settings".into()),
+        open_label: Some(placet_tray_core::tr!("shortcut-open-settings")),
         without_buttons: None,
         reply: None,
         sound: false,
@@ -184,15 +184,20 @@ pub async fn follow(
                         }
                         ShortcutState {
                             bound: None,
-                            problem: Some(format!("{wanted} is not available: {reason}")),
+                            problem: Some(placet_tray_core::tr!(
+                                "shortcut-taken",
+                                keys = wanted.to_string(),
+                                reason = reason.to_string()
+                            )),
                         }
                     }
                     Err(Problem::Unavailable(reason)) => {
                         tracing::info!(%reason, "no global shortcut on this desktop");
                         ShortcutState {
                             bound: None,
-                            problem: Some(format!(
-                                "This desktop cannot give Placet Tray a keyboard shortcut: {reason}."
+                            problem: Some(placet_tray_core::tr!(
+                                "shortcut-unavailable",
+                                reason = reason.to_string()
                             )),
                         }
                     }

@@ -159,7 +159,7 @@ impl Portal {
                 let mut props: HashMap<&str, Value<'_>> = HashMap::new();
                 props.insert(
                     "description",
-                    Value::from("Open the Placet inbox at the oldest waiting review"),
+                    Value::from(placet_tray_core::tr!("shortcut-description")),
                 );
                 props.insert("preferred_trigger", Value::from(trigger.clone()));
                 let shortcuts = vec![(SHORTCUT_ID, props)];

@@ -13,6 +13,7 @@
 
 import { h, freshId } from '../dom.js';
 import { controlsRoot } from './common.js';
+import { t } from '../i18n.js';
 
 /**
  * @param {import('./common.js').RenderContext} ctx
@@ -29,15 +30,15 @@ export function renderApproval(ctx) {
   if (payload.allowComment) {
     const id = freshId('comment');
     comment = h('textarea', {
-      id, class: 'input', rows: 3, dir: 'auto', placeholder: 'Add a comment for the agent (optional)',
+      id, class: 'input', rows: 3, dir: 'auto', placeholder: t('rw-comment-placeholder'),
     });
     root.append(h('div', { class: 'field' },
-      h('label', { for: id, class: 'field-label', text: 'Comment' }),
+      h('label', { for: id, class: 'field-label', text: t('rw-comment-label') }),
       comment));
   }
 
   const hint = h('p', { class: 'action-hint', id: 'confirm-hint', aria: { live: 'polite' } });
-  const row = h('div', { class: 'options', role: 'group', aria: { label: 'Options' } });
+  const row = h('div', { class: 'options', role: 'group', aria: { label: t('rw-options') } });
   /** @type {Map<string, HTMLButtonElement>} */
   const buttons = new Map();
   /** @type {string|null} the option waiting for its confirming click */
@@ -54,9 +55,7 @@ export function renderApproval(ctx) {
       prefix.hidden = !on;
     }
     const option = options.find((o) => o.id === id);
-    hint.textContent = option
-      ? `Click “${option.label}” again to send it. Press Escape to cancel.`
-      : '';
+    hint.textContent = option ? t('rw-click-again', { label: option.label }) : '';
   }
 
   for (const option of options) {
@@ -65,7 +64,7 @@ export function renderApproval(ctx) {
       type: 'button', class: `btn btn-${style} option`, data: { option: option.id },
       aria: { pressed: 'false' },
     },
-    h('span', { class: 'opt-confirm', text: 'Confirm: ', hidden: true }),
+    h('span', { class: 'opt-confirm', text: t('rw-confirm-prefix'), hidden: true }),
     h('span', { class: 'opt-label', dir: 'auto', text: option.label }));
     button.addEventListener('click', () => {
       if (option.style === 'danger' && armed !== option.id) {
@@ -96,8 +95,8 @@ export function renderApproval(ctx) {
     if (!b || !option) return;
     for (const other of buttons.values()) other.classList.toggle('suggested', other === b);
     hint.textContent = option.style === 'danger'
-      ? `You chose “${option.label}” in the notification. It is marked dangerous: click it, then click it again to send it.`
-      : `You chose “${option.label}” in the notification: click it to send it.`;
+      ? t('rw-preselected-danger', { label: option.label })
+      : t('rw-preselected', { label: option.label });
     b.scrollIntoView({ block: 'nearest' });
   }
   if (ctx.preselect) queueMicrotask(() => preselect(/** @type {string} */ (ctx.preselect)));

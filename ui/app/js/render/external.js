@@ -10,6 +10,7 @@
 
 import { append, h } from '../dom.js';
 import { sentence } from '../messages.js';
+import { t } from '../i18n.js';
 
 /**
  * @param {import('./common.js').RenderContext} ctx
@@ -19,15 +20,15 @@ export function renderExternal(ctx) {
   const review = ctx.view.review;
   const root = h('div', { class: 'external', id: 'external' });
   const reason = review.notAnswerable
-    ?? 'Placet Tray cannot answer this kind of review; open it in Placet to answer it';
-  const open = h('button', { type: 'button', class: 'btn btn-primary', id: 'open-web', text: 'Open in Placet' });
+    ?? t('rw-external-reason');
+  const open = h('button', { type: 'button', class: 'btn btn-primary', id: 'open-web', text: t('rw-open-in-placet') });
   const status = h('p', { class: 'action-hint', id: 'open-web-status', role: 'status', aria: { live: 'polite' } });
   open.addEventListener('click', async () => {
     open.disabled = true;
     status.classList.remove('error');
-    status.textContent = 'Opening in your browser…';
+    status.textContent = t('rw-opening');
     const error = await ctx.openWeb();
-    status.textContent = error ?? 'Opened in your browser.';
+    status.textContent = error ?? t('rw-opened');
     status.classList.toggle('error', error !== null);
     open.disabled = false;
   });
@@ -39,12 +40,12 @@ export function renderExternal(ctx) {
     payload = undefined;
   }
   append(root,
-    h('p', { class: 'external-title', text: 'This review can only be answered in Placet.' }),
+    h('p', { class: 'external-title', text: t('rw-external-title') }),
     h('p', { class: 'external-reason', id: 'external-reason', dir: 'auto', text: sentence(reason) }),
     h('div', { class: 'actions' }, status, open),
     payload && payload !== '{}' && payload !== 'null'
       ? h('details', { class: 'external-payload' },
-        h('summary', { text: 'What the agent sent' }),
+        h('summary', { text: t('rw-agent-sent') }),
         h('pre', { class: 'code', dir: 'ltr', text: payload }))
       : null);
 

@@ -18,6 +18,7 @@
 
 import { h, freshId, setIdList } from '../dom.js';
 import { actionBar, controlsRoot } from './common.js';
+import { t } from '../i18n.js';
 
 /** @typedef {import('../ipc.js').FormField} FormField */
 /** @typedef {import('../ipc.js').FieldValue} FieldValue */
@@ -110,15 +111,15 @@ const fmt = (n) => String(n);
  * @returns {string|null}
  */
 function checkBounds(n, min, max, step) {
-  if (isNum(min) && n < min) return `Must be at least ${fmt(min)}.`;
-  if (isNum(max) && n > max) return `Must be at most ${fmt(max)}.`;
+  if (isNum(min) && n < min) return t('rw-at-least', { min: fmt(min) });
+  if (isNum(max) && n > max) return t('rw-at-most', { max: fmt(max) });
   if (isNum(step) && step > 0) {
     const base = isNum(min) ? min : 0;
     const k = (n - base) / step;
     if (Math.abs(k - Math.round(k)) > 1e-9 * Math.max(Math.abs(k), 1)) {
       return base === 0
-        ? `Must be a multiple of ${fmt(step)}.`
-        : `Must be ${fmt(base)} plus a multiple of ${fmt(step)}.`;
+        ? t('rw-multiple-of', { step: fmt(step) })
+        : t('rw-base-plus-multiple', { base: fmt(base), step: fmt(step) });
     }
   }
   return null;
@@ -133,41 +134,41 @@ function checkBounds(n, min, max, step) {
  */
 export function fieldProblem(f, v) {
   if (v === undefined || v === null) {
-    return f.required ? { missing: true, message: 'Required.' } : null;
+    return f.required ? { missing: true, message: t('rw-required') } : null;
   }
   if (f.required && typeof v === 'string' && v.trim() === '') {
-    return { missing: true, message: 'Required.' };
+    return { missing: true, message: t('rw-required') };
   }
   if (f.defaultValue !== undefined && f.defaultValue !== null && f.defaultValue === v) return null;
   /** @param {string} message */
   const bad = (message) => ({ missing: false, message });
-  if (f.type === 'checkbox') return typeof v === 'boolean' ? null : bad('Must be on or off.');
+  if (f.type === 'checkbox') return typeof v === 'boolean' ? null : bad(t('rw-must-be-on-off'));
   if (f.type === 'range') {
-    if (!isNum(v)) return bad('Must be a number.');
+    if (!isNum(v)) return bad(t('rw-must-be-number'));
     const m = checkBounds(v, isNum(f.min) ? f.min : 0, isNum(f.max) ? f.max : 100, isNum(f.step) ? f.step : 1);
     return m ? bad(m) : null;
   }
-  if (typeof v !== 'string') return bad('Must be text.');
+  if (typeof v !== 'string') return bad(t('rw-must-be-text'));
   if (v === '') return null;
   switch (f.type) {
     case 'number': {
-      const t = v.trim();
-      if (!DECIMAL.test(t)) return bad('Enter a number.');
-      const m = checkBounds(Number(t), f.min, f.max, f.step);
+      const trimmed = v.trim();
+      if (!DECIMAL.test(trimmed)) return bad(t('rw-enter-number'));
+      const m = checkBounds(Number(trimmed), f.min, f.max, f.step);
       return m ? bad(m) : null;
     }
     case 'email':
-      return isEmail(v) ? null : bad('Enter an email address, like name@example.com.');
+      return isEmail(v) ? null : bad(t('rw-enter-email'));
     case 'url':
-      return isAbsoluteUrl(v) ? null : bad('Enter a full URL, like https://example.com.');
+      return isAbsoluteUrl(v) ? null : bad(t('rw-enter-url'));
     case 'select':
-      return f.options.length === 0 || f.options.some((o) => o.value === v) ? null : bad('Choose one of the options.');
+      return f.options.length === 0 || f.options.some((o) => o.value === v) ? null : bad(t('rw-choose-option'));
     case 'date':
-      return isDate(v) ? null : bad('Enter a date.');
+      return isDate(v) ? null : bad(t('rw-enter-date'));
     case 'time':
-      return isTime(v) ? null : bad('Enter a time.');
+      return isTime(v) ? null : bad(t('rw-enter-time'));
     case 'datetime':
-      return isDatetime(v) ? null : bad('Enter a date and time.');
+      return isDatetime(v) ? null : bad(t('rw-enter-datetime'));
     default:
       return null;
   }
@@ -197,7 +198,7 @@ function control(f, id, start) {
       break;
     case 'select': {
       const select = h('select', { id, class: 'input' });
-      const none = h('option', { value: '', text: 'Choose…' });
+      const none = h('option', { value: '', text: t('rw-choose') });
       if (f.required) none.disabled = true;
       select.append(none);
       for (const o of f.options) select.append(h('option', { value: o.value, dir: 'auto', text: o.label }));
@@ -274,7 +275,7 @@ export function renderForm(ctx) {
   const payload = ctx.view.review.payload;
   const fields = Array.isArray(payload.fields) ? payload.fields : [];
   const root = controlsRoot('form');
-  const form = h('form', { class: 'stack', aria: { label: 'Answer form' } });
+  const form = h('form', { class: 'stack', aria: { label: t('rw-answer-form') } });
   form.noValidate = true;
 
   /** @type {Map<string, FieldValue>} the values to send, by field name */
@@ -282,7 +283,7 @@ export function renderForm(ctx) {
   /** @type {FieldUi[]} */
   const uis = [];
   let attempted = false;
-  const { bar, submit, hint } = actionBar(ctx, payload.submitLabel || 'Submit', payload.dismissLabel);
+  const { bar, submit, hint } = actionBar(ctx, payload.submitLabel || t('rw-submit'), payload.dismissLabel);
 
   for (const f of fields) {
     const start = initialValue(f);
@@ -347,7 +348,7 @@ export function renderForm(ctx) {
   function problemOf(ui) {
     const { field, control: c } = ui;
     if (field.type === 'number' && /** @type {HTMLInputElement} */ (c).validity.badInput) {
-      return { missing: false, message: 'Enter a number.' };
+      return { missing: false, message: t('rw-enter-number') };
     }
     return fieldProblem(field, values.get(field.name));
   }
@@ -373,8 +374,8 @@ export function renderForm(ctx) {
     }
     submit.disabled = missing.length > 0 || invalid > 0;
     const parts = [];
-    if (missing.length > 0) parts.push(`Required: ${missing.join(', ')}.`);
-    if (invalid > 0) parts.push(invalid === 1 ? 'One field needs fixing.' : `${invalid} fields need fixing.`);
+    if (missing.length > 0) parts.push(t('rw-required-fields', { fields: missing.join(', ') }));
+    if (invalid > 0) parts.push(t('rw-fields-need-fixing', { count: invalid }));
     hint.textContent = parts.join(' ');
   }
 

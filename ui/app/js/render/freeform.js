@@ -9,6 +9,7 @@
 
 import { h, freshId } from '../dom.js';
 import { actionBar, controlsRoot } from './common.js';
+import { t } from '../i18n.js';
 
 /**
  * Parses the editor's text: the object, or why it is not one.
@@ -21,11 +22,12 @@ export function parseObject(text) {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: `Invalid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, message: t('rw-invalid-json', { reason: e instanceof Error ? e.message : String(e) }) };
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    const what = v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
-    return { ok: false, message: `The answer must be a JSON object ({ … }), not ${what}.` };
+    // A protocol word, not one for people: the message says it in the person's language.
+    const type = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+    return { ok: false, message: t('rw-not-an-object', { type }) };
   }
   return { ok: true, object: /** @type {Record<string, unknown>} */ (v) };
 }
@@ -37,7 +39,7 @@ export function parseObject(text) {
 export function renderFreeform(ctx) {
   const review = ctx.view.review;
   const root = controlsRoot('freeform');
-  const form = h('form', { class: 'stack', aria: { label: 'JSON answer' } });
+  const form = h('form', { class: 'stack', aria: { label: t('rw-json-answer') } });
   form.noValidate = true;
 
   const schema = review.schema;
@@ -49,10 +51,10 @@ export function renderFreeform(ctx) {
       text = String(schema);
     }
     form.append(h('div', { class: 'schema' },
-      h('p', { class: 'field-label', text: 'Schema (a hint from the agent)' }),
+      h('p', { class: 'field-label', text: t('rw-schema-label') }),
       h('pre', {
         class: 'code', id: 'schema', dir: 'ltr', text,
-        tabindex: 0, role: 'region', aria: { label: 'Expected schema' },
+        tabindex: 0, role: 'region', aria: { label: t('rw-expected-schema') },
       })));
   }
 
@@ -64,7 +66,7 @@ export function renderFreeform(ctx) {
   });
   area.value = '{}';
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
-  const { bar, submit } = actionBar(ctx, 'Submit', null);
+  const { bar, submit } = actionBar(ctx, t('rw-submit'), null);
 
   function update() {
     const r = parseObject(area.value);
@@ -89,7 +91,7 @@ export function renderFreeform(ctx) {
   });
   form.append(
     h('div', { class: 'field' },
-      h('label', { class: 'field-label', for: id, text: 'Your answer (JSON)' }),
+      h('label', { class: 'field-label', for: id, text: t('rw-json-label') }),
       area,
       error),
     bar);

@@ -9,6 +9,7 @@
 
 import { h, freshId } from '../dom.js';
 import { actionBar, controlsRoot } from './common.js';
+import { t } from '../i18n.js';
 
 /**
  * @param {import('./common.js').RenderContext} ctx
@@ -20,20 +21,20 @@ export function renderSelection(ctx) {
   const multi = payload.mode === 'multi';
   const items = Array.isArray(payload.items) ? payload.items : [];
   const root = controlsRoot('selection');
-  const form = h('form', { class: 'stack', aria: { label: multi ? 'Choose any' : 'Choose one' } });
+  const form = h('form', { class: 'stack', aria: { label: multi ? t('rw-choose-any') : t('rw-choose-one') } });
   form.noValidate = true;
 
   const groupName = freshId('choice');
-  const list = h('div', { class: 'choices', role: multi ? 'group' : 'radiogroup', aria: { label: multi ? 'Choose any' : 'Choose one' } });
+  const list = h('div', { class: 'choices', role: multi ? 'group' : 'radiogroup', aria: { label: multi ? t('rw-choose-any') : t('rw-choose-one') } });
   /** @type {string[]} ids in the order chosen */
   let chosen = [];
-  const { bar, submit, hint } = actionBar(ctx, payload.submitLabel || 'Confirm Selection', payload.dismissLabel);
+  const { bar, submit, hint } = actionBar(ctx, payload.submitLabel || t('rw-confirm-selection'), payload.dismissLabel);
 
   function update() {
     submit.disabled = chosen.length === 0;
     hint.textContent = chosen.length === 0
-      ? (multi ? 'Choose at least one.' : 'Choose one.')
-      : (multi ? `${chosen.length} selected` : '');
+      ? (multi ? t('rw-choose-at-least-one') : t('rw-choose-one-hint'))
+      : (multi ? t('rw-selected-count', { count: chosen.length }) : '');
   }
 
   for (const item of items) {

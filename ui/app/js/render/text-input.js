@@ -9,6 +9,7 @@
 
 import { h, freshId } from '../dom.js';
 import { actionBar, charCount, controlsRoot, isBlank } from './common.js';
+import { t } from '../i18n.js';
 
 /** @param {unknown} v @returns {number|null} */
 const limit = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : null);
@@ -23,7 +24,7 @@ export function renderTextInput(ctx) {
   const min = limit(payload.minLength);
   const max = limit(payload.maxLength);
   const root = controlsRoot('text-input');
-  const form = h('form', { class: 'stack', aria: { label: 'Your answer' } });
+  const form = h('form', { class: 'stack', aria: { label: t('rw-your-answer') } });
   form.noValidate = true;
 
   const id = freshId('answer');
@@ -31,23 +32,23 @@ export function renderTextInput(ctx) {
   const errorId = freshId('answer-error');
   const area = h('textarea', {
     id, class: 'input', rows: 6, dir: 'auto',
-    placeholder: payload.placeholder || 'Type your response…',
+    placeholder: payload.placeholder || t('rw-text-placeholder'),
     aria: { describedby: `${counterId} ${errorId}` },
   });
   area.value = payload.prefill ?? '';
   const counter = h('span', { class: 'counter', id: counterId });
   const error = h('p', { class: 'field-error', id: errorId, hidden: true });
-  const { bar, submit } = actionBar(ctx, payload.submitLabel || 'Send Response', payload.dismissLabel);
+  const { bar, submit } = actionBar(ctx, payload.submitLabel || t('rw-send-response'), payload.dismissLabel);
   let touched = false;
 
   function update() {
     const len = charCount(area.value.trim());
-    counter.textContent = max !== null ? `${len} / ${max}` : `${len} characters`;
+    counter.textContent = max !== null ? `${len} / ${max}` : t('rw-characters', { count: len });
     /** @type {string|null} */
     let problem = null;
-    if (isBlank(area.value)) problem = 'Write an answer first.';
-    else if (min !== null && len < min) problem = `At least ${min} characters, ${min - len} more to go.`;
-    else if (max !== null && len > max) problem = `At most ${max} characters: ${len - max} too many.`;
+    if (isBlank(area.value)) problem = t('rw-write-first');
+    else if (min !== null && len < min) problem = t('rw-too-short', { min, more: min - len });
+    else if (max !== null && len > max) problem = t('rw-too-long', { max, excess: len - max });
     const outOfLimits = problem !== null && !isBlank(area.value);
     counter.classList.toggle('over', outOfLimits);
     const show = problem !== null && (touched || outOfLimits);
@@ -77,16 +78,16 @@ export function renderTextInput(ctx) {
     }
   });
 
-  const limits = [
-    min !== null ? `at least ${min}` : null,
-    max !== null ? `at most ${max}` : null,
-  ].filter(Boolean).join(', ');
+  const limits = min !== null && max !== null ? t('rw-limits-both', { min, max })
+    : min !== null ? t('rw-limits-min', { min })
+      : max !== null ? t('rw-limits-max', { max })
+        : '';
   form.append(
     h('div', { class: 'field' },
-      h('label', { class: 'field-label', for: id, text: 'Your answer' }),
+      h('label', { class: 'field-label', for: id, text: t('rw-your-answer') }),
       area,
       h('div', { class: 'field-meta' },
-        h('span', { class: 'field-desc', text: [limits ? `Characters: ${limits}.` : '', payload.markdown ? 'Markdown is supported.' : ''].filter(Boolean).join(' ') }),
+        h('span', { class: 'field-desc', text: [limits, payload.markdown ? t('rw-markdown') : ''].filter(Boolean).join(' ') }),
         counter),
       error),
     bar);

@@ -163,14 +163,25 @@ rw-selected-count =
 
 rw-text-placeholder = Type your response…
 rw-send-response = Send Response
-# The counter under the text while it has no maximum (English says "characters" for
-# every count, as it always has).
-rw-characters = { $count } characters
+# The counter under the text while it has no maximum.
+rw-characters =
+    { $count ->
+        [one] { $count } character
+       *[other] { $count } characters
+    }
 rw-write-first = Write an answer first.
 # $more: how many characters are still missing.
-rw-too-short = At least { $min } characters, { $more } more to go.
+rw-too-short =
+    { $min ->
+        [one] At least { $min } character, { $more } more to go.
+       *[other] At least { $min } characters, { $more } more to go.
+    }
 # $excess: how many characters are too many.
-rw-too-long = At most { $max } characters: { $excess } too many.
+rw-too-long =
+    { $max ->
+        [one] At most { $max } character: { $excess } too many.
+       *[other] At most { $max } characters: { $excess } too many.
+    }
 rw-limits-min = Characters: at least { $min }.
 rw-limits-max = Characters: at most { $max }.
 rw-limits-both = Characters: at least { $min }, at most { $max }.

@@ -87,6 +87,14 @@ async fn the_windows_speak_the_session_s_language() {
     s.quit().await;
 
     let s = world.open("settings").await;
+    // The account's part is drawn once the page has asked the tray for it.
+    s.wait_script(
+        "the settings to show the account",
+        "return document.body.innerText.includes('Abmelden')",
+        json!([]),
+        T,
+    )
+    .await;
     let (lang, text) = page(&s).await;
     assert_eq!(lang, json!("de"));
     for german in ["Konto", "Verbindung", "Abmelden", "Benachrichtigungen"] {

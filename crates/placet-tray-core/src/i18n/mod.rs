@@ -26,7 +26,8 @@ pub use fluent_bundle::FluentArgs as Args;
 pub use locale::{os_locales, requested_from_env};
 
 /// The files of a language's catalogue: the tray's and the command line's words (read
-/// here), and the web pages' (read by the pages, `ui/app/js/i18n.js`).
+/// here), and the web pages' (read by the pages, `ui/app/js/i18n.js`). The pages get the
+/// first [`PAGE_FILES`]; the command line's come last.
 macro_rules! catalogue {
     ($lang:literal) => {
         &[
@@ -39,6 +40,9 @@ macro_rules! catalogue {
     };
 }
 
+/// How many of a language's files the pages read: all but the command line's.
+const PAGE_FILES: usize = 4;
+
 /// The built-in catalogues: (language, its Fluent files). English first: it is the
 /// fallback.
 const CATALOGUES: &[(&str, &[&str])] = &[("en", catalogue!("en")), ("de", catalogue!("de"))];
@@ -49,7 +53,7 @@ pub fn languages() -> impl Iterator<Item = &'static str> {
 }
 
 /// What the web pages need to speak the language in use: its tag, its catalogue's
-/// files and English's (the fallback).
+/// page files and English's (the fallback; none when the language is English).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PageCatalogue {
     pub language: &'static str,
@@ -59,11 +63,16 @@ pub struct PageCatalogue {
 
 /// The pages' catalogue for the language in use.
 pub fn page_catalogue() -> PageCatalogue {
-    let (language, sources) = CATALOGUES[current_index()];
+    let index = current_index();
+    let (language, sources) = CATALOGUES[index];
     PageCatalogue {
         language,
-        sources,
-        fallback: CATALOGUES[0].1,
+        sources: &sources[..PAGE_FILES],
+        fallback: if index == 0 {
+            &[]
+        } else {
+            &CATALOGUES[0].1[..PAGE_FILES]
+        },
     }
 }
 
@@ -123,8 +132,10 @@ static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
 /// The language chosen for this process (index into `LANGUAGES`).
 static CHOSEN: OnceLock<usize> = OnceLock::new();
 
-// A language for this thread only (tests that check a translation).
 thread_local! {
+    /// A language for this thread only (tests that check a translation).
+    // Already const: the lint misfires with the Windows check's clippy (Debian's 1.96).
+    #[allow(clippy::missing_const_for_thread_local)]
     static OVERRIDE: Cell<Option<usize>> = const { Cell::new(None) };
 }
 

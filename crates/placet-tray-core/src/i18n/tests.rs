@@ -143,6 +143,8 @@ fn files(dir: &Path, extension: &str, skip: &[&str], out: &mut Vec<std::path::Pa
 #[test]
 fn the_code_asks_only_for_messages_that_exist() {
     let english = messages(CATALOGUES[0].1);
+    // The pages only get their own files (`page_catalogue`).
+    let pages = messages(&CATALOGUES[0].1[..PAGE_FILES]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let ui = root.join("../../ui/app");
     let mut asked = Vec::new();
@@ -180,10 +182,13 @@ fn the_code_asks_only_for_messages_that_exist() {
         );
     }
     for (file, id) in &asked {
+        let page = file.extension().is_none_or(|e| e != "rs");
+        let known = if page { &pages } else { &english };
         assert!(
-            english.contains_key(id),
-            "{} asks for {id:?}, which the English catalogue lacks",
-            file.display()
+            known.contains_key(id),
+            "{} asks for {id:?}, which the English catalogue {} lacks",
+            file.display(),
+            if page { "the pages get" } else { "" }
         );
     }
     assert!(
@@ -331,5 +336,28 @@ fn weekdays_follow_the_language() {
         [local.weekday().num_days_from_monday() as usize];
     with_language("de", || {
         assert_eq!(crate::text::local_time_of(at), format!("{german} 08:00"));
+    });
+}
+
+/// The pages get their files, not the command line's, and English only once.
+#[test]
+fn the_pages_get_their_files() {
+    let english = page_catalogue();
+    assert_eq!(english.language, "en");
+    assert!(english.fallback.is_empty());
+    assert!(
+        english.sources.iter().any(|s| s.contains("\nrw-")),
+        "the review window's"
+    );
+    assert!(
+        !english.sources.iter().any(|s| s.contains("\ncli-")),
+        "no command line's"
+    );
+    with_language("de", || {
+        let german = page_catalogue();
+        assert_eq!(german.language, "de");
+        assert_eq!(german.sources.len(), german.fallback.len());
+        assert!(german.sources[0].contains("braucht deine Entscheidung"));
+        assert!(german.fallback[0].contains("needs your review"));
     });
 }

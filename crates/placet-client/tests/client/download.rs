@@ -172,8 +172,11 @@ async fn a_large_file_streams_to_disk_with_progress() {
         BIG,
         "the last report is complete"
     );
+    // How many chunks the body arrives in depends on the socket's reads (under Wine on
+    // a loaded machine 50 MiB came in 88); what matters is that progress is reported as
+    // it streams, not once at the end.
     assert!(
-        calls.load(Ordering::SeqCst) > 100,
+        calls.load(Ordering::SeqCst) > 10,
         "reported as it streamed: {} calls",
         calls.load(Ordering::SeqCst)
     );

@@ -171,26 +171,9 @@ async fn xfce_gets_signals_follows_do_not_disturb_and_the_shortcut_opens_the_inb
         .wait_for_notify(|n| n.body.contains("Signals on XFCE?"), T)
         .await;
     assert_review_signals(&n);
-    let buttons = w
-        .env
-        .wait_notification_buttons(
-            &w.desktop,
-            &["Approve", "Remind me in 15 min", "Remind me in 1 h"],
-            T,
-        )
-        .await;
-    let (left, top) = buttons
-        .iter()
-        .fold((i32::MAX, i32::MAX), |(l, t), b| (l.min(b.x), t.min(b.y)));
-    crate::support::screenshot(
-        &w.desktop,
+    w.notification_screenshot(
+        &["Approve", "Remind me in 15 min", "Remind me in 1 h"],
         "xfce-review-with-snooze.png",
-        Some((
-            (left - 30).max(0),
-            (top - 90).max(0),
-            1280 - (left - 30).max(0).unsigned_abs(),
-            160,
-        )),
     )
     .await;
 

@@ -3,7 +3,7 @@
 
 use placet_e2e::desktops::{self, Xfce};
 
-use crate::support::{screenshot, DesktopWorld, T};
+use crate::support::{DesktopWorld, T};
 
 /// On XFCE in German, a review's notification, its snooze buttons and the tray menu are
 /// German; what the agent wrote (the review's text, its option labels) stays as written.
@@ -62,22 +62,9 @@ async fn the_tray_and_its_notifications_speak_the_session_s_language() {
         );
     }
 
-    let buttons = w
-        .env
-        .wait_notification_buttons(&w.desktop, &["Approve", "In 15 Min. erinnern"], T)
-        .await;
-    let (left, top) = buttons
-        .iter()
-        .fold((i32::MAX, i32::MAX), |(l, t), b| (l.min(b.x), t.min(b.y)));
-    screenshot(
-        &w.desktop,
+    w.notification_screenshot(
+        &["Approve", "In 15 Min. erinnern"],
         "xfce-notification-de.png",
-        Some((
-            (left - 30).max(0),
-            (top - 90).max(0),
-            1280 - (left - 30).max(0).unsigned_abs(),
-            160,
-        )),
     )
     .await;
 

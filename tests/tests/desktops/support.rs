@@ -156,6 +156,27 @@ impl<E> DesktopWorld<E> {
     }
 }
 
+impl DesktopWorld<Xfce> {
+    /// Waits until xfce4-notifyd shows the buttons `labels`, then saves the notification
+    /// (cropped around its buttons) as `file` (see [`screenshot`]).
+    pub async fn notification_screenshot(&self, labels: &[&str], file: &str) {
+        let buttons = self
+            .env
+            .wait_notification_buttons(&self.desktop, labels, T)
+            .await;
+        let (left, top) = buttons
+            .iter()
+            .fold((i32::MAX, i32::MAX), |(l, t), b| (l.min(b.x), t.min(b.y)));
+        let left = (left - 30).max(0);
+        screenshot(
+            &self.desktop,
+            file,
+            Some((left, (top - 90).max(0), 1280 - left.unsigned_abs(), 160)),
+        )
+        .await;
+    }
+}
+
 impl<E> Deref for DesktopWorld<E> {
     type Target = World;
 

@@ -3,7 +3,7 @@
 
 use placet_e2e::desktops::{self, Xfce};
 
-use crate::support::{screenshot, DesktopWorld, T};
+use crate::support::{DesktopWorld, T};
 
 /// On XFCE the app's icon shows in the panel with its count, xfce4-notifyd shows a
 /// review's notification with its buttons, clicking "Approve" with the pointer answers the
@@ -39,24 +39,8 @@ async fn xfce_shows_the_icon_and_notifications_and_a_button_answers() {
     desktops::wait_colours(&w.desktop, panel, &path, 16, T).await;
     crate::support::publish(&path);
 
-    let buttons = w
-        .env
-        .wait_notification_buttons(&w.desktop, &["Approve", "Reject…"], T)
+    w.notification_screenshot(&["Approve", "Reject…"], "xfce-notification.png")
         .await;
-    let (left, top) = buttons
-        .iter()
-        .fold((i32::MAX, i32::MAX), |(l, t), b| (l.min(b.x), t.min(b.y)));
-    screenshot(
-        &w.desktop,
-        "xfce-notification.png",
-        Some((
-            (left - 30).max(0),
-            (top - 90).max(0),
-            1280 - (left - 30).max(0).unsigned_abs(),
-            160,
-        )),
-    )
-    .await;
     w.env
         .click_notification_button(&w.desktop, "Approve", T)
         .await;

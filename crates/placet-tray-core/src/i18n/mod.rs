@@ -1,12 +1,12 @@
 //! The words a person reads, in their language: one Fluent catalogue per language
-//! (`locales/<language>/placet-tray.ftl`, built into the binary), chosen once from the
-//! operating system's locale when the app starts.
+//! (`locales/<language>/*.ftl`, by area, built into the binary; see `locales/README.md`),
+//! chosen once from the operating system's locale when the app starts.
 //!
 //! Fluent, not gettext: its messages carry their own plural and select rules per
-//! language (CLDR plural categories, so German, French or Polish say "1 Bewertung", "2
-//! Bewertungen" without code knowing the rule), a translation may reword a message
-//! around its variables, and the same `.ftl` files can be read by the web pages with
-//! `@fluent/bundle` rather than a second format.
+//! language (CLDR plural categories, so German says "1 Prüfung", "2 Prüfungen" and
+//! Polish its three forms without code knowing the rule), a translation may reword a
+//! message around its variables, and the same `.ftl` files are read by the web pages with
+//! `@fluent/bundle` (the window host hands them over), rather than a second format.
 //!
 //! Code asks for a message with [`tr!`] by its id; a message missing in the chosen
 //! language falls back to English (logged), and the catalogue test fails on any id or
@@ -122,12 +122,17 @@ impl Language {
     }
 }
 
-static LANGUAGES: LazyLock<Vec<Language>> = LazyLock::new(|| {
-    CATALOGUES
-        .iter()
-        .map(|(tag, sources)| Language::load(tag, sources))
-        .collect()
-});
+/// Each language's bundle, parsed when first used (the one in use at start, English
+/// only when a message is missing).
+static LANGUAGES: LazyLock<Vec<OnceLock<Language>>> =
+    LazyLock::new(|| CATALOGUES.iter().map(|_| OnceLock::new()).collect());
+
+fn language(index: usize) -> &'static Language {
+    LANGUAGES[index].get_or_init(|| {
+        let (tag, sources) = CATALOGUES[index];
+        Language::load(tag, sources)
+    })
+}
 
 /// The language chosen for this process (index into `LANGUAGES`).
 static CHOSEN: OnceLock<usize> = OnceLock::new();
@@ -158,6 +163,8 @@ fn best_index(requested: &[String]) -> usize {
 /// returns it. Before this is called (as in the core's own tests), English is used.
 pub fn init_from_os() -> &'static str {
     let index = *CHOSEN.get_or_init(|| best_index(&os_locales()));
+    // Parsed now, not on the way to the first notification.
+    language(index);
     CATALOGUES[index].0
 }
 
@@ -188,8 +195,7 @@ pub fn with_language<R>(language: &str, f: impl FnOnce() -> R) -> R {
 /// The message `id` (`message` or `message.attribute`) in the language in use, with
 /// `args`; English when the language lacks it; the id itself when English does too.
 pub fn format(id: &str, args: Option<&FluentArgs>) -> String {
-    let languages = &*LANGUAGES;
-    let chosen = &languages[current_index()];
+    let chosen = language(current_index());
     if let Some(text) = chosen.format(id, args) {
         return text;
     }
@@ -198,7 +204,7 @@ pub fn format(id: &str, args: Option<&FluentArgs>) -> String {
         id,
         "a message is missing: English instead"
     );
-    languages[0].format(id, args).unwrap_or_else(|| {
+    language(0).format(id, args).unwrap_or_else(|| {
         tracing::error!(id, "a message is missing in English");
         id.to_owned()
     })

@@ -361,3 +361,11 @@ fn the_pages_get_their_files() {
         assert!(german.fallback[0].contains("needs your review"));
     });
 }
+
+/// Every language's files load into one bundle: no message is defined twice.
+#[test]
+fn every_catalogue_loads_without_a_repeated_message() {
+    for (index, (tag, _)) in CATALOGUES.iter().enumerate() {
+        assert_eq!(language(index).tag, *tag);
+    }
+}

@@ -2,8 +2,9 @@
 //! (`LANG=de_DE.UTF-8`), every page is German (its `lang`, its static text and what its
 //! scripts write), and what the agent wrote stays as written.
 
+use placet_e2e::webdriver::Session;
 use placet_e2e::DesktopOptions;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::support::{screenshot, WebviewWorld, T};
 
@@ -14,75 +15,54 @@ fn german() -> DesktopOptions {
     }
 }
 
-/// The page's language and its visible text.
-async fn page(s: &placet_e2e::webdriver::Session) -> (Value, String) {
+/// Asserts the page says it is German, shows every one of `shown` and none of `absent`
+/// (English left behind).
+async fn assert_german(s: &Session, page: &str, shown: &[&str], absent: &[&str]) {
     let lang = s
         .execute("return document.documentElement.lang", json!([]))
         .await;
+    assert_eq!(lang, json!("de"), "the {page} says its language");
     let text = s.execute("return document.body.innerText", json!([])).await;
-    (lang, text.as_str().unwrap_or_default().to_owned())
+    let text = text.as_str().unwrap_or_default();
+    for words in shown {
+        assert!(text.contains(words), "the {page} shows {words:?}:\n{text}");
+    }
+    for english in absent {
+        assert!(
+            !text.contains(english),
+            "no English {english:?} left in the {page}:\n{text}"
+        );
+    }
 }
 
 /// A review window, the inbox and the settings in German.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_windows_speak_the_session_s_language() {
     let world = WebviewWorld::signed_in_with(german()).await;
-    let id = world
-        .post_review(
-            "Deploy **v2** to production?",
-            json!({
-                "type": "approval",
-                "payload": { "options": [
-                    { "id": "approve", "label": "Approve", "style": "primary" },
-                    { "id": "reject", "label": "Reject", "style": "danger" }
-                ], "allowComment": true },
-                "expiresInSeconds": 3600
-            }),
-        )
-        .await;
+    let id = world.approval("Deploy **v2** to production?").await;
 
     let s = world.open_review(&id).await;
-    let (lang, text) = page(&s).await;
-    assert_eq!(lang, json!("de"), "the review page says its language");
-    for german in [
-        "Kommentar",
-        "Änderungen anfordern…",
-        "Erinnere mich",
-        "morgen früh",
-    ] {
-        assert!(
-            text.contains(german),
-            "the review window says {german:?}:\n{text}"
-        );
-    }
-    for agents in ["Deploy v2 to production?", "Approve", "Reject"] {
-        assert!(
-            text.contains(agents),
-            "the agent's {agents:?} stays as written:\n{text}"
-        );
-    }
-    for english in ["Comment", "Request changes", "Remind me", "Expires"] {
-        assert!(
-            !text.contains(english),
-            "no English {english:?} left:\n{text}"
-        );
-    }
+    assert_german(
+        &s,
+        "review window",
+        // German, and what the agent wrote as written.
+        &[
+            "Kommentar",
+            "Änderungen anfordern…",
+            "Erinnere mich",
+            "morgen früh",
+            "Deploy v2 to production?",
+            "Approve",
+            "Reject",
+        ],
+        &["Comment", "Request changes", "Remind me", "Expires"],
+    )
+    .await;
     screenshot(&s, "review-de").await;
     s.quit().await;
 
-    let s = world.open("inbox").await;
-    s.wait_script(
-        "the inbox to list the review",
-        "return document.querySelectorAll('[role=option]').length > 0",
-        json!([]),
-        T,
-    )
-    .await;
-    let (lang, text) = page(&s).await;
-    assert_eq!(lang, json!("de"));
-    for german in ["Offene Prüfungen", "Offen"] {
-        assert!(text.contains(german), "the inbox says {german:?}:\n{text}");
-    }
+    let s = world.open_inbox_listing().await;
+    assert_german(&s, "inbox", &["Offene Prüfungen", "Offen"], &[]).await;
     screenshot(&s, "inbox-de").await;
     s.quit().await;
 
@@ -95,19 +75,12 @@ async fn the_windows_speak_the_session_s_language() {
         T,
     )
     .await;
-    let (lang, text) = page(&s).await;
-    assert_eq!(lang, json!("de"));
-    for german in ["Konto", "Verbindung", "Abmelden", "Benachrichtigungen"] {
-        assert!(
-            text.contains(german),
-            "the settings say {german:?}:\n{text}"
-        );
-    }
-    for english in ["Account", "Sign out", "Notifications"] {
-        assert!(
-            !text.contains(english),
-            "no English {english:?} left:\n{text}"
-        );
-    }
+    assert_german(
+        &s,
+        "settings",
+        &["Konto", "Verbindung", "Abmelden", "Benachrichtigungen"],
+        &["Account", "Sign out", "Notifications"],
+    )
+    .await;
     s.quit().await;
 }

@@ -106,6 +106,20 @@ impl WebviewWorld {
         self.open(window).await
     }
 
+    /// Opens the inbox and waits until it lists a review.
+    pub async fn open_inbox_listing(&self) -> Session {
+        let session = self.open("inbox").await;
+        session
+            .wait_script(
+                "the inbox to list the review",
+                "return document.querySelectorAll('[role=option]').length > 0",
+                json!([]),
+                T,
+            )
+            .await;
+        session
+    }
+
     /// Opens a review's window and waits until it has rendered the review.
     pub async fn open_review(&self, id: &str) -> Session {
         let session = self.open(&format!("review:{id}")).await;

@@ -27,6 +27,8 @@ fn main() {
         "retry_delivery",
         "history_list",
         "review_snooze",
+        "conversation_get",
+        "conversation_send",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

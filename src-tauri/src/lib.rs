@@ -403,6 +403,9 @@ mod contract {
                 WindowClass::Review => WindowKind::review("m1").label(),
                 WindowClass::Confirm => WindowKind::Confirm { proposal: 7 }.label(),
                 WindowClass::OAuth => WindowKind::OAuth { state: "s1".into() }.label(),
+                WindowClass::Conversation => {
+                    WindowKind::Conversation { agent: "a1".into() }.label()
+                }
                 WindowClass::Inbox => WindowKind::Inbox.label(),
                 WindowClass::Settings => WindowKind::Settings.label(),
             };

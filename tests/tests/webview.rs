@@ -64,6 +64,8 @@
 //!   passwords as dots); the global shortcut opening the inbox at the oldest review.
 //! - `language`: the windows in the session's language (German), the agent's words as
 //!   written.
+//! - `conversation`: an agent's messages, live, and the person's message sent once from
+//!   the conversation window.
 //! - `a11y`: axe-core finds no serious or critical violation in any window (light, dark,
 //!   and high contrast with its 7:1 rule), and every review type is answered with the
 //!   keyboard alone.
@@ -117,3 +119,6 @@ mod history;
 
 #[path = "webview/language.rs"]
 mod language;
+
+#[path = "webview/conversation.rs"]
+mod conversation;

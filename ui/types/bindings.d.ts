@@ -3,7 +3,7 @@
 import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 
 /** Every command of the pages (the command table). */
-export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide" | "oauth_get" | "oauth_open" | "change_password" | "retry_delivery" | "history_list" | "review_snooze";
+export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide" | "oauth_get" | "oauth_open" | "change_password" | "retry_delivery" | "history_list" | "review_snooze" | "conversation_get" | "conversation_send";
 
 export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "noLiveConnection" | "internal";
 
@@ -312,6 +312,8 @@ total: number | null, };
 
 export type ReviewPreselectEvent = { messageId: string, optionId: string, };
 
+export type ProposalKind = "answer" | "reply";
+
 export type ProposalState = "waiting" | "refused" | "confirmed" | "cancelled" | "timedOut" | "overtaken";
 
 export type AnswerRow = { 
@@ -336,7 +338,7 @@ secret: boolean,
  */
 block: boolean, };
 
-export type ProposalView = { id: number, messageId: string, agentName: string, 
+export type ProposalView = { id: number, kind: ProposalKind, messageId: string, agentName: string, 
 /**
  * The review's message text as sanitised HTML.
  */
@@ -386,6 +388,46 @@ verificationUri: string | null,
  */
 unsafeLinks: Array<string>, expiresAt: string, };
 
+export type ChatMessageView = { id: string, 
+/**
+ * False for the person's own message.
+ */
+fromAgent: boolean, 
+/**
+ * An agent's text, rendered from markdown and sanitised.
+ */
+html: string | null, 
+/**
+ * The person's own text, as text.
+ */
+text: string | null, 
+/**
+ * It carries a review (answered in its own window).
+ */
+hasReview: boolean, attachments: number, 
+/**
+ * A draft the agent is still writing.
+ */
+streaming: boolean, createdAt: string, };
+
+export type ConversationView = { agentId: string, agentName: string, 
+/**
+ * The agent's status in words ("Busy since 14:00").
+ */
+statusText: string, statusMessage: string | null, 
+/**
+ * The latest messages, oldest first.
+ */
+messages: Array<ChatMessageView>, 
+/**
+ * The person's messages to this agent still waiting in the outbox.
+ */
+waiting: number, 
+/**
+ * False for a watch-only account (signed in with an API key).
+ */
+canSend: boolean, };
+
 export type OAuthStateEvent = { state: string, 
 /**
  * `completed`, `failed` or `expired`.
@@ -398,4 +440,6 @@ detail?: string, };
 
 export type InboxFocusEvent = { messageId: string, };
 
-export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent } | { "name": "oauth-state", "payload": OAuthStateEvent } | { "name": "inbox-focus", "payload": InboxFocusEvent };
+export type ConversationChangedEvent = { agentId: string, failed?: string, };
+
+export type UiEvent = { "name": "review-state", "payload": ReviewStateEvent } | { "name": "review-updated", "payload": ReviewUpdatedEvent } | { "name": "inbox-changed", "payload": null } | { "name": "status-changed", "payload": AppStatus } | { "name": "review-preselect", "payload": ReviewPreselectEvent } | { "name": "download-progress", "payload": DownloadProgressEvent } | { "name": "proposal-state", "payload": ProposalStateEvent } | { "name": "oauth-state", "payload": OAuthStateEvent } | { "name": "inbox-focus", "payload": InboxFocusEvent } | { "name": "conversation-changed", "payload": ConversationChangedEvent };

@@ -170,6 +170,8 @@ pub enum Decision {
 pub enum Refusal {
     #[error("signed in with an API key: watch-only, reviews can only be answered after signing in with email and password")]
     WatchOnly,
+    #[error("signed in with an API key: watch-only, messages to agents can only be sent after signing in with email and password")]
+    WatchOnlyMessages,
     #[error("this review is no longer pending (it was answered or it expired)")]
     NotPending,
     #[error("the agent withdrew this review")]
@@ -220,9 +222,62 @@ pub fn decide(f: Facts) -> Decision {
     }
 }
 
+/// The verdict for the person's message to an agent (a reply), from `source`. The same
+/// promises as for answers: what a program proposes, the person confirms; a
+/// notification sends only typed text, and nothing in strict mode; strict mode leaves
+/// only Placet Tray's own windows ([`Source::ReviewWindow`] stands for the reply
+/// window). A watch-only account sends nothing: the server has no API-key route for a
+/// person's message.
+pub fn decide_reply(source: Source, watch_only: bool, strict: bool) -> Decision {
+    use Decision::*;
+    use Source as S;
+    if watch_only {
+        return Refuse(Refusal::WatchOnlyMessages);
+    }
+    match source {
+        S::ReviewWindow => Send,
+        // Neither a list nor a button carries what to say.
+        S::Inbox | S::NotificationButton => OpenWindow,
+        S::NotificationReply if strict => OpenWindow,
+        S::NotificationReply => Send,
+        S::Proposal | S::ConfirmedProposal if strict => Refuse(Refusal::Strict),
+        S::Proposal => Confirm,
+        S::ConfirmedProposal => Send,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every source, account and strict mode, for a reply.
+    #[test]
+    fn the_reply_table() {
+        use Decision::*;
+        use Source as S;
+        #[rustfmt::skip]
+        let table: &[(Source, Decision, Decision)] = &[
+            // source                strict off  strict on
+            (S::ReviewWindow,       Send,       Send),
+            (S::Inbox,              OpenWindow, OpenWindow),
+            (S::NotificationButton, OpenWindow, OpenWindow),
+            (S::NotificationReply,  Send,       OpenWindow),
+            (S::Proposal,           Confirm,    Refuse(Refusal::Strict)),
+            (S::ConfirmedProposal,  Send,       Refuse(Refusal::Strict)),
+        ];
+        assert_eq!(table.len(), Source::ALL.len(), "every source");
+        for &(source, off, on) in table {
+            assert_eq!(decide_reply(source, false, false), off, "{source:?}");
+            assert_eq!(decide_reply(source, false, true), on, "{source:?} strict");
+            for strict in [false, true] {
+                assert_eq!(
+                    decide_reply(source, true, strict),
+                    Refuse(Refusal::WatchOnlyMessages),
+                    "{source:?} watch-only"
+                );
+            }
+        }
+    }
 
     /// Every combination of source, answer, review, account and strict mode.
     fn every_case() -> impl Iterator<Item = Facts> {

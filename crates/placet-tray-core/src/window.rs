@@ -10,7 +10,8 @@ use crate::ipc::UiEvent;
 
 /// A window of the app. A review window is about one review and may only read and
 /// answer that one; a confirmation window shows one program's proposal and may only
-/// confirm or cancel that one; the inbox lists and opens; settings signs in and out.
+/// confirm or cancel that one; a conversation window reads and writes to one agent;
+/// the inbox lists and opens; settings signs in and out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WindowKind {
     Review {
@@ -22,6 +23,10 @@ pub enum WindowKind {
     /// An agent's OAuth prompt (by its flow's `state`): the code to type, the page to open.
     OAuth {
         state: String,
+    },
+    /// The conversation with one agent (by its id): its latest messages and a composer.
+    Conversation {
+        agent: String,
     },
     Inbox,
     Settings,
@@ -43,6 +48,7 @@ impl WindowKind {
             WindowKind::Review { message_id } => format!("review-{}", hex(message_id)),
             WindowKind::Confirm { proposal } => format!("confirm-{proposal}"),
             WindowKind::OAuth { state } => format!("oauth-{}", hex(state)),
+            WindowKind::Conversation { agent } => format!("conversation-{}", hex(agent)),
             WindowKind::Inbox => "inbox".to_owned(),
             WindowKind::Settings => "settings".to_owned(),
         }
@@ -65,22 +71,33 @@ impl WindowKind {
             other if other.starts_with("oauth-") => Some(WindowKind::OAuth {
                 state: unhex(other.strip_prefix("oauth-")?)?,
             }),
+            other if other.starts_with("conversation-") => Some(WindowKind::Conversation {
+                agent: unhex(other.strip_prefix("conversation-")?)?,
+            }),
             other => Some(WindowKind::Review {
                 message_id: unhex(other.strip_prefix("review-")?)?,
             }),
         }
     }
 
-    /// Parses what `--open` takes: `inbox`, `settings` or `review:<message-id>` (a
-    /// confirmation window is only ever opened by the tray itself).
+    /// Parses what `--open` takes: `inbox`, `settings`, `review:<message-id>` or
+    /// `conversation:<agent-id>` (a confirmation window is only ever opened by the tray
+    /// itself).
     pub fn parse_spec(spec: &str) -> Option<Self> {
         match spec {
             "inbox" => Some(WindowKind::Inbox),
             "settings" => Some(WindowKind::Settings),
-            other => other
-                .strip_prefix("review:")
-                .filter(|id| !id.is_empty())
-                .map(WindowKind::review),
+            other => {
+                if let Some(agent) = other.strip_prefix("conversation:") {
+                    return (!agent.is_empty()).then(|| WindowKind::Conversation {
+                        agent: agent.to_owned(),
+                    });
+                }
+                other
+                    .strip_prefix("review:")
+                    .filter(|id| !id.is_empty())
+                    .map(WindowKind::review)
+            }
         }
     }
 
@@ -90,6 +107,7 @@ impl WindowKind {
             WindowKind::Review { message_id } => format!("review:{message_id}"),
             WindowKind::Confirm { proposal } => format!("confirm:{proposal}"),
             WindowKind::OAuth { state } => format!("oauth:{state}"),
+            WindowKind::Conversation { agent } => format!("conversation:{agent}"),
             WindowKind::Inbox => "inbox".to_owned(),
             WindowKind::Settings => "settings".to_owned(),
         }
@@ -107,6 +125,9 @@ impl WindowKind {
             }
             WindowKind::Confirm { proposal } => format!("confirm.html?id={proposal}"),
             WindowKind::OAuth { state } => format!("oauth.html?state={}", query_value(state)),
+            WindowKind::Conversation { agent } => {
+                format!("conversation.html?agent={}", query_value(agent))
+            }
             // The inbox opened on one review (the global shortcut: the oldest waiting).
             WindowKind::Inbox => match option {
                 Some(id) => format!("inbox.html?focus={}", query_value(id)),
@@ -122,6 +143,7 @@ impl WindowKind {
             WindowKind::Review { .. } => tr!("window-review"),
             WindowKind::Confirm { .. } => tr!("window-confirm"),
             WindowKind::OAuth { .. } => tr!("window-oauth"),
+            WindowKind::Conversation { .. } => tr!("window-conversation"),
             WindowKind::Inbox => tr!("window-inbox"),
             WindowKind::Settings => tr!("window-settings"),
         }
@@ -133,6 +155,7 @@ impl WindowKind {
             WindowKind::Review { .. } => (480.0, 640.0),
             WindowKind::Confirm { .. } => (520.0, 620.0),
             WindowKind::OAuth { .. } => (460.0, 420.0),
+            WindowKind::Conversation { .. } => (460.0, 620.0),
             WindowKind::Inbox => (560.0, 640.0),
             WindowKind::Settings => (520.0, 680.0),
         }
@@ -144,6 +167,7 @@ impl WindowKind {
             WindowKind::Review { .. } => WindowClass::Review,
             WindowKind::Confirm { .. } => WindowClass::Confirm,
             WindowKind::OAuth { .. } => WindowClass::OAuth,
+            WindowKind::Conversation { .. } => WindowClass::Conversation,
             WindowKind::Inbox => WindowClass::Inbox,
             WindowKind::Settings => WindowClass::Settings,
         }
@@ -156,16 +180,18 @@ pub enum WindowClass {
     Review,
     Confirm,
     OAuth,
+    Conversation,
     Inbox,
     Settings,
 }
 
 impl WindowClass {
     /// Every class.
-    pub const ALL: [WindowClass; 5] = [
+    pub const ALL: [WindowClass; 6] = [
         WindowClass::Review,
         WindowClass::Confirm,
         WindowClass::OAuth,
+        WindowClass::Conversation,
         WindowClass::Inbox,
         WindowClass::Settings,
     ];
@@ -176,6 +202,7 @@ impl WindowClass {
             WindowClass::Review => "review",
             WindowClass::Confirm => "confirm",
             WindowClass::OAuth => "oauth",
+            WindowClass::Conversation => "conversation",
             WindowClass::Inbox => "inbox",
             WindowClass::Settings => "settings",
         }

@@ -142,6 +142,26 @@ impl World {
             .await;
     }
 
+    /// The person's messages in `channel` that say `text`, as the agent reads them
+    /// (`GET /api/v1/messages` with the admin's API key), newest first.
+    pub async fn messages_from_person(&self, channel: &str, text: &str) -> Vec<Value> {
+        let reply = reqwest::Client::new()
+            .get(format!("{}/api/v1/messages", self.url()))
+            .query(&[("channel", channel), ("limit", "100")])
+            .header("x-api-key", self.api_key())
+            .send()
+            .await
+            .expect("the agent reads its messages");
+        let page: Value = reply.json().await.expect("a page of messages");
+        page["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["senderType"] == "user" && m["text"] == text)
+            .cloned()
+            .collect()
+    }
+
     /// Sends `request` with the admin's API key and asserts 200 OK.
     async fn as_agent(&self, request: reqwest::RequestBuilder, what: &str) {
         let reply = request

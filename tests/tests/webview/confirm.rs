@@ -322,3 +322,57 @@ async fn a_proposal_through_the_door_waits_for_the_window() {
     );
     s.quit().await;
 }
+
+/// `placet-tray reply AGENT TEXT`: the confirmation window shows a message, not an
+/// answer (to whom, the text whole, no review), nothing is sent before the person's
+/// Confirm, then the agent has the message once and the command says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_program_s_message_is_shown_as_a_message_and_sent_on_confirm() {
+    let world = WebviewWorld::signed_in().await;
+    let s = world.open("inbox").await;
+    let inbox = s.window_handle().await.expect("the inbox");
+    let text = "Use the staging database.\n<b>Not</b> prod.";
+    let mut command = world.app_command();
+    command.args(["reply", "Deploy Bot", text]);
+    let mut p = world.desktop.spawn(command);
+
+    let window = confirmation(&s, std::slice::from_ref(&inbox)).await;
+    let shown = s
+        .execute(
+            "return [document.body.dataset.kind, document.getElementById('heading').textContent, \
+               document.getElementById('review-section').hidden, \
+               document.getElementById('reply-to').textContent]",
+            json!([]),
+        )
+        .await;
+    assert_eq!(shown[0], "reply", "{shown}");
+    assert_eq!(shown[1], "A program proposes a message", "{shown}");
+    assert_eq!(shown[2], true, "no review to show: {shown}");
+    assert!(
+        shown[3].as_str().unwrap_or_default().contains("Deploy Bot"),
+        "to whom: {shown}"
+    );
+    assert_eq!(
+        rows(&s).await,
+        [("Message".to_owned(), text.to_owned())],
+        "the message whole, as text"
+    );
+    let channel = world.deploy_bot();
+    // An absence: nothing may be sent while the window waits for the person.
+    tokio::time::sleep(QUIET).await;
+    assert!(world.messages_from_person(&channel, text).await.is_empty());
+
+    wait_armed(&s).await;
+    s.wait_for("#confirm", T).await.click().await;
+    assert_eq!(exit_code(&mut p).await, Some(0), "{}", p.report());
+    assert!(
+        p.stdout().contains("message to Deploy Bot"),
+        "{}",
+        p.report()
+    );
+    let sent = world.messages_from_person(&channel, text).await;
+    assert_eq!(sent.len(), 1, "once: {sent:?}");
+    assert!(sent[0]["clientId"].is_string(), "{sent:?}");
+    s.wait_window_closed(&window, T).await;
+    s.quit().await;
+}

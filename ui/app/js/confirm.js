@@ -13,7 +13,7 @@
 
 import * as ipc from './ipc.js';
 import { armGuard, ARM_DELAY_MS } from './arm.js';
-import { byId, h, replace } from './dom.js';
+import { byId, h, replace, setBanner } from './dom.js';
 import { t } from './i18n.js';
 import { describeError } from './messages.js';
 import { formatReceived, locale, parseTime } from './time.js';
@@ -40,12 +40,7 @@ let deciding = false;
  * @param {'info'|'success'|'warning'|'error'} kind @param {string} title @param {string} [detail]
  */
 function showBanner(kind, title, detail) {
-  banner.className = `banner banner-${kind}`;
-  banner.dataset.kind = kind;
-  replace(banner,
-    h('strong', { class: 'banner-title', text: title }),
-    detail ? h('span', { class: 'banner-detail', dir: 'auto', text: ` ${detail}` }) : null);
-  banner.hidden = false;
+  setBanner(banner, kind, title, detail);
 }
 
 /** Confirm is enabled only while the proposal waits and the window is armed. */
@@ -74,7 +69,8 @@ function applyState(next, detail) {
       showBanner('error', t('confirm-refused-title'), t('confirm-refused-detail'));
       break;
     case 'confirmed':
-      showBanner('success', t('confirm-confirmed-title'), t('confirm-confirmed-detail'));
+      showBanner('success', t('confirm-confirmed-title'),
+        t(view?.kind === 'reply' ? 'confirm-confirmed-detail-reply' : 'confirm-confirmed-detail'));
       window.setTimeout(() => { void closeWindow(); }, CLOSE_AFTER_MS);
       break;
     case 'cancelled':
@@ -129,9 +125,31 @@ function renderRow(row) {
   ];
 }
 
+/**
+ * Words a proposed message to an agent in place of an answer to a review.
+ * @param {ipc.ProposalView} v
+ */
+function renderKind(v) {
+  const reply = v.kind === 'reply';
+  document.body.dataset.kind = v.kind;
+  /** @param {string} elementId @param {string} l10nId */
+  const word = (elementId, l10nId) => {
+    const el = byId(elementId);
+    el.dataset.l10nId = l10nId;
+    el.textContent = t(l10nId);
+  };
+  word('heading', reply ? 'confirm-heading-reply' : 'confirm-heading');
+  word('answer-title', reply ? 'confirm-reply-heading' : 'confirm-answer-heading');
+  byId('review-section').hidden = reply;
+  const to = byId('reply-to');
+  to.hidden = !reply;
+  to.textContent = reply ? t('confirm-reply-to', { agent: v.agentName }) : '';
+}
+
 /** @param {ipc.ProposalView} v */
 function render(v) {
   view = v;
+  renderKind(v);
   byId('proposer').textContent = v.proposer;
   byId('agent').textContent = v.agentName;
   // Rendered from markdown and sanitised in Rust, like the review window's message.

@@ -114,3 +114,22 @@ export function setIdList(el, attr, ids) {
   if (list) el.setAttribute(attr, list);
   else el.removeAttribute(attr);
 }
+
+/**
+ * Shows a page's banner: a bold title and, after it, the detail (as text, in its own
+ * direction) and anything `extra` (a button).
+ * @param {HTMLElement} banner
+ * @param {'info'|'success'|'warning'|'error'} kind
+ * @param {string} title
+ * @param {string|null} [detail]
+ * @param {Node|null} [extra]
+ */
+export function setBanner(banner, kind, title, detail, extra) {
+  banner.className = `banner banner-${kind}`;
+  banner.dataset.kind = kind;
+  replace(banner,
+    h('strong', { class: 'banner-title', text: title }),
+    detail ? h('span', { class: 'banner-detail', dir: 'auto', text: ` ${detail}` }) : null,
+    extra ?? null);
+  banner.hidden = false;
+}

@@ -35,6 +35,9 @@
 /** @typedef {import('../../types/bindings').ProposalStateEvent} ProposalStateEvent */
 /** @typedef {import('../../types/bindings').AnswerRow} AnswerRow */
 /** @typedef {import('../../types/bindings').OAuthView} OAuthView */
+/** @typedef {import('../../types/bindings').ConversationView} ConversationView */
+/** @typedef {import('../../types/bindings').ChatMessageView} ChatMessageView */
+/** @typedef {import('../../types/bindings').ConversationChangedEvent} ConversationChangedEvent */
 /** @typedef {import('../../types/bindings').OAuthStateEvent} OAuthStateEvent */
 /** @typedef {import('../../types/bindings').AttentionPrefs} AttentionPrefs */
 /** @typedef {import('../../types/bindings').DesktopView} DesktopView */
@@ -144,6 +147,19 @@ export const retryDelivery = (id) => call('retry_delivery', { id });
 
 /** An agent's sign-in prompt. @param {string} state @returns {Promise<OAuthView>} */
 export const oauthGet = (state) => call('oauth_get', { state });
+
+/**
+ * The conversation with an agent: its status and latest messages, oldest first.
+ * @param {string} agent @returns {Promise<ConversationView>}
+ */
+export const conversationGet = (agent) => call('conversation_get', { agent });
+
+/**
+ * Sends the person's message to an agent (queued, sent with a clientId so it never goes
+ * twice). Resolves with that clientId.
+ * @param {string} agent @param {string} text @returns {Promise<string>}
+ */
+export const conversationSend = (agent, text) => call('conversation_send', { agent, text });
 
 /** Opens the prompt's vetted sign-in page in the browser. @param {string} state @returns {Promise<null>} */
 export const oauthOpen = (state) => call('oauth_open', { state });
@@ -329,6 +345,11 @@ export class Listeners {
     return this.listen('inbox-focus', (p) => {
       if (p && typeof p.messageId === 'string') handler(p.messageId);
     });
+  }
+
+  /** @param {(e: ConversationChangedEvent) => void} handler */
+  onConversationChanged(handler) {
+    return this.listen('conversation-changed', handler);
   }
 
   /** Stops every listener of the page. */

@@ -8,7 +8,7 @@
  */
 
 import * as ipc from './ipc.js';
-import { byId, h, replace } from './dom.js';
+import { byId, setBanner } from './dom.js';
 import { t } from './i18n.js';
 import { describeError } from './messages.js';
 import { locale, parseTime } from './time.js';
@@ -20,11 +20,7 @@ const openButton = byId('open', HTMLButtonElement);
 
 /** @param {'info'|'success'|'warning'|'error'} kind @param {string} title @param {string} [detail] */
 function showBanner(kind, title, detail) {
-  banner.className = `banner banner-${kind}`;
-  replace(banner,
-    h('strong', { class: 'banner-title', text: title }),
-    detail ? h('span', { class: 'banner-detail', dir: 'auto', text: ` ${detail}` }) : null);
-  banner.hidden = false;
+  setBanner(banner, kind, title, detail);
 }
 
 /** @param {ipc.OAuthView} v */

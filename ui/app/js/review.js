@@ -18,7 +18,7 @@
  */
 
 import * as ipc from './ipc.js';
-import { byId, freshId, h, replace } from './dom.js';
+import { byId, freshId, h, replace, setBanner } from './dom.js';
 import { describeError } from './messages.js';
 import { language, t } from './i18n.js';
 import { formatLeft, formatReceived, parseTime } from './time.js';
@@ -69,13 +69,7 @@ let recheck;
  * @param {Node} [extra]
  */
 function showBanner(kind, title, detail, extra) {
-  banner.className = `banner banner-${kind}`;
-  banner.dataset.kind = kind;
-  replace(banner,
-    h('strong', { class: 'banner-title', text: title }),
-    detail ? h('span', { class: 'banner-detail', dir: 'auto', text: ` ${detail}` }) : null,
-    extra ?? null);
-  banner.hidden = false;
+  setBanner(banner, kind, title, detail, extra);
 }
 
 function hideBanner() {

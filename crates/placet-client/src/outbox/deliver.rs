@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use super::{parse_time, Delivery, Outbox, StoreError};
+use super::{parse_time, Delivery, Outbox, ReplyDelivery, StoreError};
 use crate::answer::{redact_passwords, ValidResponse};
 use crate::error::ApiError;
 use crate::inbox::Inbox;
@@ -14,7 +14,7 @@ use crate::protocol::{DeliveryStatus, ReviewStatus};
 use crate::rest::RestClient;
 
 /// How long a process may hold an item it is sending before another may take it over.
-const LEASE: chrono::Duration = chrono::Duration::seconds(60);
+pub(super) const LEASE: chrono::Duration = chrono::Duration::seconds(60);
 
 /// An item this process holds the lease on.
 struct Claimed {
@@ -403,10 +403,21 @@ impl Outbox {
     pub async fn run(self, rest: RestClient, inbox: Option<Inbox>) {
         loop {
             let deliveries = self.deliver_due(&rest, inbox.as_ref()).await;
+            let replies = self.deliver_due_replies(&rest).await;
             let auth_blocked = deliveries
                 .iter()
-                .any(|d| matches!(d, Delivery::AuthExpired { .. }));
-            let next = if auth_blocked { None } else { self.next_due() };
+                .any(|d| matches!(d, Delivery::AuthExpired { .. }))
+                || replies
+                    .iter()
+                    .any(|d| matches!(d, ReplyDelivery::AuthExpired { .. }));
+            let next = if auth_blocked {
+                None
+            } else {
+                [self.next_due("outbox"), self.next_due("replies")]
+                    .into_iter()
+                    .flatten()
+                    .min()
+            };
             let wait = next
                 .map(|at| (at - Utc::now()).to_std().unwrap_or(Duration::ZERO))
                 .unwrap_or(Duration::from_secs(3600))
@@ -418,11 +429,14 @@ impl Outbox {
         }
     }
 
-    fn next_due(&self) -> Option<DateTime<Utc>> {
+    /// The earliest time an answer (`outbox`) or a reply (`replies`) is due, if any.
+    pub(super) fn next_due(&self, table: &str) -> Option<DateTime<Utc>> {
         self.db()
             .query_row(
-                "SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, ''))) FROM outbox
-                 WHERE server = ?1 AND account = ?2 AND unreadable = 0",
+                &format!(
+                    "SELECT MIN(MAX(next_attempt_at, COALESCE(claimed_until, ''))) FROM {table}
+                     WHERE server = ?1 AND account = ?2 AND unreadable = 0"
+                ),
                 params![self.server, self.account],
                 |r| r.get::<_, Option<String>>(0),
             )

@@ -25,6 +25,7 @@
 
 mod deliver;
 mod history;
+mod replies;
 mod seal;
 mod store;
 mod types;
@@ -33,6 +34,7 @@ mod types;
 /// decisions table, beside the response).
 const TITLES: &str = "decision-titles";
 
+pub use replies::{NewReply, QueuedReply, ReplyDelivery, ReplySource};
 pub use seal::{KeyError, OutboxKey};
 pub use types::{AnswerSource, Decision, Delivery, NewAnswer, QueuedAnswer};
 
@@ -86,6 +88,7 @@ pub struct Outbox {
     owner: String,
     wake: Arc<Notify>,
     events: broadcast::Sender<Delivery>,
+    reply_events: broadcast::Sender<ReplyDelivery>,
     backoff: Backoff,
 }
 
@@ -129,11 +132,14 @@ impl Outbox {
         let server = server.display().to_owned();
         store::prepare(&mut conn, &server, account, &key)?;
         // Rows found unreadable under an earlier key get another chance with this one.
-        conn.execute(
-            "UPDATE outbox SET unreadable = 0 WHERE server = ?1 AND account = ?2",
-            params![server, account],
-        )?;
+        for table in ["outbox", "replies"] {
+            conn.execute(
+                &format!("UPDATE {table} SET unreadable = 0 WHERE server = ?1 AND account = ?2"),
+                params![server, account],
+            )?;
+        }
         let (events, _) = broadcast::channel(256);
+        let (reply_events, _) = broadcast::channel(64);
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
             server,
@@ -142,6 +148,7 @@ impl Outbox {
             owner: format!("{}-{}", std::process::id(), rand::random::<u32>()),
             wake: Arc::new(Notify::new()),
             events,
+            reply_events,
             backoff: Backoff {
                 min: Duration::from_secs(2),
                 max: Duration::from_secs(60),
@@ -260,11 +267,12 @@ impl Outbox {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// How many answers of this account wait to be sent (for "sign out now? N answers
-    /// have not been sent yet").
+    /// How many answers and replies of this account wait to be sent (for "sign out now?
+    /// N answers have not been sent yet").
     pub fn queued_count(&self) -> Result<usize, StoreError> {
         let n: i64 = self.db().query_row(
-            "SELECT COUNT(*) FROM outbox WHERE server = ?1 AND account = ?2",
+            "SELECT (SELECT COUNT(*) FROM outbox WHERE server = ?1 AND account = ?2)
+                  + (SELECT COUNT(*) FROM replies WHERE server = ?1 AND account = ?2)",
             params![self.server, self.account],
             |r| r.get(0),
         )?;
@@ -403,9 +411,9 @@ impl Outbox {
         Ok(true)
     }
 
-    /// Removes every queued answer of this account (sign-out without sending them);
-    /// their decisions get the outcome `discarded`. Returns the reviews concerned, so
-    /// the app can tell the inbox they need the person again.
+    /// Removes every queued answer and reply of this account (sign-out without sending
+    /// them); the answers' decisions get the outcome `discarded`. Returns the reviews
+    /// concerned, so the app can tell the inbox they need the person again.
     pub fn discard_all(&self) -> Result<Vec<String>, StoreError> {
         let now = Utc::now().to_rfc3339();
         let mut db = self.db();
@@ -427,22 +435,29 @@ impl Outbox {
                 params![self.server, self.account, id, now],
             )?;
         }
-        tx.execute(
-            "DELETE FROM outbox WHERE server = ?1 AND account = ?2",
-            params![self.server, self.account],
-        )?;
+        for table in ["outbox", "replies"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE server = ?1 AND account = ?2"),
+                params![self.server, self.account],
+            )?;
+        }
         tx.commit()?;
         Ok(ids)
     }
 
-    /// Makes every queued answer due now and wakes the sender (after a reconnect).
+    /// Makes every queued answer and reply due now and wakes the sender (after a
+    /// reconnect).
     pub fn retry_now(&self) {
         let now = Utc::now().to_rfc3339();
-        if let Err(e) = self.db().execute(
-            "UPDATE outbox SET next_attempt_at = ?3 WHERE server = ?1 AND account = ?2",
-            params![self.server, self.account, now],
-        ) {
-            tracing::warn!(error = %e, "cannot reschedule queued answers");
+        for table in ["outbox", "replies"] {
+            if let Err(e) = self.db().execute(
+                &format!(
+                    "UPDATE {table} SET next_attempt_at = ?3 WHERE server = ?1 AND account = ?2"
+                ),
+                params![self.server, self.account, now],
+            ) {
+                tracing::warn!(error = %e, "cannot reschedule queued answers and replies");
+            }
         }
         self.wake.notify_one();
     }

@@ -65,6 +65,24 @@ CREATE TABLE IF NOT EXISTS decisions (
     delivery TEXT,
     delivery_at TEXT
 );
+CREATE TABLE IF NOT EXISTS replies (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    server TEXT NOT NULL,
+    account TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    sealed BLOB NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    maybe_posted INTEGER NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    claimed_until TEXT,
+    unreadable INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (server, account, client_id)
+);
 CREATE INDEX IF NOT EXISTS decisions_by_account_message ON decisions (server, account, message_id);
 ";
 

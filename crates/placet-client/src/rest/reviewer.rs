@@ -12,7 +12,7 @@ use super::wire::{decode_each, seg};
 use super::{Body, MessagePage, RestClient, ReviewFilter};
 use crate::answer::ValidResponse;
 use crate::error::ApiError;
-use crate::protocol::{Agent, Message};
+use crate::protocol::{Agent, Message, SenderType};
 
 /// What an answer carries beside its response (the respond body's other fields).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -84,6 +84,49 @@ impl RestClient {
             url.query_pairs_mut().append_pair("cursor", c);
         }
         self.call_json(Method::GET, path, url, Body::None).await
+    }
+
+    /// Posts the person's chat message to an agent (`POST /api/messages`), with
+    /// `client_id` stored beside it. The server does not look `clientId` up (only the
+    /// agents' route does), so a second post is a second message:
+    /// [`RestClient::sent_message`] tells whether an unconfirmed post arrived.
+    pub async fn send_message(
+        &self,
+        channel: &str,
+        text: &str,
+        client_id: &str,
+    ) -> Result<Message, ApiError> {
+        let path = "api/messages";
+        let body = json!({ "channelId": channel, "text": text, "clientId": client_id });
+        self.call_json(Method::POST, path, self.url(path), Body::Json(body))
+            .await
+    }
+
+    /// The person's message with this `clientId` among a channel's messages newer than
+    /// `since` (newest first, a page of 100 at a time, at most `max_pages`), if the
+    /// server has it.
+    pub async fn sent_message(
+        &self,
+        channel: &str,
+        client_id: &str,
+        since: chrono::DateTime<chrono::Utc>,
+        max_pages: u32,
+    ) -> Result<Option<Message>, ApiError> {
+        let mut cursor: Option<String> = None;
+        for _ in 0..max_pages.max(1) {
+            let page = self.messages(channel, 100, cursor.as_deref()).await?;
+            let older = page.data.iter().any(|m| m.created_at < since);
+            if let Some(found) = page.data.into_iter().find(|m| {
+                m.sender_type == SenderType::User && m.client_id.as_deref() == Some(client_id)
+            }) {
+                return Ok(Some(found));
+            }
+            match page.next_cursor {
+                Some(next) if !older => cursor = Some(next),
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     /// The rounds of an iteration chain, oldest first.

@@ -13,6 +13,7 @@ mod inbox;
 mod oauth;
 mod outbox;
 mod protocol;
+mod replies;
 mod rest;
 mod resync;
 mod session;

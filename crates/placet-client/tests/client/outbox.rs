@@ -1,4 +1,4 @@
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use placet_client::inbox::AnsweredBy;
@@ -7,7 +7,10 @@ use placet_client::protocol::DeliveryStatus;
 use placet_client::{Answer, Inbox, InboxChange, ServerUrl};
 use serde_json::json;
 
-use crate::support::{admin, agent_call, choose, temp_dir, url, wait_change, within, Fixture};
+use crate::support::{
+    admin, agent_call, choose, contains, database_bytes, temp_dir, url, wait_change, within,
+    Fixture,
+};
 
 /// The admin's account id: outbox rows belong to it.
 fn account(f: &Fixture) -> String {
@@ -605,20 +608,6 @@ fn write_legacy_database(path: &Path, server: &str) {
         )
         .unwrap();
     }
-}
-
-/// The database file and its WAL, as bytes.
-fn database_bytes(path: &Path) -> Vec<u8> {
-    let mut bytes = std::fs::read(path).unwrap();
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    if let Ok(more) = std::fs::read(wal) {
-        bytes.extend(more);
-    }
-    bytes
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn queue_second(outbox: &Outbox, inbox: &Inbox, id: &str) -> Result<i64, StoreError> {

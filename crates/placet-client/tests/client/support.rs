@@ -313,3 +313,18 @@ pub fn admin_without_login(server: &DevServer) -> RestClient {
         .expect("admin token");
     RestClient::new(url(server)).authenticated(Credential::Jwt(Secret::new(token)))
 }
+
+/// An outbox database file and its WAL, as bytes.
+pub fn database_bytes(path: &std::path::Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).unwrap();
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    if let Ok(more) = std::fs::read(wal) {
+        bytes.extend(more);
+    }
+    bytes
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

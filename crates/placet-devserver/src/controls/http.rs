@@ -39,6 +39,7 @@ pub(crate) fn routes(app: Arc<App>, restart: Arc<dyn Restart>) -> Router<Arc<App
         .route("/refuse-handshakes", post(refuse_handshakes))
         .route("/accept-handshakes", post(accept_handshakes))
         .route("/drop-next-respond-reply", post(drop_next_respond_reply))
+        .route("/drop-next-message-reply", post(drop_next_message_reply))
         .route("/invalidate-tokens", post(invalidate_tokens))
         .route("/responses", get(responses).delete(clear_responses))
         .route("/expire-reviews", post(expire_reviews))
@@ -106,6 +107,11 @@ async fn accept_handshakes(State(app): State<Arc<App>>) -> Json<Value> {
 
 async fn drop_next_respond_reply(State(app): State<Arc<App>>) -> Json<Value> {
     controls(&app).drop_next_respond_reply();
+    Json(json!({ "armed": true }))
+}
+
+async fn drop_next_message_reply(State(app): State<Arc<App>>) -> Json<Value> {
+    controls(&app).drop_next_message_reply();
     Json(json!({ "armed": true }))
 }
 

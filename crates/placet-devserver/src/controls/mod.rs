@@ -55,6 +55,13 @@ impl Controls {
         self.app.controls.arm_drop_respond_reply();
     }
 
+    /// The next `POST /api/messages` (a person's chat message) is processed normally
+    /// (the message is stored and `message:created` emitted) but its connection is
+    /// closed without any reply.
+    pub fn drop_next_message_reply(&self) {
+        self.app.controls.arm_drop_message_reply();
+    }
+
     /// Invalidates every JWT issued so far (access tokens and ws-tickets) by rotating the
     /// signing secret; `ws-ticket` then answers 401 to old tokens.
     pub fn invalidate_tokens(&self) {

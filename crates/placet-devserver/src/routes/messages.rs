@@ -62,14 +62,20 @@ async fn list(
     Ok(Json(page_body(data, &rows, limit)))
 }
 
-/// A human chat message.
+/// A human chat message. The "drop the next message reply" control is applied here:
+/// the message is stored and broadcast, then the connection is cut.
 async fn create(
     State(app): State<Arc<App>>,
+    ConnectInfo(conn): ConnectInfo<ConnInfo>,
     HumanUser(user): HumanUser,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let message = user_messages::create_user_message(&app, &user.id, &body).await?;
-    Ok((StatusCode::CREATED, Json(message)))
+    let message = user_messages::create_user_message(&app, &user.id, &body).await;
+    if app.controls.take_drop_message_reply() {
+        tracing::info!("dropping the reply of a message post (test control)");
+        conn.conn.cut();
+    }
+    Ok((StatusCode::CREATED, Json(message?)))
 }
 
 /// Reviews across the user's agents (or one `channel`), newest first, not paginated.

@@ -78,6 +78,7 @@ pub struct ConnectedSocket {
 pub(crate) struct ControlState {
     refuse_until: Mutex<Option<Instant>>,
     drop_next_respond_reply: AtomicBool,
+    drop_next_message_reply: AtomicBool,
     responses: Mutex<Vec<RecordedRespond>>,
     requests: Mutex<VecDeque<RecordedRequest>>,
 }
@@ -110,6 +111,16 @@ impl ControlState {
     /// Consumes the "drop the next respond reply" switch.
     pub(crate) fn take_drop_respond_reply(&self) -> bool {
         self.drop_next_respond_reply.swap(false, Ordering::SeqCst)
+    }
+
+    /// Arms the "drop the next `POST /api/messages` reply" switch.
+    pub(crate) fn arm_drop_message_reply(&self) {
+        self.drop_next_message_reply.store(true, Ordering::SeqCst);
+    }
+
+    /// Consumes the "drop the next `POST /api/messages` reply" switch.
+    pub(crate) fn take_drop_message_reply(&self) -> bool {
+        self.drop_next_message_reply.swap(false, Ordering::SeqCst)
     }
 
     pub(crate) fn record_respond(&self, record: RecordedRespond) {

@@ -84,6 +84,10 @@ cli-field-stdin-unreadable = kann --field { $field } nicht von der Standardeinga
 cli-field-file-unreadable = kann --field { $field } nicht aus { $path } lesen: { $error }
 cli-field-password-warning = Warnung: Das Passwort für `{ $field }` steht in der Kommandozeile, wo andere Programme auf diesem Computer es lesen können; nutze --field { $field }=@-, um es von der Standardeingabe zu lesen
 cli-confirm-in-tray = Bestätige die Antwort im Fenster von Placet Tray oder brich sie ab (es zeigt die ganze Antwort)…
+cli-confirm-reply-in-tray = Bestätige die Nachricht im Fenster von Placet Tray oder brich sie ab (es zeigt die ganze Nachricht)…
+cli-reply-empty = Die Nachricht ist leer.
+cli-reply-too-long = Die Nachricht ist zu lang ({ $count } Zeichen; höchstens { $most }).
+cli-reply-stdin-unreadable = Die Nachricht kann nicht von der Standardeingabe gelesen werden: { $error }
 cli-unexpected-reply = unerwartete Antwort von Placet Tray: { $reply }
 cli-no-tray = Placet Tray läuft nicht. Antworten von der Kommandozeile werden im Fenster des Trays bestätigt: Starte das Tray und versuche es erneut.
 cli-sent = Gesendet: { $summary }.

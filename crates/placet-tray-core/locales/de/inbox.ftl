@@ -118,6 +118,7 @@ history-error-title = Der Verlauf kann nicht angezeigt werden
 ## Das Bestätigungsfenster für die vorgeschlagene Antwort eines Programms
 
 confirm-heading = Ein Programm schlägt eine Antwort vor
+confirm-heading-reply = Ein Programm schlägt eine Nachricht vor
 # Danach der Name des Programms.
 confirm-proposed-by = Vorgeschlagen von
 # Danach der Name des Agenten.
@@ -125,6 +126,8 @@ confirm-review-from = Die Prüfung von
 confirm-message =
     .aria-label = Nachricht
 confirm-answer-heading = Die Antwort, genau so, wie sie gesendet würde
+confirm-reply-heading = Die Nachricht, genau so, wie sie gesendet würde
+confirm-reply-to = An { $agent }, so, als hättest du sie im Chat von Placet geschrieben
 confirm-json = So, wie der Server sie erhält (JSON)
 confirm-cancel = Abbrechen
 confirm-close = Schließen
@@ -135,6 +138,7 @@ confirm-refused-title = Diese Option ist als gefährlich markiert.
 confirm-refused-detail = Placet Tray sendet eine gefährliche Option nie für ein Programm. Wenn du sie wirklich willst, öffne die Prüfung und wähle sie dort selbst.
 confirm-confirmed-title = Bestätigt.
 confirm-confirmed-detail = Die Antwort ist unterwegs.
+confirm-confirmed-detail-reply = Die Nachricht ist unterwegs.
 confirm-cancelled-title = Abgebrochen.
 confirm-cancelled-detail = Es wurde nichts gesendet.
 confirm-lapsed-title = Dieser Vorschlag ist verfallen.
@@ -197,3 +201,31 @@ time-size-kb = { $size } KB
 time-size-mb = { $size } MB
 time-size-gb = { $size } GB
 time-size-tb = { $size } TB
+
+## The conversation window
+
+conversation-loading = Wird geladen…
+conversation-messages =
+    .aria-label = Nachrichten
+conversation-your-message = Deine Nachricht
+conversation-placeholder =
+    .placeholder = An den Agenten schreiben…
+conversation-send-hint = Strg+Eingabe sendet
+conversation-send = Senden
+conversation-status = { $status }: { $message }
+conversation-has-review = eine Prüfung
+conversation-attachments = { $count ->
+    [one] 1 Anhang
+   *[other] { $count } Anhänge
+}
+conversation-streaming = schreibt noch…
+conversation-sending = wird gesendet…
+conversation-empty = Noch keine Nachrichten.
+conversation-waiting = { $count ->
+    [one] 1 weitere Nachricht wartet darauf, gesendet zu werden.
+   *[other] { $count } weitere Nachrichten warten darauf, gesendet zu werden.
+}
+conversation-watch-only = Mit einem API-Schlüssel angemeldet: nur lesen. Melde dich mit E-Mail und Passwort an, um Agenten zu schreiben.
+conversation-load-failed = Diese Unterhaltung kann nicht angezeigt werden.
+conversation-send-failed = Die Nachricht wurde nicht angenommen.
+conversation-not-sent = Eine Nachricht wurde nicht gesendet.

@@ -58,6 +58,18 @@ proposal-title = Ein Programm schlägt eine Antwort vor
 proposal-body =
     An { $agent }: { $review }
     Öffne sie, um die ganze Antwort zu sehen und sie zu bestätigen oder abzubrechen.
+proposal-open = Antwort prüfen
+reply-proposal-open = Nachricht prüfen
+reply-summary = Nachricht an { $agent }
+message-reply-placeholder = { $agent } antworten
+message-reply-send = Senden
+message-reply-button = Antworten…
+reply-failed-title = Deine Nachricht an { $agent } wurde nicht gesendet
+reply-failed-body = { $reason }
+reply-proposal-title = Ein Programm schlägt eine Nachricht vor
+reply-proposal-body =
+    An { $agent }: { $text }
+    Öffne sie, um die ganze Nachricht zu sehen und sie zu bestätigen oder abzubrechen.
 auth-expired-title = Erneut bei Placet anmelden
 auth-expired-body = { $server } akzeptiert deine Anmeldung nicht mehr. Klicke, um dich erneut anzumelden; deine Antworten bleiben erhalten.
 answer-failed-title = Deine Antwort wurde nicht gesendet
@@ -154,7 +166,8 @@ menu-quit = Placet Tray beenden
 
 window-review = Placet-Prüfung
 window-review-of = { $agent } – Placet-Prüfung
-window-confirm = Eine Antwort bestätigen – Placet Tray
+window-conversation = Unterhaltung – Placet Tray
+window-confirm = Einen Vorschlag bestätigen – Placet Tray
 window-oauth = Für einen Agenten anmelden – Placet Tray
 window-inbox = Placet-Posteingang
 window-settings = Placet-Tray-Einstellungen

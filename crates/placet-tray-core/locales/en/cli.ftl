@@ -93,6 +93,10 @@ cli-field-stdin-unreadable = cannot read --field { $field } from standard input:
 cli-field-file-unreadable = cannot read --field { $field } from { $path }: { $error }
 cli-field-password-warning = warning: the password for `{ $field }` was given on the command line, where other programs on this computer can read it; use --field { $field }=@- to read it from standard input
 cli-confirm-in-tray = Confirm or cancel the answer in Placet Tray's window (it shows the whole answer)…
+cli-confirm-reply-in-tray = Confirm or cancel the message in Placet Tray's window (it shows the whole message)…
+cli-reply-empty = The message is empty.
+cli-reply-too-long = The message is too long ({ $count } characters; at most { $most }).
+cli-reply-stdin-unreadable = Cannot read the message from standard input: { $error }
 # $reply: the tray's reply as the program sees it.
 cli-unexpected-reply = unexpected reply from Placet Tray: { $reply }
 cli-no-tray = Placet Tray is not running. Answers from the command line are confirmed in the tray's window: start the tray and try again.

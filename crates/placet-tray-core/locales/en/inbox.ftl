@@ -132,6 +132,7 @@ history-error-title = The history cannot be shown
 ## The confirmation window of a program's proposed answer
 
 confirm-heading = A program proposes an answer
+confirm-heading-reply = A program proposes a message
 # Followed by the program's name.
 confirm-proposed-by = Proposed by
 # Followed by the agent's name.
@@ -139,6 +140,8 @@ confirm-review-from = The review, from
 confirm-message =
     .aria-label = Message
 confirm-answer-heading = The answer, exactly as it would be sent
+confirm-reply-heading = The message, exactly as it would be sent
+confirm-reply-to = To { $agent }, as you would write it in Placet's chat
 confirm-json = As the server receives it (JSON)
 confirm-cancel = Cancel
 confirm-close = Close
@@ -149,6 +152,7 @@ confirm-refused-title = This option is marked dangerous.
 confirm-refused-detail = Placet Tray never sends a dangerous option for a program. If you mean it, open the review and choose it there yourself.
 confirm-confirmed-title = Confirmed.
 confirm-confirmed-detail = The answer is on its way.
+confirm-confirmed-detail-reply = The message is on its way.
 confirm-cancelled-title = Cancelled.
 confirm-cancelled-detail = Nothing was sent.
 confirm-lapsed-title = This proposal lapsed.
@@ -220,3 +224,31 @@ time-size-kb = { $size } KB
 time-size-mb = { $size } MB
 time-size-gb = { $size } GB
 time-size-tb = { $size } TB
+
+## The conversation window
+
+conversation-loading = Loading…
+conversation-messages =
+    .aria-label = Messages
+conversation-your-message = Your message
+conversation-placeholder =
+    .placeholder = Write to the agent…
+conversation-send-hint = Ctrl+Enter sends
+conversation-send = Send
+conversation-status = { $status }: { $message }
+conversation-has-review = a review
+conversation-attachments = { $count ->
+    [one] 1 attachment
+   *[other] { $count } attachments
+}
+conversation-streaming = still writing…
+conversation-sending = sending…
+conversation-empty = No messages yet.
+conversation-waiting = { $count ->
+    [one] 1 more message is waiting to be sent.
+   *[other] { $count } more messages are waiting to be sent.
+}
+conversation-watch-only = Signed in with an API key: watch-only. Sign in with email and password to write to agents.
+conversation-load-failed = This conversation cannot be shown.
+conversation-send-failed = The message was not taken.
+conversation-not-sent = A message was not sent.

@@ -61,6 +61,18 @@ proposal-title = A program proposes an answer
 proposal-body =
     To { $agent }: { $review }
     Open it to see the whole answer and confirm or cancel it.
+proposal-open = Review the answer
+reply-proposal-open = Review the message
+reply-summary = message to { $agent }
+message-reply-placeholder = Reply to { $agent }
+message-reply-send = Send
+message-reply-button = Reply…
+reply-failed-title = Your message to { $agent } was not sent
+reply-failed-body = { $reason }
+reply-proposal-title = A program proposes a message
+reply-proposal-body =
+    To { $agent }: { $text }
+    Open it to see the whole message and confirm or cancel it.
 auth-expired-title = Sign in to Placet again
 auth-expired-body = { $server } no longer accepts your sign-in. Click to sign in again; answers you gave are kept.
 answer-failed-title = Your answer was not sent
@@ -157,7 +169,8 @@ menu-quit = Quit Placet Tray
 
 window-review = Placet review
 window-review-of = { $agent } — Placet review
-window-confirm = Confirm an answer — Placet Tray
+window-conversation = Conversation — Placet Tray
+window-confirm = Confirm a proposal — Placet Tray
 window-oauth = Sign in for an agent — Placet Tray
 window-inbox = Placet inbox
 window-settings = Placet Tray settings

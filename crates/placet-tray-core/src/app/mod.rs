@@ -5,10 +5,12 @@
 //!   alive.
 //! - [`answer`]: answering: the decision ([`crate::decide`]) acted on, the outbox fed.
 //! - [`discover`]: the live connection's address from the address a person types.
+//! - [`reply`]: the person's messages to agents, decided and queued like answers.
 
 mod account;
 mod answer;
 pub mod discover;
+mod reply;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -26,6 +28,7 @@ use crate::secrets::{KeychainError, SecretSlot, SecretStore};
 
 pub use account::{authenticate, authenticate_api_key, Addresses};
 pub use answer::{fetch_review, queue_answer, response_for, Verdict};
+pub use reply::{ReplyError, ReplyVerdict, MAX_REPLY_CHARS};
 
 /// Where the sign-in secret is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +70,8 @@ pub enum CoreError {
     InvalidAnswer(#[from] InvalidAnswer),
     #[error("there is no review with id {0}")]
     NoReview(String),
+    #[error(transparent)]
+    Reply(#[from] ReplyError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -291,7 +291,13 @@ pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Resu
     if !out.json {
         eprintln!("{}", tr!("cli-confirm-in-tray"));
     }
-    let outcome = match door::ask(&request, TRAY_WAIT).await {
+    propose_to_tray(&request, out).await
+}
+
+/// Hands a proposal to the running tray, waits for the person's decision and the
+/// server, and says how it ended.
+pub(super) async fn propose_to_tray(request: &Request, out: Out) -> Result<Exit, Failure> {
+    let outcome = match door::ask(request, TRAY_WAIT).await {
         Ok(Reply::Proposed(outcome)) => outcome,
         Ok(other) => Outcome::Failed {
             message: tr!("cli-unexpected-reply", reply = format!("{other:?}")),

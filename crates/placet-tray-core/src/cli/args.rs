@@ -46,6 +46,9 @@ pub(super) enum Command {
     Reviews(OutputArgs),
     /// Answer a review. Give exactly one of the answer options.
     Respond(RespondArgs),
+    /// Send an agent a message, as the person would in Placet's chat. Placet Tray shows
+    /// it whole and sends it only when you confirm it there.
+    Reply(ReplyArgs),
     /// Open a review's page in Placet's web app, in the browser.
     Open(OpenArgs),
     /// Send a review's answer to its agent again, after its webhook delivery failed.
@@ -172,6 +175,14 @@ pub(super) struct RespondArgs {
     /// `feedback`).
     #[arg(long, value_name = "TEXT")]
     pub(super) feedback: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ReplyArgs {
+    /// The agent: its id, or its name.
+    pub(super) agent: String,
+    /// The message; `-` reads it from standard input.
+    pub(super) text: String,
 }
 
 #[derive(Debug, Args)]

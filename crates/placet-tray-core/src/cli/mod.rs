@@ -14,6 +14,7 @@
 //!   the running tray shows it whole in a confirmation window and only the person's
 //!   Confirm there sends it (see [`crate::door`] and [`crate::decide`]). A terminal is
 //!   no proof of a person: programs drive pseudo-terminals.
+//! - `reply`: a message to an agent, a proposal confirmed the same way.
 
 mod account;
 mod answer;
@@ -21,6 +22,7 @@ mod args;
 mod attention;
 #[cfg(test)]
 mod manpage;
+mod reply;
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -140,6 +142,7 @@ pub fn dispatch() -> Run {
             Command::Status(a) => account::status(&core, Out::new(global_json || a.json)).await,
             Command::Reviews(a) => answer::reviews(&core, Out::new(global_json || a.json)).await,
             Command::Respond(a) => answer::respond(&core, a, Out::new(global_json)).await,
+            Command::Reply(a) => reply::reply(&core, a, Out::new(global_json)).await,
             Command::Open(a) => answer::open(&core, a, Out::new(global_json || a.json)).await,
             Command::Retry(a) => answer::retry(&core, a, Out::new(global_json || a.json)).await,
             Command::Password(a) => {
@@ -212,7 +215,9 @@ impl From<CoreError> for Failure {
                 Failure::new(Exit::Auth, "notSignedIn", tr!("cli-not-signed-in"))
             }
             CoreError::Refused(r) => match r {
-                Refusal::WatchOnly => Failure::new(Exit::Auth, "watchOnly", message),
+                Refusal::WatchOnly | Refusal::WatchOnlyMessages => {
+                    Failure::new(Exit::Auth, "watchOnly", message)
+                }
                 Refusal::NotPending | Refusal::Withdrawn => {
                     Failure::new(Exit::Gone, "notPending", message)
                 }
@@ -250,6 +255,10 @@ impl From<CoreError> for Failure {
                 }
                 _ => Failure::new(Exit::Network, "noLiveConnection", message),
             },
+            CoreError::Reply(crate::app::ReplyError::NoSuchAgent(_)) => {
+                Failure::new(Exit::Gone, "notFound", message)
+            }
+            CoreError::Reply(_) => Failure::new(Exit::Invalid, "badInput", message),
             CoreError::Store(_) | CoreError::Config(_) => {
                 Failure::new(Exit::Failure, "internal", message)
             }

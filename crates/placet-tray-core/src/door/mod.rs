@@ -51,6 +51,9 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         feedback: Option<String>,
     },
+    /// Ask the person to confirm this message to an agent (its id or name); reply how
+    /// it ended.
+    ProposeReply { agent: String, text: String },
 }
 
 /// How a proposed answer ended.

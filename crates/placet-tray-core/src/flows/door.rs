@@ -1,10 +1,12 @@
 //! The door's requests: a second launch's "show yourself", a window to open, and
-//! programs' proposed answers (handed to [`super::proposals`]).
+//! programs' proposed answers and messages (handed to [`super::proposals`] and
+//! [`super::replies`]).
 
 use tokio::sync::mpsc;
 
 use super::outcome::outcome_name;
 use super::proposals::propose;
+use super::replies::propose_reply;
 use crate::door::{Incoming, Reply, Request};
 use crate::ipc::Ctx;
 use crate::notify::NotificationCenter;
@@ -60,6 +62,17 @@ pub(super) async fn follow_requests(
                 tokio::spawn(async move {
                     let outcome = propose(&ctx, &center, &message_id, answer, feedback, peer).await;
                     tracing::info!(message = %message_id, outcome = outcome_name(&outcome), "a program's proposal");
+                    let _ = reply.send(Reply::Proposed(outcome));
+                });
+            }
+            Request::ProposeReply { agent, text } => {
+                let (ctx, center) = (ctx.clone(), center.clone());
+                tokio::spawn(async move {
+                    let outcome = propose_reply(&ctx, &center, &agent, &text, peer).await;
+                    tracing::info!(
+                        outcome = outcome_name(&outcome),
+                        "a program's proposed message"
+                    );
                     let _ = reply.send(Reply::Proposed(outcome));
                 });
             }

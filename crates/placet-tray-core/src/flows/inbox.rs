@@ -16,7 +16,9 @@ use crate::app::Live;
 use crate::attention::rules::review_urgency;
 use crate::attention::Command;
 use crate::config::{AccountMode, NotifyFor};
-use crate::ipc::events::{AnsweredBy, OAuthStateEvent, ReviewStateEvent, ReviewUpdatedEvent};
+use crate::ipc::events::{
+    AnsweredBy, ConversationChangedEvent, OAuthStateEvent, ReviewStateEvent, ReviewUpdatedEvent,
+};
 use crate::ipc::views::ReviewState;
 use crate::ipc::{Ctx, UiEvent};
 use crate::notify::{
@@ -109,11 +111,21 @@ pub(super) async fn follow(ctx: Ctx, center: NotificationCenter, live: Arc<Live>
     }
 }
 
+/// Tells the agent's conversation window (if open) to read it again.
+fn conversation_changed(ctx: &Ctx, agent_id: &str) {
+    ctx.windows
+        .emit(UiEvent::ConversationChanged(ConversationChangedEvent {
+            agent_id: agent_id.to_owned(),
+            failed: None,
+        }));
+}
+
 /// What one change of the inbox shows.
 fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChange) {
     match change {
         InboxChange::Added(m) => notify_review(ctx, m),
         InboxChange::AgentMessage(m) => {
+            conversation_changed(ctx, &m.channel_id);
             let config = ctx.core.config();
             let prefs = config.notifications;
             if prefs.notify_for == NotifyFor::All
@@ -123,7 +135,11 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
                 let body = text::markdown_to_plain(m.text.as_deref().unwrap_or(""));
                 let key = InfoKey::Message(m.id.clone());
                 let sound = config.attention.message_sound;
-                center.message(info_notice(key, &agent, &body, sound), &agent);
+                let mut notice = info_notice(key, &agent, &body, sound);
+                if live.account.mode != AccountMode::ApiKey {
+                    notice.reply = Some(text::message_reply_field(&agent));
+                }
+                center.message(notice, &agent);
             }
         }
         InboxChange::Sending { message_id } => {
@@ -176,6 +192,7 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
             }));
         }
         InboxChange::AgentStatus(status) => {
+            conversation_changed(ctx, &status.agent_id);
             let prefs = ctx.core.config().notifications;
             let key = InfoKey::AgentError(status.agent_id.clone());
             if status.status == AgentStatus::Error {

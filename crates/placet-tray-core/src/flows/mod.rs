@@ -17,17 +17,21 @@
 //!   the windows told.
 //! - [`attention`]: reviews raised when the planner says (Do Not Disturb, expiry,
 //!   snoozes, reminders); snoozes kept across restarts.
-//! - [`responses`]: notification buttons and inline replies back to answers.
+//! - [`responses`]: notification buttons and inline replies back to answers;
+//!   [`talk`]: an agent message's notification back to the person's message.
 //! - [`door`]: the door's requests; [`proposals`]: programs' proposals, confirmed in
-//!   their window; [`outcome`]: how a proposal ended, in the door's words.
+//!   their window; [`replies`]: programs' messages to agents, confirmed the same way;
+//!   [`outcome`]: how a proposal ended, in the door's words.
 
 mod attention;
 mod door;
 mod inbox;
 mod outcome;
 mod proposals;
+mod replies;
 mod responses;
 mod session;
+mod talk;
 
 use std::sync::{Mutex, MutexGuard};
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use placet_client::outbox::Delivery;
+use placet_client::outbox::{Delivery, ReplyDelivery};
 use placet_client::InboxChange;
 use tokio::sync::broadcast;
 
@@ -96,23 +96,57 @@ pub(super) async fn delivered(
     }
 }
 
+/// How a confirmed message to an agent ended: the outbox's word on it within
+/// [`DELIVERY_WAIT`], or "queued".
+pub(super) async fn reply_delivered(
+    deliveries: &mut broadcast::Receiver<ReplyDelivery>,
+    client_id: &str,
+    agent: &str,
+) -> Outcome {
+    let mut last_retry = None;
+    let waited = tokio::time::timeout(DELIVERY_WAIT, async {
+        loop {
+            match deliveries.recv().await {
+                Ok(ReplyDelivery::WillRetry {
+                    reason,
+                    client_id: c,
+                    ..
+                }) if c == client_id => last_retry = Some(reason),
+                Ok(d) if d.client_id() == client_id && d.is_settled() => return Some(d),
+                Ok(ReplyDelivery::AuthExpired { .. }) => return None,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    })
+    .await;
+    match waited {
+        Ok(Some(ReplyDelivery::Sent { .. })) => Outcome::Sent {
+            summary: tr!("reply-summary", agent = text::one_line(agent, 60)),
+        },
+        Ok(Some(ReplyDelivery::Failed { reason, .. })) => Outcome::Failed { message: reason },
+        _ => Outcome::Queued {
+            reason: last_retry.unwrap_or_else(|| "no reply from the server yet".to_owned()),
+        },
+    }
+}
+
 /// The outcome a program hears for an error.
 pub(super) fn outcome_of(e: CoreError) -> Outcome {
     let message = e.to_string();
     match e {
         CoreError::Refused(Refusal::DangerFromProgram) => Outcome::Opened { message },
         CoreError::Refused(Refusal::Strict) => Outcome::Refused { message },
-        CoreError::Refused(Refusal::WatchOnly) | CoreError::NotSignedIn => {
-            Outcome::NotSignedIn { message }
-        }
+        CoreError::Refused(Refusal::WatchOnly | Refusal::WatchOnlyMessages)
+        | CoreError::NotSignedIn => Outcome::NotSignedIn { message },
         CoreError::Refused(Refusal::NotPending | Refusal::Withdrawn)
         | CoreError::NoReview(_)
         | CoreError::Store(placet_client::outbox::StoreError::AlreadyQueued) => {
             Outcome::Gone { message }
         }
-        CoreError::InvalidAnswer(_) | CoreError::Refused(Refusal::WebOnly) => {
-            Outcome::Invalid { message }
-        }
+        CoreError::InvalidAnswer(_)
+        | CoreError::Reply(_)
+        | CoreError::Refused(Refusal::WebOnly) => Outcome::Invalid { message },
         _ => Outcome::Failed { message },
     }
 }

@@ -17,7 +17,7 @@ use crate::ipc::events::ProposalStateEvent;
 use crate::ipc::views::ProposalState;
 use crate::ipc::{Ctx, UiEvent};
 use crate::notify::{InfoKey, Notice, NoticeKey, NoticeKind, NotificationCenter, Urgency};
-use crate::proposal::{NewProposal, LAPSE};
+use crate::proposal::{NewProposal, Proposed, LAPSE};
 use crate::text;
 use crate::window::{WindowEvent, WindowKind};
 
@@ -53,26 +53,17 @@ pub(super) async fn propose(
         }
         Err(e) => return outcome_of(e),
     };
-    let new = NewProposal {
+    let what = Proposed::Answer {
         message: message.clone(),
         answer: answer.clone(),
         response,
         feedback: feedback.clone(),
-        proposer: peer::describe(peer),
         danger,
     };
-    let (id, decided) = match ctx.proposals.add(new) {
-        Ok(added) => added,
-        Err(busy) => {
-            return Outcome::Refused {
-                message: busy.to_string(),
-            }
-        }
+    let (id, decided, mut windows) = match shown(ctx, what, peer) {
+        Ok(shown) => shown,
+        Err(refused) => return refused,
     };
-    let kind = WindowKind::Confirm { proposal: id };
-    // Subscribed before the window is asked for, so no event about it is missed.
-    let mut windows = ctx.windows.events();
-    ctx.windows.open(kind, None);
     if danger {
         tokio::spawn(forget_when_closed(ctx.clone(), id, windows));
         return outcome_of(CoreError::Refused(Refusal::DangerFromProgram));
@@ -84,13 +75,72 @@ pub(super) async fn propose(
         feedback: feedback.as_deref(),
     };
     let (outcome, window_gone) = confirm(ctx, center, asked, decided, &mut windows).await;
-    // The proposal stays readable while its window shows how it ended.
+    keep_while_shown(ctx, id, window_gone, windows);
+    outcome
+}
+
+/// Takes a proposal and opens its confirmation window. Also gives the receiver of the
+/// person's decision and of the window's events (subscribed before the window was
+/// asked for, so no event about it is missed).
+pub(super) fn shown(
+    ctx: &Ctx,
+    what: Proposed,
+    peer: Peer,
+) -> Result<
+    (
+        u64,
+        oneshot::Receiver<bool>,
+        broadcast::Receiver<WindowEvent>,
+    ),
+    Outcome,
+> {
+    let new = NewProposal {
+        what,
+        proposer: peer::describe(peer),
+    };
+    let (id, decided) = ctx.proposals.add(new).map_err(|busy| Outcome::Refused {
+        message: busy.to_string(),
+    })?;
+    let windows = ctx.windows.events();
+    ctx.windows.open(WindowKind::Confirm { proposal: id }, None);
+    Ok((id, decided, windows))
+}
+
+/// The proposal stays readable while its window shows how it ended.
+pub(super) fn keep_while_shown(
+    ctx: &Ctx,
+    id: u64,
+    window_gone: bool,
+    windows: broadcast::Receiver<WindowEvent>,
+) {
     if window_gone {
         ctx.proposals.remove(id);
     } else {
         tokio::spawn(forget_when_closed(ctx.clone(), id, windows));
     }
-    outcome
+}
+
+/// Tells the person a proposal waits for them: a notification that opens its window.
+pub(super) fn announce(
+    ctx: &Ctx,
+    center: &NotificationCenter,
+    id: u64,
+    (title, body): (String, String),
+    open_label: String,
+) {
+    center.info(Notice {
+        key: NoticeKey::Info(InfoKey::Confirm(id)),
+        title,
+        body,
+        actions: Vec::new(),
+        open_label: Some(open_label),
+        without_buttons: None,
+        reply: None,
+        sound: ctx.core.config().notifications.sound,
+        persistent: true,
+        kind: NoticeKind::Decision,
+        urgency: Urgency::Normal,
+    });
 }
 
 /// The review and the response of a `danger` proposal, to show the person what was
@@ -118,11 +168,11 @@ struct Asked<'a> {
 }
 
 /// How waiting for the person ended, short of a Confirm.
-struct Ended {
-    state: ProposalState,
-    outcome: Outcome,
+pub(super) struct Ended {
+    pub(super) state: ProposalState,
+    pub(super) outcome: Outcome,
     /// The window is gone (closed, or it never showed).
-    window_gone: bool,
+    pub(super) window_gone: bool,
 }
 
 /// Waits for the person's decision in the window (or the window's end, the review's
@@ -137,25 +187,13 @@ async fn confirm(
     let Some(live) = ctx.core.live() else {
         return (outcome_of(CoreError::NotSignedIn), false);
     };
-    let key = NoticeKey::Info(InfoKey::Confirm(asked.id));
     let agent = live.inbox.agent_name(asked.message);
-    let (title, body) = text::proposal_notice(&agent, asked.message.first_line());
-    center.info(Notice {
-        key: key.clone(),
-        title,
-        body,
-        actions: Vec::new(),
-        open_label: Some("Review the answer".to_owned()),
-        without_buttons: None,
-        reply: None,
-        sound: ctx.core.config().notifications.sound,
-        persistent: true,
-        kind: NoticeKind::Decision,
-        urgency: Urgency::Normal,
-    });
+    let notice = text::proposal_notice(&agent, asked.message.first_line());
+    announce(ctx, center, asked.id, notice, tr!("proposal-open"));
     let inbox = live.inbox.subscribe();
-    let ended = wait_for_person(&asked, decided, windows, inbox).await;
-    center.close(key);
+    let review = Some(asked.message.id.as_str());
+    let ended = wait_for_person(asked.id, review, decided, windows, inbox).await;
+    center.close(NoticeKey::Info(InfoKey::Confirm(asked.id)));
     if let Some(e) = ended {
         settle(ctx, asked.id, e.state, None);
         return (e.outcome, e.window_gone);
@@ -191,14 +229,16 @@ async fn confirm(
 }
 
 /// Until the person confirms (`None`), or something else ends the proposal: Cancel,
-/// the window closed or unable to show, the review settled, the lapse.
-async fn wait_for_person(
-    asked: &Asked<'_>,
+/// the window closed or unable to show, the review (if it answers one) settled, the
+/// lapse.
+pub(super) async fn wait_for_person(
+    id: u64,
+    review: Option<&str>,
     mut decided: oneshot::Receiver<bool>,
     windows: &mut broadcast::Receiver<WindowEvent>,
     mut inbox: broadcast::Receiver<InboxChange>,
 ) -> Option<Ended> {
-    let kind = WindowKind::Confirm { proposal: asked.id };
+    let kind = WindowKind::Confirm { proposal: id };
     let ended = |state, outcome, window_gone| {
         Some(Ended {
             state,
@@ -226,7 +266,7 @@ async fn wait_for_person(
                 }
                 _ => {}
             },
-            c = inbox.recv() => if let Some(gone) = overtaken(&c, &asked.message.id) {
+            c = inbox.recv() => if let Some(gone) = review.and_then(|r| overtaken(&c, r)) {
                 return ended(ProposalState::Overtaken, gone, false);
             },
             () = &mut lapse => return ended(ProposalState::TimedOut, Outcome::TimedOut, false),
@@ -235,7 +275,7 @@ async fn wait_for_person(
 }
 
 /// Records where a proposal stands and tells its window.
-fn settle(ctx: &Ctx, id: u64, state: ProposalState, detail: Option<String>) {
+pub(super) fn settle(ctx: &Ctx, id: u64, state: ProposalState, detail: Option<String>) {
     ctx.proposals.set_state(id, state);
     ctx.windows.emit(UiEvent::ProposalState(ProposalStateEvent {
         id,

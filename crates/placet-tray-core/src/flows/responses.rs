@@ -47,9 +47,12 @@ pub(super) async fn follow(
             NoticeKey::Info(InfoKey::Confirm(proposal)) => {
                 ctx.windows.open(WindowKind::Confirm { proposal }, None)
             }
-            NoticeKey::Info(
-                InfoKey::Delivery(_) | InfoKey::Message(_) | InfoKey::AgentError(_),
-            ) => ctx.windows.open(WindowKind::Inbox, None),
+            NoticeKey::Info(InfoKey::Message(message_id)) => {
+                super::talk::message_response(&ctx, &center, &message_id, response).await
+            }
+            NoticeKey::Info(InfoKey::Delivery(_) | InfoKey::AgentError(_)) => {
+                ctx.windows.open(WindowKind::Inbox, None)
+            }
             NoticeKey::Info(InfoKey::Desktop(_)) => ctx.windows.open(WindowKind::Settings, None),
         }
     }

@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use placet_client::outbox::Delivery;
+use placet_client::outbox::{Delivery, ReplyDelivery};
 use placet_client::SessionState;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
 use super::{emit_status, inbox, info_notice};
 use crate::app::{CoreEvent, Live};
-use crate::ipc::events::ReviewStateEvent;
+use crate::ipc::events::{ConversationChangedEvent, ReviewStateEvent};
 use crate::ipc::views::ReviewState;
 use crate::ipc::{Ctx, UiEvent};
 use crate::notify::{InfoKey, NoticeKey, NotificationCenter};
@@ -43,6 +43,11 @@ pub(super) async fn follow_core(
                     live.clone(),
                 )));
                 tasks.push(tokio::spawn(follow_state(
+                    ctx.clone(),
+                    center.clone(),
+                    live.clone(),
+                )));
+                tasks.push(tokio::spawn(follow_replies(
                     ctx.clone(),
                     center.clone(),
                     live.clone(),
@@ -142,6 +147,40 @@ async fn follow_outbox(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
         };
         if let Some((title, body)) = words {
             center.info(info_notice(key, &title, &body, false));
+        }
+    }
+}
+
+/// Follows the person's messages to agents on their way: the conversation's window told
+/// of each step, and a notice when one was refused for good (it is not sent).
+async fn follow_replies(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
+    let mut deliveries = live.outbox.subscribe_replies();
+    loop {
+        let d = match deliveries.recv().await {
+            Ok(d) => d,
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let failed = match &d {
+            ReplyDelivery::Failed { reason, .. } => Some(reason.clone()),
+            _ => None,
+        };
+        if let Some(agent_id) = d.channel_id() {
+            if let Some(reason) = &failed {
+                let agent = live
+                    .inbox
+                    .agent(agent_id)
+                    .map(|a| a.name)
+                    .unwrap_or_else(|| "An agent".to_owned());
+                let (title, body) = text::reply_failed(&agent, reason);
+                let key = InfoKey::Delivery(d.client_id().to_owned());
+                center.info(info_notice(key, &title, &body, false));
+            }
+            ctx.windows
+                .emit(UiEvent::ConversationChanged(ConversationChangedEvent {
+                    agent_id: agent_id.to_owned(),
+                    failed,
+                }));
         }
     }
 }

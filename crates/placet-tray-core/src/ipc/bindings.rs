@@ -7,13 +7,13 @@ use ts_rs::{Config, TS};
 
 use super::commands::SnoozedView;
 use super::events::{
-    AnsweredBy, DownloadProgressEvent, InboxFocusEvent, OAuthStateEvent, ProposalStateEvent,
-    ReviewPreselectEvent, ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
+    AnsweredBy, ConversationChangedEvent, DownloadProgressEvent, InboxFocusEvent, OAuthStateEvent,
+    ProposalStateEvent, ReviewPreselectEvent, ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
 };
 use super::views::{
-    AgentView, AnswerRow, AppStatus, DecisionView, DesktopView, InboxItem, InboxView, OAuthView,
-    ProposalState, ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings,
-    SettingsView,
+    AgentView, AnswerRow, AppStatus, ChatMessageView, ConversationView, DecisionView, DesktopView,
+    InboxItem, InboxView, OAuthView, ProposalKind, ProposalState, ProposalView, ReviewState,
+    ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
 use crate::attention::SnoozeFor;
@@ -51,13 +51,17 @@ pub fn declarations() -> String {
         ReviewUpdatedEvent::decl(&cfg),
         DownloadProgressEvent::decl(&cfg),
         ReviewPreselectEvent::decl(&cfg),
+        ProposalKind::decl(&cfg),
         ProposalState::decl(&cfg),
         AnswerRow::decl(&cfg),
         ProposalView::decl(&cfg),
         ProposalStateEvent::decl(&cfg),
         OAuthView::decl(&cfg),
+        ChatMessageView::decl(&cfg),
+        ConversationView::decl(&cfg),
         OAuthStateEvent::decl(&cfg),
         InboxFocusEvent::decl(&cfg),
+        ConversationChangedEvent::decl(&cfg),
         UiEvent::decl(&cfg),
     ];
     let mut out = String::from(

@@ -127,6 +127,17 @@ pub struct InboxFocusEvent {
     pub message_id: String,
 }
 
+/// A conversation with an agent changed (a message arrived, ours went out or failed):
+/// read it again. `failed` says why ours did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationChangedEvent {
+    pub agent_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub failed: Option<String>,
+}
+
 /// A program's proposal changed: confirmed, cancelled, timed out, or overtaken by the
 /// review (answered elsewhere, expired, withdrawn).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -172,6 +183,9 @@ pub enum UiEvent {
     /// Select this review in the inbox.
     #[serde(rename = "inbox-focus")]
     InboxFocus(InboxFocusEvent),
+    /// A conversation changed: read it again.
+    #[serde(rename = "conversation-changed")]
+    ConversationChanged(ConversationChangedEvent),
 }
 
 /// Which windows an event is for: a window only ever hears about what it shows.
@@ -198,6 +212,7 @@ impl UiEvent {
             UiEvent::ProposalState(_) => "proposal-state",
             UiEvent::OAuthState(_) => "oauth-state",
             UiEvent::InboxFocus(_) => "inbox-focus",
+            UiEvent::ConversationChanged(_) => "conversation-changed",
         }
     }
 
@@ -215,6 +230,9 @@ impl UiEvent {
                 state: e.state.clone(),
             }),
             UiEvent::InboxFocus(_) => Audience::Window(WindowKind::Inbox),
+            UiEvent::ConversationChanged(e) => Audience::Window(WindowKind::Conversation {
+                agent: e.agent_id.clone(),
+            }),
         }
     }
 

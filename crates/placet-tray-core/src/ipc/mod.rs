@@ -131,7 +131,7 @@ impl From<CoreError> for IpcError {
             CoreError::NotSignedIn => Self::new(ErrorCode::NotConnected, message),
             CoreError::Refused(r) => Self::new(
                 match r {
-                    Refusal::WatchOnly => ErrorCode::WatchOnly,
+                    Refusal::WatchOnly | Refusal::WatchOnlyMessages => ErrorCode::WatchOnly,
                     Refusal::NotPending => ErrorCode::AlreadyAnswered,
                     Refusal::Withdrawn => ErrorCode::Withdrawn,
                     Refusal::WebOnly
@@ -157,6 +157,10 @@ impl From<CoreError> for IpcError {
                 Self::new(ErrorCode::BadInput, message)
             }
             CoreError::Discover(_) => Self::new(ErrorCode::NoLiveConnection, message),
+            CoreError::Reply(crate::app::ReplyError::NoSuchAgent(_)) => {
+                Self::new(ErrorCode::NotFound, message)
+            }
+            CoreError::Reply(_) => Self::new(ErrorCode::BadInput, message),
             CoreError::Store(_) | CoreError::Config(_) => Self::new(ErrorCode::Internal, message),
         }
     }

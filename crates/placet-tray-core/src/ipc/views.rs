@@ -215,6 +215,14 @@ pub struct DesktopView {
     pub shortcut_problem: Option<String>,
 }
 
+/// What a program proposes: an answer to a review, or a message to an agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ProposalKind {
+    Answer,
+    Reply,
+}
+
 /// Where a program's proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -259,6 +267,7 @@ pub struct AnswerRow {
 pub struct ProposalView {
     #[ts(type = "number")]
     pub id: u64,
+    pub kind: ProposalKind,
     pub message_id: String,
     pub agent_name: String,
     /// The review's message text as sanitised HTML.
@@ -279,6 +288,43 @@ pub struct ProposalView {
     /// When the proposal lapses if nobody confirms it.
     #[ts(type = "string")]
     pub lapses_at: DateTime<Utc>,
+}
+
+/// The conversation with one agent, for its window.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationView {
+    pub agent_id: String,
+    pub agent_name: String,
+    /// The agent's status in words ("Busy since 14:00").
+    pub status_text: String,
+    pub status_message: Option<String>,
+    /// The latest messages, oldest first.
+    pub messages: Vec<ChatMessageView>,
+    /// The person's messages to this agent still waiting in the outbox.
+    pub waiting: u32,
+    /// False for a watch-only account (signed in with an API key).
+    pub can_send: bool,
+}
+
+/// One message of a conversation.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessageView {
+    pub id: String,
+    /// False for the person's own message.
+    pub from_agent: bool,
+    /// An agent's text, rendered from markdown and sanitised.
+    pub html: Option<String>,
+    /// The person's own text, as text.
+    pub text: Option<String>,
+    /// It carries a review (answered in its own window).
+    pub has_review: bool,
+    pub attachments: u32,
+    /// A draft the agent is still writing.
+    pub streaming: bool,
+    #[ts(type = "string")]
+    pub created_at: DateTime<Utc>,
 }
 
 /// An agent's OAuth prompt, for its window.

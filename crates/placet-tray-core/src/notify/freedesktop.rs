@@ -17,7 +17,7 @@
 use std::path::Path;
 
 use super::sounds::MESSAGE_SOUND_NAME;
-use super::{Notice, NoticeKind};
+use super::{Notice, NoticeKind, ReplyField, REPLY_BUTTON};
 
 /// The daemon's capabilities that change what is sent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -109,6 +109,16 @@ pub fn render(notice: &Notice, caps: &Capabilities, decision_sound: Option<&Path
             actions.push((INLINE_REPLY_ACTION.to_owned(), r.submit_label.clone()));
             Some(r.placeholder.clone())
         }
+        (
+            Some(ReplyField {
+                without_field: Some(label),
+                ..
+            }),
+            false,
+        ) if caps.actions => {
+            actions.push((REPLY_BUTTON.to_owned(), label.clone()));
+            None
+        }
         _ => None,
     };
     if caps.body_markup {
@@ -174,6 +184,7 @@ mod tests {
             reply: Some(ReplyField {
                 placeholder: "Comment".into(),
                 submit_label: "Send".into(),
+                without_field: None,
             }),
             sound: true,
             persistent: true,
@@ -210,6 +221,32 @@ mod tests {
             r.body, "Ship <b>v2</b> & more?\nClick to open the review and answer.",
             "plain text for a daemon without markup"
         );
+    }
+
+    /// A reply that may stand in as a button: the field where the daemon has one, the
+    /// button where it has only buttons, neither where it has none.
+    #[test]
+    fn a_reply_button_stands_in_for_the_field() {
+        let mut n = notice();
+        n.reply = Some(ReplyField {
+            placeholder: "Reply".into(),
+            submit_label: "Send".into(),
+            without_field: Some("Reply…".into()),
+        });
+        let inline = render(&n, &caps(&["actions", "inline-reply"]), None);
+        assert_eq!(inline.reply_placeholder.as_deref(), Some("Reply"));
+        assert!(!inline.actions.iter().any(|(id, _)| id == REPLY_BUTTON));
+        let buttons = render(&n, &caps(&["actions"]), None);
+        assert_eq!(buttons.reply_placeholder, None);
+        assert!(
+            buttons
+                .actions
+                .contains(&(REPLY_BUTTON.to_owned(), "Reply…".to_owned())),
+            "{:?}",
+            buttons.actions
+        );
+        let none = render(&n, &caps(&[]), None);
+        assert!(none.actions.iter().all(|(id, _)| id != REPLY_BUTTON));
     }
 
     #[test]

@@ -111,7 +111,13 @@ pub struct NoticeAction {
 pub struct ReplyField {
     pub placeholder: String,
     pub submit_label: String,
+    /// Where the platform has no reply field: a button with this label stands in for
+    /// it and reports [`REPLY_BUTTON`] (the app opens a window to write in).
+    pub without_field: Option<String>,
 }
+
+/// The action of the button that stands in for a reply field ([`ReplyField`]).
+pub const REPLY_BUTTON: &str = "reply-in-window";
 
 /// A notification as the core means it; each backend renders it as its platform can.
 #[derive(Debug, Clone, PartialEq, Eq)]

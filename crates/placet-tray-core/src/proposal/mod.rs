@@ -1,5 +1,6 @@
-//! Programs' proposals: an answer a program hands over through the command line's door,
-//! waiting for the person to confirm it in its confirmation window. This module keeps
+//! Programs' proposals: an answer (or a message to an agent) a program hands over
+//! through the command line's door, waiting for the person to confirm it in its
+//! confirmation window. This module keeps
 //! them (at most [`MAX_WAITING`], one per review) and words them for the window: the
 //! answer exactly as it would be sent, row by row, passwords as dots. The flow that
 //! opens the window and waits is [`crate::flows`]'s.
@@ -10,30 +11,54 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use placet_client::protocol::{FieldType, ReviewKind};
+use placet_client::protocol::{Agent, FieldType, ReviewKind};
 use placet_client::{Answer, Message, ValidResponse};
 use serde_json::{Map, Value};
 use tokio::sync::oneshot;
 
-use crate::ipc::views::{AnswerRow, ProposalState, ProposalView};
+use crate::ipc::views::{AnswerRow, ProposalKind, ProposalState, ProposalView};
 
 /// How long a proposal waits for the person.
 pub const LAPSE: Duration = Duration::from_secs(300);
 /// Most proposals waiting at once: a program cannot bury the person in windows.
 pub const MAX_WAITING: usize = 4;
 
+/// What a program proposes.
+#[derive(Debug)]
+pub enum Proposed {
+    /// An answer to a review.
+    Answer {
+        message: Arc<Message>,
+        answer: Answer,
+        response: ValidResponse,
+        feedback: Option<String>,
+        /// A `danger` option: shown, never sent for the program.
+        danger: bool,
+    },
+    /// A message to an agent, exactly as it would be sent.
+    Reply { agent: Agent, text: String },
+}
+
+impl Proposed {
+    fn danger(&self) -> bool {
+        matches!(self, Proposed::Answer { danger: true, .. })
+    }
+
+    fn review_id(&self) -> Option<&str> {
+        match self {
+            Proposed::Answer { message, .. } => Some(&message.id),
+            Proposed::Reply { .. } => None,
+        }
+    }
+}
+
 /// One proposal.
 #[derive(Debug)]
 pub struct Proposal {
     pub id: u64,
-    pub message: Arc<Message>,
-    pub answer: Answer,
-    pub response: ValidResponse,
-    pub feedback: Option<String>,
+    pub what: Proposed,
     /// Who proposed it, in words.
     pub proposer: String,
-    /// A `danger` option: shown, never sent for the program.
-    pub danger: bool,
     pub proposed_at: DateTime<Utc>,
     pub state: ProposalState,
     decided: Option<oneshot::Sender<bool>>,
@@ -58,12 +83,8 @@ pub struct Proposals {
 /// What a new proposal is made of.
 #[derive(Debug)]
 pub struct NewProposal {
-    pub message: Arc<Message>,
-    pub answer: Answer,
-    pub response: ValidResponse,
-    pub feedback: Option<String>,
+    pub what: Proposed,
     pub proposer: String,
-    pub danger: bool,
 }
 
 impl Proposals {
@@ -79,9 +100,11 @@ impl Proposals {
             .values()
             .filter(|p| p.state == ProposalState::Waiting || p.state == ProposalState::Refused)
             .collect();
-        if waiting
-            .iter()
-            .any(|p| p.message.id == new.message.id && p.state == ProposalState::Waiting)
+        let review = new.what.review_id();
+        if review.is_some()
+            && waiting
+                .iter()
+                .any(|p| p.what.review_id() == review && p.state == ProposalState::Waiting)
         {
             return Err(Busy::SameReview);
         }
@@ -90,22 +113,19 @@ impl Proposals {
         }
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let (tx, rx) = oneshot::channel();
+        let danger = new.what.danger();
         all.insert(
             id,
             Proposal {
                 id,
-                state: if new.danger {
+                state: if danger {
                     ProposalState::Refused
                 } else {
                     ProposalState::Waiting
                 },
-                decided: (!new.danger).then_some(tx),
-                message: new.message,
-                answer: new.answer,
-                response: new.response,
-                feedback: new.feedback,
+                decided: (!danger).then_some(tx),
+                what: new.what,
                 proposer: new.proposer,
-                danger: new.danger,
                 proposed_at: Utc::now(),
             },
         );
@@ -140,32 +160,71 @@ impl Proposals {
         self.lock().remove(&id);
     }
 
-    /// The proposal for its window, with the agent's name.
+    /// The proposal for its window; for an answer, with the agent's name and the
+    /// review's text as sanitised HTML.
     pub fn view(&self, id: u64, agent_name: &str, html: String) -> Option<ProposalView> {
         let all = self.lock();
         let p = all.get(&id)?;
-        let kind = &p.message.review.as_ref()?.kind;
-        Some(ProposalView {
-            id,
-            message_id: p.message.id.clone(),
-            agent_name: agent_name.to_owned(),
-            html,
-            review_type: kind.type_name().to_owned(),
-            rows: answer_rows(kind, &p.answer, p.response.as_object()),
-            json: masked_json(kind, p.response.as_object()),
-            danger: p.danger,
-            feedback: p.feedback.clone(),
-            proposer: p.proposer.clone(),
-            state: p.state,
-            proposed_at: p.proposed_at,
-            lapses_at: p.proposed_at
-                + chrono::Duration::from_std(LAPSE).unwrap_or(chrono::Duration::zero()),
-        })
+        let lapses_at =
+            p.proposed_at + chrono::Duration::from_std(LAPSE).unwrap_or(chrono::Duration::zero());
+        let view = match &p.what {
+            Proposed::Answer {
+                message,
+                answer,
+                response,
+                feedback,
+                danger,
+            } => {
+                let kind = &message.review.as_ref()?.kind;
+                ProposalView {
+                    id,
+                    kind: ProposalKind::Answer,
+                    message_id: message.id.clone(),
+                    agent_name: agent_name.to_owned(),
+                    html,
+                    review_type: kind.type_name().to_owned(),
+                    rows: answer_rows(kind, answer, response.as_object()),
+                    json: masked_json(kind, response.as_object()),
+                    danger: *danger,
+                    feedback: feedback.clone(),
+                    proposer: p.proposer.clone(),
+                    state: p.state,
+                    proposed_at: p.proposed_at,
+                    lapses_at,
+                }
+            }
+            Proposed::Reply { agent, text } => ProposalView {
+                id,
+                kind: ProposalKind::Reply,
+                message_id: String::new(),
+                agent_name: agent.name.clone(),
+                html: String::new(),
+                review_type: String::new(),
+                rows: vec![AnswerRow {
+                    block: true,
+                    ..row("Message", text.clone())
+                }],
+                json: serde_json::to_string_pretty(
+                    &serde_json::json!({ "channelId": agent.id, "text": text }),
+                )
+                .unwrap_or_default(),
+                danger: false,
+                feedback: None,
+                proposer: p.proposer.clone(),
+                state: p.state,
+                proposed_at: p.proposed_at,
+                lapses_at,
+            },
+        };
+        Some(view)
     }
 
-    /// The message a proposal answers.
+    /// The review a proposed answer answers (`None` for a proposed message).
     pub fn message_of(&self, id: u64) -> Option<Arc<Message>> {
-        self.lock().get(&id).map(|p| p.message.clone())
+        match &self.lock().get(&id)?.what {
+            Proposed::Answer { message, .. } => Some(message.clone()),
+            Proposed::Reply { .. } => None,
+        }
     }
 }
 

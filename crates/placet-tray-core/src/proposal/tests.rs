@@ -77,19 +77,21 @@ fn an_approval_shows_label_id_and_comment() {
 fn proposals_are_limited_and_decided_once() {
     let proposals = Proposals::default();
     let new = |id: &str| NewProposal {
-        message: Arc::new(
-            serde_json::from_value(json!({
-                "id": id, "channelId": "a1", "text": "?",
-                "review": {"type": "text-input", "status": "pending", "payload": {}},
-                "createdAt": "2026-01-01T00:00:00.000Z"
-            }))
-            .unwrap(),
-        ),
-        answer: Answer::Text { text: "t".into() },
-        response: ValidResponse::from_stored(sent(json!({"text": "t"}))),
-        feedback: None,
+        what: Proposed::Answer {
+            message: Arc::new(
+                serde_json::from_value(json!({
+                    "id": id, "channelId": "a1", "text": "?",
+                    "review": {"type": "text-input", "status": "pending", "payload": {}},
+                    "createdAt": "2026-01-01T00:00:00.000Z"
+                }))
+                .unwrap(),
+            ),
+            answer: Answer::Text { text: "t".into() },
+            response: ValidResponse::from_stored(sent(json!({"text": "t"}))),
+            feedback: None,
+            danger: false,
+        },
         proposer: "a test".into(),
-        danger: false,
     };
     let (first, mut rx) = proposals.add(new("m1")).unwrap();
     assert_eq!(proposals.add(new("m1")).unwrap_err(), Busy::SameReview);
@@ -104,4 +106,36 @@ fn proposals_are_limited_and_decided_once() {
     proposals
         .add(new("m1"))
         .expect("a settled proposal frees its review");
+}
+
+/// A proposed message shows whole, to its agent, as the JSON the server receives; it
+/// counts toward the limit but never blocks another message to the same agent.
+#[test]
+fn a_proposed_message_is_shown_whole() {
+    let proposals = Proposals::default();
+    let agent: placet_client::protocol::Agent =
+        serde_json::from_value(json!({"id": "a1", "name": "Deploy Bot"})).unwrap();
+    let text = "Line one <b>not bold</b>\nline two";
+    let new = || NewProposal {
+        what: Proposed::Reply {
+            agent: agent.clone(),
+            text: text.into(),
+        },
+        proposer: "a test".into(),
+    };
+    let (id, _rx) = proposals.add(new()).unwrap();
+    proposals.add(new()).expect("not one per agent");
+    let v = proposals.view(id, "ignored", String::new()).unwrap();
+    assert_eq!(v.kind, crate::ipc::views::ProposalKind::Reply);
+    assert_eq!(v.agent_name, "Deploy Bot");
+    assert_eq!(v.state, ProposalState::Waiting);
+    assert!(!v.danger);
+    assert_eq!(v.rows.len(), 1);
+    assert_eq!(v.rows[0].value, text, "as written, never cut");
+    assert!(v.rows[0].block);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&v.json).unwrap(),
+        json!({"channelId": "a1", "text": text})
+    );
+    assert!(proposals.message_of(id).is_none(), "no review");
 }

@@ -66,11 +66,13 @@ pub fn review_notice(message: &Message, agent: &str, answering: Answering, sound
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| tr!("review-your-answer")),
             submit_label: one_line(&p.submit_label, 30),
+            without_field: None,
         }),
         (Answering::Buttons, Some(ReviewKind::Approval(p))) if p.allow_comment => {
             Some(ReplyField {
                 placeholder: tr!("review-comment-placeholder"),
                 submit_label: tr!("review-add-comment"),
+                without_field: None,
             })
         }
         _ => None,
@@ -158,6 +160,36 @@ pub fn proposal_notice(agent: &str, review_line: &str) -> (String, String) {
             agent = one_line(agent, 40),
             review = one_line(review_line, 100)
         ),
+    )
+}
+
+/// The notice of a program's proposed message to an agent.
+pub fn reply_proposal_notice(agent: &str, text: &str) -> (String, String) {
+    (
+        tr!("reply-proposal-title"),
+        tr!(
+            "reply-proposal-body",
+            agent = one_line(agent, 40),
+            text = one_line(text, 100)
+        ),
+    )
+}
+
+/// The reply field of an agent's message: typed in place where the daemon has a field,
+/// else a button that opens the conversation.
+pub fn message_reply_field(agent: &str) -> ReplyField {
+    ReplyField {
+        placeholder: tr!("message-reply-placeholder", agent = one_line(agent, 40)),
+        submit_label: tr!("message-reply-send"),
+        without_field: Some(tr!("message-reply-button")),
+    }
+}
+
+/// The notice of the person's message to an agent that the server refused.
+pub fn reply_failed(agent: &str, reason: &str) -> (String, String) {
+    (
+        tr!("reply-failed-title", agent = one_line(agent, 40)),
+        tr!("reply-failed-body", reason = one_line(reason, 160)),
     )
 }
 

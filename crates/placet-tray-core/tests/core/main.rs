@@ -10,4 +10,5 @@ mod attention;
 mod deployed;
 mod layouts;
 mod proposals;
+mod replies;
 mod resilience;

@@ -360,15 +360,22 @@ impl World {
 
     /// Hands a program's proposal to the door; the reply comes on the receiver.
     pub async fn propose(&self, message_id: &str, answer: Value) -> oneshot::Receiver<Reply> {
-        let (reply, rx) = oneshot::channel();
         let answer = serde_json::from_value(answer).expect("an answer");
+        self.ask(Request::Propose {
+            message_id: message_id.to_owned(),
+            answer,
+            feedback: None,
+        })
+        .await
+    }
+
+    /// Hands a program's request to the door, as this process; the reply comes on the
+    /// receiver.
+    pub async fn ask(&self, request: Request) -> oneshot::Receiver<Reply> {
+        let (reply, rx) = oneshot::channel();
         self.requests
             .send(Incoming {
-                request: Request::Propose {
-                    message_id: message_id.to_owned(),
-                    answer,
-                    feedback: None,
-                },
+                request,
                 peer: Peer {
                     pid: Some(std::process::id()),
                 },

@@ -347,6 +347,7 @@ mod tests {
         with_reply.reply = Some(ReplyField {
             placeholder: "Comment".into(),
             submit_label: "Send".into(),
+            without_field: None,
         });
         assert_ne!(category(&plain).id, category(&with_reply).id);
         assert!(category(&with_reply).reply.is_some());

@@ -293,6 +293,7 @@ mod tests {
         n.reply = Some(ReplyField {
             placeholder: "Comment".into(),
             submit_label: "Send".into(),
+            without_field: None,
         });
         let x = xml(&n);
         let input = x

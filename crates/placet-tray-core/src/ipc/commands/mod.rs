@@ -34,6 +34,7 @@ use crate::{links, markdown, text};
 mod account;
 mod args;
 mod attention;
+mod conversation;
 mod review;
 
 pub use account::status;
@@ -71,13 +72,17 @@ pub enum CommandName {
     RetryDelivery,
     HistoryList,
     ReviewSnooze,
+    ConversationGet,
+    ConversationSend,
 }
 
-use WindowClass::{Confirm as C, Inbox as I, OAuth as O, Review as R, Settings as S};
+use WindowClass::{
+    Confirm as C, Conversation as V, Inbox as I, OAuth as O, Review as R, Settings as S,
+};
 
 impl CommandName {
     /// The whole table.
-    pub const ALL: [CommandName; 24] = [
+    pub const ALL: [CommandName; 26] = [
         CommandName::ReviewGet,
         CommandName::ReviewRespond,
         CommandName::ReviewOpen,
@@ -102,6 +107,8 @@ impl CommandName {
         CommandName::RetryDelivery,
         CommandName::HistoryList,
         CommandName::ReviewSnooze,
+        CommandName::ConversationGet,
+        CommandName::ConversationSend,
     ];
 
     /// The name pages invoke.
@@ -131,6 +138,8 @@ impl CommandName {
             CommandName::RetryDelivery => "retry_delivery",
             CommandName::HistoryList => "history_list",
             CommandName::ReviewSnooze => "review_snooze",
+            CommandName::ConversationGet => "conversation_get",
+            CommandName::ConversationSend => "conversation_send",
         }
     }
 
@@ -166,6 +175,7 @@ impl CommandName {
             CommandName::RetryDelivery => &[R, I],
             CommandName::HistoryList => &[I],
             CommandName::ReviewSnooze => &[R, I],
+            CommandName::ConversationGet | CommandName::ConversationSend => &[V],
         }
     }
 
@@ -354,6 +364,16 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         CommandName::ReviewSnooze => {
             let a: attention::SnoozeArgs = args(cmd, value)?;
             json(attention::review_snooze(ctx, from, a)?)
+        }
+        CommandName::ConversationGet => {
+            let a: conversation::AgentArg = args(cmd, value)?;
+            conversation::own_agent(from, &a.agent)?;
+            json(conversation::conversation_get(ctx, &a.agent).await?)
+        }
+        CommandName::ConversationSend => {
+            let a: conversation::SendArgs = args(cmd, value)?;
+            conversation::own_agent(from, &a.agent)?;
+            json(conversation::conversation_send(ctx, a).await?)
         }
         CommandName::ProposalDecide => {
             let a: ProposalDecideArgs = args(cmd, value)?;

@@ -23,18 +23,18 @@ pub(super) fn own_proposal_review(ctx: &Ctx, proposal: u64, id: &str) -> Result<
     }
 }
 
-/// A proposal for its confirmation window.
+/// A proposal for its confirmation window (a proposed message names its agent itself).
 pub(super) fn proposal_get(ctx: &Ctx, id: u64) -> Result<ProposalView> {
-    let message = ctx
-        .proposals
-        .message_of(id)
-        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such proposal"))?;
-    let agent = ctx
-        .core
-        .live()
-        .map(|l| l.inbox.agent_name(&message))
-        .unwrap_or_else(|| "An agent".to_owned());
-    let html = markdown::render(message.text.as_deref().unwrap_or(""));
+    let (agent, html) = match ctx.proposals.message_of(id) {
+        Some(message) => (
+            ctx.core
+                .live()
+                .map(|l| l.inbox.agent_name(&message))
+                .unwrap_or_else(|| "An agent".to_owned()),
+            markdown::render(message.text.as_deref().unwrap_or("")),
+        ),
+        None => (String::new(), String::new()),
+    };
     ctx.proposals
         .view(id, &agent, html)
         .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "no such proposal"))

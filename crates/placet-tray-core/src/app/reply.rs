@@ -1,0 +1,144 @@
+//! Talking back: every message the person sends an agent goes through [`Core::reply`],
+//! which asks [`decide_reply`] and acts on the verdict as [`Core::answer`] does for
+//! answers: queue it in the outbox (sent with a `clientId`, never twice), hand it back
+//! for the person's confirmation, or say to open the reply window.
+
+use placet_client::outbox::{NewReply, ReplySource};
+use placet_client::protocol::Agent;
+
+use super::{Core, CoreError, Live};
+use crate::config::AccountMode;
+use crate::decide::{decide_reply, Decision, Source};
+
+/// Longest message accepted, in characters (a chat message, not a file).
+pub const MAX_REPLY_CHARS: usize = 20_000;
+
+/// What became of a reply the rules did not refuse.
+#[derive(Debug, Clone)]
+pub enum ReplyVerdict {
+    /// Queued in the outbox under this `clientId`; it is being sent.
+    Queued { client_id: String },
+    /// A program's proposal: show it to the person whole, send it only on their
+    /// Confirm (as [`Source::ConfirmedProposal`]).
+    Confirm { agent: Agent, text: String },
+    /// Nothing sent: the reply window is where the person writes this.
+    OpenWindow { agent: Agent },
+}
+
+/// Why a reply cannot be taken at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyError {
+    #[error("the message is empty")]
+    Empty,
+    #[error("the message is too long ({0} characters; at most {MAX_REPLY_CHARS})")]
+    TooLong(usize),
+    #[error("no agent is called or has the id `{0}`")]
+    NoSuchAgent(String),
+    #[error("several agents are called `{name}`: name one by its id ({ids})")]
+    Ambiguous { name: String, ids: String },
+}
+
+impl Core {
+    /// Decides about the message `text` to `agent` (its id or its name) from `source`
+    /// ([`decide_reply`]), then queues it, hands it back for confirmation, or says to
+    /// open the reply window.
+    pub async fn reply(
+        &self,
+        agent: &str,
+        text: &str,
+        source: Source,
+    ) -> Result<ReplyVerdict, CoreError> {
+        let live = self.live().ok_or(CoreError::NotSignedIn)?;
+        let watch_only = live.account.mode == AccountMode::ApiKey;
+        let decision = decide_reply(source, watch_only, self.config().answer_only_in_windows);
+        if let Decision::Refuse(r) = decision {
+            return Err(r.into());
+        }
+        let agent = find_agent(&live, agent)?;
+        if decision == Decision::OpenWindow {
+            return Ok(ReplyVerdict::OpenWindow { agent });
+        }
+        let text = checked_text(text)?;
+        tracing::debug!(agent = %agent.id, ?source, ?decision, "reply decided");
+        match decision {
+            Decision::Confirm => Ok(ReplyVerdict::Confirm { agent, text }),
+            _ => {
+                let client_id = live.outbox.enqueue_reply(&NewReply {
+                    channel_id: &agent.id,
+                    text: &text,
+                    source: reply_source(source),
+                })?;
+                Ok(ReplyVerdict::Queued { client_id })
+            }
+        }
+    }
+}
+
+/// The text as it is sent: trimmed, not empty, not too long.
+fn checked_text(text: &str) -> Result<String, ReplyError> {
+    let text = text.trim();
+    let chars = text.chars().count();
+    if chars == 0 {
+        return Err(ReplyError::Empty);
+    }
+    if chars > MAX_REPLY_CHARS {
+        return Err(ReplyError::TooLong(chars));
+    }
+    Ok(text.to_owned())
+}
+
+/// The agent with this id, or else the one agent with this name (case-insensitive).
+fn find_agent(live: &Live, wanted: &str) -> Result<Agent, ReplyError> {
+    if let Some(a) = live.inbox.agent(wanted) {
+        return Ok(a);
+    }
+    let named: Vec<Agent> = live
+        .inbox
+        .agents()
+        .into_iter()
+        .filter(|a| a.name.trim().eq_ignore_ascii_case(wanted.trim()))
+        .collect();
+    match named.len() {
+        0 => Err(ReplyError::NoSuchAgent(wanted.to_owned())),
+        1 => Ok(named.into_iter().next().expect("one")),
+        _ => Err(ReplyError::Ambiguous {
+            name: wanted.to_owned(),
+            ids: named
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// How the outbox names a source.
+fn reply_source(source: Source) -> ReplySource {
+    match source {
+        Source::NotificationReply => ReplySource::NotificationReply,
+        Source::Proposal | Source::ConfirmedProposal => ReplySource::CliConfirmedByClick,
+        Source::ReviewWindow | Source::Inbox | Source::NotificationButton => {
+            ReplySource::ReplyWindow
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(checked_text("  hi \n"), Ok("hi".to_owned()));
+        assert_eq!(checked_text(" \n\t"), Err(ReplyError::Empty));
+        let long = "x".repeat(MAX_REPLY_CHARS + 1);
+        assert_eq!(
+            checked_text(&long),
+            Err(ReplyError::TooLong(MAX_REPLY_CHARS + 1))
+        );
+        assert!(
+            checked_text(&"é".repeat(MAX_REPLY_CHARS)).is_ok(),
+            "characters, not bytes"
+        );
+    }
+}

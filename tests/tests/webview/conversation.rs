@@ -1,0 +1,87 @@
+//! The conversation window: an agent's latest messages, updated live, and the person's
+//! message written in its composer and sent once.
+
+use placet_e2e::wait_seeing;
+use placet_e2e::webdriver::{keys, Session};
+use serde_json::{json, Value};
+
+use crate::support::{screenshot, text_of, WebviewWorld, T};
+
+/// The messages shown, top to bottom: `[from, text]`.
+async fn shown(s: &Session) -> Vec<(String, String)> {
+    let v = s
+        .execute(
+            "return [...document.querySelectorAll('#messages .chat-item')].map(li => \
+               [li.classList.contains('from-agent') ? 'agent' : \
+                li.classList.contains('sending') ? 'sending' : 'person', \
+                li.querySelector('.chat-text').textContent.trim()])",
+            json!([]),
+        )
+        .await;
+    serde_json::from_value(v).unwrap_or_default()
+}
+
+async fn wait_shown(s: &Session, what: &str, check: impl Fn(&[(String, String)]) -> bool) {
+    wait_seeing(format!("the conversation to show {what}"), T, || async {
+        let now = shown(s).await;
+        check(&now).then_some(()).ok_or(format!("{now:?}"))
+    })
+    .await;
+}
+
+/// Opened on an agent (`--open conversation:ID`): its name, its messages rendered (its
+/// markup sanitised, never run), a new one shown as it arrives; the person's message
+/// sent with Ctrl+Enter reaches the agent once, with a clientId, and shows as theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_person_writes_to_an_agent_in_its_conversation() {
+    let world = WebviewWorld::signed_in().await;
+    let agent = world.deploy_bot();
+    world
+        .post(json!({"channelId": agent, "text": "Which **database** should I use? <img src=x onerror=alert(1)>"}))
+        .await;
+    let s = world.open(&format!("conversation:{agent}")).await;
+    s.wait_script(
+        "the conversation to load",
+        "return document.body.dataset.state === 'ready'",
+        json!([]),
+        T,
+    )
+    .await;
+    assert_eq!(text_of(&s, "#agent").await, "Deploy Bot");
+    let rendered: Value = s
+        .execute(
+            "const m = document.querySelector('#messages .from-agent .chat-text'); \
+             return [m.querySelector('strong')?.textContent ?? null, m.querySelector('img[onerror]') === null]",
+            json!([]),
+        )
+        .await;
+    assert_eq!(rendered, json!(["database", true]), "markdown, sanitised");
+
+    world
+        .post(json!({"channelId": agent, "text": "Still there?"}))
+        .await;
+    wait_shown(&s, "the agent's new message", |m| {
+        m.last()
+            .is_some_and(|(from, text)| from == "agent" && text == "Still there?")
+    })
+    .await;
+
+    let text = "Staging, <b>please</b>.";
+    s.wait_for("#text", T).await.click().await;
+    s.type_keys(text).await;
+    s.press_chord(&[keys::CONTROL, keys::ENTER]).await;
+    wait_shown(&s, "the person's message, sent", |m| {
+        m.last()
+            .is_some_and(|(from, t)| from == "person" && t == text)
+    })
+    .await;
+    let sent = world.messages_from_person(&agent, text).await;
+    assert_eq!(sent.len(), 1, "once: {sent:?}");
+    assert!(sent[0]["clientId"].is_string(), "{sent:?}");
+    let composer = s
+        .execute("return document.getElementById('text').value", json!([]))
+        .await;
+    assert_eq!(composer, json!(""), "the composer is cleared");
+    screenshot(&s, "conversation").await;
+    s.quit().await;
+}

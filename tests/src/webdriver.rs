@@ -547,8 +547,34 @@ impl Session {
     }
 
     /// A PNG of the current window's content.
+    ///
+    /// WebKitGTK answers a screenshot after the page's next presentation update, and a
+    /// page with nothing left to paint (no caret, timer or animation; measured: the
+    /// conversation window once its messages are shown) never has one, so the request
+    /// would wait forever. While the screenshot is taken a one-pixel square in a corner
+    /// changes between two invisible colours every frame (alpha 0 and 1/255, which no
+    /// pixel shows), so there is always an update to answer after.
     pub async fn screenshot(&self) -> Vec<u8> {
+        let _ = self
+            .try_execute(
+                "if (!window.__placetShot) { \
+                   const d = document.createElement('div'); \
+                   d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647'; \
+                   document.documentElement.appendChild(d); \
+                   let on = false; \
+                   const tick = () => { on = !on; d.style.background = on ? 'rgba(0,0,0,0.004)' : 'rgba(0,0,0,0)'; \
+                     window.__placetShot.frame = requestAnimationFrame(tick); }; \
+                   window.__placetShot = { d, frame: 0 }; tick(); }",
+                json!([]),
+            )
+            .await;
         let v = self.must(Method::GET, "/screenshot", None).await;
+        let _ = self
+            .try_execute(
+                "const s = window.__placetShot; if (s) { cancelAnimationFrame(s.frame); s.d.remove(); window.__placetShot = null; }",
+                json!([]),
+            )
+            .await;
         base64::engine::general_purpose::STANDARD
             .decode(v.as_str().unwrap_or_default())
             .expect("a base64 screenshot")

@@ -142,6 +142,21 @@ impl World {
             .await;
     }
 
+    /// Writes more of Deploy Bot's streaming draft `stream_id` as its agent would
+    /// (`PATCH /api/v1/messages/streams/:id`); `complete` ends it.
+    pub async fn update_stream(&self, stream_id: &str, text: &str, complete: bool) {
+        let channel = self.deploy_bot();
+        let request = reqwest::Client::new()
+            .patch(format!(
+                "{}/api/v1/messages/streams/{stream_id}",
+                self.url()
+            ))
+            .query(&[("channel", channel.as_str())])
+            .json(&json!({"channelId": channel, "text": text, "complete": complete}));
+        self.as_agent(request, &format!("writing the draft {stream_id}"))
+            .await;
+    }
+
     /// The person's messages in `channel` that say `text`, as the agent reads them
     /// (`GET /api/v1/messages` with the admin's API key), newest first.
     pub async fn messages_from_person(&self, channel: &str, text: &str) -> Vec<Value> {

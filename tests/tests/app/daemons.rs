@@ -276,3 +276,79 @@ async fn another_user_cannot_reach_the_tray() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Starts the tray notifying every agent message, on a daemon with `capabilities`.
+async fn notifying_messages(capabilities: &[&str]) -> World {
+    let mut w = World::start().await;
+    w.desktop.notifications().set_capabilities(capabilities);
+    w.login().await;
+    w.edit_config(|c| c["notifications"] = json!({"notifyFor": "all"}));
+    w.launch();
+    w.wait_subscribed().await;
+    w
+}
+
+/// Where the daemon offers inline replies, an agent's message is answered by typing into
+/// its notification: the agent gets the person's message once, trimmed.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_inline_reply_to_an_agent_s_message_reaches_it_once() {
+    let w = notifying_messages(&["actions", "body", "body-markup", "inline-reply"]).await;
+    let agent = w.deploy_bot();
+    w.post(json!({"channelId": agent, "text": "Which database should I use?"}))
+        .await;
+    let n = w.notification("Which database should I use?").await;
+    assert_eq!(
+        n.action_label("inline-reply"),
+        Some("Send"),
+        "{:?}",
+        n.actions
+    );
+    assert_eq!(
+        n.action_label("reply-in-window"),
+        None,
+        "the field, not the button"
+    );
+    w.desktop
+        .notifications()
+        .reply(n.id, "  Staging, please.  ")
+        .await;
+    let sent = placet_e2e::wait_seeing("the person's message at the agent", T, || async {
+        let sent = w.messages_from_person(&agent, "Staging, please.").await;
+        (!sent.is_empty())
+            .then_some(sent)
+            .ok_or_else(|| "none yet".to_owned())
+    })
+    .await;
+    assert!(sent[0]["clientId"].is_string(), "{sent:?}");
+    // An absence: a second copy would come within this.
+    tokio::time::sleep(placet_e2e::QUIET).await;
+    assert_eq!(
+        w.messages_from_person(&agent, "Staging, please.")
+            .await
+            .len(),
+        1,
+        "once"
+    );
+}
+
+/// Where the daemon has buttons but no reply field, an agent's message offers Reply…,
+/// which opens the conversation with that agent.
+#[tokio::test(flavor = "multi_thread")]
+async fn reply_opens_the_conversation_where_the_daemon_has_no_reply_field() {
+    let w = notifying_messages(&["actions", "body"]).await;
+    w.post(json!({"channelId": w.deploy_bot(), "text": "Done with the migration."}))
+        .await;
+    let n = w.notification("Done with the migration.").await;
+    assert_eq!(
+        n.action_label("reply-in-window"),
+        Some("Reply…"),
+        "{:?}",
+        n.actions
+    );
+    assert_eq!(n.action_label("inline-reply"), None);
+    w.desktop
+        .notifications()
+        .invoke_action(n.id, "reply-in-window")
+        .await;
+    w.wait_window("Conversation").await;
+}

@@ -30,8 +30,9 @@ async fn wait_shown(s: &Session, what: &str, check: impl Fn(&[(String, String)])
 }
 
 /// Opened on an agent (`--open conversation:ID`): its name, its messages rendered (its
-/// markup sanitised, never run), a new one shown as it arrives; the person's message
-/// sent with Ctrl+Enter reaches the agent once, with a clientId, and shows as theirs.
+/// markup sanitised, never run), a new one shown as it arrives, a draft as the agent
+/// writes it; the person's message sent with Ctrl+Enter reaches the agent once, with a
+/// clientId, and shows as theirs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_person_writes_to_an_agent_in_its_conversation() {
     let world = WebviewWorld::signed_in().await;
@@ -63,6 +64,37 @@ async fn the_person_writes_to_an_agent_in_its_conversation() {
     wait_shown(&s, "the agent's new message", |m| {
         m.last()
             .is_some_and(|(from, text)| from == "agent" && text == "Still there?")
+    })
+    .await;
+
+    // A draft shows as the agent writes it, then as its final text.
+    world
+        .post(json!({"channelId": agent, "text": "Let me che", "streamId": "turn-1", "streamState": "streaming"}))
+        .await;
+    wait_shown(&s, "the agent's draft", |m| {
+        m.last()
+            .is_some_and(|(from, text)| from == "agent" && text == "Let me che")
+    })
+    .await;
+    let writing = s
+        .execute(
+            "return [...document.querySelectorAll('#messages .from-agent .chat-meta')].pop().textContent",
+            json!([]),
+        )
+        .await;
+    assert!(
+        writing
+            .as_str()
+            .unwrap_or_default()
+            .contains("still writing"),
+        "{writing}"
+    );
+    world
+        .update_stream("turn-1", "Let me check the logs.", true)
+        .await;
+    wait_shown(&s, "the draft's final text", |m| {
+        m.last()
+            .is_some_and(|(from, text)| from == "agent" && text == "Let me check the logs.")
     })
     .await;
 

@@ -30,7 +30,11 @@ let view = null;
 /** @type {{clientId: string, text: string}[]} */
 let sending = [];
 let busy = false;
-let loading = Promise.resolve();
+/** A read of the conversation is under way; `again`: another change came meanwhile. */
+let reading = false;
+let again = false;
+/** The least time between two reads while changes keep coming. */
+const RELOAD_SPACING_MS = 250;
 
 /** @param {'info'|'success'|'warning'|'error'} kind @param {string} title @param {string} [detail] */
 function showBanner(kind, title, detail) {
@@ -95,18 +99,32 @@ function render(v) {
   updateSend();
 }
 
-/** Reads the conversation again (one read at a time, in order). */
-function reload() {
-  loading = loading.then(async () => {
-    try {
-      render(await ipc.conversationGet(agentId));
-    } catch (err) {
-      document.body.dataset.state = 'error';
-      main.setAttribute('aria-busy', 'false');
-      showBanner('error', t('conversation-load-failed'), describeError(ipc.toIpcError(err)));
-    }
-  });
-  return loading;
+/**
+ * Reads the conversation again. One read at a time; changes that come meanwhile (a
+ * draft growing word by word) fold into one more read, at most every
+ * {@link RELOAD_SPACING_MS}.
+ */
+async function reload() {
+  if (reading) {
+    again = true;
+    return;
+  }
+  reading = true;
+  try {
+    do {
+      again = false;
+      try {
+        render(await ipc.conversationGet(agentId));
+      } catch (err) {
+        document.body.dataset.state = 'error';
+        main.setAttribute('aria-busy', 'false');
+        showBanner('error', t('conversation-load-failed'), describeError(ipc.toIpcError(err)));
+      }
+      if (again) await new Promise((resolve) => { window.setTimeout(resolve, RELOAD_SPACING_MS); });
+    } while (again);
+  } finally {
+    reading = false;
+  }
 }
 
 async function submit() {

@@ -73,6 +73,13 @@ pub enum InboxChange {
     /// An agent message without a review (for "notify every message"): once per
     /// message, with its final text; never for a streaming draft or an aborted stream.
     AgentMessage(Arc<Message>),
+    /// An agent's streaming draft began, grew or was aborted (for a conversation that
+    /// shows it as it is written); its final text comes as
+    /// [`InboxChange::AgentMessage`].
+    Draft {
+        message_id: String,
+        channel_id: String,
+    },
     /// An answer for this review is queued or being sent.
     Sending { message_id: String },
     /// Sending was abandoned; the review is pending again (if it still exists).

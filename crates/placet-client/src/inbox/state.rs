@@ -111,12 +111,18 @@ impl State {
                     channel_id: m.channel_id.clone(),
                     seen: now,
                 });
-                None
+                Some(InboxChange::Draft {
+                    message_id: m.id.clone(),
+                    channel_id: m.channel_id.clone(),
+                })
             }
             Some(StreamState::Aborted) => {
-                self.drafts.remove(&m.id);
+                let was_open = self.drafts.remove(&m.id).is_some();
                 self.announced.insert(m.id.clone(), now);
-                None
+                was_open.then(|| InboxChange::Draft {
+                    message_id: m.id.clone(),
+                    channel_id: m.channel_id.clone(),
+                })
             }
             _ => {
                 self.drafts.remove(&m.id);

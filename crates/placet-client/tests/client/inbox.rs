@@ -287,9 +287,21 @@ fn streamed_messages_are_announced_once_with_their_final_text() {
         Some("streaming"),
         "Hello wo",
     )));
+    let drafts = drain(&mut rx);
     assert!(
-        agent_messages(&drain(&mut rx)).is_empty(),
+        agent_messages(&drafts).is_empty(),
         "drafts are not announced"
+    );
+    assert_eq!(
+        drafts
+            .iter()
+            .filter(
+                |c| matches!(c, InboxChange::Draft { message_id, channel_id }
+                if message_id == "s1" && channel_id == "a1")
+            )
+            .count(),
+        2,
+        "each step of a draft is told, for a conversation: {drafts:?}"
     );
     assert_eq!(inbox.open_drafts(), [("s1".to_owned(), "a1".to_owned())]);
     inbox.apply(&ServerEvent::MessageUpdated(streamed(
@@ -351,9 +363,17 @@ fn aborted_streams_show_nothing() {
         Some("complete"),
         "late",
     )));
+    let changes = drain(&mut rx);
     assert!(
-        drain(&mut rx).is_empty(),
-        "nothing user-visible for an aborted stream"
+        changes
+            .iter()
+            .all(|c| matches!(c, InboxChange::Draft { message_id, .. } if message_id == "s1")),
+        "nothing announced for an aborted stream, only the draft's steps: {changes:?}"
+    );
+    assert_eq!(
+        changes.len(),
+        2,
+        "begun, aborted; the late update is ignored"
     );
     assert!(inbox.open_drafts().is_empty());
 }

@@ -124,6 +124,7 @@ fn conversation_changed(ctx: &Ctx, agent_id: &str) {
 fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChange) {
     match change {
         InboxChange::Added(m) => notify_review(ctx, m),
+        InboxChange::Draft { channel_id, .. } => conversation_changed(ctx, channel_id),
         InboxChange::AgentMessage(m) => {
             conversation_changed(ctx, &m.channel_id);
             let config = ctx.core.config();

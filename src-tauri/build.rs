@@ -29,6 +29,7 @@ fn main() {
         "review_snooze",
         "conversation_get",
         "conversation_send",
+        "conversation_attach",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

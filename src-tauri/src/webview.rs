@@ -173,6 +173,13 @@ pub fn open(
                 loaded(window.label().to_owned());
             }
         });
+    // A conversation takes files dropped on it: the page gets the drop (Tauri's own
+    // handler would take it first); it never navigates.
+    let builder = if target.label.starts_with("conversation-") {
+        builder.disable_drag_drop_handler()
+    } else {
+        builder
+    };
     #[cfg(target_os = "linux")]
     let related = related_view(app).filter(|_| !automation());
     #[cfg(target_os = "linux")]

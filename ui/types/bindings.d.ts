@@ -3,7 +3,7 @@
 import type { AgentStatus, Attachment, Review, SessionState } from './protocol';
 
 /** Every command of the pages (the command table). */
-export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide" | "oauth_get" | "oauth_open" | "change_password" | "retry_delivery" | "history_list" | "review_snooze" | "conversation_get" | "conversation_send";
+export type CommandName = "review_get" | "review_respond" | "review_open" | "review_open_web" | "attachment_download" | "link_open" | "inbox_list" | "inbox_open" | "app_status" | "server_check" | "sign_in" | "sign_in_api_key" | "sign_out" | "settings_get" | "settings_set" | "settings_open" | "proposal_get" | "proposal_decide" | "oauth_get" | "oauth_open" | "change_password" | "retry_delivery" | "history_list" | "review_snooze" | "conversation_get" | "conversation_send" | "conversation_attach";
 
 export type ErrorCode = "notConnected" | "authExpired" | "wrongCredentials" | "keychainUnavailable" | "network" | "tls" | "notPlacet" | "badInput" | "invalidAnswer" | "alreadyAnswered" | "notFound" | "watchOnly" | "notAllowed" | "answersQueued" | "insecureHttp" | "redirect" | "withdrawn" | "noLiveConnection" | "internal";
 
@@ -387,6 +387,8 @@ verificationUri: string | null,
  * Links the agent sent that are not safe to open, shown as text.
  */
 unsafeLinks: Array<string>, expiresAt: string, };
+
+export type AttachedFileView = { id: string, name: string, size: number, };
 
 export type ChatMessageView = { id: string, 
 /**

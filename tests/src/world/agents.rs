@@ -157,9 +157,9 @@ impl World {
             .await;
     }
 
-    /// The person's messages in `channel` that say `text`, as the agent reads them
-    /// (`GET /api/v1/messages` with the admin's API key), newest first.
-    pub async fn messages_from_person(&self, channel: &str, text: &str) -> Vec<Value> {
+    /// The newest messages in `channel` as its agent reads them (`GET /api/v1/messages`
+    /// with the admin's API key), newest first.
+    pub async fn agent_messages(&self, channel: &str) -> Vec<Value> {
         let reply = reqwest::Client::new()
             .get(format!("{}/api/v1/messages", self.url()))
             .query(&[("channel", channel), ("limit", "100")])
@@ -168,12 +168,15 @@ impl World {
             .await
             .expect("the agent reads its messages");
         let page: Value = reply.json().await.expect("a page of messages");
-        page["data"]
-            .as_array()
+        page["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The person's messages in `channel` that say `text`, as the agent reads them.
+    pub async fn messages_from_person(&self, channel: &str, text: &str) -> Vec<Value> {
+        self.agent_messages(channel)
+            .await
             .into_iter()
-            .flatten()
             .filter(|m| m["senderType"] == "user" && m["text"] == text)
-            .cloned()
             .collect()
     }
 

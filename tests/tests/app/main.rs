@@ -817,7 +817,7 @@ mod cli {
                 .notifications()
                 .invoke_action(n.id, "default")
                 .await;
-            let window = w.wait_window("Confirm an answer").await;
+            let window = w.wait_window("Confirm a proposal").await;
             // An absence: nothing may be sent while the window waits for the person.
             tokio::time::sleep(QUIET).await;
             assert!(
@@ -844,7 +844,7 @@ mod cli {
             "a danger option is never sent for a program: {out:?}"
         );
         assert!(out.stderr.contains("marked dangerous"), "{}", out.stderr);
-        let shown = w.wait_window("Confirm an answer").await;
+        let shown = w.wait_window("Confirm a proposal").await;
         assert!(
             w.server.controls().responses_for(&risky).is_empty(),
             "a danger option is never sent from the command line"
@@ -865,7 +865,7 @@ mod cli {
         w.wait_subscribed().await;
         let args = ["--json", "respond", &text, "--text", "  Aurora  "];
         let person = async {
-            let window = w.wait_window("Confirm an answer").await;
+            let window = w.wait_window("Confirm a proposal").await;
             // An absence: nothing may be sent while the window waits for the person.
             tokio::time::sleep(QUIET).await;
             assert!(

@@ -117,3 +117,73 @@ async fn the_person_writes_to_an_agent_in_its_conversation() {
     screenshot(&s, "conversation").await;
     s.quit().await;
 }
+
+/// Files dropped on the window (a drop event with the files, as the desktop's drag and
+/// drop hands them to the page) are stored in the agent's channel and go with the next
+/// message; a file alone is a message too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_files_go_with_the_next_message() {
+    let world = WebviewWorld::signed_in().await;
+    let agent = world.deploy_bot();
+    let s = world.open(&format!("conversation:{agent}")).await;
+    s.wait_script(
+        "the conversation to load",
+        "return document.body.dataset.state === 'ready'",
+        json!([]),
+        T,
+    )
+    .await;
+    s.execute(
+        "const dt = new DataTransfer(); \
+         dt.items.add(new File(['first line\\n'], 'notes.txt', {type: 'text/plain'})); \
+         dt.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'plan.png', {type: 'image/png'})); \
+         document.getElementById('messages').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));",
+        json!([]),
+    )
+    .await;
+    let chips = s
+        .wait_script(
+            "both files to be attached",
+            "const c = [...document.querySelectorAll('#files .file-chip[data-id]')].map(li => li.textContent.replace('×', '').trim()); \
+             return c.length === 2 ? c : null",
+            json!([]),
+            T,
+        )
+        .await;
+    let mut names: Vec<String> = serde_json::from_value(chips).unwrap_or_default();
+    names.sort();
+    assert_eq!(names, ["notes.txt", "plan.png"]);
+    s.wait_for("#send", T).await.click().await;
+    let sent = wait_seeing("the files at the agent", T, || async {
+        let page = world.agent_messages(&agent).await;
+        let found: Vec<Value> = page
+            .into_iter()
+            .filter(|m| {
+                m["senderType"] == "user"
+                    && m["attachments"].as_array().is_some_and(|a| a.len() == 2)
+            })
+            .collect();
+        (!found.is_empty())
+            .then_some(found)
+            .ok_or_else(|| "not yet".to_owned())
+    })
+    .await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let mut files: Vec<&str> = sent[0]["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["filename"].as_str())
+        .collect();
+    files.sort_unstable();
+    assert_eq!(files, ["notes.txt", "plan.png"]);
+    assert!(sent[0]["text"].is_null(), "{sent:?}");
+    let chips = s
+        .execute(
+            "return document.querySelectorAll('#files .file-chip').length",
+            json!([]),
+        )
+        .await;
+    assert_eq!(chips, json!(0), "the composer is cleared");
+    s.quit().await;
+}

@@ -37,6 +37,7 @@
 /** @typedef {import('../../types/bindings').OAuthView} OAuthView */
 /** @typedef {import('../../types/bindings').ConversationView} ConversationView */
 /** @typedef {import('../../types/bindings').ChatMessageView} ChatMessageView */
+/** @typedef {import('../../types/bindings').AttachedFileView} AttachedFileView */
 /** @typedef {import('../../types/bindings').ConversationChangedEvent} ConversationChangedEvent */
 /** @typedef {import('../../types/bindings').OAuthStateEvent} OAuthStateEvent */
 /** @typedef {import('../../types/bindings').AttentionPrefs} AttentionPrefs */
@@ -155,11 +156,22 @@ export const oauthGet = (state) => call('oauth_get', { state });
 export const conversationGet = (agent) => call('conversation_get', { agent });
 
 /**
- * Sends the person's message to an agent (queued, sent with a clientId so it never goes
- * twice). Resolves with that clientId.
- * @param {string} agent @param {string} text @returns {Promise<string>}
+ * Sends the person's message to an agent, with the files attached for it (queued, sent
+ * with a clientId so it never goes twice). Resolves with that clientId.
+ * @param {string} agent @param {string} text @param {string[]} [attachments]
+ * @returns {Promise<string>}
  */
-export const conversationSend = (agent, text) => call('conversation_send', { agent, text });
+export const conversationSend = (agent, text, attachments = []) =>
+  call('conversation_send', { agent, text, attachments });
+
+/**
+ * Stores a file in the agent's channel for the person's next message.
+ * @param {string} agent @param {string} name @param {string} mimeType
+ * @param {string} data the bytes, base64
+ * @returns {Promise<AttachedFileView>}
+ */
+export const conversationAttach = (agent, name, mimeType, data) =>
+  call('conversation_attach', { agent, name, mimeType, data });
 
 /** Opens the prompt's vetted sign-in page in the browser. @param {string} state @returns {Promise<null>} */
 export const oauthOpen = (state) => call('oauth_open', { state });

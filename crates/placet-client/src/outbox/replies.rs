@@ -16,7 +16,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{parse_time, Outbox, StoreError};
 use crate::error::ApiError;
@@ -58,8 +58,21 @@ impl ReplySource {
 pub struct NewReply<'a> {
     /// The agent's id (its channel).
     pub channel_id: &'a str,
+    /// May be empty when there are attachments.
     pub text: &'a str,
+    /// Files already stored in the agent's channel
+    /// ([`RestClient::store_file`]), linked to the message when it is created.
+    pub attachment_ids: &'a [String],
     pub source: ReplySource,
+}
+
+/// The sealed part of a queued reply.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SealedReply {
+    text: String,
+    #[serde(default)]
+    attachment_ids: Vec<String>,
 }
 
 /// A reply waiting in the queue (its text stays sealed).
@@ -156,7 +169,7 @@ struct Claimed {
     id: i64,
     client_id: String,
     channel_id: String,
-    text: String,
+    reply: SealedReply,
     created_at: DateTime<Utc>,
     attempts: u32,
     maybe_posted: bool,
@@ -166,9 +179,12 @@ impl Outbox {
     /// Persists a reply with a new `clientId` (returned) and wakes the sender.
     pub fn enqueue_reply(&self, r: &NewReply<'_>) -> Result<String, StoreError> {
         let client_id = format!("placet-tray-{}", uuid_like());
-        let sealed = self
-            .key
-            .seal(&self.identity(TABLE, &client_id), r.text.as_bytes());
+        let plain = serde_json::to_vec(&SealedReply {
+            text: r.text.to_owned(),
+            attachment_ids: r.attachment_ids.to_vec(),
+        })
+        .unwrap_or_default();
+        let sealed = self.key.seal(&self.identity(TABLE, &client_id), &plain);
         let now = Utc::now().to_rfc3339();
         self.db().execute(
             "INSERT INTO replies (server, account, client_id, channel_id, sealed, source,
@@ -271,11 +287,11 @@ impl Outbox {
             else {
                 return Ok(None);
             };
-            let text = self
+            let reply = self
                 .key
                 .open(&self.identity(TABLE, &client_id), &sealed)
-                .and_then(|plain| std::str::from_utf8(&plain).ok().map(str::to_owned));
-            let Some(text) = text else {
+                .and_then(|plain| serde_json::from_slice::<SealedReply>(&plain).ok());
+            let Some(reply) = reply else {
                 tracing::error!(reply = %client_id, "a queued reply does not open with this key; kept, not sent");
                 db.execute(
                     "UPDATE replies SET unreadable = 1,
@@ -304,7 +320,7 @@ impl Outbox {
                     id,
                     client_id,
                     channel_id,
-                    text,
+                    reply,
                     created_at: parse_time(&created_at),
                     attempts,
                     maybe_posted,
@@ -336,7 +352,12 @@ impl Outbox {
             }
         }
         match rest
-            .send_message(&c.channel_id, &c.text, &c.client_id)
+            .send_message(
+                &c.channel_id,
+                &c.reply.text,
+                &c.reply.attachment_ids,
+                &c.client_id,
+            )
             .await
         {
             Ok(m) => ReplyDelivery::Sent {

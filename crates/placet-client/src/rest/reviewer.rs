@@ -90,14 +90,24 @@ impl RestClient {
     /// `client_id` stored beside it. The server does not look `clientId` up (only the
     /// agents' route does), so a second post is a second message:
     /// [`RestClient::sent_message`] tells whether an unconfirmed post arrived.
+    ///
+    /// `text` may be empty when `attachment_ids` (files stored in the channel with
+    /// [`RestClient::store_file`]) are not; the server links them to the message.
     pub async fn send_message(
         &self,
         channel: &str,
         text: &str,
+        attachment_ids: &[String],
         client_id: &str,
     ) -> Result<Message, ApiError> {
         let path = "api/messages";
-        let body = json!({ "channelId": channel, "text": text, "clientId": client_id });
+        let mut body = json!({ "channelId": channel, "clientId": client_id });
+        if !text.is_empty() {
+            body["text"] = Value::String(text.to_owned());
+        }
+        if !attachment_ids.is_empty() {
+            body["attachmentIds"] = json!(attachment_ids);
+        }
         self.call_json(Method::POST, path, self.url(path), Body::Json(body))
             .await
     }

@@ -16,6 +16,7 @@ fn reply(outbox: &Outbox, channel: &str, text: &str) -> String {
         .enqueue_reply(&NewReply {
             channel_id: channel,
             text,
+            attachment_ids: &[],
             source: ReplySource::ReplyWindow,
         })
         .expect("queued")
@@ -169,5 +170,38 @@ async fn a_refused_reply_fails_for_good() {
     };
     assert!(reason.contains("Not your agent"), "{reason}");
     assert!(outbox.queued_replies().unwrap().is_empty());
+    f.session.shutdown().await;
+}
+
+/// A file stored in the channel first goes out with the reply, linked to it; a reply of
+/// only a file has no text.
+#[tokio::test]
+async fn a_reply_carries_the_files_stored_for_it() {
+    let f = Fixture::start().await;
+    let outbox = Outbox::in_memory(&url(&f.server), &account(&f), OutboxKey::generate()).unwrap();
+    let file = f
+        .rest
+        .store_file(&f.agent, "notes.txt", "text/plain", b"line one\n")
+        .await
+        .expect("stored");
+    let client_id = outbox
+        .enqueue_reply(&NewReply {
+            channel_id: &f.agent,
+            text: "",
+            attachment_ids: std::slice::from_ref(&file),
+            source: ReplySource::ReplyWindow,
+        })
+        .unwrap();
+    let d = outbox.deliver_due_replies(&f.rest).await;
+    assert!(matches!(&d[..], [ReplyDelivery::Sent { .. }]), "{d:?}");
+    let on_server = posted(&f, &client_id).await;
+    assert_eq!(on_server.len(), 1);
+    assert_eq!(on_server[0].text, None, "no text");
+    let names: Vec<&str> = on_server[0]
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .collect();
+    assert_eq!(names, ["notes.txt"]);
     f.session.shutdown().await;
 }

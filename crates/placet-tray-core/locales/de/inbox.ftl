@@ -229,3 +229,11 @@ conversation-watch-only = Mit einem API-Schlüssel angemeldet: nur lesen. Melde 
 conversation-load-failed = Diese Unterhaltung kann nicht angezeigt werden.
 conversation-send-failed = Die Nachricht wurde nicht angenommen.
 conversation-not-sent = Eine Nachricht wurde nicht gesendet.
+conversation-attach = Dateien anhängen…
+conversation-remove-file = { $name } entfernen
+conversation-storing = { $count ->
+    [one] 1 Datei wird gespeichert…
+   *[other] { $count } Dateien werden gespeichert…
+}
+conversation-file-too-large = { $name } ist zu groß zum Anhängen (höchstens { $most } MiB).
+conversation-attach-failed = { $name } konnte nicht angehängt werden.

@@ -252,3 +252,11 @@ conversation-watch-only = Signed in with an API key: watch-only. Sign in with em
 conversation-load-failed = This conversation cannot be shown.
 conversation-send-failed = The message was not taken.
 conversation-not-sent = A message was not sent.
+conversation-attach = Attach files…
+conversation-remove-file = Remove { $name }
+conversation-storing = { $count ->
+    [one] storing 1 file…
+   *[other] storing { $count } files…
+}
+conversation-file-too-large = { $name } is too large to attach (at most { $most } MiB).
+conversation-attach-failed = { $name } could not be attached.

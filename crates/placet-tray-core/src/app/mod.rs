@@ -28,7 +28,7 @@ use crate::secrets::{KeychainError, SecretSlot, SecretStore};
 
 pub use account::{authenticate, authenticate_api_key, Addresses};
 pub use answer::{fetch_review, queue_answer, response_for, Verdict};
-pub use reply::{ReplyError, ReplyVerdict, MAX_REPLY_CHARS};
+pub use reply::{ReplyError, ReplyVerdict, MAX_REPLY_CHARS, MAX_REPLY_FILES};
 
 /// Where the sign-in secret is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,8 @@ use crate::decide::{decide_reply, Decision, Source};
 
 /// Longest message accepted, in characters (a chat message, not a file).
 pub const MAX_REPLY_CHARS: usize = 20_000;
+/// Most files one message carries.
+pub const MAX_REPLY_FILES: usize = 10;
 
 /// What became of a reply the rules did not refuse.
 #[derive(Debug, Clone)]
@@ -30,6 +32,8 @@ pub enum ReplyVerdict {
 pub enum ReplyError {
     #[error("the message is empty")]
     Empty,
+    #[error("a message carries at most {MAX_REPLY_FILES} files")]
+    TooManyFiles,
     #[error("the message is too long ({0} characters; at most {MAX_REPLY_CHARS})")]
     TooLong(usize),
     #[error("no agent is called or has the id `{0}`")]
@@ -48,6 +52,18 @@ impl Core {
         text: &str,
         source: Source,
     ) -> Result<ReplyVerdict, CoreError> {
+        self.reply_with(agent, text, &[], source).await
+    }
+
+    /// As [`Core::reply`], with files already stored in the agent's channel
+    /// (`attachment_ids`); the text may then be empty.
+    pub async fn reply_with(
+        &self,
+        agent: &str,
+        text: &str,
+        attachment_ids: &[String],
+        source: Source,
+    ) -> Result<ReplyVerdict, CoreError> {
         let live = self.live().ok_or(CoreError::NotSignedIn)?;
         let watch_only = live.account.mode == AccountMode::ApiKey;
         let decision = decide_reply(source, watch_only, self.config().answer_only_in_windows);
@@ -58,7 +74,7 @@ impl Core {
         if decision == Decision::OpenWindow {
             return Ok(ReplyVerdict::OpenWindow { agent });
         }
-        let text = checked_text(text)?;
+        let text = checked_text(text, attachment_ids.len())?;
         tracing::debug!(agent = %agent.id, ?source, ?decision, "reply decided");
         match decision {
             Decision::Confirm => Ok(ReplyVerdict::Confirm { agent, text }),
@@ -66,6 +82,7 @@ impl Core {
                 let client_id = live.outbox.enqueue_reply(&NewReply {
                     channel_id: &agent.id,
                     text: &text,
+                    attachment_ids,
                     source: reply_source(source),
                 })?;
                 Ok(ReplyVerdict::Queued { client_id })
@@ -74,11 +91,14 @@ impl Core {
     }
 }
 
-/// The text as it is sent: trimmed, not empty, not too long.
-fn checked_text(text: &str) -> Result<String, ReplyError> {
+/// The text as it is sent: trimmed, not too long, not empty unless files go with it.
+fn checked_text(text: &str, files: usize) -> Result<String, ReplyError> {
     let text = text.trim();
     let chars = text.chars().count();
-    if chars == 0 {
+    if files > MAX_REPLY_FILES {
+        return Err(ReplyError::TooManyFiles);
+    }
+    if chars == 0 && files == 0 {
         return Err(ReplyError::Empty);
     }
     if chars > MAX_REPLY_CHARS {
@@ -129,15 +149,20 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(checked_text("  hi \n"), Ok("hi".to_owned()));
-        assert_eq!(checked_text(" \n\t"), Err(ReplyError::Empty));
+        assert_eq!(checked_text("  hi \n", 0), Ok("hi".to_owned()));
+        assert_eq!(checked_text(" \n\t", 0), Err(ReplyError::Empty));
+        assert_eq!(checked_text(" ", 1), Ok(String::new()), "a file alone");
+        assert_eq!(
+            checked_text("x", MAX_REPLY_FILES + 1),
+            Err(ReplyError::TooManyFiles)
+        );
         let long = "x".repeat(MAX_REPLY_CHARS + 1);
         assert_eq!(
-            checked_text(&long),
+            checked_text(&long, 0),
             Err(ReplyError::TooLong(MAX_REPLY_CHARS + 1))
         );
         assert!(
-            checked_text(&"é".repeat(MAX_REPLY_CHARS)).is_ok(),
+            checked_text(&"é".repeat(MAX_REPLY_CHARS), 0).is_ok(),
             "characters, not bytes"
         );
     }

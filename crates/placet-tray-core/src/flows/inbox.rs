@@ -100,7 +100,7 @@ pub(super) async fn follow(ctx: Ctx, center: NotificationCenter, live: Arc<Live>
         apply(&ctx, &center, &live, &change);
         if !matches!(
             change,
-            InboxChange::Delivery { .. } | InboxChange::AgentMessage(_)
+            InboxChange::Delivery { .. } | InboxChange::AgentMessage(_) | InboxChange::Draft { .. }
         ) {
             ctx.tray.refresh();
             ctx.windows.emit(UiEvent::InboxChanged(()));

@@ -11,9 +11,9 @@ use super::events::{
     ProposalStateEvent, ReviewPreselectEvent, ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
 };
 use super::views::{
-    AgentView, AnswerRow, AppStatus, ChatMessageView, ConversationView, DecisionView, DesktopView,
-    InboxItem, InboxView, OAuthView, ProposalKind, ProposalState, ProposalView, ReviewState,
-    ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
+    AgentView, AnswerRow, AppStatus, AttachedFileView, ChatMessageView, ConversationView,
+    DecisionView, DesktopView, InboxItem, InboxView, OAuthView, ProposalKind, ProposalState,
+    ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
 use crate::attention::SnoozeFor;
@@ -57,6 +57,7 @@ pub fn declarations() -> String {
         ProposalView::decl(&cfg),
         ProposalStateEvent::decl(&cfg),
         OAuthView::decl(&cfg),
+        AttachedFileView::decl(&cfg),
         ChatMessageView::decl(&cfg),
         ConversationView::decl(&cfg),
         OAuthStateEvent::decl(&cfg),

@@ -307,6 +307,16 @@ pub struct ConversationView {
     pub can_send: bool,
 }
 
+/// A file stored in an agent's channel for the person's next message.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachedFileView {
+    pub id: String,
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
 /// One message of a conversation.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

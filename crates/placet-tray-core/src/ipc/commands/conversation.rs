@@ -1,14 +1,17 @@
 //! The conversation window's commands: the latest messages with one agent, and the
 //! person's message to it (decided and queued by [`Core::reply`]).
 
+use base64::Engine as _;
 use serde::Deserialize;
 
 use super::*;
 use crate::app::ReplyVerdict;
-use crate::ipc::views::{ChatMessageView, ConversationView};
+use crate::ipc::views::{AttachedFileView, ChatMessageView, ConversationView};
 
 /// How many of the latest messages the window shows.
 const SHOWN: u32 = 40;
+/// The largest file the window attaches (the bytes cross the window's line as base64).
+pub const MAX_ATTACHED_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Deserialize)]
 pub(super) struct AgentArg {
@@ -19,6 +22,20 @@ pub(super) struct AgentArg {
 pub(super) struct SendArgs {
     pub(super) agent: String,
     pub(super) text: String,
+    /// Files attached with `conversation_attach`.
+    #[serde(default)]
+    pub(super) attachments: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct AttachArgs {
+    pub(super) agent: String,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) mime_type: Option<String>,
+    /// The file's bytes, base64.
+    pub(super) data: String,
 }
 
 /// A conversation window may only read and write to its own agent.
@@ -84,16 +101,80 @@ fn chat_message(m: &Message) -> ChatMessageView {
 }
 
 /// The person's message, typed in the window: [`Source::ReviewWindow`] (the person's
-/// own window). Returns its `clientId`.
+/// own window), with the files attached for it. Returns its `clientId`.
 pub(super) async fn conversation_send(ctx: &Ctx, a: SendArgs) -> Result<String> {
     match ctx
         .core
-        .reply(&a.agent, &a.text, Source::ReviewWindow)
+        .reply_with(&a.agent, &a.text, &a.attachments, Source::ReviewWindow)
         .await?
     {
         ReplyVerdict::Queued { client_id } => Ok(client_id),
         ReplyVerdict::Confirm { .. } | ReplyVerdict::OpenWindow { .. } => Err(
             IpcError::not_allowed("this message cannot be sent from here"),
         ),
+    }
+}
+
+/// A file the person picked or dropped, stored in the agent's channel
+/// (`POST /api/files/store`) to go with their next message. Its name is cut to its last
+/// path component; a type that does not look like a MIME type is sent as bytes.
+pub(super) async fn conversation_attach(ctx: &Ctx, a: AttachArgs) -> Result<AttachedFileView> {
+    let live = live(&ctx.core)?;
+    if live.account.mode == AccountMode::ApiKey {
+        return Err(CoreError::from(crate::decide::Refusal::WatchOnlyMessages).into());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(a.data.as_bytes())
+        .map_err(|e| IpcError::new(ErrorCode::BadInput, format!("the file's bytes: {e}")))?;
+    if bytes.len() > MAX_ATTACHED_BYTES {
+        return Err(IpcError::new(
+            ErrorCode::BadInput,
+            format!(
+                "the file is too large ({} MiB; at most {} MiB)",
+                bytes.len() / (1024 * 1024),
+                MAX_ATTACHED_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let name = file_name(&a.name);
+    let mime = a
+        .mime_type
+        .filter(|m| {
+            m.len() < 128
+                && m.split_once('/')
+                    .is_some_and(|(t, s)| !t.is_empty() && !s.is_empty())
+                && m.bytes().all(|b| b.is_ascii_graphic())
+        })
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    let id = live.rest.store_file(&a.agent, &name, &mime, &bytes).await?;
+    Ok(AttachedFileView {
+        id,
+        name,
+        size: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+    })
+}
+
+/// A file's name as it is stored: its last path component, on one line, not empty.
+fn file_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean = text::one_line(last, 200);
+    if clean.is_empty() || clean == "." || clean == ".." {
+        "file".to_owned()
+    } else {
+        clean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn file_names_lose_their_folders() {
+        assert_eq!(file_name("/home/me/notes.txt"), "notes.txt");
+        assert_eq!(file_name("C:\\Users\\me\\plan.pdf"), "plan.pdf");
+        assert_eq!(file_name("../.."), "file");
+        assert_eq!(file_name(""), "file");
+        assert_eq!(file_name("a\nb.txt"), "a b.txt");
     }
 }

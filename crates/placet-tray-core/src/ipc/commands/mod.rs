@@ -74,6 +74,7 @@ pub enum CommandName {
     ReviewSnooze,
     ConversationGet,
     ConversationSend,
+    ConversationAttach,
 }
 
 use WindowClass::{
@@ -82,7 +83,7 @@ use WindowClass::{
 
 impl CommandName {
     /// The whole table.
-    pub const ALL: [CommandName; 26] = [
+    pub const ALL: [CommandName; 27] = [
         CommandName::ReviewGet,
         CommandName::ReviewRespond,
         CommandName::ReviewOpen,
@@ -109,6 +110,7 @@ impl CommandName {
         CommandName::ReviewSnooze,
         CommandName::ConversationGet,
         CommandName::ConversationSend,
+        CommandName::ConversationAttach,
     ];
 
     /// The name pages invoke.
@@ -140,6 +142,7 @@ impl CommandName {
             CommandName::ReviewSnooze => "review_snooze",
             CommandName::ConversationGet => "conversation_get",
             CommandName::ConversationSend => "conversation_send",
+            CommandName::ConversationAttach => "conversation_attach",
         }
     }
 
@@ -175,7 +178,9 @@ impl CommandName {
             CommandName::RetryDelivery => &[R, I],
             CommandName::HistoryList => &[I],
             CommandName::ReviewSnooze => &[R, I],
-            CommandName::ConversationGet | CommandName::ConversationSend => &[V],
+            CommandName::ConversationGet
+            | CommandName::ConversationSend
+            | CommandName::ConversationAttach => &[V],
         }
     }
 
@@ -374,6 +379,11 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
             let a: conversation::SendArgs = args(cmd, value)?;
             conversation::own_agent(from, &a.agent)?;
             json(conversation::conversation_send(ctx, a).await?)
+        }
+        CommandName::ConversationAttach => {
+            let a: conversation::AttachArgs = args(cmd, value)?;
+            conversation::own_agent(from, &a.agent)?;
+            json(conversation::conversation_attach(ctx, a).await?)
         }
         CommandName::ProposalDecide => {
             let a: ProposalDecideArgs = args(cmd, value)?;

@@ -133,15 +133,22 @@ function renderAgentFilter(agents, items) {
   for (const i of items) if (!names.has(i.agentId)) names.set(i.agentId, i.agentName);
   const counts = new Map();
   for (const i of items) counts.set(i.agentId, (counts.get(i.agentId) ?? 0) + 1);
-  replace(agentFilter, h('option', { value: '', text: t('inbox-all-agents-count', { count: items.length }) }));
+  /** @type {[string, string][]} */
+  const options = [['', t('inbox-all-agents-count', { count: items.length })]];
   const sorted = [...names].sort((a, b) => a[1].localeCompare(b[1]));
   for (const [id, name] of sorted) {
     const status = agentStatus(agents.find((a) => a.id === id));
     const count = counts.get(id) ?? 0;
-    const text = status
+    options.push([id, status
       ? t('inbox-agent-option-status', { agent: name, status, count })
-      : t('inbox-agent-option', { agent: name, count });
-    agentFilter.append(h('option', { value: id, dir: 'auto', text }));
+      : t('inbox-agent-option', { agent: name, count })]);
+  }
+  // Rebuilt only when it changed: a list read again (every reconnect, every poll) must
+  // not pull the options from under the person choosing one.
+  const same = agentFilter.options.length === options.length
+    && options.every(([id, text], i) => agentFilter.options[i]?.value === id && agentFilter.options[i]?.text === text);
+  if (!same) {
+    replace(agentFilter, ...options.map(([id, text]) => h('option', { value: id, dir: 'auto', text })));
   }
   agentFilter.value = names.has(current) ? current : '';
 }

@@ -205,3 +205,67 @@ async fn a_reply_carries_the_files_stored_for_it() {
     assert_eq!(names, ["notes.txt"]);
     f.session.shutdown().await;
 }
+
+/// A soak of faults: a dozen replies, one queued at a time while earlier ones are
+/// retried, every other round's first post losing its answer after the server stored
+/// the message, and the process restarted halfway; in the end each reply is on the
+/// server exactly once, none lost.
+#[tokio::test]
+async fn under_lost_answers_and_a_restart_no_reply_is_lost_or_doubled() {
+    let f = Fixture::start().await;
+    let dir = temp_dir("replies-soak");
+    let path = dir.join("outbox.db");
+    let key = OutboxKey::generate();
+    let open = || Outbox::open(&path, &url(&f.server), &account(&f), key.clone()).unwrap();
+    let mut outbox = open();
+    let texts: Vec<String> = (1..=12).map(|n| format!("soak message {n}")).collect();
+    let mut ids = Vec::new();
+    let mut lost = 0;
+    for (n, text) in texts.iter().enumerate() {
+        ids.push(reply(&outbox, &f.agent, text));
+        if n == 6 {
+            // The process ends and starts again: only the file remains.
+            drop(outbox);
+            outbox = open();
+        }
+        if n % 2 == 0 {
+            f.server.controls().drop_next_message_reply();
+        }
+        outbox.retry_now();
+        let round = outbox.deliver_due_replies(&f.rest).await;
+        lost += round
+            .iter()
+            .filter(|d| matches!(d, ReplyDelivery::WillRetry { .. }))
+            .count();
+    }
+    for _ in 0..10 {
+        if outbox.queued_replies().unwrap().is_empty() {
+            break;
+        }
+        outbox.retry_now();
+        outbox.deliver_due_replies(&f.rest).await;
+    }
+    assert!(lost >= 5, "the faults happened: {lost} answers lost");
+    assert!(
+        outbox.queued_replies().unwrap().is_empty(),
+        "all delivered: {:?}",
+        outbox.queued_replies()
+    );
+    for (id, text) in ids.iter().zip(&texts) {
+        let on_server = posted(&f, id).await;
+        assert_eq!(on_server.len(), 1, "{text}: once, not {}", on_server.len());
+        assert_eq!(on_server[0].text.as_deref(), Some(text.as_str()));
+    }
+    let all = f
+        .rest
+        .messages(&f.agent, 100, None)
+        .await
+        .unwrap()
+        .data
+        .iter()
+        .filter(|m| m.sender_type == SenderType::User)
+        .count();
+    assert_eq!(all, texts.len(), "nothing else was posted");
+    f.session.shutdown().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

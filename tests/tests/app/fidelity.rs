@@ -80,8 +80,9 @@ async fn a_plugin_review_is_answered_in_placet() {
     assert!(w.server.controls().responses_for(&id).is_empty());
 }
 
-/// Agents' status shows in `status` and in the tray menu; with "notify when an agent
-/// reports an error" on, an error raises a notification.
+/// Agents' status shows in `status` and in the tray menu, where an agent's line opens
+/// the conversation with it; with "notify when an agent reports an error" on, an error
+/// raises a notification.
 #[tokio::test(flavor = "multi_thread")]
 async fn agent_status_is_shown_and_errors_can_notify() {
     let mut w = World::start().await;
@@ -96,16 +97,24 @@ async fn agent_status_is_shown_and_errors_can_notify() {
     w.ping_status(&w.deploy_bot(), "busy", "Running migrations")
         .await;
     let tray = w.tray().await;
-    tray.wait_for_layout(
-        |m| {
-            m.find_by_text(|t| {
-                t.starts_with("Deploy Bot: busy since") && t.ends_with("Running migrations")
-            })
-            .is_some()
-        },
-        T,
-    )
-    .await;
+    let menu = tray
+        .wait_for_layout(
+            |m| {
+                m.find_by_text(|t| {
+                    t.starts_with("Deploy Bot: busy since") && t.ends_with("Running migrations")
+                })
+                .is_some()
+            },
+            T,
+        )
+        .await;
+    // The agent's line opens the conversation with it.
+    let line = menu
+        .find_by_text(|t| t.starts_with("Deploy Bot: busy since"))
+        .map(|i| i.text())
+        .expect("the agent's line");
+    tray.click_text(&line).await;
+    w.wait_window("Conversation").await;
     let out = w.cli(&["status"], None).await;
     assert!(
         out.stdout.contains("Deploy Bot: busy since"),

@@ -31,8 +31,8 @@ pub enum MenuId {
     Status,
     Paused,
     Review(String),
-    /// The n-th line of the agents' status list (not clickable).
-    Agent(usize),
+    /// An agent's status line (by the agent's id): opens the conversation with it.
+    Agent(String),
     InboxMore,
     Inbox,
     PauseHour,
@@ -50,7 +50,7 @@ impl MenuId {
     pub fn as_string(&self) -> String {
         match self {
             MenuId::Review(id) => format!("review:{id}"),
-            MenuId::Agent(i) => format!("agent:{i}"),
+            MenuId::Agent(id) => format!("agent:{id}"),
             other => other.fixed_name().to_owned(),
         }
     }
@@ -79,8 +79,8 @@ impl MenuId {
         if let Some(message_id) = id.strip_prefix("review:") {
             return Some(MenuId::Review(message_id.to_owned()));
         }
-        if let Some(i) = id.strip_prefix("agent:") {
-            return i.parse().ok().map(MenuId::Agent);
+        if let Some(agent) = id.strip_prefix("agent:") {
+            return (!agent.is_empty()).then(|| MenuId::Agent(agent.to_owned()));
         }
         [
             MenuId::Status,
@@ -240,15 +240,16 @@ pub fn tray_view(core: &Core) -> TrayView {
             (m.id.clone(), line)
         })
         .collect();
-    let agents: Vec<String> = crate::agents::grouped(live.inbox.agents())
+    let agents: Vec<(String, String)> = crate::agents::grouped(live.inbox.agents())
         .iter()
         .map(|(a, depth)| {
             let line = text::agent_line(a);
-            text::escape_mnemonic(&if *depth > 0 {
+            let line = text::escape_mnemonic(&if *depth > 0 {
                 format!("  ↳ {line}")
             } else {
                 line
-            })
+            });
+            (a.id.clone(), line)
         })
         .collect();
     let who = match live.account.mode {
@@ -278,7 +279,7 @@ fn menu(
     more: usize,
     signed_in: Option<&str>,
     autostart: bool,
-    agents: &[String],
+    agents: &[(String, String)],
 ) -> Vec<MenuEntry> {
     let mut m = vec![MenuEntry::disabled(
         MenuId::Status,
@@ -311,8 +312,7 @@ fn menu(
             label: tr!("menu-agents"),
             entries: agents
                 .iter()
-                .enumerate()
-                .map(|(i, line)| MenuEntry::disabled(MenuId::Agent(i), line.clone()))
+                .map(|(id, line)| MenuEntry::item(MenuId::Agent(id.clone()), line.clone()))
                 .collect(),
         });
     }
@@ -399,7 +399,8 @@ pub async fn menu_clicked(ctx: &Ctx, id: MenuId) {
             Err(e) => tracing::warn!(error = %e, "sign-out"),
         },
         MenuId::Quit => ctx.tray.quit(),
-        MenuId::Status | MenuId::Paused | MenuId::Agent(_) => {}
+        MenuId::Agent(agent) => ctx.windows.open(WindowKind::Conversation { agent }, None),
+        MenuId::Status | MenuId::Paused => {}
     }
 }
 

@@ -4,7 +4,7 @@ use super::*;
 fn menu_ids_round_trip() {
     for id in [
         MenuId::Review("m 1".into()),
-        MenuId::Agent(3),
+        MenuId::Agent("c9 agent:1".into()),
         MenuId::Inbox,
         MenuId::PauseTomorrow,
         MenuId::SignOut,
@@ -28,7 +28,7 @@ fn signed_out_menu_offers_sign_in() {
         3,
         Some("me_you&me@x"),
         true,
-        &["Bot: busy since 14:00".to_owned()],
+        &[("a1".to_owned(), "Bot: busy since 14:00".to_owned())],
     );
     assert_ne!(shape_of(&m), shape_of(&with));
     assert!(with
@@ -37,4 +37,16 @@ fn signed_out_menu_offers_sign_in() {
     assert!(with
         .iter()
         .any(|e| matches!(e, MenuEntry::Item { label, .. } if label == "…and 3 more")));
+    // An agent's line opens the conversation with it.
+    let agents = with.iter().find_map(|e| match e {
+        MenuEntry::Submenu { entries, .. } if entries.len() == 1 => Some(&entries[0]),
+        _ => None,
+    });
+    assert!(
+        matches!(
+            agents,
+            Some(MenuEntry::Item { id: MenuId::Agent(a), enabled: true, .. }) if a == "a1"
+        ),
+        "{agents:?}"
+    );
 }

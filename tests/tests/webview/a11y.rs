@@ -286,6 +286,15 @@ async fn every_window_passes_axe_core_in(scheme: ColorScheme, high_contrast: boo
     assert_accessible_in(&s, "settings (signed in)", high_contrast).await;
     s.quit().await;
 
+    let agent = world.deploy_bot();
+    world
+        .post(json!({"channelId": agent, "text": "Which **database** should I use?"}))
+        .await;
+    let s = world.open_conversation(&agent).await;
+    assert_scheme(&s, scheme, high_contrast, "conversation").await;
+    assert_accessible_in(&s, "conversation", high_contrast).await;
+    s.quit().await;
+
     let (status, demo_form) = world.server.post_demo_review(DemoReview::Form).await;
     assert_eq!(status.as_u16(), 201, "{demo_form}");
     let (status, demo_freeform) = world.server.post_demo_review(DemoReview::Freeform).await;

@@ -21,19 +21,6 @@ async fn shown(s: &Session) -> Vec<(String, String)> {
     serde_json::from_value(v).unwrap_or_default()
 }
 
-/// Opens the conversation with `agent` and waits until it shows its messages.
-async fn open_conversation(world: &WebviewWorld, agent: &str) -> Session {
-    let s = world.open(&format!("conversation:{agent}")).await;
-    s.wait_script(
-        "the conversation to load",
-        "return document.body.dataset.state === 'ready'",
-        json!([]),
-        T,
-    )
-    .await;
-    s
-}
-
 async fn wait_shown(s: &Session, what: &str, check: impl Fn(&[(String, String)]) -> bool) {
     wait_seeing(format!("the conversation to show {what}"), T, || async {
         let now = shown(s).await;
@@ -53,7 +40,7 @@ async fn the_person_writes_to_an_agent_in_its_conversation() {
     world
         .post(json!({"channelId": agent, "text": "Which **database** should I use? <img src=x onerror=alert(1)>"}))
         .await;
-    let s = open_conversation(&world, &agent).await;
+    let s = world.open_conversation(&agent).await;
     assert_eq!(text_of(&s, "#agent").await, "Deploy Bot");
     let rendered: Value = s
         .execute(
@@ -131,7 +118,7 @@ async fn the_person_writes_to_an_agent_in_its_conversation() {
 async fn dropped_files_go_with_the_next_message() {
     let world = WebviewWorld::signed_in().await;
     let agent = world.deploy_bot();
-    let s = open_conversation(&world, &agent).await;
+    let s = world.open_conversation(&agent).await;
     s.execute(
         "const dt = new DataTransfer(); \
          dt.items.add(new File(['first line\\n'], 'notes.txt', {type: 'text/plain'})); \

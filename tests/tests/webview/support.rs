@@ -106,6 +106,19 @@ impl WebviewWorld {
         self.open(window).await
     }
 
+    /// Opens the conversation with `agent` and waits until it shows its messages.
+    pub async fn open_conversation(&self, agent: &str) -> Session {
+        let s = self.open(&format!("conversation:{agent}")).await;
+        s.wait_script(
+            "the conversation to load",
+            "return document.body.dataset.state === 'ready'",
+            json!([]),
+            T,
+        )
+        .await;
+        s
+    }
+
     /// Opens the inbox and waits until it lists a review.
     pub async fn open_inbox_listing(&self) -> Session {
         let session = self.open("inbox").await;

@@ -35,7 +35,7 @@ async fn assert_german(s: &Session, page: &str, shown: &[&str], absent: &[&str])
     }
 }
 
-/// A review window, the inbox and the settings in German.
+/// A review window, the inbox, the settings and a conversation in German.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_windows_speak_the_session_s_language() {
     let world = WebviewWorld::signed_in_with(german()).await;
@@ -82,5 +82,33 @@ async fn the_windows_speak_the_session_s_language() {
         &["Account", "Sign out", "Notifications"],
     )
     .await;
+    s.quit().await;
+
+    let agent = world.deploy_bot();
+    world
+        .post(json!({"channelId": agent, "text": "Which database should I use?"}))
+        .await;
+    let s = world.open_conversation(&agent).await;
+    assert_german(
+        &s,
+        "conversation",
+        &[
+            "Deploy Bot",
+            "Dateien anhängen…",
+            "Senden",
+            "Strg+Eingabe sendet",
+            "Which database should I use?",
+        ],
+        // ("Send" would match "Senden".)
+        &["Attach files", "Ctrl+Enter", "Your message"],
+    )
+    .await;
+    let placeholder = s
+        .execute(
+            "return document.getElementById('text').placeholder",
+            json!([]),
+        )
+        .await;
+    assert_eq!(placeholder, json!("An den Agenten schreiben…"));
     s.quit().await;
 }

@@ -327,12 +327,18 @@ impl Outbox {
         attempts: u32,
         after: Option<Duration>,
     ) -> Delivery {
-        let delay = after.unwrap_or_else(|| self.backoff.next_delay(attempts + 1));
         Delivery::WillRetry {
             message_id: message_id.to_owned(),
             reason: reason.to_owned(),
-            at: Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero()),
+            at: self.retry_at(attempts, after),
         }
+    }
+
+    /// When an item tried `attempts` times is tried again: when the server said
+    /// (`Retry-After`), else after the backoff's next delay. Answers and replies alike.
+    pub(super) fn retry_at(&self, attempts: u32, after: Option<Duration>) -> DateTime<Utc> {
+        let delay = after.unwrap_or_else(|| self.backoff.next_delay(attempts + 1));
+        Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero())
     }
 
     /// Records the result: settled answers leave the queue and close their decision;

@@ -380,15 +380,11 @@ impl Outbox {
             if posting {
                 self.mark_maybe_posted(c.id);
             }
-            let delay = e
-                .retry_after()
-                .unwrap_or_else(|| self.backoff.next_delay(c.attempts + 1));
             return ReplyDelivery::WillRetry {
                 client_id,
                 channel_id: c.channel_id.clone(),
                 reason: e.to_string(),
-                at: Utc::now()
-                    + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero()),
+                at: self.retry_at(c.attempts, e.retry_after()),
             };
         }
         ReplyDelivery::Failed {

@@ -63,25 +63,66 @@ pub(super) fn cannot_show(reason: &str) -> Outcome {
     }
 }
 
-/// How a confirmed answer ended: the outbox's word on it within [`DELIVERY_WAIT`] (a
-/// transport error is retried meanwhile, and a lost reply recognised as ours), or
-/// "queued".
-pub(super) async fn delivered(
-    deliveries: &mut broadcast::Receiver<Delivery>,
-    message_id: &str,
-    summary: &str,
-) -> Outcome {
+/// What waiting for the outbox's word on one item needs to know of its reports:
+/// answers ([`Delivery`], by review) and the person's messages ([`ReplyDelivery`], by
+/// `clientId`) alike.
+trait Report: Clone {
+    fn is_about(&self, id: &str) -> bool;
+    fn is_settled(&self) -> bool;
+    /// Why it is tried again, when it is.
+    fn retry_reason(&self) -> Option<&str>;
+    /// The sign-in was refused: nothing more comes until it is renewed.
+    fn auth_expired(&self) -> bool;
+}
+
+impl Report for Delivery {
+    fn is_about(&self, id: &str) -> bool {
+        self.message_id() == id
+    }
+    fn is_settled(&self) -> bool {
+        Delivery::is_settled(self)
+    }
+    fn retry_reason(&self) -> Option<&str> {
+        match self {
+            Delivery::WillRetry { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+    fn auth_expired(&self) -> bool {
+        matches!(self, Delivery::AuthExpired { .. })
+    }
+}
+
+impl Report for ReplyDelivery {
+    fn is_about(&self, id: &str) -> bool {
+        self.client_id() == id
+    }
+    fn is_settled(&self) -> bool {
+        ReplyDelivery::is_settled(self)
+    }
+    fn retry_reason(&self) -> Option<&str> {
+        match self {
+            ReplyDelivery::WillRetry { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+    fn auth_expired(&self) -> bool {
+        matches!(self, ReplyDelivery::AuthExpired { .. })
+    }
+}
+
+/// The settled report on `id` within [`DELIVERY_WAIT`] (a transport error is retried
+/// meanwhile); otherwise `Err` with why it is still queued.
+async fn settled<R: Report>(reports: &mut broadcast::Receiver<R>, id: &str) -> Result<R, String> {
     let mut last_retry = None;
     let waited = tokio::time::timeout(DELIVERY_WAIT, async {
         loop {
-            match deliveries.recv().await {
-                Ok(Delivery::WillRetry {
-                    reason,
-                    message_id: m,
-                    ..
-                }) if m == message_id => last_retry = Some(reason),
-                Ok(d) if d.message_id() == message_id && d.is_settled() => return Some(d),
-                Ok(Delivery::AuthExpired { .. }) => return None,
+            match reports.recv().await {
+                Ok(r) if r.is_about(id) && r.is_settled() => return Some(r),
+                Ok(r) if r.is_about(id) && r.retry_reason().is_some() => {
+                    last_retry = r.retry_reason().map(str::to_owned)
+                }
+                Ok(r) if r.auth_expired() => return None,
                 Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
@@ -89,10 +130,21 @@ pub(super) async fn delivered(
     })
     .await;
     match waited {
-        Ok(Some(d)) => Outcome::of_delivery(&d, summary),
-        _ => Outcome::Queued {
-            reason: last_retry.unwrap_or_else(|| "no reply from the server yet".to_owned()),
-        },
+        Ok(Some(r)) => Ok(r),
+        _ => Err(last_retry.unwrap_or_else(|| "no reply from the server yet".to_owned())),
+    }
+}
+
+/// How a confirmed answer ended: the outbox's word on it within [`DELIVERY_WAIT`] (a
+/// lost reply recognised as ours), or "queued".
+pub(super) async fn delivered(
+    deliveries: &mut broadcast::Receiver<Delivery>,
+    message_id: &str,
+    summary: &str,
+) -> Outcome {
+    match settled(deliveries, message_id).await {
+        Ok(d) => Outcome::of_delivery(&d, summary),
+        Err(reason) => Outcome::Queued { reason },
     }
 }
 
@@ -103,31 +155,12 @@ pub(super) async fn reply_delivered(
     client_id: &str,
     agent: &str,
 ) -> Outcome {
-    let mut last_retry = None;
-    let waited = tokio::time::timeout(DELIVERY_WAIT, async {
-        loop {
-            match deliveries.recv().await {
-                Ok(ReplyDelivery::WillRetry {
-                    reason,
-                    client_id: c,
-                    ..
-                }) if c == client_id => last_retry = Some(reason),
-                Ok(d) if d.client_id() == client_id && d.is_settled() => return Some(d),
-                Ok(ReplyDelivery::AuthExpired { .. }) => return None,
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
-    .await;
-    match waited {
-        Ok(Some(ReplyDelivery::Sent { .. })) => Outcome::Sent {
+    match settled(deliveries, client_id).await {
+        Ok(ReplyDelivery::Failed { reason, .. }) => Outcome::Failed { message: reason },
+        Ok(_) => Outcome::Sent {
             summary: tr!("reply-summary", agent = text::one_line(agent, 60)),
         },
-        Ok(Some(ReplyDelivery::Failed { reason, .. })) => Outcome::Failed { message: reason },
-        _ => Outcome::Queued {
-            reason: last_retry.unwrap_or_else(|| "no reply from the server yet".to_owned()),
-        },
+        Err(reason) => Outcome::Queued { reason },
     }
 }
 

@@ -80,7 +80,15 @@ export type InboxItem = { id: string, agentId: string, agentName: string,
 /**
  * First line of the text, plain.
  */
-title: string, review: Review, createdAt: string, sending: boolean, };
+title: string, review: Review, createdAt: string, sending: boolean, 
+/**
+ * The account it came from, by name, when there are several.
+ */
+account: string | null, 
+/**
+ * Its account can answer (a person's sign-in, not an API key).
+ */
+canAnswer: boolean, };
 
 export type InboxView = { items: Array<InboxItem>, agents: Array<AgentView>, canAnswer: boolean, };
 
@@ -119,7 +127,22 @@ insecure: boolean,
 /**
  * The server asks for a new password before anything else.
  */
-mustChangePassword: boolean, };
+mustChangePassword: boolean, 
+/**
+ * Every account: the fields above are the first live one's (or the first saved).
+ */
+accounts: Array<AccountView>, };
+
+export type AccountView = { 
+/**
+ * How it is named: its host, or `email@host` where two share one. `signOut`
+ * takes it.
+ */
+label: string, server: string, account: string, watchOnly: boolean, signedIn: boolean, 
+/**
+ * The connection, in words ("Connected", "Signed out").
+ */
+stateText: string, };
 
 export type ServerCheckView = { 
 /**

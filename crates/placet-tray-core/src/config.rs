@@ -21,7 +21,9 @@ pub enum AccountMode {
     ApiKey,
 }
 
-/// The signed-in account (without its secret).
+/// A signed-in account (without its secret). There may be several, one per server and
+/// person; each has its own keychain entries, outbox and decision log, all keyed by
+/// its web address and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// The web address: what the person typed, where links to reviews go, and the
@@ -33,6 +35,50 @@ pub struct Account {
     /// The email, or `api-key` in API-key mode.
     pub name: String,
     pub mode: AccountMode,
+}
+
+impl Account {
+    /// The host (and port, when it is not the scheme's) of the web address: how the
+    /// account is named in the tray, the notifications and `--account`.
+    pub fn host(&self) -> String {
+        let url = self.server.url();
+        let host = url.host_str().unwrap_or_default();
+        match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }
+    }
+
+    /// True when this is the same account: the same web address and name.
+    pub fn same_as(&self, other: &Account) -> bool {
+        self.server == other.server && self.name == other.name
+    }
+
+    /// True when `name` names this account: its host, its web address, its name
+    /// (email), or `name@host` (case does not matter).
+    pub fn answers_to(&self, name: &str) -> bool {
+        let name = name.trim().trim_end_matches('/');
+        let host = self.host();
+        [
+            host.clone(),
+            self.server.display().trim_end_matches('/').to_owned(),
+            self.name.clone(),
+            format!("{}@{host}", self.name),
+        ]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
+/// How the person's accounts are named to them: by host, or by `name@host` where two
+/// share a host.
+pub fn account_label(accounts: &[Account], account: &Account) -> String {
+    let host = account.host();
+    if accounts.iter().filter(|a| a.host() == host).count() > 1 {
+        format!("{}@{host}", account.name)
+    } else {
+        host
+    }
 }
 
 /// Which agent messages raise a notification.
@@ -175,7 +221,9 @@ impl Default for WarmTime {
 /// The settings, validated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
-    pub account: Option<Account>,
+    /// The accounts, in the order they were added. The first is the one a command
+    /// means when it names none and only one exists.
+    pub accounts: Vec<Account>,
     pub notifications: NotificationPrefs,
     /// Start at login (mirrors the autostart entry).
     pub autostart: bool,
@@ -195,19 +243,67 @@ pub struct Config {
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 struct RawConfig {
-    server: Option<String>,
-    /// The API address, when it is not the web address.
-    api_url: Option<String>,
-    account: Option<String>,
-    account_mode: Option<AccountMode>,
-    /// The person allowed plain `http` to this (remote) server.
-    allow_insecure_http: bool,
+    accounts: Vec<RawAccount>,
+    /// The single account of the files written before there could be several: read,
+    /// moved into `accounts`, never written again.
+    #[serde(flatten, skip_serializing)]
+    single: RawAccount,
     notifications: NotificationPrefs,
     autostart: bool,
     /// [`WarmTime`] in seconds (missing: the default).
     windows_warm_secs: Option<u64>,
     answer_only_in_windows: bool,
     attention: AttentionPrefs,
+}
+
+/// An account in the file.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct RawAccount {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<String>,
+    /// The API address, when it is not the web address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_mode: Option<AccountMode>,
+    /// The person allowed plain `http` to this (remote) server.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    allow_insecure_http: bool,
+}
+
+impl RawAccount {
+    fn parse(self) -> Option<Account> {
+        let (server, name) = (self.server?, self.account?);
+        match parse_server(&server, self.allow_insecure_http) {
+            Ok(server) => Some(Account {
+                api: self
+                    .api_url
+                    .as_deref()
+                    .and_then(|a| parse_server(a, self.allow_insecure_http).ok())
+                    .unwrap_or_else(|| server.clone()),
+                server,
+                name,
+                mode: self.account_mode.unwrap_or(AccountMode::User),
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "ignoring a saved server URL");
+                None
+            }
+        }
+    }
+
+    fn from(a: &Account) -> Self {
+        RawAccount {
+            server: Some(a.server.display().to_owned()),
+            api_url: (a.api != a.server).then(|| a.api.display().to_owned()),
+            account: Some(a.name.clone()),
+            account_mode: Some(a.mode),
+            allow_insecure_http: a.server.insecure_http_allowed() || a.api.insecure_http_allowed(),
+        }
+    }
 }
 
 /// A server address, with plain `http` to a remote host only when the person allowed it.
@@ -251,31 +347,30 @@ impl Config {
             tracing::warn!(error = %e, file = %path.display(), "settings file is malformed; using defaults");
             RawConfig::default()
         });
-        Ok(Self::from_raw(raw))
+        let older = raw.single.server.is_some();
+        let config = Self::from_raw(raw);
+        if older {
+            // The single account of an older version's file: written back as the first
+            // of the accounts (its keychain entries and outbox rows keep their keys).
+            tracing::info!("the settings' account moved into the list of accounts");
+            if let Err(e) = config.save(path) {
+                tracing::warn!(error = %e, "cannot write the settings in their new shape");
+            }
+        }
+        Ok(config)
     }
 
     fn from_raw(raw: RawConfig) -> Self {
-        let account = match (raw.server, raw.account) {
-            (Some(server), Some(name)) => match parse_server(&server, raw.allow_insecure_http) {
-                Ok(server) => Some(Account {
-                    api: raw
-                        .api_url
-                        .as_deref()
-                        .and_then(|a| parse_server(a, raw.allow_insecure_http).ok())
-                        .unwrap_or_else(|| server.clone()),
-                    server,
-                    name,
-                    mode: raw.account_mode.unwrap_or(AccountMode::User),
-                }),
-                Err(e) => {
-                    tracing::warn!(error = %e, "ignoring the saved server URL");
-                    None
+        let mut accounts: Vec<Account> = Vec::new();
+        for a in raw.accounts.into_iter().chain([raw.single]) {
+            if let Some(a) = a.parse() {
+                if !accounts.iter().any(|b| b.same_as(&a)) {
+                    accounts.push(a);
                 }
-            },
-            _ => None,
-        };
+            }
+        }
         Self {
-            account,
+            accounts,
             notifications: raw.notifications,
             autostart: raw.autostart,
             windows_warm: raw
@@ -289,18 +384,8 @@ impl Config {
     /// Writes the settings atomically (a temporary file renamed over the old one).
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
         let raw = RawConfig {
-            server: self.account.as_ref().map(|a| a.server.display().to_owned()),
-            api_url: self
-                .account
-                .as_ref()
-                .filter(|a| a.api != a.server)
-                .map(|a| a.api.display().to_owned()),
-            account: self.account.as_ref().map(|a| a.name.clone()),
-            account_mode: self.account.as_ref().map(|a| a.mode),
-            allow_insecure_http: self
-                .account
-                .as_ref()
-                .is_some_and(|a| a.server.insecure_http_allowed() || a.api.insecure_http_allowed()),
+            accounts: self.accounts.iter().map(RawAccount::from).collect(),
+            single: RawAccount::default(),
             notifications: self.notifications.clone(),
             autostart: self.autostart,
             windows_warm_secs: Some(self.windows_warm.get().as_secs()),
@@ -339,12 +424,20 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("placet-cfg-{}", std::process::id()));
         let path = dir.join("config.json");
         let mut c = Config {
-            account: Some(Account {
-                server: ServerUrl::parse("https://placet.example").unwrap(),
-                api: ServerUrl::parse("https://placet.example:3001").unwrap(),
-                name: "me@example.com".into(),
-                mode: AccountMode::User,
-            }),
+            accounts: vec![
+                Account {
+                    server: ServerUrl::parse("https://placet.example").unwrap(),
+                    api: ServerUrl::parse("https://placet.example:3001").unwrap(),
+                    name: "me@example.com".into(),
+                    mode: AccountMode::User,
+                },
+                Account {
+                    server: ServerUrl::parse("http://127.0.0.1:8080").unwrap(),
+                    api: ServerUrl::parse("http://127.0.0.1:8080").unwrap(),
+                    name: "api-key".into(),
+                    mode: AccountMode::ApiKey,
+                },
+            ],
             ..Config::default()
         };
         c.notifications.muted_agents = vec!["a1".into()];
@@ -364,10 +457,66 @@ mod tests {
         std::fs::write(&path, "{}").unwrap();
         assert_eq!(Config::load(&path).unwrap().windows_warm, WarmTime::DEFAULT);
         std::fs::write(&path, r#"{"server": "ftp://nope", "account": "x"}"#).unwrap();
-        assert_eq!(Config::load(&path).unwrap().account, None);
+        assert_eq!(Config::load(&path).unwrap().accounts, vec![]);
         std::fs::write(&path, "not json").unwrap();
         assert_eq!(Config::load(&path).unwrap(), Config::default());
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_single_account_file_becomes_the_first_of_the_accounts() {
+        let dir = std::env::temp_dir().join(format!("placet-cfg1-{}", std::process::id()));
+        let path = dir.join("config.json");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            &path,
+            r#"{"server": "https://placet.example", "apiUrl": "https://api.placet.example",
+                "account": "me@example.com", "accountMode": "user", "autostart": true}"#,
+        )
+        .unwrap();
+        let c = Config::load(&path).unwrap();
+        let me = Account {
+            server: ServerUrl::parse("https://placet.example").unwrap(),
+            api: ServerUrl::parse("https://api.placet.example").unwrap(),
+            name: "me@example.com".into(),
+            mode: AccountMode::User,
+        };
+        assert_eq!(c.accounts, vec![me.clone()]);
+        assert!(c.autostart);
+        c.save(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["accounts"][0]["account"], "me@example.com");
+        assert!(json.get("server").is_none(), "{text}");
+        assert_eq!(Config::load(&path).unwrap(), c);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn accounts_are_named_by_host_and_by_person_where_two_share_one() {
+        let at = |server: &str, name: &str| Account {
+            server: ServerUrl::parse(server).unwrap(),
+            api: ServerUrl::parse(server).unwrap(),
+            name: name.into(),
+            mode: AccountMode::User,
+        };
+        let work = at("https://work.example", "me@work.example");
+        let home = at("http://127.0.0.1:3000", "me@home");
+        let home2 = at("http://127.0.0.1:3000", "you@home");
+        assert_eq!(
+            account_label(&[work.clone(), home.clone()], &home),
+            "127.0.0.1:3000"
+        );
+        assert_eq!(
+            account_label(&[work.clone(), home.clone(), home2.clone()], &home2),
+            "you@home@127.0.0.1:3000"
+        );
+        assert!(work.answers_to("WORK.example"));
+        assert!(work.answers_to("https://work.example/"));
+        assert!(work.answers_to("me@work.example"));
+        assert!(home.answers_to("me@home@127.0.0.1:3000"));
+        assert!(!home.answers_to("127.0.0.1"));
+        assert!(!home.answers_to("you@home"));
     }
 
     #[test]

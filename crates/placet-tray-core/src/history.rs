@@ -206,6 +206,26 @@ pub fn read(
     })
 }
 
+/// The histories of several accounts as one: newest first, every agent once.
+pub fn merged(views: Vec<HistoryView>) -> HistoryView {
+    let retention_days = views.first().map_or(0, |v| v.retention_days);
+    let mut entries: Vec<HistoryEntry> = Vec::new();
+    let mut agents: Vec<String> = Vec::new();
+    for v in views {
+        entries.extend(v.entries);
+        agents.extend(v.agents);
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.decided_at));
+    entries.truncate(MAX_ENTRIES as usize);
+    agents.sort();
+    agents.dedup();
+    HistoryView {
+        entries,
+        agents,
+        retention_days,
+    }
+}
+
 /// Deletes decisions older than `retention_days` (never one still queued).
 pub fn prune(
     outbox: &Outbox,

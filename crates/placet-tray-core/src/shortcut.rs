@@ -199,10 +199,10 @@ impl Key {
 
 /// The review the shortcut opens the inbox at: the oldest one waiting for the person.
 pub fn oldest_waiting(ctx: &Ctx) -> Option<String> {
-    let live = ctx.core.live()?;
-    live.inbox
-        .awaiting()
+    ctx.core
+        .lives()
         .iter()
+        .flat_map(|l| l.inbox.awaiting())
         .min_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)))
         .map(|m| m.id.clone())
 }
@@ -211,7 +211,7 @@ pub fn oldest_waiting(ctx: &Ctx) -> Option<String> {
 /// (the settings window when signed out).
 pub fn pressed(ctx: &Ctx) {
     tracing::info!("the global shortcut was pressed");
-    if ctx.core.live().is_none() {
+    if !ctx.core.is_signed_in() {
         ctx.windows.open(WindowKind::Settings, None);
         return;
     }

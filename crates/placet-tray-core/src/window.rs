@@ -233,7 +233,7 @@ fn query_value(v: &str) -> String {
 /// The title of a window, once the core knows more than its kind (a review's agent).
 pub fn title_for(core: &Core, kind: &WindowKind) -> String {
     if let WindowKind::Review { message_id } = kind {
-        if let Some(live) = core.live() {
+        if let Some(live) = core.live_of_review(message_id) {
             if let Some(m) = live.inbox.get(message_id) {
                 let agent = crate::text::one_line(&live.inbox.agent_name(&m), 60);
                 return tr!("window-review-of", agent = agent);

@@ -313,7 +313,7 @@ fn start_account(ctx: &Ctx, mode: Mode, open: Option<String>) -> DemoSlot {
     tokio::spawn(async move {
         match mode {
             Mode::Normal => {
-                if let Ok(None) = ctx.core.resume().await {
+                if ctx.core.resume().await.is_ok_and(|lives| lives.is_empty()) {
                     // Nothing saved: offer to sign in.
                     if open.is_none() {
                         ctx.windows.open(WindowKind::Settings, None);

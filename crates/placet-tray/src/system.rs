@@ -48,14 +48,14 @@ pub async fn follow(core: Arc<Core>) {
             Some(m) = async { sleep.as_mut()?.next().await }, if sleep.is_some() => {
                 if let Ok(false) = m.body().deserialize::<bool>() {
                     tracing::info!("resumed from sleep: reconnecting");
-                    if let Some(live) = core.live() {
+                    for live in core.lives() {
                         live.reconnect_now();
                     }
                 }
             }
             Some(m) = async { state.as_mut()?.next().await }, if state.is_some() => {
                 if let Ok(NM_CONNECTED_GLOBAL) = m.body().deserialize::<u32>() {
-                    if let Some(live) = core.live().filter(|l| !l.state().is_connected()) {
+                    for live in core.lives().iter().filter(|l| !l.state().is_connected()) {
                         tracing::info!("network is back: reconnecting");
                         live.reconnect_now();
                     }

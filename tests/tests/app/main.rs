@@ -3,6 +3,7 @@
 //! watcher) against an in-process dev server, each test in its own
 //! [`World`](placet_e2e::World). Build the app first: `cargo build -p placet-tray`.
 
+mod accounts;
 mod attention;
 mod daemons;
 mod fidelity;

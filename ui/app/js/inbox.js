@@ -206,6 +206,8 @@ function render() {
     const group = h('div', { class: sub ? 'group sub-agent' : 'group', role: 'group', aria: { labelledby: titleId }, data: { agent: agentId } },
       h('div', { class: 'group-title', id: titleId },
         h('span', { class: 'group-name', dir: 'auto', text: g.name }),
+        // With several accounts, whose agent it is.
+        g.items[0]?.account ? h('span', { class: 'badge group-account', dir: 'auto', text: g.items[0].account }) : null,
         status ? h('span', { class: 'group-status', dir: 'auto', text: status }) : null,
         h('span', { class: 'group-count', text: t('inbox-group-count', { count: g.items.length }) })));
     for (const item of g.items) {
@@ -291,7 +293,7 @@ function renderActions() {
   const option = safeOption(item);
   const sending = item.sending || sentHere.has(item.id);
   actions.web.hidden = !external;
-  actions.approve.hidden = external || option === null || !data?.canAnswer;
+  actions.approve.hidden = external || option === null || !item.canAnswer;
   actions.approve.disabled = sending;
   actions.approve.textContent = option?.label ?? '';
   actions.approve.setAttribute('aria-label', option ? t('inbox-approve-label', { option: option.label, agent: item.agentName }) : '');
@@ -335,7 +337,7 @@ async function approve(item) {
     say(t('inbox-press-again'));
     return;
   }
-  if (!data?.canAnswer) {
+  if (!item.canAnswer) {
     say(t('inbox-watch-only'), true);
     return;
   }

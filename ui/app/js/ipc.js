@@ -23,6 +23,7 @@
 /** @typedef {import('../../types/bindings').InboxView} InboxView */
 /** @typedef {import('../../types/bindings').AgentView} AgentView */
 /** @typedef {import('../../types/bindings').AppStatus} AppStatus */
+/** @typedef {import('../../types/bindings').AccountView} AccountView */
 /** @typedef {import('../../types/bindings').ServerCheckView} ServerCheckView */
 /** @typedef {import('../../types/bindings').QuietHours} QuietHours */
 /** @typedef {import('../../types/bindings').Settings} Settings */
@@ -232,12 +233,17 @@ export const signIn = (args) => call('sign_in', args);
 export const signInApiKey = (args) => call('sign_in_api_key', args);
 
 /**
- * Signs out. With answers still queued it rejects with `answersQueued` unless `queued`
- * says whether to deliver them first or discard them.
+ * Signs out of `account` (its label; none: the only account). With answers still
+ * queued it rejects with `answersQueued` unless `queued` says whether to deliver them
+ * first or discard them.
  * @param {'deliver'|'discard'} [queued]
+ * @param {string} [account]
  * @returns {Promise<AppStatus>}
  */
-export const signOut = (queued) => call('sign_out', queued === undefined ? {} : { queued });
+export const signOut = (queued, account) => call('sign_out', {
+  ...(queued === undefined ? {} : { queued }),
+  ...(account === undefined ? {} : { account }),
+});
 
 /** @returns {Promise<SettingsView>} */
 export const settingsGet = () => call('settings_get');

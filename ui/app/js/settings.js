@@ -52,6 +52,9 @@ const $ = {
   runOnlyNote: byId('run-only-note'),
   openInbox: byId('open-inbox', HTMLButtonElement),
   signOut: byId('sign-out', HTMLButtonElement),
+  addAccount: byId('add-account', HTMLButtonElement),
+  accountList: byId('account-list'),
+  accountDetails: byId('account-details'),
   accountMessage: byId('account-message'),
   signOutDialog: byId('sign-out-dialog', HTMLDialogElement),
   signOutTitle: byId('sign-out-title'),
@@ -300,6 +303,7 @@ async function signIn(thisRunOnly) {
     $.password.value = '';
     $.apiKey.value = '';
     $.keychainOffer.hidden = true;
+    adding = false;
     showStatus(s);
     void loadSettings();
   } catch (err) {
@@ -334,6 +338,11 @@ async function signIn(thisRunOnly) {
 
 /** Whether a sign-out is being run (the dialog's buttons wait for it). */
 let signingOut = false;
+/** The account being signed out of (its label), when there are several. */
+/** @type {string|undefined} */
+let signOutTarget;
+/** The sign-in form is open to add another account. */
+let adding = false;
 
 /**
  * Signs out; with answers still queued, Rust refuses (`answersQueued`) unless told what
@@ -347,7 +356,7 @@ async function signOut(queued) {
   $.accountMessage.textContent = '';
   setDialogBusy(queued === 'deliver' ? t('settings-sign-out-delivering') : queued ? t('settings-signing-out') : '');
   try {
-    const s = await ipc.signOut(queued);
+    const s = await ipc.signOut(queued, signOutTarget);
     closeSignOutDialog(false);
     showStatus(s);
     void loadSettings();
@@ -423,8 +432,10 @@ function showStatus(s) {
   const wasSignedIn = status?.signedIn ?? null;
   status = s;
   document.body.dataset.signedIn = String(s.signedIn);
+  if (!s.signedIn) adding = false;
   $.signedIn.hidden = !s.signedIn;
-  $.signedOut.hidden = s.signedIn;
+  $.signedOut.hidden = s.signedIn && !adding;
+  showAccounts(s.accounts);
   $.account.textContent = s.account ?? '';
   $.serverName.textContent = s.server ?? '';
   const split = Boolean(s.api && s.api !== s.server);
@@ -449,6 +460,60 @@ function showStatus(s) {
     $.signInMessage.textContent = '';
     (($.server.value.trim() === '') ? $.server : mode === 'password' ? $.email : $.apiKey).focus();
   }
+}
+
+/**
+ * Several accounts: one line each, with its own sign-out, in place of the one
+ * account's details.
+ * @param {ipc.AccountView[]} accounts
+ */
+function showAccounts(accounts) {
+  const several = accounts.length > 1;
+  $.accountList.hidden = !several;
+  $.accountDetails.hidden = several;
+  $.signOut.hidden = several;
+  if (!several) {
+    signOutTarget = undefined;
+    $.accountList.replaceChildren();
+    return;
+  }
+  $.accountList.replaceChildren(...accounts.map((a) => {
+    const li = document.createElement('li');
+    const who = document.createElement('div');
+    who.className = 'account-who';
+    const name = document.createElement('strong');
+    name.textContent = a.label;
+    name.dir = 'auto';
+    const detail = document.createElement('span');
+    detail.textContent = a.watchOnly ? a.server : `${a.account} · ${a.server}`;
+    detail.dir = 'auto';
+    const state = document.createElement('span');
+    state.className = 'account-state';
+    state.textContent = a.stateText;
+    who.append(name, detail, state);
+    const out = document.createElement('button');
+    out.type = 'button';
+    out.className = 'btn btn-danger';
+    out.textContent = t('settings-sign-out');
+    out.setAttribute('aria-label', t('settings-sign-out-of', { account: a.label }));
+    out.dataset.account = a.label;
+    out.addEventListener('click', () => {
+      signOutTarget = a.label;
+      void signOut();
+    });
+    li.append(who, out);
+    return li;
+  }));
+}
+
+/** Opens the sign-in form beside the signed-in accounts, to add one. */
+function addAccount() {
+  adding = true;
+  $.signedOut.hidden = false;
+  $.server.value = '';
+  $.signInMessage.textContent = '';
+  $.signedOut.scrollIntoView({ block: 'start' });
+  $.server.focus();
 }
 
 /** Changes the password the server asked to change. */
@@ -722,7 +787,8 @@ async function start() {
   });
   $.modeToggle.addEventListener('click', () => setMode(mode === 'password' ? 'key' : 'password'));
   $.thisRunOnly.addEventListener('click', () => { void signIn(true); });
-  $.signOut.addEventListener('click', () => { void signOut(); });
+  $.signOut.addEventListener('click', () => { signOutTarget = undefined; void signOut(); });
+  $.addAccount.addEventListener('click', addAccount);
   $.signOutDeliver.addEventListener('click', () => { void signOut('deliver'); });
   $.signOutDiscard.addEventListener('click', () => { void signOut('discard'); });
   $.signOutCancel.addEventListener('click', () => closeSignOutDialog());

@@ -151,6 +151,7 @@ agent-since = { $status } seit { $time }
 paused-until = Benachrichtigungen pausiert bis { $until }
 menu-sign-out = Abmelden ({ $who })
 menu-sign-in = Anmelden…
+menu-sign-out-of = Abmelden von
 menu-more = …und { $count } weitere
 menu-inbox = Posteingang öffnen
 menu-agents = Agenten

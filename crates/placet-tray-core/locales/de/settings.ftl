@@ -80,6 +80,8 @@ settings-watch-only-note = Nur lesen: Du hast dich mit einem API-Schlüssel ange
 settings-run-only-note = Nur für diese Sitzung angemeldet: Der Schlüsselbund war nicht verfügbar, daher musst du dich erneut anmelden, wenn Placet Tray neu startet.
 settings-open-inbox = Posteingang öffnen
 settings-sign-out = Abmelden
+settings-add-account = Weiteres Konto hinzufügen…
+settings-sign-out-of = Von { $account } abmelden
 
 ## Abmelden, während Antworten noch nicht gesendet sind
 

@@ -154,6 +154,7 @@ agent-since = { $status } since { $time }
 paused-until = Notifications paused until { $until }
 menu-sign-out = Sign out ({ $who })
 menu-sign-in = Sign in…
+menu-sign-out-of = Sign out of
 menu-more = …and { $count } more
 menu-inbox = Open inbox
 menu-agents = Agents

@@ -89,6 +89,8 @@ settings-watch-only-note = Watch-only: you signed in with an API key. You see re
 settings-run-only-note = Signed in for this run only: the keychain was not available, so you will be asked to sign in again when Placet Tray restarts.
 settings-open-inbox = Open inbox
 settings-sign-out = Sign out
+settings-add-account = Add another account…
+settings-sign-out-of = Sign out of { $account }
 
 ## Signing out with answers not yet sent
 ## $count is how many answers wait; 0 when the app does not know.

@@ -40,20 +40,29 @@ impl Addresses {
 }
 
 impl Core {
-    /// Signs in with the saved account, if there is one and its secret is in the keychain.
-    pub async fn resume(&self) -> Result<Option<Arc<Live>>, CoreError> {
-        let Some(account) = self.config().account else {
-            let _ = self.events.send(CoreEvent::SignedOut);
-            return Ok(None);
-        };
+    /// Signs in with every saved account whose secret is in the keychain; returns the
+    /// accounts now live. An account whose secret is missing stays saved, signed out.
+    pub async fn resume(&self) -> Result<Vec<Arc<Live>>, CoreError> {
+        let mut lives = Vec::new();
+        for account in self.config().accounts {
+            if let Some(live) = self.resume_one(account).await? {
+                lives.push(live);
+            }
+        }
+        if lives.is_empty() {
+            let _ = self.events.send(CoreEvent::SignedOut(None));
+        }
+        Ok(lives)
+    }
+
+    async fn resume_one(&self, account: Account) -> Result<Option<Arc<Live>>, CoreError> {
         let secret = match self
             .load_secret(SecretSlot::session(&account.server, &account.name))
             .await
         {
             Ok(Some(s)) => s,
             Ok(None) => {
-                tracing::info!("no saved sign-in in the keychain");
-                let _ = self.events.send(CoreEvent::SignedOut);
+                tracing::info!(account = %account.host(), "no saved sign-in in the keychain");
                 return Ok(None);
             }
             Err(e) => {
@@ -89,7 +98,8 @@ impl Core {
             .await
     }
 
-    /// Saves a sign-in: the secret to the keychain, the account to the settings.
+    /// Saves a sign-in: the secret to the keychain, the account to the settings (added
+    /// to the others, or in place of the same account's older entry).
     pub async fn save_sign_in(
         &self,
         account: &Account,
@@ -102,14 +112,20 @@ impl Core {
         let slot = SecretSlot::session(&account.server, &account.name);
         blocking(move || store.store(&slot, &secret)).await?;
         let account = account.clone();
-        self.update_config(|c| c.account = Some(account))
+        self.update_config(
+            |c| match c.accounts.iter_mut().find(|a| a.same_as(&account)) {
+                Some(a) => *a = account,
+                None => c.accounts.push(account),
+            },
+        )
     }
 
-    /// The saved account and its secret, for the command line.
-    pub async fn saved_credential(&self) -> Result<Option<(Account, Credential)>, CoreError> {
-        let Some(account) = self.config().account else {
-            return Ok(None);
-        };
+    /// A saved account and its secret, for the command line.
+    pub async fn saved_credential(
+        &self,
+        account: &Account,
+    ) -> Result<Option<(Account, Credential)>, CoreError> {
+        let account = account.clone();
         let Some(secret) = self
             .load_secret(SecretSlot::session(&account.server, &account.name))
             .await?
@@ -144,7 +160,11 @@ impl Core {
         credential: Credential,
         persisted: bool,
     ) -> Result<Arc<Live>, CoreError> {
-        let old = lock(&self.live).take();
+        let old = {
+            let mut lives = lock(&self.lives);
+            let at = lives.iter().position(|l| l.account.same_as(&account));
+            at.map(|i| lives.remove(i))
+        };
         if let Some(old) = old {
             old.stop().await;
         }
@@ -184,7 +204,14 @@ impl Core {
             state,
             tasks: Mutex::new(tasks),
         });
-        *lock(&self.live) = Some(live.clone());
+        {
+            // In the settings' order, so that the tray's sections keep their places.
+            let order = self.config().accounts;
+            let place = |a: &Account| order.iter().position(|b| b.same_as(a));
+            let mut lives = lock(&self.lives);
+            lives.push(live.clone());
+            lives.sort_by_key(|l| place(&l.account).unwrap_or(usize::MAX));
+        }
         let _ = self.events.send(CoreEvent::SignedIn(live.clone()));
         if user_mode {
             // Whether the server asks for a new password first (a fresh account, or one
@@ -202,48 +229,51 @@ impl Core {
         Ok(live)
     }
 
-    /// Answers of the signed-in (or saved) account still waiting to be sent.
-    pub async fn queued_answers(&self) -> Result<usize, CoreError> {
-        Ok(match self.account_outbox().await? {
+    /// Answers of `account` (live or saved) still waiting to be sent.
+    pub async fn queued_answers(&self, account: &Account) -> Result<usize, CoreError> {
+        Ok(match self.account_outbox(account).await? {
             Some((outbox, _)) => outbox.queued_count()?,
             None => 0,
         })
     }
 
-    /// The outbox and a client of the live account, or of the saved one.
-    async fn account_outbox(&self) -> Result<Option<(Outbox, Option<RestClient>)>, CoreError> {
-        if let Some(l) = self.live() {
+    /// The outbox and a client of `account`, live or saved.
+    async fn account_outbox(
+        &self,
+        account: &Account,
+    ) -> Result<Option<(Outbox, Option<RestClient>)>, CoreError> {
+        if let Some(l) = self.live_of(account) {
             return Ok((l.account.mode == AccountMode::User)
                 .then(|| (l.outbox.clone(), Some(l.rest.clone()))));
         }
-        let Some(account) = self
-            .config()
-            .account
-            .filter(|a| a.mode == AccountMode::User)
-        else {
+        if account.mode != AccountMode::User {
             return Ok(None);
-        };
-        let outbox = self.open_outbox(&account, true).await?;
+        }
+        let outbox = self.open_outbox(account, true).await?;
         let rest = self
-            .saved_credential()
+            .saved_credential(account)
             .await?
             .map(|(a, c)| RestClient::new(a.api).authenticated(c));
         Ok(Some((outbox, rest)))
     }
 
-    /// Signs out: stops the session, forgets the secrets (keychain entries deleted) and
-    /// the account. Answers still queued are delivered first or discarded, as `queued`
-    /// says; [`QueuedOnSignOut::Ask`] refuses while any are queued, so the person can be
-    /// asked.
-    pub async fn sign_out(&self, queued: QueuedOnSignOut) -> Result<(), CoreError> {
-        if let Some((outbox, rest)) = self.account_outbox().await? {
+    /// Signs `account` out: stops its session, forgets its secrets (keychain entries
+    /// deleted) and the account; the other accounts are untouched. Answers still queued
+    /// are delivered first or discarded, as `queued` says; [`QueuedOnSignOut::Ask`]
+    /// refuses while any are queued, so the person can be asked.
+    pub async fn sign_out(
+        &self,
+        account: &Account,
+        queued: QueuedOnSignOut,
+    ) -> Result<(), CoreError> {
+        if let Some((outbox, rest)) = self.account_outbox(account).await? {
             let waiting = outbox.queued()?;
             if !waiting.is_empty() {
                 match queued {
                     QueuedOnSignOut::Ask => return Err(CoreError::AnswersQueued(waiting.len())),
                     QueuedOnSignOut::Deliver(patience) => {
                         let rest = rest.ok_or(CoreError::NotSignedIn)?;
-                        let inbox = self.live().map(|l| l.inbox.clone());
+                        let inbox = self.live_of(account).map(|l| l.inbox.clone());
                         for q in &waiting {
                             outbox
                                 .deliver_now(&rest, &q.message_id, inbox.as_ref(), patience)
@@ -264,10 +294,10 @@ impl Core {
                 }
             }
         }
-        let live = lock(&self.live).take();
-        let account = match &live {
-            Some(l) => Some(l.account.clone()),
-            None => self.config().account,
+        let live = {
+            let mut lives = lock(&self.lives);
+            let at = lives.iter().position(|l| l.account.same_as(account));
+            at.map(|i| lives.remove(i))
         };
         if let Some(l) = &live {
             l.stop().await;
@@ -276,20 +306,20 @@ impl Core {
                 let _ = l.rest.logout().await;
             }
         }
-        if let Some(account) = account {
-            // Nothing is queued any more, so the outbox key goes with the session.
-            for slot in [
-                SecretSlot::session(&account.server, &account.name),
-                SecretSlot::outbox_key(&account.server, &account.name),
-            ] {
-                let store = self.secrets.clone();
-                if let Err(e) = blocking(move || store.delete(&slot)).await {
-                    tracing::warn!(error = %e, "cannot delete a keychain entry");
-                }
+        // Nothing is queued any more, so the outbox key goes with the session.
+        for slot in [
+            SecretSlot::session(&account.server, &account.name),
+            SecretSlot::outbox_key(&account.server, &account.name),
+        ] {
+            let store = self.secrets.clone();
+            if let Err(e) = blocking(move || store.delete(&slot)).await {
+                tracing::warn!(error = %e, "cannot delete a keychain entry");
             }
         }
-        self.update_config(|c| c.account = None)?;
-        let _ = self.events.send(CoreEvent::SignedOut);
+        self.update_config(|c| c.accounts.retain(|a| !a.same_as(account)))?;
+        let _ = self
+            .events
+            .send(CoreEvent::SignedOut(Some(account.clone())));
         Ok(())
     }
 }

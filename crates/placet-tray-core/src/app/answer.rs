@@ -41,7 +41,7 @@ impl Core {
         feedback: Option<&str>,
         source: Source,
     ) -> Result<Verdict, CoreError> {
-        let live = self.live().ok_or(CoreError::NotSignedIn)?;
+        let live = self.live_for_answer(message_id)?;
         let watch_only = live.account.mode == AccountMode::ApiKey;
         let message = if watch_only {
             None

@@ -1,4 +1,4 @@
-//! The core: the signed-in account with its session, inbox and outbox. The tray and the
+//! The core: the signed-in accounts, each with its session, inbox and outbox. The tray and the
 //! command line both drive [`Core`]; the tray only renders what it publishes.
 //!
 //! - [`account`]: sign-in, sign-out, resuming the saved account, keeping the session
@@ -56,6 +56,12 @@ pub enum QueuedOnSignOut {
 pub enum CoreError {
     #[error("not signed in")]
     NotSignedIn,
+    /// `--account NAME` named no account.
+    #[error("no account is named {name}; the accounts are: {known}")]
+    NoSuchAccount { name: String, known: String },
+    /// Several accounts and none named.
+    #[error("there are several accounts; name one with --account: {0}")]
+    WhichAccount(String),
     /// The rules ([`crate::decide`]) send nothing.
     #[error(transparent)]
     Refused(#[from] Refusal),
@@ -139,8 +145,8 @@ impl Live {
 pub enum CoreEvent {
     /// A new account is live (subscribe to its inbox, state and outbox).
     SignedIn(Arc<Live>),
-    /// Signed out (or never signed in).
-    SignedOut,
+    /// An account was signed out (`None`: at start, none could be resumed).
+    SignedOut(Option<Account>),
     /// The saved sign-in cannot be read: no keychain.
     KeychainUnavailable(String),
     /// Settings changed.
@@ -152,7 +158,7 @@ pub enum CoreEvent {
 impl Core {
     /// Changes the signed-in person's password (`current` checked by the server).
     pub async fn change_password(&self, current: &Secret, new: &Secret) -> Result<(), CoreError> {
-        let live = self.live().ok_or(CoreError::NotSignedIn)?;
+        let live = self.user_live()?;
         live.rest.change_password(current, new).await?;
         live.must_change_password
             .store(false, std::sync::atomic::Ordering::Relaxed);
@@ -163,7 +169,9 @@ impl Core {
     /// Retries the delivery of a review's answer to its agent (a failed webhook); the
     /// server's refusal is said as it says it.
     pub async fn retry_delivery(&self, message_id: &str) -> Result<(), CoreError> {
-        let live = self.live().ok_or(CoreError::NotSignedIn)?;
+        let live = self
+            .live_of_review(message_id)
+            .ok_or(CoreError::NotSignedIn)?;
         Ok(live.rest.retry_delivery(message_id).await?)
     }
 }
@@ -174,7 +182,8 @@ pub struct Core {
     paths: Paths,
     secrets: Arc<dyn SecretStore>,
     config: Mutex<Config>,
-    live: Mutex<Option<Arc<Live>>>,
+    /// The live accounts, in the order of the settings' accounts.
+    lives: Mutex<Vec<Arc<Live>>>,
     events: broadcast::Sender<CoreEvent>,
     session_config: SessionConfig,
 }
@@ -196,7 +205,7 @@ impl Core {
             paths,
             secrets,
             config: Mutex::new(config),
-            live: Mutex::new(None),
+            lives: Mutex::new(Vec::new()),
             events,
             session_config,
         }))
@@ -217,9 +226,113 @@ impl Core {
         lock(&self.config).clone()
     }
 
-    /// The live account, if signed in.
-    pub fn live(&self) -> Option<Arc<Live>> {
-        lock(&self.live).clone()
+    /// The live accounts.
+    pub fn lives(&self) -> Vec<Arc<Live>> {
+        lock(&self.lives).clone()
+    }
+
+    /// The saved accounts, and any signed in for this run only.
+    pub fn accounts(&self) -> Vec<Account> {
+        let mut accounts = self.config().accounts;
+        for l in self.lives() {
+            if !accounts.iter().any(|a| a.same_as(&l.account)) {
+                accounts.push(l.account.clone());
+            }
+        }
+        accounts
+    }
+
+    /// True while any account is live.
+    pub fn is_signed_in(&self) -> bool {
+        !lock(&self.lives).is_empty()
+    }
+
+    /// The live session of `account`.
+    pub fn live_of(&self, account: &Account) -> Option<Arc<Live>> {
+        lock(&self.lives)
+            .iter()
+            .find(|l| l.account.same_as(account))
+            .cloned()
+    }
+
+    /// The live account whose inbox holds the review or message `message_id` (ids are
+    /// the servers' own, unique across them).
+    pub fn live_of_review(&self, message_id: &str) -> Option<Arc<Live>> {
+        let lives = self.lives();
+        lives
+            .iter()
+            .find(|l| l.inbox.get(message_id).is_some() || l.inbox.is_finished(message_id))
+            .or(lives.first().filter(|_| lives.len() == 1))
+            .cloned()
+    }
+
+    /// [`Core::live_of_review`], or why there is none.
+    pub fn live_for_answer(&self, message_id: &str) -> Result<Arc<Live>, CoreError> {
+        self.live_of_review(message_id).ok_or_else(|| {
+            if self.is_signed_in() {
+                CoreError::NoReview(message_id.to_owned())
+            } else {
+                CoreError::NotSignedIn
+            }
+        })
+    }
+
+    /// The live account that knows the agent `agent_id`.
+    pub fn live_of_agent(&self, agent_id: &str) -> Option<Arc<Live>> {
+        let lives = self.lives();
+        lives
+            .iter()
+            .find(|l| l.inbox.knows_agent(agent_id))
+            .or(lives.first().filter(|_| lives.len() == 1))
+            .cloned()
+    }
+
+    /// The live account named `name` (see [`Account::answers_to`]), or the only one
+    /// when `name` is `None`.
+    pub fn live_named(&self, name: Option<&str>) -> Result<Arc<Live>, CoreError> {
+        let account = self.account_named(name)?;
+        self.live_of(&account).ok_or(CoreError::NotSignedIn)
+    }
+
+    /// The live account that can answer: a person's sign-in, not an API key. The first,
+    /// when there are several.
+    pub fn user_live(&self) -> Result<Arc<Live>, CoreError> {
+        lock(&self.lives)
+            .iter()
+            .find(|l| l.account.mode == crate::config::AccountMode::User)
+            .cloned()
+            .ok_or(CoreError::NotSignedIn)
+    }
+
+    /// The saved account named `name`, or the only one when `name` is `None`: an
+    /// unknown name and a choice left open are errors that list the accounts.
+    pub fn account_named(&self, name: Option<&str>) -> Result<Account, CoreError> {
+        let accounts = self.accounts();
+        let known = || {
+            accounts
+                .iter()
+                .map(|a| crate::config::account_label(&accounts, a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match name {
+            Some(name) => {
+                let found: Vec<&Account> = accounts.iter().filter(|a| a.answers_to(name)).collect();
+                match found.as_slice() {
+                    [one] => Ok((*one).clone()),
+                    [] => Err(CoreError::NoSuchAccount {
+                        name: name.to_owned(),
+                        known: known(),
+                    }),
+                    _ => Err(CoreError::WhichAccount(known())),
+                }
+            }
+            None => match accounts.as_slice() {
+                [] => Err(CoreError::NotSignedIn),
+                [one] => Ok(one.clone()),
+                _ => Err(CoreError::WhichAccount(known())),
+            },
+        }
     }
 
     /// Changes the notification preferences and saves them.
@@ -241,8 +354,8 @@ impl Core {
 
     /// Stops everything (on quit).
     pub async fn shutdown(&self) {
-        let live = lock(&self.live).take();
-        if let Some(l) = live {
+        let lives = std::mem::take(&mut *lock(&self.lives));
+        for l in lives {
             l.stop().await;
         }
     }

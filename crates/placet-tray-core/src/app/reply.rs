@@ -3,6 +3,8 @@
 //! answers: queue it in the outbox (sent with a `clientId`, never twice), hand it back
 //! for the person's confirmation, or say to open the reply window.
 
+use std::sync::Arc;
+
 use placet_client::outbox::{NewReply, ReplySource};
 use placet_client::protocol::Agent;
 
@@ -64,13 +66,16 @@ impl Core {
         attachment_ids: &[String],
         source: Source,
     ) -> Result<ReplyVerdict, CoreError> {
-        let live = self.live().ok_or(CoreError::NotSignedIn)?;
+        let lives = self.lives();
+        if lives.is_empty() {
+            return Err(CoreError::NotSignedIn);
+        }
+        let (live, agent) = find_agent_in(&lives, agent)?;
         let watch_only = live.account.mode == AccountMode::ApiKey;
         let decision = decide_reply(source, watch_only, self.config().answer_only_in_windows);
         if let Decision::Refuse(r) = decision {
             return Err(r.into());
         }
-        let agent = find_agent(&live, agent)?;
         if decision == Decision::OpenWindow {
             return Ok(ReplyVerdict::OpenWindow { agent });
         }
@@ -107,16 +112,23 @@ fn checked_text(text: &str, files: usize) -> Result<String, ReplyError> {
     Ok(text.to_owned())
 }
 
-/// The agent with this id, or else the one agent with this name (case-insensitive).
-fn find_agent(live: &Live, wanted: &str) -> Result<Agent, ReplyError> {
-    if let Some(a) = live.inbox.agent(wanted) {
-        return Ok(a);
+/// The agent with this id, or else the one agent with this name (case-insensitive),
+/// among the agents of every live account; with the account it belongs to.
+fn find_agent_in(lives: &[Arc<Live>], wanted: &str) -> Result<(Arc<Live>, Agent), ReplyError> {
+    for live in lives {
+        if let Some(a) = live.inbox.agent(wanted) {
+            return Ok((live.clone(), a));
+        }
     }
-    let named: Vec<Agent> = live
-        .inbox
-        .agents()
-        .into_iter()
-        .filter(|a| a.name.trim().eq_ignore_ascii_case(wanted.trim()))
+    let named: Vec<(Arc<Live>, Agent)> = lives
+        .iter()
+        .flat_map(|live| {
+            live.inbox
+                .agents()
+                .into_iter()
+                .filter(|a| a.name.trim().eq_ignore_ascii_case(wanted.trim()))
+                .map(|a| (live.clone(), a))
+        })
         .collect();
     match named.len() {
         0 => Err(ReplyError::NoSuchAgent(wanted.to_owned())),
@@ -125,7 +137,7 @@ fn find_agent(live: &Live, wanted: &str) -> Result<Agent, ReplyError> {
             name: wanted.to_owned(),
             ids: named
                 .iter()
-                .map(|a| a.id.as_str())
+                .map(|(_, a)| a.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
         }),

@@ -7,6 +7,7 @@ use placet_client::protocol::Agent;
 use placet_client::{ApiError, Credential, RestClient, Secret};
 use serde_json::json;
 
+use super::chosen_account;
 use super::{
     ask_yes_no, parse_server, read_stdin_line, Exit, Failure, LoginArgs, LogoutArgs, Out,
     PasswordArgs,
@@ -103,7 +104,18 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
     } else {
         QueuedOnSignOut::Ask
     };
-    let waiting = core.queued_answers().await.unwrap_or(0);
+    let account = match chosen_account(core) {
+        Ok(a) => a,
+        Err(CoreError::NotSignedIn) => {
+            out.print(
+                || tr!("cli-status-not-signed-in"),
+                json!({"signedOut": true}),
+            );
+            return Ok(Exit::Ok);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let waiting = core.queued_answers(&account).await.unwrap_or(0);
     if waiting > 0 && queued == QueuedOnSignOut::Ask && std::io::stdin().is_terminal() {
         queued = if ask_yes_no(&tr!("cli-logout-deliver-ask", count = waiting)) {
             QueuedOnSignOut::Deliver(DELIVER_PATIENCE)
@@ -117,9 +129,8 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
             ));
         };
     }
-    let saved = core.saved_credential().await.ok().flatten();
-    let was = core.config().account;
-    core.sign_out(queued).await?;
+    let saved = core.saved_credential(&account).await.ok().flatten();
+    core.sign_out(&account, queued).await?;
     if let Some((account, Credential::Jwt(token))) = &saved {
         // Best effort: the server only clears its cookie; the entry went either way.
         let _ = RestClient::new(account.api.clone())
@@ -128,21 +139,22 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
             .await;
     }
     out.print(
-        || match &was {
-            Some(a) => tr!(
+        || {
+            tr!(
                 "cli-signed-out",
-                server = a.server.to_string(),
-                account = a.name.as_str()
-            ),
-            None => tr!("cli-status-not-signed-in"),
+                server = account.server.to_string(),
+                account = account.name.as_str()
+            )
         },
-        json!({"signedOut": true}),
+        json!({"signedOut": true, "server": account.server.display(), "account": account.name}),
     );
     Ok(Exit::Ok)
 }
 
+/// The account the command means ([`chosen_account`]) and a client signed in as it.
 pub(super) async fn signed_in(core: &Arc<Core>) -> Result<(Account, RestClient), Failure> {
-    match core.saved_credential().await? {
+    let account = chosen_account(core)?;
+    match core.saved_credential(&account).await? {
         Some((account, credential)) => {
             let rest = RestClient::new(account.api.clone()).authenticated(credential);
             Ok((account, rest))
@@ -151,19 +163,55 @@ pub(super) async fn signed_in(core: &Arc<Core>) -> Result<(Account, RestClient),
     }
 }
 
+/// `status`: the account `--account` names, or every account, each with its connection,
+/// its pending reviews and its queue. JSON: the (first) account's fields at the top, and
+/// every account under `accounts`.
 pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> {
-    let (account, rest) = match signed_in(core).await {
-        Ok(v) => v,
-        Err(f) if f.code == Exit::Auth && f.kind == "notSignedIn" => {
-            out.print(
-                || tr!("cli-status-not-signed-in"),
-                json!({"signedIn": false}),
-            );
-            return Ok(Exit::Auth);
-        }
-        Err(f) => return Err(f),
+    let accounts = match super::CHOSEN_ACCOUNT.get().and_then(|a| a.as_deref()) {
+        Some(_) => vec![chosen_account(core)?],
+        None => core.accounts(),
     };
-    let queued = core.queued_answers().await.unwrap_or(0);
+    let mut texts = Vec::new();
+    let mut jsons = Vec::new();
+    let mut code = Exit::Ok;
+    for account in &accounts {
+        let (text, json, exit) = match core.saved_credential(account).await? {
+            Some((account, credential)) => {
+                let rest = RestClient::new(account.api.clone()).authenticated(credential);
+                status_of(core, &account, &rest).await
+            }
+            None => (
+                tr!("cli-status-not-signed-in"),
+                json!({"signedIn": false, "server": account.server.display(), "account": account.name}),
+                Exit::Auth,
+            ),
+        };
+        if code == Exit::Ok {
+            code = exit;
+        }
+        texts.push(text);
+        jsons.push(json);
+    }
+    let Some(first) = jsons.first().cloned() else {
+        out.print(
+            || tr!("cli-status-not-signed-in"),
+            json!({"signedIn": false, "accounts": []}),
+        );
+        return Ok(Exit::Auth);
+    };
+    let mut json = first;
+    json["accounts"] = serde_json::Value::Array(jsons);
+    out.print(|| texts.join("\n\n"), json);
+    Ok(code)
+}
+
+/// One account's status: its words, its JSON, and the exit code it calls for.
+async fn status_of(
+    core: &Arc<Core>,
+    account: &Account,
+    rest: &RestClient,
+) -> (String, serde_json::Value, Exit) {
+    let queued = core.queued_answers(account).await.unwrap_or(0);
     let mut agents: Vec<Agent> = Vec::new();
     let (reachable, pending, user, problem) = match account.mode {
         AccountMode::User => match rest.me().await {
@@ -204,60 +252,56 @@ pub(super) async fn status(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> 
         .as_ref()
         .and_then(|u| u.display_name.clone())
         .unwrap_or_default();
-    out.print(
-        || {
-            let server = account.server.to_string();
-            let who = account.name.as_str();
-            let mut lines = vec![if name.is_empty() {
-                tr!("cli-status-signed-in", server = server, account = who)
-            } else {
-                tr!(
-                    "cli-status-signed-in-named",
-                    server = server,
-                    account = who,
-                    name = name.as_str()
-                )
-            }];
-            if let Some(l) = live_connection_line(&account) {
-                lines.push(l);
+    let text = {
+        let server = account.server.to_string();
+        let who = account.name.as_str();
+        let mut lines = vec![if name.is_empty() {
+            tr!("cli-status-signed-in", server = server, account = who)
+        } else {
+            tr!(
+                "cli-status-signed-in-named",
+                server = server,
+                account = who,
+                name = name.as_str()
+            )
+        }];
+        if let Some(l) = live_connection_line(account) {
+            lines.push(l);
+        }
+        if account.mode == AccountMode::ApiKey {
+            lines.push(tr!("cli-status-watch-only"));
+        }
+        lines.push(match (&problem, reachable) {
+            (None, _) => tr!("cli-status-server-reachable"),
+            (Some(p), true) => tr!("cli-status-server-problem", reason = p.message.as_str()),
+            (Some(p), false) => {
+                tr!("cli-status-server-unreachable", reason = p.message.as_str())
             }
-            if account.mode == AccountMode::ApiKey {
-                lines.push(tr!("cli-status-watch-only"));
+        });
+        if let Some(p) = pending {
+            lines.push(tr!("cli-status-pending", count = p));
+        }
+        lines.push(tr!("cli-status-queued", count = queued));
+        if !agents.is_empty() {
+            lines.push(tr!("cli-status-agents"));
+            for a in &agents {
+                lines.push(format!("  {}", text::agent_line(a)));
             }
-            lines.push(match (&problem, reachable) {
-                (None, _) => tr!("cli-status-server-reachable"),
-                (Some(p), true) => tr!("cli-status-server-problem", reason = p.message.as_str()),
-                (Some(p), false) => {
-                    tr!("cli-status-server-unreachable", reason = p.message.as_str())
-                }
-            });
-            if let Some(p) = pending {
-                lines.push(tr!("cli-status-pending", count = p));
-            }
-            lines.push(tr!("cli-status-queued", count = queued));
-            if !agents.is_empty() {
-                lines.push(tr!("cli-status-agents"));
-                for a in &agents {
-                    lines.push(format!("  {}", text::agent_line(a)));
-                }
-            }
-            lines.join("\n")
-        },
-        json!({
-            "signedIn": true, "server": account.server.display(), "apiUrl": account.api.display(),
-            "account": account.name, "watchOnly": account.mode == AccountMode::ApiKey, "reachable": reachable,
-            "sessionValid": problem.is_none(), "pending": pending, "queued": queued,
-            "problem": problem.as_ref().map(|p| json!({"code": p.kind, "message": p.message})),
-            "agents": agents.iter().map(|a| json!({
-                "id": a.id, "name": a.name, "status": a.status,
-                "statusMessage": a.status_message, "statusSince": a.status_since,
-            })).collect::<Vec<_>>(),
-        }),
-    );
-    Ok(match problem {
-        None => Exit::Ok,
-        Some(p) => p.code,
-    })
+        }
+        lines.join("\n")
+    };
+    let json = json!({
+        "signedIn": true, "server": account.server.display(), "apiUrl": account.api.display(),
+        "account": account.name, "watchOnly": account.mode == AccountMode::ApiKey, "reachable": reachable,
+        "sessionValid": problem.is_none(), "pending": pending, "queued": queued,
+        "problem": problem.as_ref().map(|p| json!({"code": p.kind, "message": p.message})),
+        "agents": agents.iter().map(|a| json!({
+            "id": a.id, "name": a.name, "status": a.status,
+            "statusMessage": a.status_message, "statusSince": a.status_since,
+        })).collect::<Vec<_>>(),
+    });
+    let code = problem.map_or(Exit::Ok, |p| p.code);
+    (text, json, code)
 }
 
 /// "Live connection: <api address>" when it is not the web address.

@@ -21,6 +21,10 @@ pub struct Cli {
     /// Print JSON instead of text (for scripts).
     #[arg(long)]
     pub(super) json: bool,
+    /// Which account, when there are several: its server's host, its web address, or its
+    /// email (or `email@host`). Without it a command means the only account.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(super) account: Option<String>,
     /// With the tray: open a window at start (`inbox`, `settings` or `review:<message-id>`).
     #[arg(long, value_name = "WINDOW")]
     pub(super) open: Option<String>,

@@ -22,16 +22,13 @@ use crate::text;
 
 /// `placet-tray history`: the decided reviews, newest first.
 pub(super) async fn history(core: &Arc<Core>, a: &HistoryArgs, out: Out) -> Result<Exit, Failure> {
-    let config = core.config();
-    let Some(account) = config.account else {
-        return Err(crate::app::CoreError::NotSignedIn.into());
-    };
+    let account = super::chosen_account(core)?;
     let outbox = core.open_outbox(&account, true).await?;
     let search = Search {
         agent: a.agent.clone(),
         text: a.search.clone(),
     };
-    let days = config.attention.history_days;
+    let days = core.config().attention.history_days;
     let server = account.server.clone();
     // The entries' words ("in the inbox") in this thread's language (English for --json).
     let language = crate::i18n::current();
@@ -152,9 +149,7 @@ fn from_store(
     core: &Core,
     clear: Option<Option<String>>,
 ) -> Result<(Vec<SnoozedReview>, Option<usize>), Failure> {
-    let Some(account) = core.config().account else {
-        return Err(crate::app::CoreError::NotSignedIn.into());
-    };
+    let account = super::chosen_account(core)?;
     let server = account.server.display().to_owned();
     let store = SnoozeStore::in_dir(&core.paths().data_dir);
     let mine = |s: &crate::attention::snoozes::Snooze| s.of(&server, &account.name);

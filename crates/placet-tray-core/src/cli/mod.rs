@@ -118,6 +118,7 @@ pub fn dispatch() -> Run {
         }
     };
     let global_json = cli.json;
+    let _ = CHOSEN_ACCOUNT.set(cli.account.clone());
     // What `--json` prints is for programs: always in English, whatever the locale.
     let english = global_json || command_json(&command);
     let block_on = |future| {
@@ -163,6 +164,15 @@ pub fn dispatch() -> Run {
         }
     });
     Run::Done(code)
+}
+
+/// `--account NAME`, set once at start: the account the command means.
+static CHOSEN_ACCOUNT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The account the command means: the one `--account` names, or the only one (an error
+/// lists the accounts when the choice is left open or names none).
+fn chosen_account(core: &Core) -> Result<crate::config::Account, CoreError> {
+    core.account_named(CHOSEN_ACCOUNT.get().and_then(|a| a.as_deref()))
 }
 
 /// `--ui-on-stdio`, which only test builds have.
@@ -213,6 +223,9 @@ impl From<CoreError> for Failure {
         match e {
             CoreError::NotSignedIn => {
                 Failure::new(Exit::Auth, "notSignedIn", tr!("cli-not-signed-in"))
+            }
+            CoreError::NoSuchAccount { .. } | CoreError::WhichAccount(_) => {
+                Failure::new(Exit::Usage, "whichAccount", message)
             }
             CoreError::Refused(r) => match r {
                 Refusal::WatchOnly | Refusal::WatchOnlyMessages => {

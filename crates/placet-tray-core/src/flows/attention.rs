@@ -21,19 +21,31 @@ use crate::ipc::Ctx;
 use crate::notify::NotificationCenter;
 use crate::text;
 
-/// The account whose reviews are planned: its web address and name.
+/// An account whose reviews are planned: its web address and name.
 type AccountKey = (String, String);
 
+fn key_of(live: &Live) -> AccountKey {
+    (
+        live.account.server.display().to_owned(),
+        live.account.name.clone(),
+    )
+}
+
+/// One planner for the reviews of every live account (review ids are the servers' own,
+/// unique across them); the snoozes are kept per account.
 struct State {
     ctx: Ctx,
     center: NotificationCenter,
     planner: Planner,
     store: SnoozeStore,
-    account: Option<AccountKey>,
+    /// The live accounts planned for.
+    accounts: Vec<(AccountKey, Arc<Live>)>,
+    /// The account of each snoozed review.
+    owners: BTreeMap<String, AccountKey>,
     /// The snoozes as last written.
     written: BTreeMap<String, DateTime<Utc>>,
-    /// The inbox has synced with the server since the account went live: a snoozed
-    /// review it does not list is gone.
+    /// Every live account's inbox has synced with its server since the accounts last
+    /// changed: a snoozed review no inbox lists is gone.
     synced: bool,
 }
 
@@ -51,14 +63,15 @@ pub(super) async fn follow(
         ctx,
         center,
         planner: Planner::default(),
-        account: None,
+        accounts: Vec::new(),
+        owners: BTreeMap::new(),
         written: BTreeMap::new(),
         synced: false,
     };
     loop {
-        let live = me.check_account();
+        let lives = me.check_accounts();
         let now = clock.now();
-        let wake = me.next_wake(live.as_deref(), now);
+        let wake = me.next_wake(&lives, now);
         let sleep = async {
             match wake {
                 Some(t) => clock.wake_at(t).await,
@@ -88,50 +101,71 @@ pub(super) async fn follow(
 }
 
 impl State {
-    /// The live account, after forgetting another account's plans (and loading this
-    /// one's snoozes) when it changed.
-    fn check_account(&mut self) -> Option<Arc<Live>> {
-        let live = self.ctx.core.live();
-        let key = live.as_ref().map(|l| {
-            (
-                l.account.server.display().to_owned(),
-                l.account.name.clone(),
-            )
-        });
-        if key != self.account {
-            if let Some(l) = live.as_ref() {
-                prune_history(&self.ctx, l);
+    /// The live accounts, after forgetting the plans of an account gone and loading the
+    /// snoozes of one come.
+    fn check_accounts(&mut self) -> Vec<Arc<Live>> {
+        let lives = self.ctx.core.lives();
+        let keys: Vec<AccountKey> = lives.iter().map(|l| key_of(l)).collect();
+        let was: Vec<AccountKey> = self.accounts.iter().map(|(k, _)| k.clone()).collect();
+        if keys != was {
+            for (key, live) in std::mem::take(&mut self.accounts) {
+                if keys.contains(&key) {
+                    continue;
+                }
+                for m in live.inbox.pending() {
+                    self.planner.settled(&m.id);
+                }
+                let theirs: Vec<String> = self
+                    .owners
+                    .iter()
+                    .filter(|(_, k)| **k == key)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                for id in theirs {
+                    self.planner.unsnooze(&id);
+                    self.owners.remove(&id);
+                    self.written.remove(&id);
+                }
             }
-            self.planner.clear();
-            self.written.clear();
-            self.synced = false;
-            if let Some((server, account)) = &key {
-                for s in self.store.load().iter().filter(|s| s.of(server, account)) {
+            let stored = self.store.load();
+            for (key, live) in keys.iter().zip(&lives) {
+                if was.contains(key) {
+                    continue;
+                }
+                prune_history(&self.ctx, live);
+                for s in stored.iter().filter(|s| s.of(&key.0, &key.1)) {
                     self.planner.snooze(&s.message_id, s.until);
+                    self.owners.insert(s.message_id.clone(), key.clone());
                     self.written.insert(s.message_id.clone(), s.until);
                 }
             }
-            self.account = key;
+            self.accounts = keys.into_iter().zip(lives.iter().cloned()).collect();
+            self.synced = false;
             let on = self.dnd_on();
             let now = self.ctx.attention.now();
             self.planner.set_dnd(on, now, &|_| Found::NotYet);
         }
-        if live.as_ref().is_some_and(|l| l.state().is_connected()) {
+        if !lives.is_empty() && lives.iter().all(|l| l.state().is_connected()) {
             self.synced = true;
         }
-        live
+        lives
     }
 
     /// The next time to look: a planned raise, or the next minute while reviews wait
     /// (the tray's tooltip and badge age with them).
-    fn next_wake(&self, live: Option<&Live>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let live = live?;
+    fn next_wake(&self, lives: &[Arc<Live>], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if lives.is_empty() {
+            return None;
+        }
         let prefs = self.ctx.core.config().attention;
         let planned = self
             .synced
             .then(|| self.planner.next_wake(&prefs))
             .flatten();
-        let minute = (!live.inbox.awaiting().is_empty()).then(|| now + Duration::minutes(1));
+        let minute = lives
+            .iter()
+            .any(|l| !l.inbox.awaiting().is_empty())
+            .then(|| now + Duration::minutes(1));
         [planned, minute].into_iter().flatten().min()
     }
 
@@ -140,11 +174,12 @@ impl State {
     }
 
     fn handle(&mut self, c: Command) {
-        let live = self.check_account();
+        let lives = self.check_accounts();
         let now = self.ctx.attention.now();
+        let live_of = |id: &str| self.ctx.core.live_of_review(id);
         match c {
             Command::Arrived(id) => {
-                let Some(live) = live else { return };
+                let Some(live) = live_of(&id) else { return };
                 let Found::Pending(p) = self.found(&live, &id, now) else {
                     return;
                 };
@@ -158,9 +193,10 @@ impl State {
             }
             Command::Synced => self.synced = true,
             Command::Snooze { message_id, until } => {
-                if live.is_none() {
+                let Some(live) = live_of(&message_id) else {
                     return;
-                }
+                };
+                self.owners.insert(message_id.clone(), key_of(&live));
                 self.planner.snooze(&message_id, until);
                 self.center.withdraw(&message_id);
                 tracing::info!(until = %until, "a review was snoozed");
@@ -178,16 +214,18 @@ impl State {
                     .into_iter()
                     .filter(|id| self.planner.unsnooze(id))
                     .collect();
-                if let Some(live) = live.as_ref() {
-                    for id in &taken {
-                        if let Found::Pending(_) = self.found(live, id, now) {
-                            let r = Raise {
-                                id: id.clone(),
-                                why: Why::SnoozeOver,
-                            };
-                            self.raise(live, &r, now);
-                        }
+                for id in &taken {
+                    let Some(live) = live_of(id) else { continue };
+                    if let Found::Pending(_) = self.found(&live, id, now) {
+                        let r = Raise {
+                            id: id.clone(),
+                            why: Why::SnoozeOver,
+                        };
+                        self.raise(&live, &r, now);
                     }
+                }
+                for id in &taken {
+                    self.owners.remove(id);
                 }
                 let _ = reply.send(taken.len());
             }
@@ -196,10 +234,11 @@ impl State {
                     .planner
                     .snoozed()
                     .map(|(id, until)| {
-                        let m = live.as_ref().and_then(|l| l.inbox.get(id));
+                        let live = lives.iter().find(|l| l.inbox.get(id).is_some());
+                        let m = live.and_then(|l| l.inbox.get(id));
                         SnoozedReview {
                             message_id: id.to_owned(),
-                            agent: match (&m, &live) {
+                            agent: match (&m, live) {
                                 (Some(m), Some(l)) => l.inbox.agent_name(m),
                                 _ => self.stored_agent(id),
                             },
@@ -219,9 +258,9 @@ impl State {
     /// Do Not Disturb (or whether to follow it) changed: what it held back is raised
     /// when it ends.
     fn dnd_changed(&mut self) {
-        let Some(live) = self.check_account() else {
+        if self.check_accounts().is_empty() {
             return;
-        };
+        }
         let on = self.dnd_on();
         if on == self.planner.dnd() {
             return;
@@ -230,19 +269,17 @@ impl State {
         tracing::info!(on, by = ?dnd.by, "Do Not Disturb");
         let now = self.ctx.attention.now();
         let (ctx, synced) = (&self.ctx, self.synced);
-        let lookup = |id: &str| found(ctx, synced, &live, id, now);
+        let lookup = |id: &str| found_anywhere(ctx, synced, id, now);
         let raise = self.planner.set_dnd(on, now, &lookup);
-        for r in raise {
-            self.raise(&live, &r, now);
-        }
+        self.raise_all(&raise, now);
     }
 
     /// The clock reached a planned time (or a minute passed): raise what is due, redraw
     /// the tray.
     fn tick(&mut self) {
-        let Some(live) = self.check_account() else {
+        if self.check_accounts().is_empty() {
             return;
-        };
+        }
         self.ctx.tray.refresh();
         if !self.synced {
             return;
@@ -250,10 +287,17 @@ impl State {
         let now = self.ctx.attention.now();
         let prefs = self.ctx.core.config().attention;
         let (ctx, synced) = (&self.ctx, self.synced);
-        let lookup = |id: &str| found(ctx, synced, &live, id, now);
+        let lookup = |id: &str| found_anywhere(ctx, synced, id, now);
         let raise = self.planner.due(now, &prefs, &lookup);
+        self.raise_all(&raise, now);
+    }
+
+    /// Raises each review in its own account.
+    fn raise_all(&self, raise: &[Raise], now: DateTime<Utc>) {
         for r in raise {
-            self.raise(&live, &r, now);
+            if let Some(live) = self.ctx.core.live_of_review(&r.id) {
+                self.raise(&live, r, now);
+            }
         }
     }
 
@@ -292,11 +336,12 @@ impl State {
             .unwrap_or_else(|| "An agent".to_owned())
     }
 
-    /// Writes this account's snoozes when they changed (another account's are kept).
+    /// Writes the live accounts' snoozes when they changed (a signed-out account's are
+    /// kept).
     fn persist(&mut self) {
-        let Some((server, account)) = self.account.clone() else {
+        if self.accounts.is_empty() {
             return;
-        };
+        }
         let now: BTreeMap<String, DateTime<Utc>> = self
             .planner
             .snoozed()
@@ -305,24 +350,29 @@ impl State {
         if now == self.written {
             return;
         }
-        let live = self.ctx.core.live();
         let agent = |id: &str| {
-            live.as_ref()
+            self.ctx
+                .core
+                .live_of_review(id)
                 .and_then(|l| l.inbox.get(id).map(|m| l.inbox.agent_name(&m)))
                 .unwrap_or_else(|| self.stored_agent(id))
         };
         let mine: Vec<Snooze> = now
             .iter()
-            .map(|(id, until)| Snooze {
-                server: server.clone(),
-                account: account.clone(),
-                message_id: id.clone(),
-                until: *until,
-                agent: agent(id),
+            .filter_map(|(id, until)| {
+                let (server, account) = self.owners.get(id)?.clone();
+                Some(Snooze {
+                    server,
+                    account,
+                    message_id: id.clone(),
+                    until: *until,
+                    agent: agent(id),
+                })
             })
             .collect();
+        let keys: Vec<&AccountKey> = self.accounts.iter().map(|(k, _)| k).collect();
         let written = self.store.update(|all| {
-            all.retain(|s| !s.of(&server, &account));
+            all.retain(|s| !keys.iter().any(|(server, account)| s.of(server, account)));
             all.extend(mine);
         });
         match written {
@@ -341,6 +391,15 @@ fn found(ctx: &Ctx, synced: bool, live: &Live, id: &str, now: DateTime<Utc>) -> 
             allowed: ctx.core.config().notifications.allows(&m.channel_id, now),
         }),
         Some(_) => Found::Gone,
+        None if synced => Found::Gone,
+        None => Found::NotYet,
+    }
+}
+
+/// What the inbox of its account says of review `id` now.
+fn found_anywhere(ctx: &Ctx, synced: bool, id: &str, now: DateTime<Utc>) -> Found {
+    match ctx.core.live_of_review(id) {
+        Some(live) => found(ctx, synced, &live, id, now),
         None if synced => Found::Gone,
         None => Found::NotYet,
     }

@@ -26,7 +26,7 @@ pub(super) async fn follow_requests(
     {
         match request {
             Request::Show => {
-                let kind = if ctx.core.live().is_some() {
+                let kind = if ctx.core.is_signed_in() {
                     WindowKind::Inbox
                 } else {
                     WindowKind::Settings

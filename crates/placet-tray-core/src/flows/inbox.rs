@@ -53,11 +53,22 @@ pub(super) fn review_notice(ctx: &Ctx, live: &Live, m: &Message) -> Option<(Noti
     }
     let agent = live.inbox.agent_name(m);
     let mut notice = text::review_notice(m, &agent, answering(ctx, live, m), prefs.sound);
+    name_account(ctx, live, &mut notice);
     notice.urgency = review_urgency(m, now, &config.attention).0;
     if config.attention.snooze_buttons {
         notice.actions.extend(text::snooze_actions());
     }
     Some((notice, agent))
+}
+
+/// With several accounts, a notice says which one it comes from (its host, or
+/// `email@host`) before its title.
+pub(super) fn name_account(ctx: &Ctx, live: &Live, notice: &mut Notice) {
+    let accounts = ctx.core.accounts();
+    if ctx.core.lives().len() > 1 {
+        let label = crate::config::account_label(&accounts, &live.account);
+        notice.title = text::one_line(&format!("{label} · {}", notice.title), 80);
+    }
 }
 
 /// A new review: the attention flow raises it now, or holds it back (Do Not Disturb, a
@@ -104,7 +115,12 @@ pub(super) async fn follow(ctx: Ctx, center: NotificationCenter, live: Arc<Live>
         ) {
             ctx.tray.refresh();
             ctx.windows.emit(UiEvent::InboxChanged(()));
-            if live.inbox.awaiting().is_empty() {
+            if ctx
+                .core
+                .lives()
+                .iter()
+                .all(|l| l.inbox.awaiting().is_empty())
+            {
                 ctx.windows.cool_down();
             }
         }
@@ -140,6 +156,7 @@ fn apply(ctx: &Ctx, center: &NotificationCenter, live: &Live, change: &InboxChan
                 if live.account.mode != AccountMode::ApiKey {
                     notice.reply = Some(text::message_reply_field(&agent));
                 }
+                name_account(ctx, live, &mut notice);
                 center.message(notice, &agent);
             }
         }

@@ -150,7 +150,7 @@ async fn shown_anyway(
     message_id: &str,
     answer: &Answer,
 ) -> Option<(Arc<Message>, ValidResponse)> {
-    let live = ctx.core.live()?;
+    let live = ctx.core.live_of_review(message_id)?;
     let message = match live.inbox.get(message_id) {
         Some(m) => m,
         None => Arc::new(fetch_review(&live.rest, message_id).await.ok()?),
@@ -184,7 +184,7 @@ async fn confirm(
     decided: oneshot::Receiver<bool>,
     windows: &mut broadcast::Receiver<WindowEvent>,
 ) -> (Outcome, bool) {
-    let Some(live) = ctx.core.live() else {
+    let Some(live) = ctx.core.live_of_review(&asked.message.id) else {
         return (outcome_of(CoreError::NotSignedIn), false);
     };
     let agent = live.inbox.agent_name(asked.message);

@@ -41,7 +41,7 @@ pub(super) async fn propose_reply(
         Ok(shown) => shown,
         Err(refused) => return refused,
     };
-    let Some(live) = ctx.core.live() else {
+    let Some(live) = ctx.core.live_of_agent(&agent.id) else {
         settle(ctx, id, ProposalState::Cancelled, None);
         return outcome_of(CoreError::NotSignedIn);
     };
@@ -63,7 +63,7 @@ pub(super) async fn propose_reply(
 /// The person confirmed: decided again (strict mode may have been turned on
 /// meanwhile), queued, and followed until the server has it (or for a while).
 async fn send_confirmed(ctx: &Ctx, id: u64, agent: &Agent, text: &str) -> Outcome {
-    let Some(live) = ctx.core.live() else {
+    let Some(live) = ctx.core.live_of_agent(&agent.id) else {
         settle(ctx, id, ProposalState::Overtaken, None);
         return outcome_of(CoreError::NotSignedIn);
     };

@@ -111,8 +111,9 @@ async fn review_response(
 fn oauth_response(ctx: &Ctx, state: String, response: Response) {
     let link = ctx
         .core
-        .live()
-        .and_then(|l| l.inbox.oauth_prompt(&state))
+        .lives()
+        .iter()
+        .find_map(|l| l.inbox.oauth_prompt(&state))
         .and_then(|p| p.link().map(str::to_owned));
     match (response, link) {
         (Response::Action(a), Some(link)) if a == text::OAUTH_OPEN => {
@@ -129,7 +130,7 @@ fn oauth_response(ctx: &Ctx, state: String, response: Response) {
 fn failed(ctx: &Ctx, center: &NotificationCenter, message_id: &str, reason: &str) {
     let agent = ctx
         .core
-        .live()
+        .live_of_review(message_id)
         .and_then(|live| {
             live.inbox
                 .get(message_id)
@@ -157,7 +158,7 @@ async fn replied(
     reply: String,
 ) {
     let open = || ctx.windows.open(WindowKind::review(message_id), None);
-    let Some(live) = ctx.core.live() else {
+    let Some(live) = ctx.core.live_of_review(message_id) else {
         return open();
     };
     let Some(message) = live.inbox.get(message_id) else {

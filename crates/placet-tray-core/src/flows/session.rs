@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use super::{emit_status, inbox, info_notice};
 use crate::app::{CoreEvent, Live};
+use crate::config::Account;
 use crate::ipc::events::{ConversationChangedEvent, ReviewStateEvent};
 use crate::ipc::views::ReviewState;
 use crate::ipc::{Ctx, UiEvent};
@@ -17,14 +18,14 @@ use crate::notify::{InfoKey, NoticeKey, NotificationCenter};
 use crate::text;
 use crate::window::WindowKind;
 
-/// Follows sign-in and sign-out: a live account's inbox, state and outbox are followed
-/// while it lasts.
+/// Follows sign-in and sign-out: each live account's inbox, state and outbox are
+/// followed while it lasts, apart from the others'.
 pub(super) async fn follow_core(
     ctx: Ctx,
     center: NotificationCenter,
     mut events: broadcast::Receiver<CoreEvent>,
 ) {
-    let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+    let mut followed: Vec<(Arc<Live>, Vec<JoinHandle<()>>)> = Vec::new();
     loop {
         let event = match events.recv().await {
             Ok(e) => e,
@@ -33,37 +34,23 @@ pub(super) async fn follow_core(
         };
         match event {
             CoreEvent::SignedIn(live) => {
-                for t in tasks.drain(..) {
-                    t.abort();
-                }
-                center.withdraw_all();
-                tasks.push(tokio::spawn(inbox::follow(
-                    ctx.clone(),
-                    center.clone(),
-                    live.clone(),
-                )));
-                tasks.push(tokio::spawn(follow_state(
-                    ctx.clone(),
-                    center.clone(),
-                    live.clone(),
-                )));
-                tasks.push(tokio::spawn(follow_replies(
-                    ctx.clone(),
-                    center.clone(),
-                    live.clone(),
-                )));
-                tasks.push(tokio::spawn(follow_outbox(
-                    ctx.clone(),
-                    center.clone(),
-                    live,
-                )));
+                stop(&mut followed, &live.account, &center);
+                let tasks = vec![
+                    tokio::spawn(inbox::follow(ctx.clone(), center.clone(), live.clone())),
+                    tokio::spawn(follow_state(ctx.clone(), center.clone(), live.clone())),
+                    tokio::spawn(follow_replies(ctx.clone(), center.clone(), live.clone())),
+                    tokio::spawn(follow_outbox(ctx.clone(), center.clone(), live.clone())),
+                ];
+                followed.push((live, tasks));
             }
-            CoreEvent::SignedOut => {
-                for t in tasks.drain(..) {
-                    t.abort();
+            CoreEvent::SignedOut(account) => {
+                if let Some(account) = &account {
+                    stop(&mut followed, account, &center);
                 }
-                center.withdraw_all();
-                ctx.windows.cool_down();
+                if !ctx.core.is_signed_in() {
+                    center.withdraw_all();
+                    ctx.windows.cool_down();
+                }
             }
             CoreEvent::KeychainUnavailable(reason) => {
                 tracing::warn!(%reason, "keychain unavailable at start");
@@ -75,6 +62,25 @@ pub(super) async fn follow_core(
         ctx.tray.refresh();
         emit_status(&ctx);
     }
+}
+
+/// Stops following `account`: its tasks end, its reviews' notices go (the other
+/// accounts' stay).
+fn stop(
+    followed: &mut Vec<(Arc<Live>, Vec<JoinHandle<()>>)>,
+    account: &Account,
+    center: &NotificationCenter,
+) {
+    followed.retain(|(live, tasks)| {
+        let same = live.account.same_as(account);
+        if same {
+            tasks.iter().for_each(JoinHandle::abort);
+            for m in live.inbox.pending() {
+                center.withdraw(&m.id);
+            }
+        }
+        !same
+    });
 }
 
 /// Follows the session's state: one notice when the server no longer takes the sign-in.

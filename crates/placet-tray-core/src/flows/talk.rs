@@ -47,7 +47,7 @@ pub(super) async fn message_response(
             tracing::warn!(error = %e, "a reply typed in a notification was not taken");
             let name = ctx
                 .core
-                .live()
+                .live_of_agent(&agent)
                 .and_then(|l| l.inbox.agent(&agent))
                 .map(|a| a.name)
                 .unwrap_or_else(|| "An agent".to_owned());
@@ -63,14 +63,14 @@ pub(super) async fn message_response(
     }
 }
 
-/// The agent (its id) that wrote the message `message_id`, as the server says.
+/// The agent (its id) that wrote the message `message_id`, as its server says (each
+/// account's server asked in turn when there are several).
 async fn agent_of(ctx: &Ctx, message_id: &str) -> Option<String> {
-    let live = ctx.core.live()?;
-    match live.rest.message(message_id).await {
-        Ok(m) => Some(m.channel_id),
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot look up the agent of a message");
-            None
+    for live in ctx.core.lives() {
+        match live.rest.message(message_id).await {
+            Ok(m) => return Some(m.channel_id),
+            Err(e) => tracing::warn!(error = %e, "cannot look up the agent of a message"),
         }
     }
+    None
 }

@@ -11,9 +11,10 @@ use super::events::{
     ProposalStateEvent, ReviewPreselectEvent, ReviewStateEvent, ReviewUpdatedEvent, UiEvent,
 };
 use super::views::{
-    AgentView, AnswerRow, AppStatus, AttachedFileView, ChatMessageView, ConversationView,
-    DecisionView, DesktopView, InboxItem, InboxView, OAuthView, ProposalKind, ProposalState,
-    ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
+    AccountView, AgentView, AnswerRow, AppStatus, AttachedFileView, ChatMessageView,
+    ConversationView, DecisionView, DesktopView, InboxItem, InboxView, OAuthView, ProposalKind,
+    ProposalState, ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings,
+    SettingsView,
 };
 use super::{CommandName, ErrorCode, IpcError};
 use crate::attention::SnoozeFor;
@@ -34,6 +35,7 @@ pub fn declarations() -> String {
         InboxView::decl(&cfg),
         AgentView::decl(&cfg),
         AppStatus::decl(&cfg),
+        AccountView::decl(&cfg),
         ServerCheckView::decl(&cfg),
         NotifyFor::decl(&cfg),
         QuietHours::decl(&cfg),

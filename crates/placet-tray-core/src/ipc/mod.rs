@@ -129,6 +129,9 @@ impl From<CoreError> for IpcError {
         let message = e.to_string();
         match e {
             CoreError::NotSignedIn => Self::new(ErrorCode::NotConnected, message),
+            CoreError::NoSuchAccount { .. } | CoreError::WhichAccount(_) => {
+                Self::new(ErrorCode::BadInput, message)
+            }
             CoreError::Refused(r) => Self::new(
                 match r {
                     Refusal::WatchOnly | Refusal::WatchOnlyMessages => ErrorCode::WatchOnly,

@@ -103,6 +103,10 @@ pub struct InboxItem {
     #[ts(type = "string")]
     pub created_at: DateTime<Utc>,
     pub sending: bool,
+    /// The account it came from, by name, when there are several.
+    pub account: Option<String>,
+    /// Its account can answer (a person's sign-in, not an API key).
+    pub can_answer: bool,
 }
 
 /// The inbox: every pending review, newest first, and the agents.
@@ -151,6 +155,23 @@ pub struct AppStatus {
     pub insecure: bool,
     /// The server asks for a new password before anything else.
     pub must_change_password: bool,
+    /// Every account: the fields above are the first live one's (or the first saved).
+    pub accounts: Vec<AccountView>,
+}
+
+/// One account, for the settings page's list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountView {
+    /// How it is named: its host, or `email@host` where two share one. `signOut`
+    /// takes it.
+    pub label: String,
+    pub server: String,
+    pub account: String,
+    pub watch_only: bool,
+    pub signed_in: bool,
+    /// The connection, in words ("Connected", "Signed out").
+    pub state_text: String,
 }
 
 /// A server's addresses, as sign-in found them.

@@ -3,16 +3,17 @@
 //! from the menu (on Linux a left click opens it). The shell draws the view with its
 //! toolkit and calls back with the clicked [`MenuId`].
 
-use chrono::{Duration as ChronoDuration, Local, TimeZone, Utc};
-use placet_client::SessionState;
+mod view;
 
-use crate::app::{Core, CoreError, QueuedOnSignOut};
-use crate::attention::rules;
-use crate::config::AccountMode;
+use chrono::{Duration as ChronoDuration, Local, TimeZone, Utc};
+
+use crate::app::{CoreError, QueuedOnSignOut};
 use crate::icons::TrayLook;
 use crate::ipc::Ctx;
+use crate::links;
 use crate::window::WindowKind;
-use crate::{links, text};
+
+pub use view::tray_view;
 
 /// Pending reviews listed in the menu.
 pub const MENU_REVIEWS: usize = 10;
@@ -42,6 +43,10 @@ pub enum MenuId {
     Settings,
     SignIn,
     SignOut,
+    /// With several accounts: an account's status line (by its label).
+    AccountStatus(String),
+    /// With several accounts: sign out of one (by its label).
+    SignOutOf(String),
     Quit,
 }
 
@@ -51,6 +56,8 @@ impl MenuId {
         match self {
             MenuId::Review(id) => format!("review:{id}"),
             MenuId::Agent(id) => format!("agent:{id}"),
+            MenuId::AccountStatus(label) => format!("account:{label}"),
+            MenuId::SignOutOf(label) => format!("signout:{label}"),
             other => other.fixed_name().to_owned(),
         }
     }
@@ -61,6 +68,8 @@ impl MenuId {
             MenuId::Paused => "paused",
             MenuId::Review(_) => "review",
             MenuId::Agent(_) => "agent",
+            MenuId::AccountStatus(_) => "account",
+            MenuId::SignOutOf(_) => "signout-of",
             MenuId::InboxMore => "inbox-more",
             MenuId::Inbox => "inbox",
             MenuId::PauseHour => "pause:hour",
@@ -81,6 +90,12 @@ impl MenuId {
         }
         if let Some(agent) = id.strip_prefix("agent:") {
             return (!agent.is_empty()).then(|| MenuId::Agent(agent.to_owned()));
+        }
+        if let Some(label) = id.strip_prefix("account:") {
+            return Some(MenuId::AccountStatus(label.to_owned()));
+        }
+        if let Some(label) = id.strip_prefix("signout:") {
+            return (!label.is_empty()).then(|| MenuId::SignOutOf(label.to_owned()));
         }
         [
             MenuId::Status,
@@ -177,183 +192,13 @@ pub struct TrayView {
     pub menu: Vec<MenuEntry>,
 }
 
-/// The tray now.
-pub fn tray_view(core: &Core) -> TrayView {
-    let config = core.config();
-    let now = Utc::now();
-    let paused = config
-        .notifications
-        .paused_until
-        .filter(|t| *t > now)
-        .map(text::local_time_of);
-    let autostart = config.autostart;
-    let Some(live) = core.live() else {
-        return TrayView {
-            look: TrayLook::SignedOut,
-            tooltip: "Placet Tray — signed out".into(),
-            count: 0,
-            menu: menu("Signed out", paused, &[], 0, None, autostart, &[]),
-        };
-    };
-    let awaiting = live.inbox.awaiting();
-    let count = awaiting.len();
-    let state = live.state();
-    let host = live
-        .account
-        .server
-        .url()
-        .host_str()
-        .unwrap_or("server")
-        .to_owned();
-    let waiting = rules::waiting(
-        awaiting.iter().map(|m| m.created_at),
-        now,
-        &config.attention,
-    );
-    let look = match &state {
-        SessionState::Connected { .. } if waiting.overdue => TrayLook::Overdue(count),
-        SessionState::Connected { .. } if count > 0 => TrayLook::Pending(count),
-        SessionState::Connected { .. } => TrayLook::Idle,
-        SessionState::AuthExpired | SessionState::SignedOut => TrayLook::SignedOut,
-        _ => TrayLook::Offline,
-    };
-    let mut status = text::tray_status(&state, &host, count);
-    // The oldest wait, in the menu too: not every tray shows a tooltip.
-    if state.is_connected() {
-        status.push_str(&text::waited_suffix(count, waiting.oldest));
-    }
-    if !live.account.server.is_encrypted() && !live.account.server.is_loopback() {
-        status.push_str(&text::not_encrypted());
-    }
-    let tooltip = text::tray_tooltip(&state, count, waiting.oldest, &status);
-    let reviews: Vec<(String, String)> = awaiting
-        .iter()
-        .take(MENU_REVIEWS)
-        .map(|m| {
-            let line = text::menu_line(m, &live.inbox.agent_name(m));
-            let external = m.review.as_ref().is_some_and(|r| r.answerable().is_err());
-            let line = if external {
-                format!("{line} — open in Placet")
-            } else {
-                line
-            };
-            (m.id.clone(), line)
-        })
-        .collect();
-    let agents: Vec<(String, String)> = crate::agents::grouped(live.inbox.agents())
-        .iter()
-        .map(|(a, depth)| {
-            let line = text::agent_line(a);
-            let line = text::escape_mnemonic(&if *depth > 0 {
-                format!("  ↳ {line}")
-            } else {
-                line
-            });
-            (a.id.clone(), line)
-        })
-        .collect();
-    let who = match live.account.mode {
-        AccountMode::User => live.account.name.clone(),
-        AccountMode::ApiKey => "API key, watch-only".to_owned(),
-    };
-    TrayView {
-        look,
-        tooltip,
-        count,
-        menu: menu(
-            &status,
-            paused,
-            &reviews,
-            count.saturating_sub(MENU_REVIEWS),
-            Some(&who),
-            autostart,
-            &agents,
-        ),
-    }
-}
-
-fn menu(
-    status: &str,
-    paused: Option<String>,
-    reviews: &[(String, String)],
-    more: usize,
-    signed_in: Option<&str>,
-    autostart: bool,
-    agents: &[(String, String)],
-) -> Vec<MenuEntry> {
-    let mut m = vec![MenuEntry::disabled(
-        MenuId::Status,
-        text::escape_mnemonic(status),
-    )];
-    // Submenu labels do not update in place on every desktop, so the pause shows as its
-    // own line.
-    if let Some(until) = &paused {
-        m.push(MenuEntry::disabled(
-            MenuId::Paused,
-            text::paused_until(until),
-        ));
-    }
-    m.push(MenuEntry::Separator);
-    for (id, line) in reviews {
-        m.push(MenuEntry::item(MenuId::Review(id.clone()), line.clone()));
-    }
-    if more > 0 {
-        m.push(MenuEntry::item(
-            MenuId::InboxMore,
-            tr!("menu-more", count = more),
-        ));
-    }
-    if !reviews.is_empty() {
-        m.push(MenuEntry::Separator);
-    }
-    m.push(MenuEntry::item(MenuId::Inbox, tr!("menu-inbox")));
-    if !agents.is_empty() {
-        m.push(MenuEntry::Submenu {
-            label: tr!("menu-agents"),
-            entries: agents
-                .iter()
-                .map(|(id, line)| MenuEntry::item(MenuId::Agent(id.clone()), line.clone()))
-                .collect(),
-        });
-    }
-    m.push(MenuEntry::Submenu {
-        label: tr!("menu-pause"),
-        entries: vec![
-            MenuEntry::item(MenuId::PauseHour, tr!("menu-pause-hour")),
-            MenuEntry::item(MenuId::PauseTomorrow, tr!("menu-pause-tomorrow")),
-            MenuEntry::Item {
-                id: MenuId::PauseResume,
-                label: tr!("menu-resume"),
-                enabled: paused.is_some(),
-            },
-        ],
-    });
-    m.push(MenuEntry::Check {
-        id: MenuId::Autostart,
-        label: tr!("menu-autostart"),
-        checked: autostart,
-    });
-    m.push(MenuEntry::item(MenuId::Settings, tr!("menu-settings")));
-    m.push(MenuEntry::Separator);
-    m.push(MenuEntry::item(
-        if signed_in.is_some() {
-            MenuId::SignOut
-        } else {
-            MenuId::SignIn
-        },
-        text::sign_out_entry(signed_in),
-    ));
-    m.push(MenuEntry::item(MenuId::Quit, tr!("menu-quit")));
-    m
-}
-
 /// Does what a click on a menu entry means.
 pub async fn menu_clicked(ctx: &Ctx, id: MenuId) {
     let core = &ctx.core;
     match id {
         MenuId::Review(message_id) => {
             // A review this app cannot answer opens in Placet's web app.
-            let web = core.live().and_then(|l| {
+            let web = core.live_of_review(&message_id).and_then(|l| {
                 let m = l.inbox.get(&message_id)?;
                 let external = m.review.as_ref()?.answerable().is_err();
                 external.then(|| l.account.server.message_page(&m))
@@ -392,15 +237,25 @@ pub async fn menu_clicked(ctx: &Ctx, id: MenuId) {
             }
             ctx.tray.refresh();
         }
-        MenuId::SignOut => match core.sign_out(QueuedOnSignOut::Ask).await {
-            Ok(()) => {}
-            // The settings window asks whether to deliver or discard them.
-            Err(CoreError::AnswersQueued(_)) => ctx.windows.open(WindowKind::Settings, None),
-            Err(e) => tracing::warn!(error = %e, "sign-out"),
-        },
+        MenuId::SignOut => sign_out(ctx, None).await,
+        MenuId::SignOutOf(label) => sign_out(ctx, Some(&label)).await,
         MenuId::Quit => ctx.tray.quit(),
         MenuId::Agent(agent) => ctx.windows.open(WindowKind::Conversation { agent }, None),
-        MenuId::Status | MenuId::Paused => {}
+        MenuId::Status | MenuId::Paused | MenuId::AccountStatus(_) => {}
+    }
+}
+
+/// Signs out of the account `label` names (or the only one).
+async fn sign_out(ctx: &Ctx, label: Option<&str>) {
+    let account = match ctx.core.account_named(label) {
+        Ok(a) => a,
+        Err(e) => return tracing::warn!(error = %e, "sign-out"),
+    };
+    match ctx.core.sign_out(&account, QueuedOnSignOut::Ask).await {
+        Ok(()) => {}
+        // The settings window asks whether to deliver or discard them.
+        Err(CoreError::AnswersQueued(_)) => ctx.windows.open(WindowKind::Settings, None),
+        Err(e) => tracing::warn!(error = %e, "sign-out"),
     }
 }
 

@@ -102,7 +102,7 @@ async fn answered_elsewhere_withdraws() {
     let id = w.approval("Elsewhere?").await;
     let key = NoticeKey::Review(id.clone());
     w.shown(&key).await;
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     let response = placet_client::ValidResponse::from_stored(
         json!({"selectedOption": "reject"})
             .as_object()

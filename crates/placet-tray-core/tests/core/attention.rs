@@ -61,6 +61,7 @@ async fn a_snoozed_review_comes_back_after_its_time_and_survives_a_restart() {
         .resume()
         .await
         .expect("resumed")
+        .pop()
         .expect("signed in again");
     w.wait_subscribed().await;
     let listed = tokio::time::timeout(T, async {
@@ -111,7 +112,7 @@ async fn a_reminder_comes_and_stops_after_an_answer_elsewhere() {
         reminder.body
     );
 
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     let response = placet_client::ValidResponse::from_stored(
         json!({"selectedOption": "approve"})
             .as_object()
@@ -143,7 +144,13 @@ async fn do_not_disturb_holds_reviews_and_an_expiring_one_breaks_through_once() 
     let held = w.approval("Held in DND").await;
     let held_key = NoticeKey::Review(held.clone());
     until("the review in the inbox", || {
-        w.core.live()?.inbox.get(&held).map(|_| ())
+        w.core
+            .lives()
+            .into_iter()
+            .next()?
+            .inbox
+            .get(&held)
+            .map(|_| ())
     })
     .await;
     let soon = w

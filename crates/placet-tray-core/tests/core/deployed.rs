@@ -92,7 +92,7 @@ async fn a_password_change_is_asked_for_first() {
             .then_some(())
     })
     .await;
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     assert!(live.must_change_password());
     let old = w.server.seed().admin().password.clone();
     let e = w
@@ -151,7 +151,7 @@ async fn a_failed_delivery_is_retried() {
         .await;
     assert_eq!(status.as_u16(), 201, "{m}");
     let id = m["id"].as_str().unwrap().to_owned();
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     let response = placet_client::ValidResponse::from_stored(
         json!({"selectedOption": "approve"})
             .as_object()

@@ -25,7 +25,7 @@ async fn split_origins_sign_in_with_the_web_address() {
         ..Default::default()
     })
     .await;
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     assert_eq!(
         live.account.server.display(),
         w.server.web_url().trim_end_matches('/')
@@ -73,7 +73,7 @@ async fn split_origins_sign_in_with_the_web_address() {
 #[tokio::test(flavor = "multi_thread")]
 async fn one_origin_is_one_address() {
     let w = World::signed_in().await;
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     assert_eq!(live.account.server, live.account.api);
 }
 

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod accounts;
 mod answers;
 mod attention;
 mod deployed;

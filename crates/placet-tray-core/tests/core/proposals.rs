@@ -128,7 +128,7 @@ async fn a_review_answered_meanwhile_ends_the_proposal() {
         .propose(&id, json!({"kind": "approval", "optionId": "approve"}))
         .await;
     w.confirmation_window().await;
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     let response = placet_client::ValidResponse::from_stored(
         json!({"selectedOption": "reject"})
             .as_object()

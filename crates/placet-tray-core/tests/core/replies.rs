@@ -27,7 +27,7 @@ impl World {
     /// The person's messages to Deploy Bot that say `text`.
     async fn sent_messages(&self, text: &str) -> Vec<Message> {
         let agent = self.server.seed().deploy_bot().id.clone();
-        let live = self.core.live().expect("signed in");
+        let live = self.core.lives().into_iter().next().expect("signed in");
         let page = live
             .rest
             .messages(&agent, 100, None)
@@ -107,7 +107,7 @@ async fn a_lost_reply_does_not_double_the_message() {
     assert!(matches!(o, Outcome::Sent { .. }), "{o:?}");
     tokio::time::sleep(QUIET).await;
     assert_eq!(w.sent_messages(text).await.len(), 1, "posted once");
-    let live = w.core.live().expect("signed in");
+    let live = w.core.lives().into_iter().next().expect("signed in");
     assert!(live.outbox.queued_replies().unwrap().is_empty());
 }
 

@@ -211,12 +211,19 @@ impl World {
         .await
         .expect("the dev server starts");
         let world = World::on(server, temp_dir(), Arc::new(MemoryStore::default())).await;
-        let admin = world.server.seed().admin();
+        world.add_account(&world.server).await;
         world
-            .core
+    }
+
+    /// Signs this core in to `server` (another account when it is already signed in
+    /// elsewhere), as its admin; waits until its socket has joined every agent's
+    /// channel.
+    pub async fn add_account(&self, server: &DevServer) {
+        let admin = server.seed().admin();
+        self.core
             .sign_in(
                 Addresses::find(
-                    ServerUrl::parse(&world.server.web_url()).expect("the server's URL"),
+                    ServerUrl::parse(&server.web_url()).expect("the server's URL"),
                     None,
                     false,
                 )
@@ -228,8 +235,7 @@ impl World {
             )
             .await
             .expect("signed in");
-        world.wait_subscribed().await;
-        world
+        wait_subscribed_to(server).await;
     }
 
     /// The core of a tray on `server`, with its files in `dir` and its keychain
@@ -284,40 +290,61 @@ impl World {
         (self.server, self.dir, self.secrets)
     }
 
+    /// Stops the server, answers `id` (approve) from its review window, and waits until
+    /// the first attempt has failed: the answer is queued.
+    pub async fn answer_while_away(&self, id: &str) {
+        self.server.stop().await;
+        let live = self.core.lives().pop().expect("signed in");
+        let mut deliveries = live.outbox.subscribe();
+        placet_tray_core::ipc::dispatch(
+            &self.ctx,
+            &WindowKind::review(id),
+            "review_respond",
+            json!({"id": id, "answer": {"kind": "approval", "optionId": "approve"}}),
+        )
+        .await
+        .expect("queued");
+        assert_eq!(
+            self.core
+                .queued_answers(&live.account)
+                .await
+                .expect("the outbox"),
+            1
+        );
+        // A tray killed in the middle of an attempt leaves its claim on the answer,
+        // which a later tray waits out (a minute) so that no answer is ever sent twice;
+        // the callers quit after the failed attempt, so that wait is not theirs.
+        tokio::time::timeout(T, async {
+            loop {
+                if let Ok(placet_client::Delivery::WillRetry { .. }) = deliveries.recv().await {
+                    return;
+                }
+            }
+        })
+        .await
+        .expect("the first attempt fails while the server is away");
+    }
+
+    /// Waits until no answer of the first account is queued.
+    pub async fn outbox_empties(&self) {
+        let account = self.core.accounts().remove(0);
+        tokio::time::timeout(T, async {
+            while self.core.queued_answers(&account).await.unwrap_or(1) > 0 {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+        .await
+        .expect("the outbox empties");
+    }
+
     /// Waits until the admin's socket has joined every agent's channel.
     pub async fn wait_subscribed(&self) {
-        let admin = self.server.seed().admin().id.clone();
-        let rooms: Vec<String> = self
-            .server
-            .seed()
-            .agents_of(&admin)
-            .iter()
-            .map(|a| format!("channel:{}", a.id))
-            .collect();
-        let controls = self.server.controls();
-        until("the core to connect and subscribe", || {
-            controls
-                .sockets()
-                .iter()
-                .any(|s| {
-                    s.user_id == admin && !s.api_key && rooms.iter().all(|r| s.rooms.contains(r))
-                })
-                .then_some(())
-        })
-        .await;
+        wait_subscribed_to(&self.server).await;
     }
 
     /// Posts a review from Deploy Bot; returns its id.
     pub async fn post(&self, text: &str, review: Value) -> String {
-        let (status, m) = self
-            .server
-            .post_agent_message(
-                &self.server.seed().admin().api_key,
-                json!({"channelId": self.server.seed().deploy_bot().id, "text": text, "review": review}),
-            )
-            .await;
-        assert_eq!(status.as_u16(), 201, "{m}");
-        m["id"].as_str().expect("an id").to_owned()
+        post_to(&self.server, text, review).await
     }
 
     /// An approval with a safe and a dangerous option.
@@ -418,4 +445,36 @@ pub async fn outcome(rx: oneshot::Receiver<Reply>) -> Outcome {
         Ok(Ok(Reply::Proposed(o))) => o,
         other => panic!("no outcome for the proposal: {other:?}"),
     }
+}
+
+/// Waits until the admin's socket on `server` has joined every agent's channel.
+pub async fn wait_subscribed_to(server: &DevServer) {
+    let admin = server.seed().admin().id.clone();
+    let rooms: Vec<String> = server
+        .seed()
+        .agents_of(&admin)
+        .iter()
+        .map(|a| format!("channel:{}", a.id))
+        .collect();
+    let controls = server.controls();
+    until("the core to connect and subscribe", || {
+        controls
+            .sockets()
+            .iter()
+            .any(|s| s.user_id == admin && !s.api_key && rooms.iter().all(|r| s.rooms.contains(r)))
+            .then_some(())
+    })
+    .await;
+}
+
+/// Posts a review from `server`'s Deploy Bot; returns its id.
+pub async fn post_to(server: &DevServer, text: &str, review: Value) -> String {
+    let (status, m) = server
+        .post_agent_message(
+            &server.seed().admin().api_key,
+            json!({"channelId": server.seed().deploy_bot().id, "text": text, "review": review}),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201, "{m}");
+    m["id"].as_str().expect("an id").to_owned()
 }

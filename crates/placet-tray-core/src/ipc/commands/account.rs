@@ -3,9 +3,29 @@
 use super::*;
 use crate::config::WarmTime;
 
-/// The account and connection.
+/// The accounts and their connections; the first live account's in the top fields.
 pub fn status(core: &Core) -> AppStatus {
-    match core.live() {
+    let accounts = core.accounts();
+    let lives = core.lives();
+    let now = chrono::Utc::now();
+    let views = accounts
+        .iter()
+        .map(|a| {
+            let live = lives.iter().find(|l| l.account.same_as(a));
+            AccountView {
+                label: crate::config::account_label(&accounts, a),
+                server: a.server.display().to_owned(),
+                account: a.name.clone(),
+                watch_only: a.mode == AccountMode::ApiKey,
+                signed_in: live.is_some(),
+                state_text: match live {
+                    Some(l) => text::session_state(&l.state(), now),
+                    None => "Signed out".into(),
+                },
+            }
+        })
+        .collect();
+    match lives.first() {
         Some(l) => {
             let state = l.state();
             AppStatus {
@@ -15,17 +35,18 @@ pub fn status(core: &Core) -> AppStatus {
                 account: Some(l.account.name.clone()),
                 watch_only: l.account.mode == AccountMode::ApiKey,
                 saved: l.persisted,
-                state_text: text::session_state(&state, chrono::Utc::now()),
+                state_text: text::session_state(&state, now),
                 state,
                 must_change_password: l.must_change_password(),
                 insecure: [&l.account.server, &l.account.api]
                     .iter()
                     .any(|u| !u.is_encrypted() && !u.is_loopback()),
+                accounts: views,
             }
         }
         None => AppStatus {
             signed_in: false,
-            server: core.config().account.map(|a| a.server.display().to_owned()),
+            server: accounts.first().map(|a| a.server.display().to_owned()),
             api: None,
             account: None,
             watch_only: false,
@@ -34,6 +55,7 @@ pub fn status(core: &Core) -> AppStatus {
             state_text: "Signed out".into(),
             must_change_password: false,
             insecure: false,
+            accounts: views,
         },
     }
 }
@@ -114,7 +136,7 @@ pub(super) fn settings_get(ctx: &Ctx) -> SettingsView {
                     .unwrap_or(u32::MAX),
             ),
         },
-        agents: core.live().map(|l| agents(&l)).unwrap_or_default(),
+        agents: core.lives().iter().flat_map(|l| agents(l)).collect(),
     }
 }
 

@@ -101,6 +101,9 @@ pub(super) enum QueuedChoice {
 #[serde(default)]
 pub(super) struct SignOutArgs {
     pub(super) queued: Option<QueuedChoice>,
+    /// Which account (its label, host or email); none: the only one.
+    #[serde(default)]
+    pub(super) account: Option<String>,
 }
 
 #[derive(Deserialize)]

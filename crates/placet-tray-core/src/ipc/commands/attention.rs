@@ -35,26 +35,36 @@ pub struct SnoozedView {
     pub until_text: String,
 }
 
-/// The decided reviews of the account, searched.
+/// The decided reviews of every live account, searched, newest first.
 pub(super) async fn history_list(core: &Core, a: HistoryArgs) -> Result<HistoryView> {
-    let live = live(core)?;
+    let lives = core.lives();
+    if lives.is_empty() {
+        return Err(IpcError::new(ErrorCode::NotConnected, "not signed in"));
+    }
     let days = core.config().attention.history_days;
     let search = Search {
         agent: a.agent.filter(|s| !s.is_empty()),
         text: a.text,
     };
-    let outbox = live.outbox.clone();
-    let server = live.account.server.clone();
-    tokio::task::spawn_blocking(move || history::read(&outbox, &server, days, &search))
-        .await
-        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?
-        .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
+    let logs: Vec<_> = lives
+        .iter()
+        .map(|l| (l.outbox.clone(), l.account.server.clone()))
+        .collect();
+    let views = tokio::task::spawn_blocking(move || {
+        logs.iter()
+            .map(|(outbox, server)| history::read(outbox, server, days, &search))
+            .collect::<std::result::Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?
+    .map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))?;
+    Ok(history::merged(views))
 }
 
 /// Holds a pending review's notification back until later (its window stays as it is).
 pub(super) fn review_snooze(ctx: &Ctx, from: &WindowKind, a: SnoozeArgs) -> Result<SnoozedView> {
     own_review(from, &a.id)?;
-    let live = live(&ctx.core)?;
+    let live = live_of_review(&ctx.core, &a.id)?;
     match live.inbox.get(&a.id) {
         Some(m) if m.is_pending_review() => {}
         _ => {

@@ -50,7 +50,7 @@ pub(super) fn own_agent(from: &WindowKind, agent: &str) -> Result<()> {
 
 /// The agent, its status, and its latest messages, oldest first.
 pub(super) async fn conversation_get(ctx: &Ctx, agent_id: &str) -> Result<ConversationView> {
-    let live = live(&ctx.core)?;
+    let live = live_of_agent(&ctx.core, agent_id)?;
     let agent = live
         .inbox
         .agent(agent_id)
@@ -119,7 +119,7 @@ pub(super) async fn conversation_send(ctx: &Ctx, a: SendArgs) -> Result<String> 
 /// (`POST /api/files/store`) to go with their next message. Its name is cut to its last
 /// path component; a type that does not look like a MIME type is sent as bytes.
 pub(super) async fn conversation_attach(ctx: &Ctx, a: AttachArgs) -> Result<AttachedFileView> {
-    let live = live(&ctx.core)?;
+    let live = live_of_agent(&ctx.core, &a.agent)?;
     if live.account.mode == AccountMode::ApiKey {
         return Err(CoreError::from(crate::decide::Refusal::WatchOnlyMessages).into());
     }

@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use placet_client::inbox::OAuthPrompt;
 use placet_client::protocol::ReviewStatus;
 use placet_client::rest::{DownloadOptions, ServerUrlError};
 use placet_client::{Answer, ApiError, Message, Secret, ServerUrl};
@@ -17,8 +18,8 @@ use serde_json::Value;
 
 use super::events::DownloadProgressEvent;
 use super::views::{
-    AgentView, AppStatus, DecisionView, DesktopView, InboxItem, InboxView, ProposalView,
-    ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
+    AccountView, AgentView, AppStatus, DecisionView, DesktopView, InboxItem, InboxView,
+    ProposalView, ReviewState, ReviewView, RoundView, ServerCheckView, Settings, SettingsView,
 };
 use super::{ErrorCode, IpcError, UiEvent};
 use crate::app::{Addresses, Core, CoreError, Live, Persist, QueuedOnSignOut, Verdict};
@@ -103,7 +104,7 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         CommandName::ReviewOpenWeb => {
             let a: Id = args(cmd, value)?;
             own_review(from, &a.id)?;
-            let live = live(&ctx.core)?;
+            let live = live_of_review(&ctx.core, &a.id)?;
             let message = match live.inbox.get(&a.id) {
                 Some(m) => (*m).clone(),
                 None => live.rest.message(&a.id).await?,
@@ -169,7 +170,8 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
                 Some(QueuedChoice::Deliver) => QueuedOnSignOut::Deliver(SIGN_OUT_PATIENCE),
                 Some(QueuedChoice::Discard) => QueuedOnSignOut::Discard,
             };
-            ctx.core.sign_out(queued).await?;
+            let account = ctx.core.account_named(a.account.as_deref())?;
+            ctx.core.sign_out(&account, queued).await?;
             json(status(&ctx.core))
         }
         CommandName::SettingsGet => json(settings_get(ctx)),
@@ -208,10 +210,7 @@ pub async fn dispatch(ctx: &Ctx, from: &WindowKind, cmd: &str, value: Value) -> 
         CommandName::OAuthOpen => {
             let a: OAuthState = args(cmd, value)?;
             own_oauth(from, &a.state)?;
-            let prompt = live(&ctx.core)?
-                .inbox
-                .oauth_prompt(&a.state)
-                .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this sign-in has ended"))?;
+            let (_, prompt) = oauth_prompt(&ctx.core, &a.state)?;
             let link = prompt
                 .link()
                 .ok_or_else(|| IpcError::not_allowed("its link is not safe to open"))?;

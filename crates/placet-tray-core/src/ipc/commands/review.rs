@@ -28,7 +28,7 @@ pub(super) fn proposal_get(ctx: &Ctx, id: u64) -> Result<ProposalView> {
     let (agent, html) = match ctx.proposals.message_of(id) {
         Some(message) => (
             ctx.core
-                .live()
+                .live_of_agent(&message.channel_id)
                 .map(|l| l.inbox.agent_name(&message))
                 .unwrap_or_else(|| "An agent".to_owned()),
             markdown::render(message.text.as_deref().unwrap_or("")),
@@ -51,9 +51,27 @@ pub(super) fn own_review(from: &WindowKind, id: &str) -> Result<()> {
     }
 }
 
-pub(super) fn live(core: &Core) -> Result<Arc<Live>> {
-    core.live()
+/// The live account of the review (or message) `id`.
+pub(super) fn live_of_review(core: &Core, id: &str) -> Result<Arc<Live>> {
+    core.live_of_review(id)
         .ok_or_else(|| IpcError::new(ErrorCode::NotConnected, "not signed in"))
+}
+
+/// The live account that knows the agent `id`.
+pub(super) fn live_of_agent(core: &Core, id: &str) -> Result<Arc<Live>> {
+    core.live_of_agent(id)
+        .ok_or_else(|| IpcError::new(ErrorCode::NotConnected, "not signed in"))
+}
+
+/// The live account with the OAuth prompt `state`, and the prompt.
+pub(super) fn oauth_prompt(core: &Core, state: &str) -> Result<(Arc<Live>, OAuthPrompt)> {
+    if !core.is_signed_in() {
+        return Err(IpcError::new(ErrorCode::NotConnected, "not signed in"));
+    }
+    core.lives()
+        .into_iter()
+        .find_map(|l| l.inbox.oauth_prompt(state).map(|p| (l, p)))
+        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this sign-in has ended"))
 }
 
 pub(super) fn review_state(m: &Message, sending: bool) -> ReviewState {
@@ -67,7 +85,7 @@ pub(super) fn review_state(m: &Message, sending: bool) -> ReviewState {
 
 /// A review by message id: from the inbox, or fetched when it is not pending here.
 pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
-    let live = live(core)?;
+    let live = live_of_review(core, id)?;
     let (message, sending) = match live.inbox.get(id) {
         Some(m) => ((*m).clone(), live.inbox.is_sending(id)),
         None => match live.rest.message(id).await {
@@ -192,12 +210,12 @@ pub(super) async fn review_respond(
 /// progress to the pages; returns the file's path.
 pub(super) async fn attachment_download(ctx: &Ctx, from: &WindowKind, id: &str) -> Result<String> {
     let core = &ctx.core;
-    let live = live(core)?;
     let WindowKind::Review { message_id } = from else {
         return Err(IpcError::not_allowed(
             "only a review window saves its review's attachments",
         ));
     };
+    let live = live_of_review(core, message_id)?;
     let message = match live.inbox.get(message_id) {
         Some(m) => (*m).clone(),
         None => live.rest.message(message_id).await?,
@@ -236,14 +254,20 @@ pub(super) async fn attachment_download(ctx: &Ctx, from: &WindowKind, id: &str) 
 /// The shortest gap between two progress events of one download.
 pub(super) const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// The inbox: every pending review, newest first, and the agents.
+/// The inbox: every pending review of every account, newest first, and the agents.
 pub fn inbox_list(core: &Core) -> Result<InboxView> {
-    let live = live(core)?;
-    let items = live
-        .inbox
-        .pending()
-        .iter()
-        .filter_map(|m| {
+    let lives = core.lives();
+    if lives.is_empty() {
+        return Err(IpcError::new(ErrorCode::NotConnected, "not signed in"));
+    }
+    let accounts = core.accounts();
+    let named = lives.len() > 1;
+    let mut items = Vec::new();
+    let mut all_agents = Vec::new();
+    for live in &lives {
+        let account = named.then(|| crate::config::account_label(&accounts, &live.account));
+        let can_answer = live.account.mode == AccountMode::User;
+        items.extend(live.inbox.pending().iter().filter_map(|m| {
             Some(InboxItem {
                 id: m.id.clone(),
                 agent_id: m.channel_id.clone(),
@@ -252,13 +276,17 @@ pub fn inbox_list(core: &Core) -> Result<InboxView> {
                 review: m.review.clone()?,
                 created_at: m.created_at,
                 sending: live.inbox.is_sending(&m.id),
+                account: account.clone(),
+                can_answer,
             })
-        })
-        .collect();
+        }));
+        all_agents.extend(agents(live));
+    }
+    items.sort_by_key(|i| std::cmp::Reverse(i.created_at));
     Ok(InboxView {
         items,
-        agents: agents(&live),
-        can_answer: live.account.mode == AccountMode::User,
+        agents: all_agents,
+        can_answer: lives.iter().any(|l| l.account.mode == AccountMode::User),
     })
 }
 
@@ -289,11 +317,7 @@ pub(super) fn own_oauth(from: &WindowKind, state: &str) -> Result<()> {
 
 /// An agent's OAuth prompt for its window.
 pub(super) fn oauth_get(ctx: &Ctx, state: &str) -> Result<OAuthView> {
-    let live = live(&ctx.core)?;
-    let prompt = live
-        .inbox
-        .oauth_prompt(state)
-        .ok_or_else(|| IpcError::new(ErrorCode::NotFound, "this sign-in has ended"))?;
+    let (live, prompt) = oauth_prompt(&ctx.core, state)?;
     let host = |u: &str| {
         url::Url::parse(u)
             .ok()

@@ -104,7 +104,11 @@ statusText: string,
 /**
  * The parent agent, for a sub-agent (listed right after it).
  */
-parentId: string | null, };
+parentId: string | null, 
+/**
+ * Its account, by name, when there are several.
+ */
+account: string | null, };
 
 export type AppStatus = { signedIn: boolean, 
 /**

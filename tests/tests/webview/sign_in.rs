@@ -351,3 +351,95 @@ async fn an_api_key_sign_in_is_watch_only() {
     );
     s.quit().await;
 }
+
+/// A second account is added from the settings window beside the first: both are
+/// listed, each with its own sign-out; signing out of the first leaves the second, the
+/// settings file keeps only it, and the window shows its details again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_account_is_added_and_signed_out_apart() {
+    let world = WebviewWorld::signed_in().await;
+    let second = placet_devserver::DevServer::start(placet_e2e::server_config())
+        .await
+        .expect("the second dev server starts");
+    let label = |url: String| url.trim_start_matches("http://").to_owned();
+    let (first_label, second_label) = (label(world.server.base_url()), label(second.base_url()));
+    let s = world.open("settings").await;
+    wait_signed_in(&s, true).await;
+    s.wait_for("#add-account", T).await.click().await;
+    let (kind, text) = check_server(&s, &second.base_url()).await;
+    assert_eq!(kind, "ok", "{text}");
+    let admin = second.seed().admin();
+    s.wait_for("#email", T).await.send_keys(&admin.email).await;
+    s.wait_for("#password", T)
+        .await
+        .send_keys(&admin.password)
+        .await;
+    assert_eq!(submit(&s).await, Ok(()), "the second account signed in");
+    let listed = s
+        .wait_script(
+            "both accounts listed",
+            "const rows = [...document.querySelectorAll('#account-list li')]; \
+             if (rows.length !== 2 || document.getElementById('account-list').hidden) return null; \
+             if (!document.getElementById('signed-out').hidden) return null; \
+             if (document.getElementById('account-title').textContent !== 'Accounts') return null; \
+             if (rows.some((r) => !r.querySelector('.account-state').textContent.startsWith('Connected'))) return null; \
+             return rows.map((r) => r.querySelector('button').dataset.account)",
+            json!([]),
+            T,
+        )
+        .await;
+    assert_eq!(listed, json!([first_label, second_label]));
+    // The agents to mute say whose they are: the same names on both servers.
+    let owners = s
+        .wait_script(
+            "the agents of both accounts",
+            "const d = [...document.querySelectorAll('#muted-list label:not(.sub-agent) .agent-line')] \
+               .map((l) => l.querySelector('.agent-account')?.textContent); \
+             return d.length === 6 ? d : null",
+            json!([]),
+            T,
+        )
+        .await;
+    for owner in [&first_label, &second_label] {
+        let n = owners.as_array().map_or(0, |o| {
+            o.iter()
+                .filter(|x| x.as_str() == Some(&format!(" (on {owner})")))
+                .count()
+        });
+        assert_eq!(n, 3, "{owners}");
+    }
+    screenshot(&s, "accounts").await;
+    let servers: Vec<Value> = config(&world)["accounts"]
+        .as_array()
+        .expect("the accounts")
+        .iter()
+        .map(|a| a["server"].clone())
+        .collect();
+    assert_eq!(
+        servers,
+        [json!(world.server.base_url()), json!(second.base_url())]
+    );
+
+    s.click_on(
+        &format!("#account-list button[data-account='{first_label}']"),
+        T,
+    )
+    .await;
+    s.wait_script(
+        "one account left, shown with its details",
+        "return document.getElementById('account-list').hidden && \
+         !document.getElementById('account-details').hidden && \
+         document.getElementById('server-name').textContent === arguments[0]",
+        json!([second.base_url()]),
+        T,
+    )
+    .await;
+    let accounts = config(&world)["accounts"].clone();
+    assert_eq!(
+        accounts.as_array().map(Vec::len),
+        Some(1),
+        "only the second is kept: {accounts}"
+    );
+    assert_eq!(accounts[0]["server"], json!(second.base_url()));
+    s.quit().await;
+}

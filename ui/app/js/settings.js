@@ -469,6 +469,7 @@ function showStatus(s) {
  */
 function showAccounts(accounts) {
   const several = accounts.length > 1;
+  byId('account-title').textContent = t(several ? 'settings-accounts' : 'settings-account');
   $.accountList.hidden = !several;
   $.accountDetails.hidden = several;
   $.signOut.hidden = several;
@@ -613,6 +614,7 @@ function renderSettings() {
         h('span', { class: 'agent-line' },
           h('span', { dir: 'auto', text: subs > 0 ? t('settings-agent-with-subs', { agent: a.name, count: subs }) : a.name }),
           parent ? h('span', { class: 'field-desc', dir: 'auto', text: t('settings-sub-agent-of', { parent: parent.name }) }) : null,
+          !parent && a.account ? h('span', { class: 'field-desc agent-account', dir: 'auto', text: t('settings-agent-account', { account: a.account }) }) : null,
           status ? h('span', { class: 'field-desc agent-status', dir: 'auto', text: status }) : null));
       // Muting a parent mutes its sub-agents: theirs follow, disabled.
       if (parent && muted.has(parent.id)) {

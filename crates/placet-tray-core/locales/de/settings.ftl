@@ -71,6 +71,7 @@ settings-password-wrong = Das aktuelle Passwort stimmt nicht.
 ## Das Konto (angemeldet)
 
 settings-account = Konto
+settings-accounts = Konten
 settings-server = Server
 settings-live-connection = Live-Verbindung
 settings-connection = Verbindung
@@ -144,6 +145,7 @@ settings-agent-with-subs =
        *[other] { $agent } und seine { $count } Sub-Agenten
     }
 settings-sub-agent-of = { " " }(ein Sub-Agent von { $parent })
+settings-agent-account = { " " }(auf { $account })
 settings-agent-status = { " " }– { $status }
 settings-agent-status-message = { " " }– { $status }: { $message }
 settings-autostart = Placet Tray bei meiner Anmeldung starten

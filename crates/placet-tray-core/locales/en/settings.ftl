@@ -80,6 +80,7 @@ settings-password-wrong = The current password is not right.
 ## The account (signed in)
 
 settings-account = Account
+settings-accounts = Accounts
 settings-server = Server
 settings-live-connection = Live connection
 settings-connection = Connection
@@ -160,6 +161,7 @@ settings-agent-with-subs =
     }
 # After a sub-agent's name (the space before it is part of the message).
 settings-sub-agent-of = { " " }(a sub-agent of { $parent })
+settings-agent-account = { " " }(on { $account })
 # After an agent's name: its status ("active"), and what it said about it.
 settings-agent-status = { " " }— { $status }
 settings-agent-status-message = { " " }— { $status }: { $message }

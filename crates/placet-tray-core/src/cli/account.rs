@@ -151,6 +151,29 @@ pub(super) async fn logout(core: &Arc<Core>, a: &LogoutArgs, out: Out) -> Result
     Ok(Exit::Ok)
 }
 
+/// The account of the message `message_id`: the one `--account` names, the only one, or
+/// else the first whose server has the message (each asked in turn).
+pub(super) async fn signed_in_for_message(
+    core: &Arc<Core>,
+    message_id: &str,
+) -> Result<(Account, RestClient), Failure> {
+    match chosen_account(core) {
+        Err(CoreError::WhichAccount(_)) => {}
+        _ => return signed_in(core).await,
+    }
+    for account in core.accounts() {
+        let Some((account, credential)) = core.saved_credential(&account).await? else {
+            continue;
+        };
+        let rest = RestClient::new(account.api.clone()).authenticated(credential);
+        match rest.message(message_id).await {
+            Ok(_) => return Ok((account, rest)),
+            Err(e) => tracing::debug!(error = %e, server = %account.host(), "not on this server"),
+        }
+    }
+    Err(CoreError::NoReview(message_id.to_owned()).into())
+}
+
 /// The account the command means ([`chosen_account`]) and a client signed in as it.
 pub(super) async fn signed_in(core: &Arc<Core>) -> Result<(Account, RestClient), Failure> {
     let account = chosen_account(core)?;

@@ -1,4 +1,4 @@
-//! `reviews` and `respond`. An answer from the command line is a proposal: the running
+//! `respond`, `open` and `retry`. An answer from the command line is a proposal: the running
 //! tray shows it whole in a confirmation window and only the person's Confirm there
 //! sends it ([`crate::door`], [`crate::decide`]); at a terminal too, since programs
 //! drive pseudo-terminals. A `danger` option is never sent from here. Everything an
@@ -8,155 +8,20 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
-use placet_client::protocol::{Agent, FieldType, FormPayload, ReviewKind};
-use placet_client::{Answer, ApiError, Inbox, Message, RestClient};
+use placet_client::protocol::{FieldType, FormPayload, ReviewKind};
+use placet_client::{Answer, Message};
 use serde_json::{json, Value};
 
-use super::account::signed_in;
+use super::account::signed_in_for_message;
 use super::{Exit, Failure, OpenArgs, Out, RespondArgs};
 use crate::app::{fetch_review, Core};
-use crate::config::{Account, AccountMode};
+use crate::config::AccountMode;
 use crate::decide::Refusal;
 use crate::door::{self, DoorError, Outcome, Reply, Request};
 use crate::text;
 
 /// How long the command waits for the tray (the person's decision, then the server).
 const TRAY_WAIT: Duration = Duration::from_secs(330);
-
-async fn pending_with_agents(
-    account: &Account,
-    rest: &RestClient,
-) -> Result<(Vec<Message>, Vec<Agent>), ApiError> {
-    match account.mode {
-        AccountMode::User => Ok((rest.pending_reviews().await?, rest.agents().await?)),
-        AccountMode::ApiKey => {
-            let agents = rest.agent_agents().await?;
-            let mut all = Vec::new();
-            for a in &agents {
-                all.extend(rest.agent_pending_reviews(&a.id).await?);
-            }
-            all.sort_by_key(|m| std::cmp::Reverse(m.created_at));
-            Ok((all, agents))
-        }
-    }
-}
-
-pub(super) async fn reviews(core: &Arc<Core>, out: Out) -> Result<Exit, Failure> {
-    let (account, rest) = signed_in(core).await?;
-    let (pending, agents) = pending_with_agents(&account, &rest).await?;
-    let inbox = Inbox::new();
-    inbox.set_agents(agents);
-    let now = chrono::Utc::now();
-    let rows: Vec<Value> = pending
-        .iter()
-        .map(|m| {
-            let review = m.review.as_ref();
-            json!({
-                "id": m.id,
-                "agentId": m.channel_id,
-                "agent": inbox.agent_name(m),
-                "type": review.map(|r| r.kind.type_name()),
-                "renderAs": review.map(|r| r.kind.render_as()),
-                "text": m.text,
-                "createdAt": m.created_at,
-                "expiresAt": review.and_then(|r| r.expires_at),
-                "review": review,
-                "page": account.server.message_page(m).as_str(),
-            })
-        })
-        .collect();
-    out.print(
-        || {
-            if pending.is_empty() {
-                return tr!("cli-no-pending-reviews");
-            }
-            let mut lines = Vec::new();
-            for m in &pending {
-                let review = m.review.as_ref();
-                let kind = review.map(|r| r.kind.type_name()).unwrap_or("?");
-                let left = review
-                    .and_then(|r| r.expires_at)
-                    .map(|t| tr!("cli-expires-in", left = human_duration(t - now)))
-                    .unwrap_or_default();
-                lines.push(format!(
-                    "{}  {}  [{}]  {}",
-                    text::one_line(&m.id, 80),
-                    text::one_line(&inbox.agent_name(m), 60),
-                    text::one_line(kind, 30),
-                    left
-                ));
-                let first = crate::text::one_line(
-                    &crate::text::markdown_to_plain(m.text.as_deref().unwrap_or("")),
-                    100,
-                );
-                if !first.is_empty() {
-                    lines.push(format!("    {first}"));
-                }
-                match review.map(|r| r.answerable()) {
-                    Some(Ok(())) => {
-                        if let Some(hint) = review.map(|r| answer_hint(&r.kind)) {
-                            let hint = text::one_line(&hint, 300);
-                            lines.push(format!("    {}", tr!("cli-answer-with", hint = hint)));
-                        }
-                    }
-                    Some(Err(e)) => lines.push(format!(
-                        "    {}: {}",
-                        text::one_line(&e.to_string(), 200),
-                        account.server.message_page(m)
-                    )),
-                    None => {}
-                }
-            }
-            lines.join("\n")
-        },
-        Value::Array(rows),
-    );
-    Ok(Exit::Ok)
-}
-
-fn human_duration(d: chrono::Duration) -> String {
-    let secs = d.num_seconds().max(0);
-    match secs {
-        s if s < 60 => tr!("cli-duration-seconds", seconds = s),
-        s if s < 3600 => tr!("cli-duration-minutes", minutes = s / 60),
-        s => tr!(
-            "cli-duration-hours",
-            hours = s / 3600,
-            minutes = (s % 3600) / 60
-        ),
-    }
-}
-
-/// How to answer a review from the command line.
-fn answer_hint(kind: &ReviewKind) -> String {
-    match kind {
-        ReviewKind::Approval(p) => format!(
-            "--option {}",
-            p.options
-                .iter()
-                .map(|o| o.id.as_str())
-                .collect::<Vec<_>>()
-                .join("|")
-        ),
-        ReviewKind::Selection(p) => format!(
-            "--select {}",
-            p.items
-                .iter()
-                .map(|i| i.id.as_str())
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-        ReviewKind::Form(p) => p
-            .fields
-            .iter()
-            .map(|f| format!("--field {}=…", f.name))
-            .collect::<Vec<_>>()
-            .join(" "),
-        ReviewKind::TextInput(_) => "--text \"…\"".to_owned(),
-        ReviewKind::Freeform(_) => "--json '{…}'".to_owned(),
-        ReviewKind::Unknown { .. } | ReviewKind::Plugin { .. } => String::new(),
-    }
-}
 
 fn build_answer(a: &RespondArgs, message: &Message) -> Result<Answer, Failure> {
     let invalid = |m: String| {
@@ -259,7 +124,7 @@ fn field_value(
 }
 
 pub(super) async fn respond(core: &Arc<Core>, a: &RespondArgs, out: Out) -> Result<Exit, Failure> {
-    let (account, rest) = signed_in(core).await?;
+    let (account, rest) = signed_in_for_message(core, &a.message_id).await?;
     if account.mode == AccountMode::ApiKey {
         return Err(crate::app::CoreError::from(Refusal::WatchOnly).into());
     }
@@ -346,7 +211,7 @@ fn said(outcome: &Outcome) -> (Exit, String) {
 /// `open`: the review's page in Placet's web app, in the browser (the person's way from
 /// a terminal to the web UI). The page's address is printed too.
 pub(super) async fn open(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exit, Failure> {
-    let (account, rest) = signed_in(core).await?;
+    let (account, rest) = signed_in_for_message(core, &a.message_id).await?;
     let message = rest.message(&a.message_id).await?;
     let page = account.server.message_page(&message);
     let opened = crate::links::open_link(page.as_str());
@@ -367,7 +232,7 @@ pub(super) async fn open(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exi
 /// `retry`: the review's answer sent to its agent again (a failed webhook); the server's
 /// refusal is printed as it says it.
 pub(super) async fn retry(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Exit, Failure> {
-    let (_, rest) = signed_in(core).await?;
+    let (_, rest) = signed_in_for_message(core, &a.message_id).await?;
     rest.retry_delivery(&a.message_id).await?;
     out.print(|| tr!("cli-delivery-retried"), json!({"retried": true}));
     Ok(Exit::Ok)
@@ -375,6 +240,7 @@ pub(super) async fn retry(core: &Arc<Core>, a: &OpenArgs, out: Out) -> Result<Ex
 
 #[cfg(test)]
 mod tests {
+    use super::super::reviews::human_duration;
     use super::*;
 
     /// The command line's words keep their English wording, and German selects its own

@@ -23,6 +23,7 @@ mod attention;
 #[cfg(test)]
 mod manpage;
 mod reply;
+mod reviews;
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -141,7 +142,7 @@ pub fn dispatch() -> Run {
             Command::Login(a) => account::login(&core, a, Out::new(global_json || a.json)).await,
             Command::Logout(a) => account::logout(&core, a, Out::new(global_json || a.json)).await,
             Command::Status(a) => account::status(&core, Out::new(global_json || a.json)).await,
-            Command::Reviews(a) => answer::reviews(&core, Out::new(global_json || a.json)).await,
+            Command::Reviews(a) => reviews::reviews(&core, Out::new(global_json || a.json)).await,
             Command::Respond(a) => answer::respond(&core, a, Out::new(global_json)).await,
             Command::Reply(a) => reply::reply(&core, a, Out::new(global_json)).await,
             Command::Open(a) => answer::open(&core, a, Out::new(global_json || a.json)).await,

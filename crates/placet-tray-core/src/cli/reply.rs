@@ -16,9 +16,16 @@ use crate::decide::Refusal;
 use crate::door::Request;
 
 pub(super) async fn reply(core: &Arc<Core>, a: &ReplyArgs, out: Out) -> Result<Exit, Failure> {
-    let (account, _rest) = signed_in(core).await?;
-    if account.mode == AccountMode::ApiKey {
-        return Err(CoreError::from(Refusal::WatchOnlyMessages).into());
+    // With several accounts and none named, the tray finds the agent among them all
+    // (and refuses a watch-only account's).
+    match super::chosen_account(core) {
+        Err(CoreError::WhichAccount(_)) => {}
+        _ => {
+            let (account, _rest) = signed_in(core).await?;
+            if account.mode == AccountMode::ApiKey {
+                return Err(CoreError::from(Refusal::WatchOnlyMessages).into());
+            }
+        }
     }
     let usage = |m: String| Failure::new(Exit::Usage, "badInput", m);
     let text = if a.text == "-" {

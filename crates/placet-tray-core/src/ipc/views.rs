@@ -132,6 +132,8 @@ pub struct AgentView {
     pub status_text: String,
     /// The parent agent, for a sub-agent (listed right after it).
     pub parent_id: Option<String>,
+    /// Its account, by name, when there are several.
+    pub account: Option<String>,
 }
 
 /// The account and connection, for the sign-in and settings page.

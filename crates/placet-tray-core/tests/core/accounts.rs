@@ -4,8 +4,10 @@
 
 use placet_devserver::{DevServer, DevServerConfig};
 use placet_tray_core::app::{CoreError, QueuedOnSignOut};
+use placet_tray_core::ipc::dispatch;
 use placet_tray_core::notify::{NoticeEvent, NoticeKey, Response};
 use placet_tray_core::tray::{tray_view, MenuEntry, MenuId};
+use placet_tray_core::window::WindowKind;
 use serde_json::{json, Value};
 
 use crate::support::{post_to, until, World, QUIET};
@@ -96,6 +98,40 @@ async fn two_servers_notify_answer_and_sign_out_apart() {
     .await;
     assert!(w.server.controls().responses_for(&on_b).is_empty());
     assert!(controls_b.responses_for(&on_a).is_empty());
+
+    // The person writes to each server's Deploy Bot from its conversation window: each
+    // message goes to its own server, once.
+    for (server, text) in [(&w.server, "To A's bot"), (&b, "To B's bot")] {
+        let agent = server.seed().deploy_bot().id.clone();
+        dispatch(
+            &w.ctx,
+            &WindowKind::Conversation {
+                agent: agent.clone(),
+            },
+            "conversation_send",
+            json!({"agent": agent, "text": text}),
+        )
+        .await
+        .expect("sent");
+    }
+    let posted = |server: &DevServer| {
+        server
+            .controls()
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == "/api/messages")
+            .count()
+    };
+    until("a message at each server", || {
+        (posted(&w.server) == 1 && posted(&b) == 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(
+        (posted(&w.server), posted(&b)),
+        (1, 1),
+        "one message each, on its own server"
+    );
 
     // A command that names no account is refused while there are two, listing them.
     match w.core.account_named(None) {

@@ -136,7 +136,7 @@ pub(super) fn settings_get(ctx: &Ctx) -> SettingsView {
                     .unwrap_or(u32::MAX),
             ),
         },
-        agents: core.lives().iter().flat_map(|l| agents(l)).collect(),
+        agents: all_agents(core),
     }
 }
 

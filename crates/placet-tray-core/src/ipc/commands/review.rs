@@ -263,7 +263,6 @@ pub fn inbox_list(core: &Core) -> Result<InboxView> {
     let accounts = core.accounts();
     let named = lives.len() > 1;
     let mut items = Vec::new();
-    let mut all_agents = Vec::new();
     for live in &lives {
         let account = named.then(|| crate::config::account_label(&accounts, &live.account));
         let can_answer = live.account.mode == AccountMode::User;
@@ -280,18 +279,34 @@ pub fn inbox_list(core: &Core) -> Result<InboxView> {
                 can_answer,
             })
         }));
-        all_agents.extend(agents(live));
     }
     items.sort_by_key(|i| std::cmp::Reverse(i.created_at));
     Ok(InboxView {
         items,
-        agents: all_agents,
+        agents: all_agents(core),
         can_answer: lives.iter().any(|l| l.account.mode == AccountMode::User),
     })
 }
 
-/// The agents, each sub-agent after its parent ([`crate::agents::grouped`]).
-pub(super) fn agents(live: &Live) -> Vec<AgentView> {
+/// The agents of every live account, each sub-agent after its parent
+/// ([`crate::agents::grouped`]), each named with its account when there are several.
+pub(super) fn all_agents(core: &Core) -> Vec<AgentView> {
+    let lives = core.lives();
+    let accounts = core.accounts();
+    lives
+        .iter()
+        .flat_map(|l| {
+            let named = lives.len() > 1;
+            agents(
+                l,
+                named.then(|| crate::config::account_label(&accounts, &l.account)),
+            )
+        })
+        .collect()
+}
+
+/// The agents of one account, each sub-agent after its parent.
+fn agents(live: &Live, account: Option<String>) -> Vec<AgentView> {
     crate::agents::grouped(live.inbox.agents())
         .into_iter()
         .map(|(a, depth)| AgentView {
@@ -301,6 +316,7 @@ pub(super) fn agents(live: &Live) -> Vec<AgentView> {
             name: a.name,
             status: a.status,
             status_message: a.status_message,
+            account: account.clone(),
         })
         .collect()
 }

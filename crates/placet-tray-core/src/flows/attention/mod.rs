@@ -15,21 +15,17 @@ use super::inbox;
 use crate::app::{CoreEvent, Live};
 use crate::attention::planner::{Found, Pending, Planner, Raise, Why};
 use crate::attention::rules::review_urgency;
-use crate::attention::snoozes::{Snooze, SnoozeStore};
+use crate::attention::snoozes::SnoozeStore;
 use crate::attention::{Command, SnoozedReview};
 use crate::ipc::Ctx;
 use crate::notify::NotificationCenter;
 use crate::text;
+use accounts::key_of;
+
+mod accounts;
 
 /// An account whose reviews are planned: its web address and name.
 type AccountKey = (String, String);
-
-fn key_of(live: &Live) -> AccountKey {
-    (
-        live.account.server.display().to_owned(),
-        live.account.name.clone(),
-    )
-}
 
 /// One planner for the reviews of every live account (review ids are the servers' own,
 /// unique across them); the snoozes are kept per account.
@@ -101,56 +97,6 @@ pub(super) async fn follow(
 }
 
 impl State {
-    /// The live accounts, after forgetting the plans of an account gone and loading the
-    /// snoozes of one come.
-    fn check_accounts(&mut self) -> Vec<Arc<Live>> {
-        let lives = self.ctx.core.lives();
-        let keys: Vec<AccountKey> = lives.iter().map(|l| key_of(l)).collect();
-        let was: Vec<AccountKey> = self.accounts.iter().map(|(k, _)| k.clone()).collect();
-        if keys != was {
-            for (key, live) in std::mem::take(&mut self.accounts) {
-                if keys.contains(&key) {
-                    continue;
-                }
-                for m in live.inbox.pending() {
-                    self.planner.settled(&m.id);
-                }
-                let theirs: Vec<String> = self
-                    .owners
-                    .iter()
-                    .filter(|(_, k)| **k == key)
-                    .map(|(id, _)| id.clone())
-                    .collect();
-                for id in theirs {
-                    self.planner.unsnooze(&id);
-                    self.owners.remove(&id);
-                    self.written.remove(&id);
-                }
-            }
-            let stored = self.store.load();
-            for (key, live) in keys.iter().zip(&lives) {
-                if was.contains(key) {
-                    continue;
-                }
-                prune_history(&self.ctx, live);
-                for s in stored.iter().filter(|s| s.of(&key.0, &key.1)) {
-                    self.planner.snooze(&s.message_id, s.until);
-                    self.owners.insert(s.message_id.clone(), key.clone());
-                    self.written.insert(s.message_id.clone(), s.until);
-                }
-            }
-            self.accounts = keys.into_iter().zip(lives.iter().cloned()).collect();
-            self.synced = false;
-            let on = self.dnd_on();
-            let now = self.ctx.attention.now();
-            self.planner.set_dnd(on, now, &|_| Found::NotYet);
-        }
-        if !lives.is_empty() && lives.iter().all(|l| l.state().is_connected()) {
-            self.synced = true;
-        }
-        lives
-    }
-
     /// The next time to look: a planned raise, or the next minute while reviews wait
     /// (the tray's tooltip and badge age with them).
     fn next_wake(&self, lives: &[Arc<Live>], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -325,61 +271,6 @@ impl State {
         self.center.review(notice, &agent);
         self.ctx.windows.prewarm();
     }
-
-    /// The agent of a snooze, as stored.
-    fn stored_agent(&self, id: &str) -> String {
-        self.store
-            .load()
-            .into_iter()
-            .find(|s| s.message_id == id)
-            .map(|s| s.agent)
-            .unwrap_or_else(|| "An agent".to_owned())
-    }
-
-    /// Writes the live accounts' snoozes when they changed (a signed-out account's are
-    /// kept).
-    fn persist(&mut self) {
-        if self.accounts.is_empty() {
-            return;
-        }
-        let now: BTreeMap<String, DateTime<Utc>> = self
-            .planner
-            .snoozed()
-            .map(|(id, t)| (id.to_owned(), t))
-            .collect();
-        if now == self.written {
-            return;
-        }
-        let agent = |id: &str| {
-            self.ctx
-                .core
-                .live_of_review(id)
-                .and_then(|l| l.inbox.get(id).map(|m| l.inbox.agent_name(&m)))
-                .unwrap_or_else(|| self.stored_agent(id))
-        };
-        let mine: Vec<Snooze> = now
-            .iter()
-            .filter_map(|(id, until)| {
-                let (server, account) = self.owners.get(id)?.clone();
-                Some(Snooze {
-                    server,
-                    account,
-                    message_id: id.clone(),
-                    until: *until,
-                    agent: agent(id),
-                })
-            })
-            .collect();
-        let keys: Vec<&AccountKey> = self.accounts.iter().map(|(k, _)| k).collect();
-        let written = self.store.update(|all| {
-            all.retain(|s| !keys.iter().any(|(server, account)| s.of(server, account)));
-            all.extend(mine);
-        });
-        match written {
-            Ok(()) => self.written = now,
-            Err(e) => tracing::warn!(error = %e, "cannot keep the snoozed reviews"),
-        }
-    }
 }
 
 /// What the inbox says of review `id` now.
@@ -403,15 +294,4 @@ fn found_anywhere(ctx: &Ctx, synced: bool, id: &str, now: DateTime<Utc>) -> Foun
         None if synced => Found::Gone,
         None => Found::NotYet,
     }
-}
-
-/// Keeps the history to its retention (at sign-in; the history tab prunes too).
-fn prune_history(ctx: &Ctx, live: &Live) {
-    let outbox = live.outbox.clone();
-    let days = ctx.core.config().attention.history_days;
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = crate::history::prune(&outbox, days, Utc::now()) {
-            tracing::warn!(error = %e, "cannot prune the history");
-        }
-    });
 }

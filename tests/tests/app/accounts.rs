@@ -82,6 +82,28 @@ async fn two_servers_from_the_command_line_to_the_tray() {
         .await;
     assert_eq!(status.as_u16(), 201, "{m}");
     let on_b = m["id"].as_str().expect("an id").to_owned();
+    // `reviews` lists every account's, each with its account.
+    let out = w.cli(&["reviews", "--json"], None).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+    let mut listed: Vec<(String, String)> = rows
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| {
+            (
+                r["account"].as_str().unwrap_or_default().to_owned(),
+                r["text"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    listed.sort();
+    let mut expected = vec![
+        (label_a.clone(), "Release on A?".to_owned()),
+        (label_b.clone(), "Release on B?".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(listed, expected);
     let n_a = w.notification("Release on A?").await;
     let n_b = w.notification("Release on B?").await;
     assert!(

@@ -420,6 +420,49 @@ async fn a_second_account_is_added_and_signed_out_apart() {
         [json!(world.server.base_url()), json!(second.base_url())]
     );
 
+    // The inbox: each account's reviews in a section of their own, named.
+    world
+        .post_review("Ship A?", json!({"type": "approval", "payload": {}}))
+        .await;
+    let (status, m) = second
+        .post_agent_message(
+            &admin.api_key,
+            json!({"channelId": second.seed().deploy_bot().id, "text": "Ship B?",
+                   "review": {"type": "approval", "payload": {}}}),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201, "{m}");
+    let settings = s.window_handle().await.expect("the settings window");
+    s.wait_for("#open-inbox", T).await.click().await;
+    s.wait_for_window(
+        "inbox",
+        std::slice::from_ref(&settings),
+        |u| u.ends_with("inbox.html"),
+        T,
+    )
+    .await;
+    let sections = s
+        .wait_script(
+            "both accounts' reviews in the inbox",
+            "const gs = [...document.querySelectorAll('#list .group')]; \
+             if (gs.length !== 2) return null; \
+             return gs.map((g) => [g.querySelector('.group-account')?.textContent, \
+               g.classList.contains('account-first'), g.querySelector('.row-title').textContent])",
+            json!([]),
+            T,
+        )
+        .await;
+    let mut expected = [
+        json!([first_label, true, "Ship A?"]),
+        json!([second_label, true, "Ship B?"]),
+    ];
+    expected.sort_by_key(|v| v[0].as_str().unwrap_or_default().to_owned());
+    assert_eq!(sections, json!(expected));
+    screenshot(&s, "inbox-accounts").await;
+    s.switch_to(&settings)
+        .await
+        .expect("back to the settings window");
+
     s.click_on(
         &format!("#account-list button[data-account='{first_label}']"),
         T,

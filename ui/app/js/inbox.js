@@ -129,7 +129,8 @@ function renderAgentFilter(agents, items) {
   const current = agentFilter.value;
   /** @type {Map<string, string>} */
   const names = new Map();
-  for (const a of agents) names.set(a.id, a.name);
+  // With several accounts, an agent's name says on which.
+  for (const a of agents) names.set(a.id, a.account ? `${a.name} (${a.account})` : a.name);
   for (const i of items) if (!names.has(i.agentId)) names.set(i.agentId, i.agentName);
   const counts = new Map();
   for (const i of items) counts.set(i.agentId, (counts.get(i.agentId) ?? 0) + 1);
@@ -193,17 +194,29 @@ function render() {
       if (g) groups.set(id, g);
     }
   }
+  // With several accounts, each account's agents together (accounts by name), a
+  // section each.
+  if (items.some((i) => i.account)) {
+    const account = (/** @type {{items: ipc.InboxItem[]}} */ g) => g.items[0]?.account ?? '';
+    const sorted = [...groups.entries()].sort((x, y) => account(x[1]).localeCompare(account(y[1])));
+    groups.clear();
+    for (const [id, g] of sorted) groups.set(id, g);
+  }
   shownItems = [...groups.values()].flatMap((g) => g.items);
   if (!shownItems.some((i) => i.id === selectedId)) selectedId = shownItems[0]?.id ?? null;
 
   /** @type {HTMLElement[]} */
   const nodes = [];
   let index = 0;
+  let lastAccount = '';
   for (const [agentId, g] of groups) {
+    const account = g.items[0]?.account ?? '';
+    const firstOfAccount = account !== '' && account !== lastAccount;
+    lastAccount = account;
     const titleId = `group-${nodes.length}`;
     const status = agentStatus(data.agents.find((a) => a.id === agentId));
     const sub = Boolean(data.agents.find((a) => a.id === agentId)?.parentId);
-    const group = h('div', { class: sub ? 'group sub-agent' : 'group', role: 'group', aria: { labelledby: titleId }, data: { agent: agentId } },
+    const group = h('div', { class: `group${sub ? ' sub-agent' : ''}${firstOfAccount ? ' account-first' : ''}`, role: 'group', aria: { labelledby: titleId }, data: { agent: agentId } },
       h('div', { class: 'group-title', id: titleId },
         h('span', { class: 'group-name', dir: 'auto', text: g.name }),
         // With several accounts, whose agent it is.
@@ -426,7 +439,10 @@ function showStatus(s) {
   if (s.signedIn && s.account) parts.push(s.account);
   if (s.watchOnly) parts.push(t('inbox-status-watch-only'));
   if (s.signedIn && s.insecure) parts.push(t('inbox-status-not-encrypted'));
-  statusText.textContent = parts.join(' · ');
+  // Several accounts: each one's connection.
+  statusText.textContent = s.accounts.length > 1
+    ? s.accounts.map((a) => `${a.label}: ${a.stateText}`).join(' · ')
+    : parts.join(' · ');
   insecureNote.hidden = !(s.signedIn && s.insecure);
   signInButton.hidden = s.signedIn && s.state.state !== 'authExpired';
 }

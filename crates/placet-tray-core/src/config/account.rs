@@ -86,7 +86,7 @@ pub(super) struct RawAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     api_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    account: Option<String>,
+    pub(super) account: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     account_mode: Option<AccountMode>,
     /// The person allowed plain `http` to this (remote) server.

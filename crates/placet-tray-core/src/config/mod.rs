@@ -231,9 +231,11 @@ impl Config {
             tracing::warn!(error = %e, file = %path.display(), "settings file is malformed; using defaults");
             RawConfig::default()
         });
-        let older = raw.single.server.is_some();
+        let older = raw.single.server.is_some() && raw.single.account.is_some();
         let config = Self::from_raw(raw);
-        if older {
+        // Only an account that was read is moved: a file it cannot make sense of is left
+        // as the person wrote it.
+        if older && !config.accounts.is_empty() {
             // The single account of an older version's file: written back as the first
             // of the accounts (its keychain entries and outbox rows keep their keys).
             tracing::info!("the settings' account moved into the list of accounts");
@@ -373,6 +375,22 @@ mod tests {
         assert_eq!(json["accounts"][0]["account"], "me@example.com");
         assert!(json.get("server").is_none(), "{text}");
         assert_eq!(Config::load(&path).unwrap(), c);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_file_it_cannot_read_an_account_from_is_left_as_written() {
+        let dir = std::env::temp_dir().join(format!("placet-cfg2-{}", std::process::id()));
+        let path = dir.join("config.json");
+        std::fs::create_dir_all(&dir).unwrap();
+        for text in [
+            r#"{"server":"kept"}"#,
+            r#"{"server":"ftp://x","account":"me"}"#,
+        ] {
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(Config::load(&path).unwrap().accounts, vec![]);
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 

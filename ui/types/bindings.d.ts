@@ -38,6 +38,10 @@ canAnswer: boolean,
  */
 page: string, 
 /**
+ * Its account, by name, when there are several.
+ */
+account: string | null, 
+/**
  * Our answer to it, from the decision log.
  */
 decision: DecisionView | null, };

@@ -365,6 +365,18 @@ async fn a_second_account_is_added_and_signed_out_apart() {
     let (first_label, second_label) = (label(world.server.base_url()), label(second.base_url()));
     let s = world.open("settings").await;
     wait_signed_in(&s, true).await;
+    // The form opens beside the account, and Cancel closes it again.
+    s.wait_for("#add-account", T).await.click().await;
+    wait_signed_in(&s, false).await;
+    s.wait_for("#add-cancel", T).await.click().await;
+    s.wait_script(
+        "the form closed",
+        "return document.getElementById('signed-out').hidden && \
+         !document.getElementById('signed-in').hidden",
+        json!([]),
+        T,
+    )
+    .await;
     s.wait_for("#add-account", T).await.click().await;
     let (kind, text) = check_server(&s, &second.base_url()).await;
     assert_eq!(kind, "ok", "{text}");
@@ -432,6 +444,7 @@ async fn a_second_account_is_added_and_signed_out_apart() {
         )
         .await;
     assert_eq!(status.as_u16(), 201, "{m}");
+    let on_b = m["id"].as_str().expect("an id").to_owned();
     let settings = s.window_handle().await.expect("the settings window");
     s.wait_for("#open-inbox", T).await.click().await;
     s.wait_for_window(
@@ -459,6 +472,19 @@ async fn a_second_account_is_added_and_signed_out_apart() {
     expected.sort_by_key(|v| v[0].as_str().unwrap_or_default().to_owned());
     assert_eq!(sections, json!(expected));
     screenshot(&s, "inbox-accounts").await;
+    // A review's window says which account asks.
+    let inbox = s.window_handle().await.expect("the inbox window");
+    s.click_on(&format!("[data-id='{on_b}']"), T).await;
+    s.wait_for_window(
+        "the review of B",
+        &[settings.clone(), inbox],
+        |u| u.contains(&on_b),
+        T,
+    )
+    .await;
+    wait_review_ready(&s).await;
+    let on = s.wait_for("#account", T).await.text().await;
+    assert_eq!(on, format!("On {second_label}"));
     s.switch_to(&settings)
         .await
         .expect("back to the settings window");

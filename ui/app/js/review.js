@@ -274,6 +274,11 @@ function renderControls(v, preselect) {
 function renderHeader(v) {
   byId('agent').textContent = v.agentName;
   byId('avatar').textContent = [...v.agentName.trim()][0]?.toUpperCase() ?? '?';
+  // With several accounts, which one asks.
+  const account = byId('account');
+  account.textContent = v.account ? t('rw-on-account', { account: v.account }) : '';
+  account.hidden = !v.account;
+  byId('account-dot').hidden = !v.account;
   const received = parseTime(v.createdAt);
   const receivedEl = byId('received');
   receivedEl.textContent = received ? t('rw-received', { time: formatReceived(received) }) : '';

@@ -53,6 +53,7 @@ const $ = {
   openInbox: byId('open-inbox', HTMLButtonElement),
   signOut: byId('sign-out', HTMLButtonElement),
   addAccount: byId('add-account', HTMLButtonElement),
+  addCancel: byId('add-cancel', HTMLButtonElement),
   accountList: byId('account-list'),
   accountDetails: byId('account-details'),
   accountMessage: byId('account-message'),
@@ -435,6 +436,7 @@ function showStatus(s) {
   if (!s.signedIn) adding = false;
   $.signedIn.hidden = !s.signedIn;
   $.signedOut.hidden = s.signedIn && !adding;
+  $.addCancel.hidden = !(s.signedIn && adding);
   showAccounts(s.accounts);
   $.account.textContent = s.account ?? '';
   $.serverName.textContent = s.server ?? '';
@@ -511,6 +513,7 @@ function showAccounts(accounts) {
 function addAccount() {
   adding = true;
   $.signedOut.hidden = false;
+  $.addCancel.hidden = false;
   $.server.value = '';
   $.signInMessage.textContent = '';
   $.signedOut.scrollIntoView({ block: 'start' });
@@ -791,6 +794,12 @@ async function start() {
   $.thisRunOnly.addEventListener('click', () => { void signIn(true); });
   $.signOut.addEventListener('click', () => { signOutTarget = undefined; void signOut(); });
   $.addAccount.addEventListener('click', addAccount);
+  $.addCancel.addEventListener('click', () => {
+    adding = false;
+    $.signedOut.hidden = true;
+    $.addCancel.hidden = true;
+    $.addAccount.focus();
+  });
   $.signOutDeliver.addEventListener('click', () => { void signOut('deliver'); });
   $.signOutDiscard.addEventListener('click', () => { void signOut('discard'); });
   $.signOutCancel.addEventListener('click', () => closeSignOutDialog());

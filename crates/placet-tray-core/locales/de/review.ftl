@@ -22,6 +22,7 @@ rw-cannot-open = Kann nicht geöffnet werden: { $reason }
 ## Der Kopf: wann sie kam, wann sie abläuft
 
 rw-received = Erhalten { $time }
+rw-on-account = Auf { $account }
 rw-expires-in = Läuft in { $left } ab
 rw-expires-at = Läuft ab am { $time }
 rw-expiring = Läuft ab

@@ -30,6 +30,7 @@ sign-in-use-api-key = Einen API-Schlüssel verwenden (nur lesen)
 sign-in-use-password = E-Mail und Passwort verwenden
 sign-in-submit = Anmelden
 sign-in-submitting = Anmeldung läuft…
+sign-in-cancel-add = Abbrechen
 
 ## Anmelden: ein leeres Feld
 

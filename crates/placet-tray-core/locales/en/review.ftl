@@ -28,6 +28,7 @@ rw-cannot-open = Cannot open it: { $reason }
 
 # $time: "14:32", "Mon 14:32" or a short date and time.
 rw-received = Received { $time }
+rw-on-account = On { $account }
 # $left: "2 h 05 min", "12 min", or "4:59" in the last minutes.
 rw-expires-in = Expires in { $left }
 # The tooltip of the countdown: a full date and time.

@@ -36,6 +36,7 @@ sign-in-use-api-key = Use an API key (watch-only)
 sign-in-use-password = Use email and password
 sign-in-submit = Sign in
 sign-in-submitting = Signing in…
+sign-in-cancel-add = Cancel
 
 ## Signing in: an empty field
 

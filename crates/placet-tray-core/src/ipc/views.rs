@@ -51,6 +51,8 @@ pub struct ReviewView {
     pub can_answer: bool,
     /// The message's page in Placet's web app ("Open in Placet").
     pub page: String,
+    /// Its account, by name, when there are several.
+    pub account: Option<String>,
     /// Our answer to it, from the decision log.
     pub decision: Option<DecisionView>,
 }

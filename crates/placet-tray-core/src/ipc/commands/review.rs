@@ -129,6 +129,8 @@ pub async fn review_get(core: &Core, id: &str) -> Result<ReviewView> {
         delivery_status: message.delivery_status.as_str().to_owned(),
         can_answer: live.account.mode == AccountMode::User,
         page: live.account.server.message_page(&message).to_string(),
+        account: (core.lives().len() > 1)
+            .then(|| crate::config::account_label(&core.accounts(), &live.account)),
         decision: decision_of(&live, &message.id),
         review,
         id: message.id,

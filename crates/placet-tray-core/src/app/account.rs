@@ -42,15 +42,27 @@ impl Addresses {
 impl Core {
     /// Signs in with every saved account whose secret is in the keychain; returns the
     /// accounts now live. An account whose secret is missing stays saved, signed out.
+    /// An account that cannot be resumed (the keychain refuses its entry, its outbox
+    /// cannot be opened) does not hold the others back; the error is returned only when
+    /// no account could be resumed.
     pub async fn resume(&self) -> Result<Vec<Arc<Live>>, CoreError> {
         let mut lives = Vec::new();
+        let mut failed = None;
         for account in self.config().accounts {
-            if let Some(live) = self.resume_one(account).await? {
-                lives.push(live);
+            match self.resume_one(account).await {
+                Ok(Some(live)) => lives.push(live),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "an account could not be resumed");
+                    failed.get_or_insert(e);
+                }
             }
         }
         if lives.is_empty() {
             let _ = self.events.send(CoreEvent::SignedOut(None));
+            if let Some(e) = failed {
+                return Err(e);
+            }
         }
         Ok(lives)
     }

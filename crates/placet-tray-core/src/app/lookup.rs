@@ -64,19 +64,16 @@ impl Core {
             .cloned()
     }
 
-    /// The live account named `name` (see [`Account::answers_to`]), or the only one
-    /// when `name` is `None`.
-    pub fn live_named(&self, name: Option<&str>) -> Result<Arc<Live>, CoreError> {
-        let account = self.account_named(name)?;
-        self.live_of(&account).ok_or(CoreError::NotSignedIn)
-    }
-
-    /// The live account that can answer: a person's sign-in, not an API key. The first,
-    /// when there are several.
-    pub fn user_live(&self) -> Result<Arc<Live>, CoreError> {
-        lock(&self.lives)
+    /// The live account whose password is changed: the one the server asks to change
+    /// it, or else the first person's sign-in (not an API key).
+    pub fn password_live(&self) -> Result<Arc<Live>, CoreError> {
+        let lives = lock(&self.lives);
+        let person = |l: &&Arc<Live>| l.account.mode == AccountMode::User;
+        lives
             .iter()
-            .find(|l| l.account.mode == AccountMode::User)
+            .filter(person)
+            .find(|l| l.must_change_password())
+            .or_else(|| lives.iter().find(person))
             .cloned()
             .ok_or(CoreError::NotSignedIn)
     }

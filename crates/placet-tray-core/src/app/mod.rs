@@ -158,9 +158,10 @@ pub enum CoreEvent {
 }
 
 impl Core {
-    /// Changes the signed-in person's password (`current` checked by the server).
+    /// Changes the signed-in person's password (`current` checked by the server), on
+    /// the account whose server asks for it ([`Core::password_live`]).
     pub async fn change_password(&self, current: &Secret, new: &Secret) -> Result<(), CoreError> {
-        let live = self.user_live()?;
+        let live = self.password_live()?;
         live.rest.change_password(current, new).await?;
         live.must_change_password
             .store(false, std::sync::atomic::Ordering::Relaxed);

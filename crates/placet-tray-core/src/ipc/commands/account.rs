@@ -37,7 +37,8 @@ pub fn status(core: &Core) -> AppStatus {
                 saved: l.persisted,
                 state_text: text::session_state(&state, now),
                 state,
-                must_change_password: l.must_change_password(),
+                // Any account's: the password card changes that one's.
+                must_change_password: lives.iter().any(|l| l.must_change_password()),
                 insecure: [&l.account.server, &l.account.api]
                     .iter()
                     .any(|u| !u.is_encrypted() && !u.is_loopback()),

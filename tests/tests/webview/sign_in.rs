@@ -433,6 +433,20 @@ async fn a_second_account_is_added_and_signed_out_apart() {
     );
 
     // The inbox: each account's reviews in a section of their own, named.
+    let controls = second.controls();
+    let channels: Vec<String> = second
+        .seed()
+        .agents_of(&admin.id)
+        .iter()
+        .map(|a| format!("channel:{}", a.id))
+        .collect();
+    placet_e2e::wait_for("the tray subscribed on the second server", T, || {
+        let on = controls.sockets().iter().any(|s| {
+            s.user_id == admin.id && !s.api_key && channels.iter().all(|c| s.rooms.contains(c))
+        });
+        async move { on.then_some(()) }
+    })
+    .await;
     world
         .post_review("Ship A?", json!({"type": "approval", "payload": {}}))
         .await;

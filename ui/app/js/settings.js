@@ -480,6 +480,17 @@ function showAccounts(accounts) {
     $.accountList.replaceChildren();
     return;
   }
+  // The same accounts: only their connections change, in place, so a status update
+  // never takes the focus from a Sign out button.
+  const rows = [...$.accountList.children];
+  if (rows.length === accounts.length
+    && rows.every((r, i) => r.querySelector('button')?.dataset.account === accounts[i]?.label)) {
+    rows.forEach((r, i) => {
+      const state = r.querySelector('.account-state');
+      if (state) state.textContent = accounts[i]?.stateText ?? '';
+    });
+    return;
+  }
   $.accountList.replaceChildren(...accounts.map((a) => {
     const li = document.createElement('li');
     const who = document.createElement('div');

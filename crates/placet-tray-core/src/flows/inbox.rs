@@ -64,9 +64,8 @@ pub(super) fn review_notice(ctx: &Ctx, live: &Live, m: &Message) -> Option<(Noti
 /// With several accounts, a notice says which one it comes from (its host, or
 /// `email@host`) before its title.
 pub(super) fn name_account(ctx: &Ctx, live: &Live, notice: &mut Notice) {
-    let accounts = ctx.core.accounts();
     if ctx.core.lives().len() > 1 {
-        let label = crate::config::account_label(&accounts, &live.account);
+        let label = crate::config::account_label(&ctx.core.accounts(), &live.account);
         notice.title = text::one_line(&format!("{label} · {}", notice.title), 80);
     }
 }

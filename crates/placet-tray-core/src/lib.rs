@@ -18,7 +18,7 @@
 //! ([`proposal`], [`flows`]) and sent only on the person's Confirm.
 //!
 //! # Layout
-//! - [`app`]: [`Core`]: the signed-in account with its session, inbox and outbox;
+//! - [`app`]: [`Core`]: the signed-in accounts, each with its session, inbox and outbox;
 //!   sign-in and sign-out; answering.
 //! - [`agents`]: agents and their sub-agents, grouped and muted together.
 //! - [`decide`]: whether an answer may be sent, and how (the rules, in one place).

@@ -28,7 +28,7 @@ use crate::ui_host::{UiProcess, UiWindows};
 /// How the tray runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// With the saved account, if any.
+    /// With the saved accounts, if any.
     Normal,
     /// Against an embedded dev server with a demo agent.
     Demo {
@@ -304,7 +304,7 @@ fn start_services(ctx: &Ctx, tray_handle: &Arc<TrayHandle>) -> NotificationCente
     center
 }
 
-/// Signs in with the saved account (or offers the sign-in window), or starts the demo;
+/// Signs in with the saved accounts (or offers the sign-in window), or starts the demo;
 /// then opens `open`.
 fn start_account(ctx: &Ctx, mode: Mode, open: Option<String>) -> DemoSlot {
     let demo = DemoSlot::default();

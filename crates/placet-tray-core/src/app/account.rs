@@ -1,4 +1,4 @@
-//! Sign-in, sign-out, resuming the saved account, and keeping the session alive.
+//! Sign-in, sign-out, resuming the saved accounts, and keeping the session alive.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
-//! The core: the signed-in accounts, each with its session, inbox and outbox. The tray and the
-//! command line both drive [`Core`]; the tray only renders what it publishes.
+//! The core: the signed-in accounts, each with its session, inbox and outbox. The tray
+//! and the command line both drive [`Core`]; the tray only renders what it publishes.
 //!
-//! - [`account`]: sign-in, sign-out, resuming the saved account, keeping the session
+//! - [`account`]: sign-in, sign-out, resuming the saved accounts, keeping the session
 //!   alive.
 //! - [`answer`]: answering: the decision ([`crate::decide`]) acted on, the outbox fed.
 //! - [`discover`]: the live connection's address from the address a person types.
@@ -90,7 +90,7 @@ pub enum CoreError {
     Undelivered(usize),
 }
 
-/// The live account: what exists while signed in.
+/// A live account: what exists while it is signed in.
 #[derive(Debug)]
 pub struct Live {
     pub account: Account,

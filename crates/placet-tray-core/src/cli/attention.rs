@@ -144,7 +144,7 @@ pub(super) async fn snoozes(core: &Arc<Core>, a: &SnoozesArgs, out: Out) -> Resu
     Ok(Exit::Ok)
 }
 
-/// The snoozes of the saved account from the file, with `clear` done (no tray runs).
+/// The snoozes of the account the command means, from the file, with `clear` done (no tray runs).
 fn from_store(
     core: &Core,
     clear: Option<Option<String>>,

@@ -88,7 +88,7 @@ fn review_state(ctx: &Ctx, message_id: &str, state: ReviewState) {
     )));
 }
 
-/// Follows the live account's inbox until it ends.
+/// Follows a live account's inbox until it ends.
 pub(super) async fn follow(ctx: Ctx, center: NotificationCenter, live: Arc<Live>) {
     let mut changes = live.inbox.subscribe();
     // Reviews that arrived before this task subscribed.

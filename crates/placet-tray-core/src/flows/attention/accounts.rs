@@ -58,12 +58,13 @@ impl State {
                     self.written.insert(s.message_id.clone(), s.until);
                 }
             }
-            self.accounts = keys.into_iter().zip(lives.iter().cloned()).collect();
             self.synced = false;
             let on = self.dnd_on();
             let now = self.ctx.attention.now();
             self.planner.set_dnd(on, now, &|_| Found::NotYet);
         }
+        // The same accounts may be new sessions (signed in again): keep the ones live.
+        self.accounts = keys.into_iter().zip(lives.iter().cloned()).collect();
         if !lives.is_empty() && lives.iter().all(|l| l.state().is_connected()) {
             self.synced = true;
         }

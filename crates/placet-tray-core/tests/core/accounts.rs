@@ -221,24 +221,7 @@ async fn a_single_account_file_with_a_queued_answer_is_taken_over() {
         1,
         "the queued answer is there"
     );
-    w.core
-        .resume()
-        .await
-        .expect("resumed")
-        .pop()
-        .expect("signed in again");
-    w.server.restart().await.expect("the server is back");
-    let sent = w.responses(&id, 1).await;
-    assert_eq!(
-        sent[0].body,
-        json!({"response": {"selectedOption": "approve"}})
-    );
-    w.outbox_empties().await;
-    assert_eq!(
-        w.server.controls().responses_for(&id).len(),
-        1,
-        "exactly once"
-    );
+    w.queued_answer_delivered_once(&id).await;
     // Written back in the new shape.
     let text = std::fs::read_to_string(w.dir.join("config").join("config.json")).unwrap();
     let now: Value = serde_json::from_str(&text).unwrap();

@@ -57,12 +57,7 @@ async fn a_snoozed_review_comes_back_after_its_time_and_survives_a_restart() {
 
     let (server, dir, secrets) = w.quit().await;
     let w = World::on(server, dir, secrets).await;
-    w.core
-        .resume()
-        .await
-        .expect("resumed")
-        .pop()
-        .expect("signed in again");
+    w.resume().await;
     w.wait_subscribed().await;
     let listed = tokio::time::timeout(T, async {
         loop {

@@ -1,7 +1,6 @@
 //! Reconnects and restarts lose nothing and double nothing.
 
 use placet_tray_core::notify::NoticeKey;
-use serde_json::json;
 
 use crate::support::World;
 
@@ -28,22 +27,5 @@ async fn a_queued_answer_survives_a_restart() {
     let (server, dir, secrets) = w.quit().await;
 
     let w = World::on(server, dir, secrets).await;
-    w.core
-        .resume()
-        .await
-        .expect("resumed")
-        .pop()
-        .expect("signed in again");
-    w.server.restart().await.expect("the server is back");
-    let sent = w.responses(&id, 1).await;
-    assert_eq!(
-        sent[0].body,
-        json!({"response": {"selectedOption": "approve"}})
-    );
-    w.outbox_empties().await;
-    assert_eq!(
-        w.server.controls().responses_for(&id).len(),
-        1,
-        "exactly once"
-    );
+    w.queued_answer_delivered_once(&id).await;
 }

@@ -325,6 +325,35 @@ impl World {
         .expect("the first attempt fails while the server is away");
     }
 
+    /// Signs in again with what the files and keychain hold, as a tray restarting.
+    pub async fn resume(&self) {
+        self.core
+            .resume()
+            .await
+            .expect("resumed")
+            .pop()
+            .expect("signed in again");
+    }
+
+    /// After a restart with the answer to `id` (approve) queued: signs in again, brings
+    /// the server back, and checks the answer arrives exactly once and leaves the
+    /// outbox.
+    pub async fn queued_answer_delivered_once(&self, id: &str) {
+        self.resume().await;
+        self.server.restart().await.expect("the server is back");
+        let sent = self.responses(id, 1).await;
+        assert_eq!(
+            sent[0].body,
+            json!({"response": {"selectedOption": "approve"}})
+        );
+        self.outbox_empties().await;
+        assert_eq!(
+            self.server.controls().responses_for(id).len(),
+            1,
+            "exactly once"
+        );
+    }
+
     /// Waits until no answer of the first account is queued.
     pub async fn outbox_empties(&self) {
         let account = self.core.accounts().remove(0);

@@ -99,6 +99,7 @@ pub use tray::{
 };
 pub use wait::{wait_for, wait_seeing, wait_until, POLL_INTERVAL};
 pub use world::{
-    one_at_a_time, server_config, CliOutput, World, ADMIN_EMAIL, ADMIN_PASSWORD, CEILING, QUIET,
+    one_at_a_time, server_config, wait_subscribed_to, CliOutput, World, ADMIN_EMAIL,
+    ADMIN_PASSWORD, CEILING, QUIET,
 };
 pub use x11::X11Window;

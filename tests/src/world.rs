@@ -58,6 +58,29 @@ pub const ADMIN_EMAIL: &str = "admin@placet.local";
 /// otherwise); the sign-in tests type it into the form.
 pub const ADMIN_PASSWORD: &str = "a-password-for-end-to-end-tests";
 
+/// Waits until the admin's socket on `server` (signed in with a JWT) has joined every
+/// agent's channel: the app is connected to it and hears every review (a second
+/// account's server too).
+#[track_caller]
+pub fn wait_subscribed_to(server: &DevServer) -> impl Future<Output = ()> + '_ {
+    let admin = server.seed().admin().id.clone();
+    let channels: Vec<String> = server
+        .seed()
+        .agents_of(&admin)
+        .iter()
+        .map(|a| format!("channel:{}", a.id))
+        .collect();
+    let controls = server.controls();
+    wait_seeing("the app to connect and subscribe", CEILING, move || {
+        let sockets = controls.sockets();
+        let subscribed = sockets.iter().any(|s| {
+            s.user_id == admin && !s.api_key && channels.iter().all(|c| s.rooms.contains(c))
+        });
+        let seen = format!("sockets {sockets:?}; awaited a JWT socket of {admin} in {channels:?}");
+        async move { subscribed.then_some(()).ok_or(seen) }
+    })
+}
+
 /// The dev server's configuration in a [`World`] (start from it to change something): the
 /// review-expiry job every 100 ms, and [`ADMIN_PASSWORD`].
 pub fn server_config() -> DevServerConfig {
@@ -158,24 +181,7 @@ impl World {
     /// channel: the app is connected and hears every review.
     #[track_caller]
     pub fn wait_subscribed(&self) -> impl Future<Output = ()> + '_ {
-        let admin = self.server.seed().admin().id.clone();
-        let channels: Vec<String> = self
-            .server
-            .seed()
-            .agents_of(&admin)
-            .iter()
-            .map(|a| format!("channel:{}", a.id))
-            .collect();
-        let controls = self.server.controls();
-        wait_seeing("the app to connect and subscribe", CEILING, move || {
-            let sockets = controls.sockets();
-            let subscribed = sockets.iter().any(|s| {
-                s.user_id == admin && !s.api_key && channels.iter().all(|c| s.rooms.contains(c))
-            });
-            let seen =
-                format!("sockets {sockets:?}; awaited a JWT socket of {admin} in {channels:?}");
-            async move { subscribed.then_some(()).ok_or(seen) }
-        })
+        wait_subscribed_to(&self.server)
     }
 
     /// Changes the saved settings (`config.json`, written by signing in) before the app

@@ -62,20 +62,7 @@ async fn two_servers_from_the_command_line_to_the_tray() {
     w.launch();
     w.wait_subscribed().await;
     let b_controls = b.controls();
-    let admin_b_id = admin_b.id.clone();
-    let channels: Vec<String> = b
-        .seed()
-        .agents_of(&admin_b_id)
-        .iter()
-        .map(|a| format!("channel:{}", a.id))
-        .collect();
-    wait_for("the tray subscribed on the second server", T, || {
-        let on = b_controls.sockets().iter().any(|s| {
-            s.user_id == admin_b_id && !s.api_key && channels.iter().all(|c| s.rooms.contains(c))
-        });
-        async move { on.then_some(()) }
-    })
-    .await;
+    placet_e2e::wait_subscribed_to(&b).await;
     w.approval("Release on A?").await;
     let (status, m) = b
         .post_agent_message(

@@ -9,7 +9,9 @@ use placet_e2e::webdriver::{keys, Session};
 use placet_e2e::{server_config, DesktopOptions, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::json;
 
-use crate::sign_in::{check_server, config, saved, submit, wait_signed_in};
+use crate::sign_in::{
+    check_server, config, open_inbox_from_settings, saved, submit, wait_signed_in,
+};
 use crate::support::{
     artifact_screenshot, is_shown, non_loopback_ip, text_of, wait_armed, Redirector, WebviewWorld,
     T,
@@ -136,15 +138,7 @@ async fn plain_http_to_another_computer_needs_consent() {
         "and why it matters"
     );
 
-    let settings = s.window_handle().await.expect("the settings window");
-    s.wait_for("#open-inbox", T).await.click().await;
-    s.wait_for_window(
-        "inbox",
-        std::slice::from_ref(&settings),
-        |u| u.ends_with("inbox.html"),
-        T,
-    )
-    .await;
+    open_inbox_from_settings(&s).await;
     s.wait_script(
         "the inbox to warn",
         "return document.getElementById('insecure').hidden === false && \
@@ -170,15 +164,7 @@ async fn queue_an_answer(world: &WebviewWorld) -> (Session, String) {
         .await;
     let s = world.open("settings").await;
     wait_signed_in(&s, true).await;
-    let settings = s.window_handle().await.expect("the settings window");
-    s.wait_for("#open-inbox", T).await.click().await;
-    s.wait_for_window(
-        "inbox",
-        std::slice::from_ref(&settings),
-        |u| u.ends_with("inbox.html"),
-        T,
-    )
-    .await;
+    let (settings, _) = open_inbox_from_settings(&s).await;
     s.wait_for(&format!("[data-id='{id}']"), T).await;
     world.server.stop().await;
     s.execute("document.getElementById('list').focus()", json!([]))

@@ -74,6 +74,22 @@ pub(crate) async fn submit(s: &Session) -> Result<(), String> {
     }
 }
 
+/// Clicks the settings window's "Open inbox" and switches to the inbox; returns both
+/// windows' handles (settings, inbox).
+pub(crate) async fn open_inbox_from_settings(s: &Session) -> (String, String) {
+    let settings = s.window_handle().await.expect("the settings window");
+    s.wait_for("#open-inbox", T).await.click().await;
+    let inbox = s
+        .wait_for_window(
+            "inbox",
+            std::slice::from_ref(&settings),
+            |u| u.ends_with("inbox.html"),
+            T,
+        )
+        .await;
+    (settings, inbox)
+}
+
 pub(crate) fn config(world: &World) -> Value {
     let path = world.desktop.config_dir().join("placet-tray/config.json");
     let text = std::fs::read_to_string(&path)
@@ -325,16 +341,7 @@ async fn an_api_key_sign_in_is_watch_only() {
         "watch-only is explained"
     );
 
-    let settings = s.window_handle().await.expect("settings window");
-    s.wait_for("#open-inbox", T).await.click().await;
-    let inbox = s
-        .wait_for_window(
-            "inbox",
-            std::slice::from_ref(&settings),
-            |u| u.ends_with("inbox.html"),
-            T,
-        )
-        .await;
+    let (settings, inbox) = open_inbox_from_settings(&s).await;
     s.click_on(&format!("[data-id='{id}']"), T).await;
     s.wait_for_window("review", &[settings, inbox], |u| u.contains(&id), T)
         .await;
@@ -433,20 +440,7 @@ async fn a_second_account_is_added_and_signed_out_apart() {
     );
 
     // The inbox: each account's reviews in a section of their own, named.
-    let controls = second.controls();
-    let channels: Vec<String> = second
-        .seed()
-        .agents_of(&admin.id)
-        .iter()
-        .map(|a| format!("channel:{}", a.id))
-        .collect();
-    placet_e2e::wait_for("the tray subscribed on the second server", T, || {
-        let on = controls.sockets().iter().any(|s| {
-            s.user_id == admin.id && !s.api_key && channels.iter().all(|c| s.rooms.contains(c))
-        });
-        async move { on.then_some(()) }
-    })
-    .await;
+    placet_e2e::wait_subscribed_to(&second).await;
     world
         .post_review("Ship A?", json!({"type": "approval", "payload": {}}))
         .await;
@@ -459,15 +453,7 @@ async fn a_second_account_is_added_and_signed_out_apart() {
         .await;
     assert_eq!(status.as_u16(), 201, "{m}");
     let on_b = m["id"].as_str().expect("an id").to_owned();
-    let settings = s.window_handle().await.expect("the settings window");
-    s.wait_for("#open-inbox", T).await.click().await;
-    s.wait_for_window(
-        "inbox",
-        std::slice::from_ref(&settings),
-        |u| u.ends_with("inbox.html"),
-        T,
-    )
-    .await;
+    let (settings, inbox) = open_inbox_from_settings(&s).await;
     let sections = s
         .wait_script(
             "both accounts' reviews in the inbox",
@@ -487,7 +473,6 @@ async fn a_second_account_is_added_and_signed_out_apart() {
     assert_eq!(sections, json!(expected));
     screenshot(&s, "inbox-accounts").await;
     // A review's window says which account asks.
-    let inbox = s.window_handle().await.expect("the inbox window");
     s.click_on(&format!("[data-id='{on_b}']"), T).await;
     s.wait_for_window(
         "the review of B",
